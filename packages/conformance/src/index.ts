@@ -1,0 +1,2 @@
+/** The stowage conformance suite. */
+export {};

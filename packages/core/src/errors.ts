@@ -1,0 +1,124 @@
+/**
+ * Every error stowage throws is a {@link StowageError}: `instanceof` works across packages, `code`
+ * is stable across releases, and `cause` carries the underlying error when one was wrapped.
+ */
+
+/** Stable machine-readable error codes. New codes may be added; existing ones never change. */
+export type StowageErrorCode =
+  | "E_NOT_FOUND"
+  | "E_INVALID_PATH"
+  | "E_CAPABILITY"
+  | "E_CONFLICT"
+  | "E_UNAVAILABLE"
+  | "E_IO"
+  | "E_SYNC"
+  | "E_OBJECT_STORE"
+  | "E_OBJECT_NOT_FOUND"
+  | "E_OBJECT_EXISTS"
+  | "E_OBJECT_WRONG_TYPE"
+  | "E_OBJECT_INVALID"
+  | "E_OBJECT_NOT_CREATED"
+  | "E_OBJECT_NOT_UPDATED"
+  | "E_OBJECT_NOT_DELETED"
+  | "E_DIFF_CLASS_MISMATCH";
+
+/** Options accepted by every stowage error constructor. */
+export interface StowageErrorOptions {
+  /** The error that caused this one, if any. */
+  cause?: unknown;
+}
+
+/** Base class of every error thrown by stowage packages. */
+export class StowageError extends Error {
+  /** Stable error code; switch on this rather than on the message. */
+  readonly code: StowageErrorCode;
+
+  constructor(code: StowageErrorCode, message: string, options?: StowageErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Base class of the blob-storage errors. */
+export class SnapshotError extends StowageError {}
+
+/** A file that an operation needs does not exist. */
+export class SnapshotNotFoundError extends SnapshotError {
+  /** The key that was not found. */
+  readonly path: string;
+
+  constructor(path: string, options?: StowageErrorOptions) {
+    super("E_NOT_FOUND", `No such file: '${path}'`, options);
+    this.path = path;
+  }
+}
+
+/** A key or prefix was rejected before any I/O happened. Nothing was read or changed. */
+export class InvalidPathError extends SnapshotError {
+  /** The rejected key, exactly as given (it may not even be a string). */
+  readonly path: unknown;
+  /** Why it was rejected, in a few words. */
+  readonly reason: string;
+
+  constructor(path: unknown, reason: string) {
+    super("E_INVALID_PATH", `Invalid path ${describeValue(path)}: ${reason}`);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** An operation needs the advanced tier but was given a basic-tier backend. */
+export class SnapshotStorageCapabilityError extends SnapshotError {
+  /** The operation that needed the capability. */
+  readonly operation: string;
+  /** The backend's name (its constructor name). */
+  readonly backend: string;
+
+  constructor(operation: string, backend: string) {
+    super(
+      "E_CAPABILITY",
+      `Operation '${operation}' requires AdvancedSnapshotStorage, but '${backend}' only satisfies SnapshotStorage.`,
+    );
+    this.operation = operation;
+    this.backend = backend;
+  }
+}
+
+/**
+ * The request contradicts what is stored: a key would be both a file and a folder
+ * (writing `a/b` while `a` is a file, or `a` while `a/b` exists).
+ */
+export class SnapshotConflictError extends SnapshotError {
+  /** The key that could not be written. */
+  readonly path: string;
+
+  constructor(path: string, detail: string, options?: StowageErrorOptions) {
+    super("E_CONFLICT", `Conflict at '${path}': ${detail}`, options);
+    this.path = path;
+  }
+}
+
+/** The backend cannot be reached (server down, connection refused, timeout). Retrying may help. */
+export class StorageUnavailableError extends StowageError {
+  constructor(message: string, options?: StowageErrorOptions) {
+    super("E_UNAVAILABLE", message, options);
+  }
+}
+
+/** Any other failure of the backend (permissions, disk full, ...), with the original as `cause`. */
+export class SnapshotIOError extends SnapshotError {
+  /** The key involved, when there is one. */
+  readonly path: string | undefined;
+
+  constructor(message: string, path?: string, options?: StowageErrorOptions) {
+    super("E_IO", message, options);
+    this.path = path;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
+  return `of type ${typeof value}`;
+}

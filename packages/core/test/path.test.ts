@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { InvalidPathError, compareKeys, isUnderPrefix, normalizePrefix, parentFolders, validateKey } from "../src/index.js";
+
+describe("validateKey", () => {
+  it.each([
+    ["", "empty"],
+    ["/etc/passwd", "absolute"],
+    ["../x", "dot-dot"],
+    ["a/../../x", "dot-dot in the middle"],
+    ["a/./b", "dot segment"],
+    ["a//b", "empty segment"],
+    ["a/", "trailing slash"],
+    ["C:\\x", "backslash"],
+    ["a\\..\\..\\x", "backslash traversal"],
+    ["a\u0000b", "NUL"],
+    ["a\nb", "newline"],
+    ["x".repeat(256), "long segment"],
+    [`${"x/".repeat(600)}x`, "long key"],
+  ])("rejects %j (%s)", (key) => {
+    expect(() => validateKey(key)).toThrow(InvalidPathError);
+  });
+
+  it.each([42, null, undefined, {}])("rejects the non-string %j", (key) => {
+    expect(() => validateKey(key)).toThrow(InvalidPathError);
+  });
+
+  it.each(["a", "a/b/c.txt", "%2e%2e/x", "sp ace/ü/日本/🎉", "a:b#c?d%e+f&g=h", "C:/x", "..."])("accepts %j", (key) => {
+    expect(validateKey(key)).toBe(key);
+  });
+});
+
+describe("normalizePrefix", () => {
+  it("strips one trailing slash and keeps the root empty", () => {
+    expect(normalizePrefix("")).toBe("");
+    expect(normalizePrefix("a/b/")).toBe("a/b");
+    expect(normalizePrefix("a/b")).toBe("a/b");
+  });
+  it.each(["/", "//", "a//", "../a", "/a"])("rejects %j", (prefix) => {
+    expect(() => normalizePrefix(prefix)).toThrow(InvalidPathError);
+  });
+});
+
+describe("prefix helpers", () => {
+  it("match whole segments only", () => {
+    expect(isUnderPrefix("snapshot2/b", "snap")).toBe(false);
+    expect(isUnderPrefix("snap/b", "snap")).toBe(true);
+    expect(isUnderPrefix("anything", "")).toBe(true);
+  });
+  it("lists parent folders nearest last", () => {
+    expect(parentFolders("a/b/c")).toEqual(["a", "a/b"]);
+    expect(parentFolders("a")).toEqual([]);
+  });
+});
+
+describe("compareKeys", () => {
+  it("orders by code point (UTF-8 byte order), not UTF-16 code unit", () => {
+    const keys = ["\u{1F389}", "\uFF01", "b", "a", "a/", "a.txt"];
+    const byBytes = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect([...keys].sort(compareKeys)).toEqual(byBytes);
+  });
+});

@@ -1,0 +1,9 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/bench.ts", "src/redis.ts", "src/s3.ts"],
+  format: ["esm"],
+  dts: true,
+  clean: true,
+  target: "node20",
+});
