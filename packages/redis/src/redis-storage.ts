@@ -45,6 +45,8 @@ export interface RedisStorageOptions extends RedisConnectionOptions {
 }
 
 const LIST_PAGE = 1000;
+/** Chunks between two refreshes of a staged file's TTL. */
+const TTL_REFRESH_CHUNKS = 64;
 
 /**
  * The advanced blob tier on Redis (standalone or Cluster), through ioredis.
@@ -255,10 +257,11 @@ export class RedisStorage implements AdvancedSnapshotStorage {
         size += chunk.byteLength;
         const field = String(count++);
         const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        // The staging TTL is set with the first chunk and refreshed now and then, not per chunk.
+        const refreshTtl = count % TTL_REFRESH_CHUNKS === 1;
         const sent: Promise<void> = this.#redis(path, async () => {
-          const results = await this.client.multi().hset(key, field, buffer).pexpire(key, this.#stagingTtlMs).exec();
-          const error = results?.find(([err]) => err !== null)?.[0];
-          if (error) throw error;
+          await this.client.hset(key, field, buffer);
+          if (refreshTtl) await this.client.pexpire(key, this.#stagingTtlMs);
         }).then(
           () => void inFlight.delete(sent),
           (error: unknown) => {
