@@ -124,11 +124,17 @@ export class RedisConnection {
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
       connectTimeout: timeout,
+      // Commands issued in the same tick go out as one pipeline: bulk work costs few round trips.
+      enableAutoPipelining: true,
     };
     if (options.cluster !== undefined) {
       return new Cluster(options.cluster, {
         lazyConnect: true,
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        // ioredis groups a cluster's auto-pipelines by the first argument, which for a script is
+        // its sha, not a key: scripts would land in mixed-slot pipelines. Send them on their own.
+        autoPipeliningIgnoredCommands: ["eval", "evalsha"],
         clusterRetryStrategy: retryStrategy,
         redisOptions: common,
       });

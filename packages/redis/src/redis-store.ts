@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import { BaseStore, ObjectStoreError, StowageError, type BaseStoreOptions, type ObjectModel } from "@stowage/core";
+import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
+import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
+import { insertScript, putScript, removeScript } from "./store-scripts.js";
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOptions {
+  /** The dataset's id: stores (in any process) with the same id share one dataset. Default a random UUID. */
+  storeId?: string;
+  /** First component of every key. Default `"stowage"`. */
+  namespace?: string;
+}
+
+/** Keys per MGET and uids per SSCAN page: bounds reply sizes and server latency. */
+const BATCH = 1000;
+
+/** The message every connection failure carries (diffsync's wording). */
+export const UNAVAILABLE_MESSAGE = "Redis store is unavailable";
+
+/**
+ * An object store on Redis (standalone or Cluster), through ioredis: diffsync's RedisStore, with
+ * JSON values, escaped keys, index sets (so counts and model names never scan the keyspace),
+ * batched reads, and atomic adds and removes.
+ *
+ * Objects are read back as fresh copies: after changing one, call `update` to store the change.
+ * See `store-keys.ts` for the key layout.
+ */
+export class RedisStore extends BaseStore {
+  /** The dataset's id. */
+  readonly storeId: string;
+  /** The first component of every key. */
+  readonly namespace: string;
+  readonly #connection: RedisConnection;
+  readonly #keys: StoreKeys;
+
+  constructor(options: RedisStoreOptions = {}) {
+    super(options);
+    this.storeId = options.storeId ?? randomUUID();
+    this.namespace = options.namespace ?? "stowage";
+    for (const [name, value] of [["storeId", this.storeId], ["namespace", this.namespace]] as const) {
+      if (typeof value !== "string" || value === "") throw new ObjectStoreError(`RedisStore: ${name} must be a non-empty string`);
+    }
+    this.#connection = new RedisConnection(options, (message) => new ObjectStoreError(`RedisStore: ${message}`));
+    this.#keys = new StoreKeys(this.namespace, this.storeId);
+  }
+
+  /**
+   * Creates a store and checks that Redis answers, within `connectTimeoutMs`; rejects with
+   * `ObjectStoreError("Redis store is unavailable")` (the cause attached) otherwise.
+   */
+  static async connect(options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** The ioredis client in use (shared or owned). */
+  get client(): RedisClient {
+    return this.#connection.client;
+  }
+
+  /** Checks that Redis answers; `ObjectStoreError("Redis store is unavailable")` otherwise. */
+  async ping(): Promise<void> {
+    await this.#redis(() => this.client.ping());
+  }
+
+  override async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
+  protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
+    const result: (ObjectModel | undefined)[] = new Array(uids.length).fill(undefined);
+    // One MGET per shard and batch: on a cluster a multi-key command must stay in one hash slot.
+    const positions = new Map<number, number[]>();
+    uids.forEach((uid, index) => {
+      const shard = shardOf(uid);
+      const list = positions.get(shard) ?? [];
+      list.push(index);
+      positions.set(shard, list);
+    });
+    const batches: number[][] = [];
+    for (const list of positions.values()) {
+      for (let i = 0; i < list.length; i += BATCH) batches.push(list.slice(i, i + BATCH));
+    }
+    await Promise.all(
+      batches.map(async (batch) => {
+        const keys = batch.map((index) => this.#keys.object(modelName, uids[index] as string));
+        const values = await this.#redis(() => this.client.mget(...keys));
+        values.forEach((value, j) => {
+          if (value !== null) result[batch[j] as number] = this.decode(value);
+        });
+      }),
+    );
+    return result;
+  }
+
+  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+    for (const shard of ALL_SHARDS) {
+      const index = this.#keys.index(modelName, shard);
+      // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
+      const seen = new Set<string>();
+      let cursor = "0";
+      do {
+        const [next, uids] = await this.#redis(() => this.client.sscan(index, cursor, "COUNT", BATCH));
+        cursor = next;
+        const fresh = uids.filter((uid) => !seen.has(uid));
+        fresh.forEach((uid) => seen.add(uid));
+        if (fresh.length === 0) continue;
+        const values = await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
+        // An object removed between the two calls simply drops out.
+        for (const value of values) if (value !== null) yield this.decode(value);
+      } while (cursor !== "0");
+    }
+  }
+
+  protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    const existing = await this.#write(insertScript, obj);
+    return typeof existing === "string" ? this.decode(existing) : undefined;
+  }
+
+  protected async put(obj: ObjectModel): Promise<void> {
+    await this.#write(putScript, obj);
+  }
+
+  protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    return Promise.all(
+      uids.map(async (uid) => {
+        const shard = shardOf(uid);
+        const keys = [this.#keys.object(modelName, uid), this.#keys.index(modelName, shard), this.#keys.models(shard)];
+        return (await this.#redis(() => removeScript.run(this.client, keys, [uid, modelName]))) === 1;
+      }),
+    );
+  }
+
+  protected async countStored(modelName: string | undefined): Promise<number> {
+    const models = modelName === undefined ? await this.modelNames() : [modelName];
+    const counts = await Promise.all(
+      models.flatMap((model) => ALL_SHARDS.map((shard) => this.#redis(() => this.client.scard(this.#keys.index(model, shard))))),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  protected async modelNames(): Promise<string[]> {
+    const perShard = await Promise.all(ALL_SHARDS.map((shard) => this.#redis(() => this.client.smembers(this.#keys.models(shard)))));
+    return [...new Set(perShard.flat())];
+  }
+
+  async #write(script: typeof insertScript, obj: ObjectModel): Promise<unknown> {
+    const model = obj.getType();
+    const uid = obj.getUniqueId();
+    const shard = shardOf(uid);
+    const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
+    const json = this.encode(obj);
+    return this.#redis(() => script.run(this.client, keys, [json, uid, model]));
+  }
+
+  /** Runs Redis calls on a ready connection; connection failures become ObjectStoreError. */
+  async #redis<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      await this.#connection.ready();
+      return await call();
+    } catch (error) {
+      if (error instanceof StowageError) throw error;
+      if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause: error });
+      throw new ObjectStoreError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
