@@ -105,17 +105,23 @@ export class RedisStore extends BaseStore {
       const index = this.#keys.index(modelName, shard);
       // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
       const seen = new Set<string>();
-      let cursor = "0";
-      do {
-        const [next, uids] = await this.#redis(() => this.client.sscan(index, cursor, "COUNT", BATCH));
-        cursor = next;
+      let page = this.#redis(() => this.client.sscan(index, "0", "COUNT", BATCH));
+      for (;;) {
+        const [cursor, uids] = await page;
         const fresh = uids.filter((uid) => !seen.has(uid));
         fresh.forEach((uid) => seen.add(uid));
-        if (fresh.length === 0) continue;
-        const values = await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
+        // The next page is asked for together with this page's objects: one round trip for both.
+        if (cursor !== "0") {
+          page = this.#redis(() => this.client.sscan(index, cursor, "COUNT", BATCH));
+          // If the caller stops iterating, this prefetch must not become an unhandled rejection.
+          page.catch(() => undefined);
+        }
+        const values =
+          fresh.length === 0 ? [] : await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
         // An object removed between the two calls simply drops out.
         for (const value of values) if (value !== null) yield this.decode(value);
-      } while (cursor !== "0");
+        if (cursor === "0") break;
+      }
     }
   }
 
@@ -163,7 +169,7 @@ export class RedisStore extends BaseStore {
   /** Runs Redis calls on a ready connection; connection failures become ObjectStoreError. */
   async #redis<T>(call: () => Promise<T>): Promise<T> {
     try {
-      await this.#connection.ready();
+      if (this.client.status !== "ready") await this.#connection.ready();
       return await call();
     } catch (error) {
       if (error instanceof StowageError) throw error;

@@ -17,8 +17,11 @@ export const SHARDS = 16;
 // Key separator, hash-tag braces, glob characters, the escape character itself.
 const SPECIAL = /[%:{}*?[\]\\]/g;
 
+const HAS_SPECIAL = /[%:{}*?[\]\\]/;
+
 /** Escapes one key component: `%`, `:`, `{`, `}`, `*`, `?`, `[`, `]` and `\` become `%XX`. */
 export function escapeKeyPart(part: string): string {
+  if (!HAS_SPECIAL.test(part)) return part;
   return part.replace(SPECIAL, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
@@ -27,11 +30,11 @@ export function unescapeKeyPart(part: string): string {
   return part.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
-/** The shard of a uid: FNV-1a (32 bit) of its UTF-8 bytes, modulo {@link SHARDS}. */
+/** The shard of a uid: FNV-1a (32 bit) of its UTF-16 code units, modulo {@link SHARDS}. */
 export function shardOf(uid: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(uid, "utf8")) {
-    hash ^= byte;
+  for (let i = 0; i < uid.length; i++) {
+    hash ^= uid.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % SHARDS;
