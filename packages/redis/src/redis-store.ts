@@ -1,5 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { BaseStore, ObjectStoreError, StowageError, type BaseStoreOptions, type ObjectModel } from "@stowage/core";
+import {
+  BaseStore,
+  ObjectNotFound,
+  ObjectStoreError,
+  StowageError,
+  logEvent,
+  modelClassOf,
+  schemaOf,
+  type BaseStoreOptions,
+  type ObjectModel,
+  type RemoveOptions,
+} from "@stowage/core";
 import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
 import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
 import { insertScript, putScript, removeScript } from "./store-scripts.js";
@@ -135,13 +146,75 @@ export class RedisStore extends BaseStore {
   }
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
-    return Promise.all(
-      uids.map(async (uid) => {
-        const shard = shardOf(uid);
-        const keys = [this.#keys.object(modelName, uid), this.#keys.index(modelName, shard), this.#keys.models(shard)];
-        return (await this.#redis(() => removeScript.run(this.client, keys, [uid, modelName]))) === 1;
+    return this.#removeAll(uids.map((uid) => ({ model: modelName, uid })));
+  }
+
+  /**
+   * Removes an object; with `removeChildren`, its stored descendants too, all in one Lua script on
+   * a standalone server (on a cluster, one script per hash slot). Descendants are found first,
+   * from the stored objects' child lists; a listed child that is not stored is logged and skipped.
+   */
+  override async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+    if (options.removeChildren !== true) return super.remove(obj, options);
+    modelClassOf(obj);
+    const type = obj.getType();
+    const uid = obj.getUniqueId();
+    const [stored] = await this.getMany(type, [uid]);
+    if (stored === undefined) throw new ObjectNotFound(type, uid);
+    const tree = [stored];
+    await this.#collectDescendants(stored, tree, new Set([`${type}\u0000${uid}`]));
+    const removed = await this.#removeAll(tree.map((node) => ({ model: node.getType(), uid: node.getUniqueId() })));
+    if (removed[0] !== true) throw new ObjectNotFound(type, uid);
+    tree.forEach((node, i) => {
+      if (removed[i] === true) logEvent("debug", "store.remove", { store: this.name, model: node.getType(), uid: node.getUniqueId() }, `store.remove ${String(node)}`);
+    });
+  }
+
+  async #collectDescendants(parent: ObjectModel, tree: ObjectModel[], seen: Set<string>): Promise<void> {
+    for (const childType of schemaOf(parent).children.keys()) {
+      const uids = parent.getChildUids(childType).filter((uid) => !seen.has(`${childType}\u0000${uid}`));
+      uids.forEach((uid) => seen.add(`${childType}\u0000${uid}`));
+      const children = await this.getMany(childType, uids);
+      for (const [index, child] of children.entries()) {
+        if (child === undefined) {
+          const uid = uids[index] as string;
+          logEvent("warn", "store.remove.missing-child", { store: this.name, parent: String(parent), model: childType, uid },
+            `${String(parent)}: child ${childType} ${JSON.stringify(uid)} is not stored; skipped`);
+          continue;
+        }
+        tree.push(child);
+        await this.#collectDescendants(child, tree, seen);
+      }
+    }
+  }
+
+  /** Deletes objects in one script (one per hash slot on a cluster); per object, whether it was stored. */
+  async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
+    const groups = new Map<number, number[]>();
+    targets.forEach(({ uid }, index) => {
+      const group = this.#connection.isCluster ? shardOf(uid) : 0;
+      const members = groups.get(group) ?? [];
+      members.push(index);
+      groups.set(group, members);
+    });
+    const result: boolean[] = new Array(targets.length).fill(false);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const keys: string[] = [];
+        const args: string[] = [];
+        for (const index of indexes) {
+          const { model, uid } = targets[index] as { model: string; uid: string };
+          const shard = shardOf(uid);
+          keys.push(this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard));
+          args.push(uid, model);
+        }
+        const flags = (await this.#redis(() => removeScript.run(this.client, keys, args))) as number[];
+        indexes.forEach((index, i) => {
+          result[index] = flags[i] === 1;
+        });
       }),
     );
+    return result;
   }
 
   protected async countStored(modelName: string | undefined): Promise<number> {

@@ -27,10 +27,21 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return 1
 `);
 
-/** ARGV: uid, model. Deletes the object; returns 1 when it was stored, else 0. */
+/**
+ * KEYS: (object, uid set, model-name set) per object; ARGV: (uid, model) per object. Deletes every
+ * object given, all at once; returns per object 1 when it was stored, else 0.
+ */
 export const removeScript = new LuaScript(`
-if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-redis.call('SREM', KEYS[2], ARGV[1])
-if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
-return 1
+local out = {}
+for i = 1, #KEYS, 3 do
+  local j = (i - 1) / 3 * 2 + 1
+  if redis.call('DEL', KEYS[i]) == 1 then
+    redis.call('SREM', KEYS[i + 1], ARGV[j])
+    if redis.call('SCARD', KEYS[i + 1]) == 0 then redis.call('SREM', KEYS[i + 2], ARGV[j + 1]) end
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out
 `);

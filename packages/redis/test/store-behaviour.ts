@@ -78,6 +78,7 @@ export function storeBehaviour(connect: ConnectStore): void {
       const eth1 = new Interface({ device: "r2", name: "eth1" });
       device.addChild(eth0);
       device.addChild(eth1);
+      device.addChild(new Interface({ device: "r2", name: "never-stored" }));
       await store.add(device);
       await store.add(eth0);
       await store.add(eth1);
@@ -85,6 +86,8 @@ export function storeBehaviour(connect: ConnectStore): void {
       await store.remove(device, { removeChildren: true });
       expect(await store.count(Interface)).toBe(1);
       expect(await store.count(Device)).toBe(0);
+      expect((await store.getAll(Interface)).map((child) => child.device)).toEqual(["r3"]);
+      await expect(store.remove(device, { removeChildren: true })).rejects.toBeInstanceOf(ObjectNotFound);
     }));
 
   it("shares one dataset between two independent clients with the same store id", () =>
