@@ -86,7 +86,7 @@ describe("the conformance suite", () => {
         throw new Error("cleanup failed");
       },
     });
-    const results = await runner.run("mirroring between storages");
+    const results = await runner.run("copies, skips, deletes extras and respects dryRun across two storages");
     assert.equal(results.length, 1);
     assert.match(String(results[0]?.error), /cleanup failed/);
     expect(cleaned).toBe(2);

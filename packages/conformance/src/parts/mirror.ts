@@ -1,8 +1,28 @@
 import assert from "node:assert/strict";
-import { syncStorages, type SnapshotStorage } from "@stowage/core";
+import { SyncError, syncStorages, type SnapshotStorage, type WriteContent } from "@stowage/core";
 import { assertContent, pseudoRandomBytes } from "../bytes.js";
+import { expectRejects } from "../expect-error.js";
 import type { SuiteContext } from "../fixture.js";
-import { allKeys, writeAll } from "../inspect.js";
+import { allKeys, assertUnchanged, snapshotAll, writeAll } from "../inspect.js";
+
+/**
+ * The storage, except that writing `failingKey` fails: a fault a real backend cannot produce on
+ * demand. Methods are bound to the storage itself, so private fields keep working.
+ */
+function failingWritesTo<S extends SnapshotStorage>(storage: S, failingKey: string): S {
+  return new Proxy(storage, {
+    get: (target, property) => {
+      if (property === "write") {
+        return async (key: string, content: WriteContent) => {
+          if (key === failingKey) throw new Error(`injected failure writing '${key}'`);
+          return target.write(key, content);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 /** core's `syncStorages` mirrors between two instances of the backend through the basic tier. */
 export function mirrorTests(t: SuiteContext<SnapshotStorage>): void {
@@ -27,6 +47,25 @@ export function mirrorTests(t: SuiteContext<SnapshotStorage>): void {
       const again = await syncStorages(source, "snap", target, "mirror");
       assert.deepEqual(again.skipped, ["a", "sub/b"]);
       assert.deepEqual(again.copied, []);
+    });
+
+    t.test("a copy that fails is a SyncError, and nothing is deleted", async (source, open) => {
+      const target = await open();
+      await writeAll(source, { "snap/a": "1", "snap/b": "2", "snap/c": "3" });
+      await writeAll(target, { "mirror/a": "old", "mirror/extra": "keep until every copy worked" });
+      const error = await expectRejects(
+        () => syncStorages(source, "snap", failingWritesTo(target, "mirror/b"), "mirror"),
+        SyncError,
+        "syncStorages with one failing write",
+      );
+      assert.deepEqual(error.failures.map((failure) => failure.path), ["b"]);
+      assert.deepEqual(error.report.deleted, []);
+      await assertContent(target, "mirror/extra", "keep until every copy worked");
+      assert.equal(await target.exists("mirror/b"), false, "the failed copy must leave nothing");
+      const before = await snapshotAll(source, t.settings);
+      await syncStorages(source, "snap", target, "mirror");
+      await assertUnchanged(source, t.settings, before, "syncing from a storage");
+      assert.deepEqual(await allKeys(target, t.settings), ["mirror/a", "mirror/b", "mirror/c"]);
     });
   });
 }
