@@ -1,2 +1,3 @@
 /** The stowage conformance suite. */
 export {};
+export { describeObjectStore, type ObjectStoreSuiteOptions, type ObjectStoreTestApi } from "./object-store/index.js";
