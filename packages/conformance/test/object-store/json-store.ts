@@ -23,8 +23,12 @@ export class JsonStore extends BaseStore {
     });
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
-    for (const text of [...(this.backend.get(modelName)?.values() ?? [])]) yield this.decode(text);
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
+    const texts = [...(this.backend.get(modelName)?.values() ?? [])];
+    // Pages of 100, like a persistent backend fetching in batches.
+    for (let start = 0; start < texts.length; start += 100) {
+      yield texts.slice(start, start + 100).map((text) => this.decode(text));
+    }
   }
 
   protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
