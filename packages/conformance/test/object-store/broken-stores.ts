@@ -64,7 +64,7 @@ export class GlobStore extends JsonStore {
     return total;
   }
 
-  protected override async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
+  protected override async *scan(modelName: string): AsyncGenerator<ObjectModel | readonly ObjectModel[], void, undefined> {
     for (const type of this.#matching(modelName)) yield* super.scan(type);
   }
 

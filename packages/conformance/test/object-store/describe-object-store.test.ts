@@ -10,7 +10,7 @@ import {
   OverwritingStore,
   ReorderingStore,
 } from "./broken-stores.js";
-import { JsonStore, type Backend } from "./json-store.js";
+import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
 import { failed, runSuite } from "./run-suite.js";
 
 type JsonStoreClass = new (backend?: Backend) => JsonStore;
@@ -48,5 +48,6 @@ describe("the object-store suite catches broken stores", () => {
   it("passes MemoryStore and a correct persistent store completely", async () => {
     expect(failed(await runSuite({ name: "memory", create: () => new MemoryStore(), order: "insertion", largeCount: 50 }))).toEqual([]);
     expect(failed(await runSuite(persistent(JsonStore)))).toEqual([]);
+    expect(failed(await runSuite(persistent(OneByOneJsonStore)))).toEqual([]);
   });
 });

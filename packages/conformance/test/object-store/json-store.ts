@@ -9,6 +9,8 @@ export type Backend = Map<string, Map<string, string>>;
  */
 export class JsonStore extends BaseStore {
   readonly backend: Backend;
+  /** Objects per yielded page of `scan`; 1 yields objects one by one. */
+  protected readonly pageSize: number = 100;
 
   constructor(backend: Backend = new Map(), options: BaseStoreOptions = {}) {
     super(options);
@@ -23,11 +25,13 @@ export class JsonStore extends BaseStore {
     });
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
+  protected async *scan(modelName: string): AsyncGenerator<ObjectModel | readonly ObjectModel[], void, undefined> {
     const texts = [...(this.backend.get(modelName)?.values() ?? [])];
-    // Pages of 100, like a persistent backend fetching in batches.
-    for (let start = 0; start < texts.length; start += 100) {
-      yield texts.slice(start, start + 100).map((text) => this.decode(text));
+    // Pages of `pageSize`, like a persistent backend fetching in batches; one by one when it is 1.
+    for (let start = 0; start < texts.length; start += this.pageSize) {
+      const page = texts.slice(start, start + this.pageSize).map((text) => this.decode(text));
+      if (this.pageSize === 1) yield page[0] as ObjectModel;
+      else yield page;
     }
   }
 
@@ -58,4 +62,10 @@ export class JsonStore extends BaseStore {
   protected async modelNames(): Promise<string[]> {
     return [...this.backend.keys()];
   }
+}
+
+
+/** The same store, streaming `scan` object by object instead of in pages. */
+export class OneByOneJsonStore extends JsonStore {
+  protected override readonly pageSize = 1;
 }
