@@ -8,3 +8,4 @@ export { describeSnapshotStorage } from "./describe-snapshot-storage.js";
 export { describeAdvancedSnapshotStorage } from "./describe-advanced-snapshot-storage.js";
 export { KEY_ATTACKS, PATH_ATTACKS, PREFIX_ATTACKS, type PathAttack } from "./attacks.js";
 export { TRICKY_KEYS } from "./parts/keys.js";
+export { describeObjectStore, type ObjectStoreSuiteOptions, type ObjectStoreTestApi } from "./object-store/index.js";
