@@ -111,7 +111,7 @@ export class RedisStore extends BaseStore {
     return result;
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     for (const shard of ALL_SHARDS) {
       const index = this.#keys.index(modelName, shard);
       // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
@@ -129,8 +129,9 @@ export class RedisStore extends BaseStore {
         }
         const values =
           fresh.length === 0 ? [] : await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
-        // An object removed between the two calls simply drops out.
-        for (const value of values) if (value !== null) yield this.decode(value);
+        // One page per SSCAN page; an object removed between the two calls simply drops out.
+        const objects = values.flatMap((value) => (value === null ? [] : [this.decode(value)]));
+        if (objects.length > 0) yield objects;
         if (cursor === "0") break;
       }
     }
