@@ -13,9 +13,10 @@ afterAll(async () => {
   await Promise.all([server?.stop(), cluster?.stop()]);
 });
 
+// Generous connect timeouts: CI machines can be slow, and these tests are not about outages.
 const topologies: [string, () => RedisConnectionOptions][] = [
-  ["standalone", () => ({ path: server.socket })],
-  ["3-master cluster", () => ({ cluster: cluster.nodes })],
+  ["standalone", () => ({ path: server.socket, connectTimeoutMs: 10_000 })],
+  ["3-master cluster", () => ({ cluster: cluster.nodes, connectTimeoutMs: 10_000 })],
 ];
 
 for (const [topology, connect] of topologies) {
