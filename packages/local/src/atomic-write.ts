@@ -106,7 +106,10 @@ async function createTemp(root: string, dir: string, key: string): Promise<{ han
     try {
       return { handle: await open(tempPath, TEMP_FLAGS, 0o666), tempPath };
     } catch (error) {
-      if (errnoOf(error) !== "ENOENT" || attempt >= 3) throw toStowageError(error, key, "writing");
+      if (errnoOf(error) !== "ENOENT" || attempt >= 3) {
+        await pruneEmptyFolders(root, dir); // the folders ensureFolder may just have made
+        throw toStowageError(error, key, "writing");
+      }
     }
   }
 }
