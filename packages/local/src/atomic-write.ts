@@ -13,8 +13,11 @@ import { tempName } from "./temp-files.js";
  * the folders this write created are pruned, so nothing new is listed.
  */
 
-/** Fills the temporary file, open for writing as `handle` at `tempPath`. */
-export type Fill = (handle: FileHandle, tempPath: string) => Promise<void>;
+/**
+ * Creates `tempPath` exclusively (it must fail if the path exists), fills it, fsyncs it when
+ * `durable`, and closes it. A raw ENOENT means "the folder vanished" and the fill is retried.
+ */
+export type Fill = (tempPath: string, durable: boolean) => Promise<void>;
 
 /** Where and how to replace. */
 export interface Replacement {
@@ -26,54 +29,102 @@ export interface Replacement {
   key: string;
   /** fsync the file before the rename and the folder after it. */
   durable: boolean;
+  /**
+   * Folders already checked by {@link ensureFolder} during one batch (a sync), so that thousands of
+   * files in one folder do not repeat the check. Entries are dropped when a folder turns out gone.
+   * When given, the folder is not fsynced here: the batch fsyncs each of these folders once at its end.
+   */
+  knownFolders?: Set<string>;
 }
 
-const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+/** Flags of a temporary file: created here and now, never through a link. */
+export const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 /** Writes are batched into blocks this large: few system calls, bounded memory. */
 const WRITE_BLOCK = 1024 * 1024;
+/** Attempts when a concurrent prune removes the folder, or a temp name is taken. */
+const ATTEMPTS = 4;
 
 /** Replaces `target` with what `fill` writes, atomically. */
-export async function replaceFile({ root, target, key, durable }: Replacement, fill: Fill): Promise<void> {
+export async function replaceFile(replacement: Replacement, fill: Fill): Promise<void> {
+  const { root, target, key, durable } = replacement;
   const dir = path.dirname(target);
-  const { handle, tempPath } = await createTemp(root, dir, key);
-  let open = true;
+  const tempPath = await fillTemp(replacement, dir, fill);
   try {
-    await fill(handle, tempPath);
-    if (durable) await handle.sync();
-    open = false;
-    await handle.close();
     await assertReplaceable(target, key);
     await rename(tempPath, target);
-    if (durable) await syncFolder(dir);
+    if (durable && replacement.knownFolders === undefined) await syncFolder(dir);
   } catch (error) {
-    if (open) await handle.close().catch(() => undefined);
-    await rm(tempPath, { force: true }).catch(() => undefined);
-    await pruneEmptyFolders(root, dir);
-    throw error instanceof SourceError ? error.cause : toStowageError(error, key, "writing");
+    await discard(root, dir, tempPath);
+    throw toStowageError(error, key, "writing");
   }
+}
+
+async function fillTemp({ root, key, durable, knownFolders }: Replacement, dir: string, fill: Fill): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    if (knownFolders?.has(dir) !== true) await ensureFolder(root, dir, key);
+    const tempPath = path.join(dir, tempName());
+    try {
+      await fill(tempPath, durable);
+      knownFolders?.add(dir); // only now is it known to be a real folder, not a file
+      return tempPath;
+    } catch (error) {
+      const code = errnoOf(error);
+      // ENOENT: a concurrent delete pruned the folder; EEXIST: the temporary name was taken.
+      const retry = (code === "ENOENT" || code === "EEXIST") && !(error instanceof SourceError) && attempt < ATTEMPTS;
+      if (code === "ENOENT") knownFolders?.delete(dir);
+      if (retry) continue;
+      await discard(root, dir, tempPath);
+      throw error instanceof SourceError ? error.cause : toStowageError(error, key, "writing");
+    }
+  }
+}
+
+async function discard(root: string, dir: string, tempPath: string): Promise<void> {
+  await rm(tempPath, { force: true }).catch(() => undefined);
+  await pruneEmptyFolders(root, dir); // the folders ensureFolder may have made for this write
 }
 
 /** A {@link Fill} that streams `content` in, batching small chunks into {@link WRITE_BLOCK}s. */
 export function writeContent(content: WriteContent): Fill {
-  return async (handle) => {
-    // rechunk copies small chunks (so a producer may reuse its buffer) and passes big ones through.
-    const blocks = rechunk(toChunks(content), WRITE_BLOCK);
+  return async (tempPath, durable) => {
+    const handle = await open(tempPath, TEMP_FLAGS, 0o666);
     try {
-      for (;;) {
-        let next: IteratorResult<Uint8Array>;
-        try {
-          next = await blocks.next();
-        } catch (error) {
-          throw new SourceError(error);
-        }
-        if (next.done === true) return;
-        await writeAll(handle, next.value);
-      }
+      await writeBlocks(handle, content);
+      if (durable) await handle.sync();
     } finally {
-      // Stops (and, for a Readable, destroys) the source when the write fails half-way.
-      await blocks.return(undefined).catch(() => undefined);
+      await handle.close();
     }
   };
+}
+
+async function writeBlocks(handle: FileHandle, content: WriteContent): Promise<void> {
+  // rechunk copies small chunks (so a producer may reuse its buffer) and passes big ones through.
+  const blocks = rechunk(toChunks(content), WRITE_BLOCK);
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await blocks.next();
+      } catch (error) {
+        throw new SourceError(error);
+      }
+      if (next.done === true) return;
+      await writeAll(handle, next.value);
+    }
+  } finally {
+    // Stops (and, for a Readable, destroys) the source when the write fails half-way.
+    await blocks.return(undefined).catch(() => undefined);
+  }
+}
+
+/** fsyncs a file that is already complete on disk (for fills that do not hold it open). */
+export async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -94,22 +145,6 @@ export async function assertReplaceable(target: string, key: string): Promise<vo
       await rmdir(target);
     } catch (error) {
       throw new SnapshotConflictError(key, "a folder exists at this path", { cause: error });
-    }
-  }
-}
-
-async function createTemp(root: string, dir: string, key: string): Promise<{ handle: FileHandle; tempPath: string }> {
-  // A concurrent delete may prune the folder between its creation and the open: create it again.
-  for (let attempt = 0; ; attempt++) {
-    await ensureFolder(root, dir, key);
-    const tempPath = path.join(dir, tempName());
-    try {
-      return { handle: await open(tempPath, TEMP_FLAGS, 0o666), tempPath };
-    } catch (error) {
-      if (errnoOf(error) !== "ENOENT" || attempt >= 3) {
-        await pruneEmptyFolders(root, dir); // the folders ensureFolder may just have made
-        throw toStowageError(error, key, "writing");
-      }
     }
   }
 }

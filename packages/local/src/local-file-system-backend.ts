@@ -1,5 +1,5 @@
 import { constants, mkdirSync, realpathSync, statSync } from "node:fs";
-import { copyFile, lstat, open, realpath, rename, unlink, type FileHandle } from "node:fs/promises";
+import { copyFile, lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import {
@@ -21,7 +21,7 @@ import {
   type SyncReport,
   type WriteContent,
 } from "@stowage/core";
-import { assertReplaceable, replaceFile, writeContent, type Fill } from "./atomic-write.js";
+import { assertReplaceable, replaceFile, syncFile, writeContent, type Fill } from "./atomic-write.js";
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { assertNotReserved } from "./temp-files.js";
@@ -211,7 +211,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
         throw toStowageError(error, dst, "moving");
       }
       // A mount point inside the root: copy into a temporary file beside dst, rename, then unlink src.
-      await this.#replace(dst, to, (_handle, tempPath) => copyFile(from, tempPath));
+      await this.#replace(dst, to, copyInto(from, src));
       await unlink(from).catch((cause: unknown) => {
         throw toStowageError(cause, src, "deleting");
       });
@@ -221,10 +221,25 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      copy: (from, to) => this.#copy(from, to),
-      listStats: (prefix) => this.#listStats(prefix),
+    const knownFolders = new Set<string>();
+    const flush = async (): Promise<void> => {
+      // Each folder that received files is fsynced once, not once per file.
+      if (this.#durable) await mapLimit([...knownFolders], LIST_CONCURRENCY, syncFolder);
+    };
+    let report: SyncReport;
+    try {
+      report = await syncStorages(this, srcPrefix, this, dstPrefix, options, {
+        copy: (from, to) => this.#copy(from, to, knownFolders),
+        listStats: (prefix) => this.#listStats(prefix),
+      });
+    } catch (error) {
+      await flush().catch(() => undefined); // the sync's own error is the one to report
+      throw error;
+    }
+    await flush().catch((error: unknown) => {
+      throw toStowageError(error, normalizePrefix(dstPrefix), "writing");
     });
+    return report;
   }
 
   /**
@@ -312,23 +327,14 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     return replaceFile({ root: this.location, target, key, durable: this.#durable }, fill);
   }
 
-  /** The sync engine's copy: the kernel copies (reflink or copy_file_range) into a temporary file. */
-  async #copy(fromKey: string, toKey: string): Promise<void> {
+  /**
+   * The sync engine's copy: the kernel copies (reflink or copy_file_range) into a temporary file.
+   * Source keys come from this sync's own walk, which never follows a link.
+   */
+  async #copy(fromKey: string, toKey: string, knownFolders: Set<string>): Promise<void> {
     const from = this.#pathOf(fromKey);
     const to = this.#pathOf(toKey);
-    try {
-      // One call checks that no segment of the source, the file included, is a link.
-      if ((await realpath(from)) !== from) throw new SnapshotNotFoundError(fromKey);
-    } catch (error) {
-      throw toStowageError(error, fromKey, "reading");
-    }
-    await this.#replace(toKey, to, async (_handle, tempPath) => {
-      try {
-        await copyFile(from, tempPath, constants.COPYFILE_FICLONE);
-      } catch (error) {
-        throw toStowageError(error, fromKey, "reading");
-      }
-    });
+    await replaceFile({ root: this.location, target: to, key: toKey, durable: this.#durable, knownFolders }, copyInto(from, fromKey));
   }
 
   /** Every file below a folder with its size and mtime, in one walk (for the sync planner). */
@@ -350,6 +356,27 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
       throw toStowageError(error, folder, "listing");
     }
   }
+}
+
+/** A {@link Fill} that copies file `from` (key `fromKey`) with the kernel's fastest method. */
+function copyInto(from: string, fromKey: string): Fill {
+  return async (tempPath, durable) => {
+    try {
+      await copyFile(from, tempPath, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+    } catch (error) {
+      // ENOENT is ambiguous: a missing source is "not found"; a vanished target folder is retried.
+      if (errnoOf(error) === "ENOENT" && !(await exists(from))) throw new SnapshotNotFoundError(fromKey, { cause: error });
+      throw error;
+    }
+    if (durable) await syncFile(tempPath);
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Reads until `buffer` is full or the file ends; returns the bytes read. */

@@ -8,9 +8,15 @@ import { InvalidPathError } from "@stowage/core";
  */
 export const TEMP_PREFIX = ".stowage-tmp-";
 
-/** A fresh, unguessable temporary file name. */
+// A random tag per process plus a counter: unique without asking the kernel for entropy per file.
+// Uniqueness is a convenience, not a guarantee: temporary files are created with O_EXCL anyway.
+const PROCESS_TAG = randomBytes(4).toString("hex");
+let counter = 0;
+
+/** A fresh temporary file name, `.stowage-tmp-` and 16 hex digits. */
 export function tempName(): string {
-  return `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`;
+  counter = (counter + 1) % 0x1_0000_0000;
+  return `${TEMP_PREFIX}${PROCESS_TAG}${counter.toString(16).padStart(8, "0")}`;
 }
 
 /** True when a directory entry's name is one of stowage's temporary files. */
