@@ -1,1 +1,85 @@
-export {};
+/**
+ * An S3-compatible server for tests and benchmarks: fauxqs, started in this process on an ephemeral
+ * port of 127.0.0.1. It keeps everything in memory and rejects request bodies over 11 MiB (HTTP 413),
+ * so keep multipart parts at 8 MiB or less and delete big objects once measured. It has no
+ * ListMultipartUploads, ListParts or UploadPartCopy; {@link S3TestServer.pendingMultipartUploads}
+ * reads its state directly instead.
+ */
+import { randomBytes } from "node:crypto";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { buildApp, type BuildAppOptions } from "fauxqs";
+
+/** A running test S3 server with one bucket created for the caller. */
+export interface S3TestServer {
+  /** Base URL of the server, `http://127.0.0.1:<port>`. */
+  endpoint: string;
+  /** The bucket created at start. */
+  bucket: string;
+  /** Everything an `S3Client` needs to talk to this server (path-style, dummy credentials). */
+  clientConfig: S3ClientConfig;
+  /** Creates one more empty bucket and returns its name. */
+  createBucket(name?: string): string;
+  /** Keys of the multipart uploads started in `bucket` and neither completed nor aborted. */
+  pendingMultipartUploads(bucket?: string): string[];
+  /** Stops the server; every bucket and object is gone. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startS3Server}. */
+export interface S3TestServerOptions {
+  /** Name of the bucket to create. Default: a random `stowage-test-<hex>`. */
+  bucket?: string;
+}
+
+/** The part of fauxqs' in-memory S3 state the harness reads. */
+interface FauxS3Store {
+  createBucket(name: string): void;
+  multipartUploads: Map<string, { bucket: string; key: string }>;
+}
+
+/**
+ * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Any credentials are
+ * accepted; `forcePathStyle` is required because the host name is an IP address.
+ */
+export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
+  const stores = await createStores();
+  // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
+  const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const s3 = stores.s3Store;
+  const createBucket = (name = `stowage-test-${randomBytes(4).toString("hex")}`): string => {
+    s3.createBucket(name);
+    return name;
+  };
+  const bucket = createBucket(options.bucket);
+  return {
+    endpoint,
+    bucket,
+    clientConfig: {
+      endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    },
+    createBucket,
+    pendingMultipartUploads: (name = bucket) =>
+      [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
+    stop: () => app.close(),
+  };
+}
+
+// fauxqs exports only its entry point; its store classes sit beside it in dist/.
+async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown; snsStore: unknown }> {
+  const entry = import.meta.resolve("fauxqs");
+  const load = async (path: string, name: string): Promise<new () => unknown> =>
+    ((await import(new URL(path, entry).href)) as Record<string, new () => unknown>)[name] as new () => unknown;
+  const [S3Store, SqsStore, SnsStore] = await Promise.all([
+    load("./s3/s3Store.js", "S3Store"),
+    load("./sqs/sqsStore.js", "SqsStore"),
+    load("./sns/snsStore.js", "SnsStore"),
+  ]);
+  return { s3Store: new S3Store() as FauxS3Store, sqsStore: new SqsStore(), snsStore: new SnsStore() };
+}
