@@ -58,17 +58,17 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   return {
     endpoint,
     bucket,
-    clientConfig: {
-      endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    },
+    clientConfig: clientConfigFor(endpoint),
     createBucket,
     pendingMultipartUploads: (name = bucket) =>
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
     stop: () => app.close(),
   };
+}
+
+/** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
+function clientConfigFor(endpoint: string): S3ClientConfig {
+  return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
 }
 
 // fauxqs exports only its entry point; its store classes sit beside it in dist/.
@@ -82,4 +82,42 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
     load("./sns/snsStore.js", "SnsStore"),
   ]);
   return { s3Store: new S3Store() as FauxS3Store, sqsStore: new SqsStore(), snsStore: new SnsStore() };
+}
+
+/** A test S3 server running in a child process (see {@link spawnS3Server}). */
+export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads">;
+
+/**
+ * Starts the same server in a child Node process, so that its memory (it holds every object) stays
+ * out of the caller's RSS: what benchmarks need. The child exits when its stdin closes, so it dies
+ * with the parent even when the parent is killed.
+ */
+export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<S3ServerProcess> {
+  const { spawn } = await import("node:child_process");
+  const script = `
+    import { startS3Server } from ${JSON.stringify(import.meta.url)};
+    const server = await startS3Server(${JSON.stringify(options)});
+    process.stdout.write(JSON.stringify({ endpoint: server.endpoint, bucket: server.bucket }) + "\\n");
+    process.stdin.resume();
+    process.stdin.on("end", () => server.stop().then(() => process.exit(0)));
+  `;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+  const ready = await new Promise<{ endpoint: string; bucket: string }>((resolve, reject) => {
+    let output = "";
+    child.once("exit", (code) => reject(new Error(`S3 server process exited with code ${code}`)));
+    child.stdout.on("data", (data: Buffer) => {
+      output += data.toString();
+      const line = output.split("\n")[0];
+      if (output.includes("\n") && line !== undefined) resolve(JSON.parse(line) as { endpoint: string; bucket: string });
+    });
+  });
+  return {
+    ...ready,
+    clientConfig: clientConfigFor(ready.endpoint),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.stdin.end();
+      }),
+  };
 }
