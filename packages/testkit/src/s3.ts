@@ -31,9 +31,11 @@ export interface S3TestServerOptions {
   bucket?: string;
 }
 
-/** The part of fauxqs' in-memory S3 state the harness reads. */
+/** The part of fauxqs' in-memory S3 state the harness uses. */
 interface FauxS3Store {
   createBucket(name: string): void;
+  getObject(bucket: string, key: string): { body: Buffer; etag: string };
+  uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
   multipartUploads: Map<string, { bucket: string; key: string }>;
 }
 
@@ -45,6 +47,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   const stores = await createStores();
   // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
+  addUploadPartCopy(app, stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -64,6 +67,38 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
     stop: () => app.close(),
   };
+}
+
+/**
+ * fauxqs lacks UploadPartCopy (it would store an empty part), which multipart copies of objects
+ * over 5 GiB need: the harness answers it from the same in-memory store, honouring
+ * `x-amz-copy-source-range` and `x-amz-copy-source-if-match` as S3 does.
+ */
+function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const source = request.headers["x-amz-copy-source"];
+    if (request.method !== "PUT" || typeof source !== "string" || !query.uploadId || !query.partNumber) return;
+    const decoded = decodeURIComponent(source).replace(/^\//, "");
+    const slash = decoded.indexOf("/");
+    const xmlError = (status: number, code: string) =>
+      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    let object: { body: Buffer; etag: string };
+    try {
+      object = store.getObject(decoded.slice(0, slash), decoded.slice(slash + 1));
+    } catch {
+      return xmlError(404, "NoSuchKey");
+    }
+    const ifMatch = request.headers["x-amz-copy-source-if-match"];
+    if (typeof ifMatch === "string" && ifMatch !== object.etag) return xmlError(412, "PreconditionFailed");
+    const range = /^bytes=(\d+)-(\d+)$/.exec(String(request.headers["x-amz-copy-source-range"] ?? ""));
+    const body = range ? object.body.subarray(Number(range[1]), Number(range[2]) + 1) : object.body;
+    const etag = store.uploadPart(query.uploadId, Number(query.partNumber), Buffer.from(body));
+    return reply
+      .status(200)
+      .header("content-type", "application/xml")
+      .send(`<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${etag.replace(/"/g, "&quot;")}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
+  });
 }
 
 /** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
