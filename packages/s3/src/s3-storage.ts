@@ -13,6 +13,7 @@ import {
   SnapshotIOError,
   SnapshotNotFoundError,
   compareKeys,
+  isWriteContent,
   normalizePrefix,
   parentFolders,
   rechunk,
@@ -79,13 +80,25 @@ export class S3Storage implements AdvancedSnapshotStorage {
 
   async write(path: string, content: WriteContent): Promise<void> {
     validateKey(path);
+    if (!isWriteContent(content)) throw new TypeError("write content must be bytes, a string, an iterable of chunks or a Readable");
     await this.#assertWritable(path);
-    await this.#call("write", path, () =>
-      uploadObject(
-        { client: this.client, bucket: this.bucket, key: this.#keys.objectKey(path), ...this.#settings },
-        toChunks(content),
-      ),
-    );
+    // The source's own failure is the caller's error: it is rethrown as is, not as a backend failure.
+    let sourceFailure: { error: unknown } | undefined;
+    const chunks = (async function* () {
+      try {
+        yield* toChunks(content);
+      } catch (error) {
+        sourceFailure = { error };
+        throw error;
+      }
+    })();
+    const target = { client: this.client, bucket: this.bucket, key: this.#keys.objectKey(path), ...this.#settings };
+    try {
+      await uploadObject(target, chunks);
+    } catch (error) {
+      if (sourceFailure !== undefined && error === sourceFailure.error) throw error;
+      throw toStowageError(error, "write", this.bucket, path);
+    }
   }
 
   async streamWrite(path: string, chunks: ChunkSource): Promise<void> {

@@ -79,6 +79,7 @@ describe("S3Storage", () => {
       await expect(s3.atomicMove("keep", key)).rejects.toBeInstanceOf(InvalidPathError);
     }
     await expect(s3.deleteMany(["keep", "../x"])).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(s3.write("keep", 42 as unknown as string)).rejects.toBeInstanceOf(TypeError);
     expect(await s3.recursiveList("")).toEqual(["keep"]);
   });
 
