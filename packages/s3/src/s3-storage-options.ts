@@ -1,4 +1,4 @@
-import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientChoice } from "./s3-client.js";
 
 /** Options shared by every {@link S3Storage}, whichever way it gets its client. */
 interface S3StorageBaseOptions {
@@ -31,15 +31,8 @@ interface S3StorageBaseOptions {
 /**
  * Options of {@link S3Storage}: the bucket, and either an existing `client` (shared, left open by
  * `close()`) or a `clientConfig` to build one from (owned, destroyed by `close()`).
- *
- * Retries are the SDK's: set `maxAttempts`, `retryMode` or a `retryStrategy` in `clientConfig`,
- * or on the client you pass.
  */
-export type S3StorageOptions = S3StorageBaseOptions &
-  (
-    | { /** The client to use; the caller keeps ownership. */ client: S3Client; clientConfig?: never }
-    | { /** The configuration of a client this storage creates and owns. */ clientConfig?: S3ClientConfig; client?: never }
-  );
+export type S3StorageOptions = S3StorageBaseOptions & S3ClientChoice;
 
 const MIB = 1024 * 1024;
 /** S3's smallest part (except the last one). */

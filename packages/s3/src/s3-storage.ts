@@ -4,8 +4,8 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  S3Client,
   type HeadObjectCommandOutput,
+  type S3Client,
 } from "@aws-sdk/client-s3";
 import {
   DEFAULT_CHUNK_SIZE,
@@ -32,6 +32,7 @@ import { copyObject } from "./copy-object.js";
 import { listObjectPages } from "./list-objects.js";
 import { uploadObject } from "./multipart-upload.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
+import { checkBucket, resolveClient } from "./s3-client.js";
 import { KeySpace } from "./s3-keys.js";
 import { resolveSettings, type S3StorageOptions, type S3StorageSettings } from "./s3-storage-options.js";
 
@@ -55,13 +56,11 @@ export class S3Storage implements AdvancedSnapshotStorage {
   readonly #ownsClient: boolean;
 
   constructor(options: S3StorageOptions) {
-    if (typeof options.bucket !== "string" || options.bucket === "") {
-      throw new TypeError("S3Storage needs a non-empty 'bucket'");
-    }
-    this.#keys = new KeySpace(options.bucket, normalizePrefix(options.prefix ?? ""));
+    this.#keys = new KeySpace(checkBucket("S3Storage", options.bucket), normalizePrefix(options.prefix ?? ""));
     this.#settings = resolveSettings(options, DEFAULT_CHUNK_SIZE);
-    this.#ownsClient = options.client === undefined;
-    this.client = options.client ?? new S3Client(options.clientConfig ?? {});
+    const { client, owned } = resolveClient(options);
+    this.client = client;
+    this.#ownsClient = owned;
   }
 
   /** The bucket this storage writes to. */

@@ -35,6 +35,8 @@ export interface S3TestServerOptions {
 interface FauxS3Store {
   createBucket(name: string): void;
   getObject(bucket: string, key: string): { body: Buffer; etag: string };
+  /** Throws when the object (or bucket) does not exist. */
+  headObject(bucket: string, key: string): unknown;
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
   multipartUploads: Map<string, { bucket: string; key: string }>;
 }
@@ -48,6 +50,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
   addUploadPartCopy(app, stores.s3Store);
+  addConditionalPut(app, stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -99,6 +102,33 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
       .header("content-type", "application/xml")
       .send(`<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${etag.replace(/"/g, "&quot;")}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
   });
+}
+
+/**
+ * fauxqs ignores `If-None-Match: *` on PutObject; S3 answers 412 PreconditionFailed when the key
+ * exists, which is how stores create an object only if it is absent. The harness does the same.
+ */
+function addConditionalPut(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "PUT" || request.headers["if-none-match"] !== "*") return;
+    const params = request.params as Record<string, string | undefined>;
+    const bucket = params.bucket ?? "";
+    const key = params["*"] ?? "";
+    if (key === "" || !objectExists(store, bucket, key)) return;
+    return reply
+      .status(412)
+      .header("content-type", "application/xml")
+      .send("<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>");
+  });
+}
+
+function objectExists(store: FauxS3Store, bucket: string, key: string): boolean {
+  try {
+    store.headObject(bucket, key);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
