@@ -36,6 +36,7 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
       // Commander has already printed its one-line message (or the help text).
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
+    if ((error as { code?: unknown } | null)?.code === "EPIPE") return EXIT_CODES.ok; // see bin.ts
     reportError(ctx.io.stderr, error, ctx.options.verbose);
     return exitCodeOf(error);
   } finally {

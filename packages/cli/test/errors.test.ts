@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES } from "../src/exit-codes.js";
 import { jsonfileBackend } from "./helpers/backends.js";
-import { stowage } from "./helpers/run-cli.js";
+import { BIN, stowage } from "./helpers/run-cli.js";
 
 /** Each class of failure: its own exit code, one line on stderr, nothing on stdout. */
 describe("errors and exit codes", () => {
@@ -65,5 +66,21 @@ describe("errors and exit codes", () => {
     const result = await stowage(["--version"]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("a reader that leaves early (cat | head) ends the command quietly with 0", async () => {
+    const { url, cleanup } = await jsonfileBackend.create();
+    try {
+      await stowage(["put", "-", `${url}::big`], { input: Buffer.alloc(4 * 1024 * 1024), env: jsonfileBackend.env });
+      const child = spawn(process.execPath, [BIN, "cat", `${url}::big`], { env: { ...process.env, ...jsonfileBackend.env } });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.once("data", () => child.stdout.destroy());
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    } finally {
+      await cleanup();
+    }
   });
 });
