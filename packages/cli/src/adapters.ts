@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import { CliError, EXIT_CODES, UsageError } from "./exit-codes.js";
 import { FIRST_PARTY_SCHEMES } from "./schemes/index.js";
@@ -34,11 +34,14 @@ export function conventionalPackageName(scheme: string): string {
 /** Finds, imports and calls the adapter for `url`'s scheme. */
 export async function openStorageFromUrl(
   url: URL,
-  options: { cwd: string; env: NodeJS.ProcessEnv },
+  options: { cwd: string; env: NodeJS.ProcessEnv; mustExist?: boolean },
 ): Promise<SnapshotStorage> {
   const scheme = url.protocol.slice(0, -1);
   const mapped = parseAdapterMap(options.env[ADAPTERS_ENV]).get(scheme);
   const firstParty = FIRST_PARTY_SCHEMES.find((entry) => entry.protocols.includes(url.protocol));
+  if (mapped === undefined && options.mustExist && firstParty?.storeExists && !(await firstParty.storeExists(url))) {
+    throw new CliError(`no such store: ${url.protocol === "file:" ? fileURLToPath(url) : url.href}`, EXIT_CODES.notFound);
+  }
   const specifier = mapped ?? firstParty?.packageName ?? conventionalPackageName(scheme);
 
   const module = await importAdapter(specifier, options.cwd);

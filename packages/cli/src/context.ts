@@ -38,9 +38,12 @@ export class CommandContext {
     return parseLocation(text, this.io.cwd);
   }
 
-  /** Opens the store of `location`. */
-  open(location: Location): Promise<SnapshotStorage> {
-    return this.stores.open(location.store);
+  /**
+   * Opens the store of `location`. Only destinations pass `create`: reading from a mistyped local
+   * path must fail instead of creating an empty folder there.
+   */
+  open(location: Location, options: { create?: boolean } = {}): Promise<SnapshotStorage> {
+    return this.stores.open(location.store, options);
   }
 
   /** A progress bar on stderr, drawn only when stderr is a terminal and `--quiet` is off. */

@@ -16,12 +16,15 @@ export class StoreSet {
     this.#env = options.env;
   }
 
-  /** The storage for `url`, opened on first use. */
-  open(url: URL): Promise<SnapshotStorage> {
+  /**
+   * The storage for `url`, opened on first use. Unless `create` is set, a store that its adapter
+   * would create on opening (a local folder) must already exist.
+   */
+  open(url: URL, options: { create?: boolean } = {}): Promise<SnapshotStorage> {
     const id = storeIdentity(url);
     let storage = this.#open.get(id);
     if (storage === undefined) {
-      storage = openStorageFromUrl(url, { cwd: this.#cwd, env: this.#env });
+      storage = openStorageFromUrl(url, { cwd: this.#cwd, env: this.#env, mustExist: options.create !== true });
       this.#open.set(id, storage);
     }
     return storage;

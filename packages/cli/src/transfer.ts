@@ -42,6 +42,7 @@ export async function openTransfer(ctx: CommandContext, sourceText: string, targ
   const to = ctx.location(targetText);
   const sourceKey = fileKey(from);
   const targetKey = destinationKey(to, baseName(sourceKey));
-  const [source, target] = await Promise.all([ctx.open(from), ctx.open(to)]);
+  const source = await ctx.open(from);
+  const target = await ctx.open(to, { create: true });
   return { source, sourceKey, target, targetKey };
 }

@@ -112,6 +112,15 @@ describe.each(BACKENDS)("every command on $name", (backend) => {
     expect((await run(["ls", "-r", at("dst")])).out).toBe("dst/a.txt\ndst/b/c.txt\n");
   });
 
+  it("sync refuses to empty the destination from a source without files (a typo, most likely)", async () => {
+    await run(["put", "-", at("dst/keep.txt")], { input: "k" });
+    const result = await run(["sync", at("srcc"), at("dst")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/has no files, so sync would empty the destination/);
+    expect((await run(["ls", "-r", at("dst")])).out).toBe("dst/keep.txt\n");
+    expect((await run(["sync", "--no-delete", at("srcc"), at("dst")])).code).toBe(0);
+  });
+
   it("sync refuses overlapping folders of one store", async () => {
     await run(["put", "-", at("p/a.txt")], { input: "a" });
     const result = await run(["sync", at("p"), at("p/inner")]);

@@ -27,7 +27,7 @@ export function putCommand(ctx: CommandContext): Command {
       }
       const key = fromStdin ? fileKey(location) : destinationKey(location, basename(file));
       const size = fromStdin ? undefined : await localFileSize(file);
-      const storage = await ctx.open(location);
+      const storage = await ctx.open(location, { create: true });
       const progress = ctx.progress(key, size);
       try {
         const source: Readable = fromStdin ? ctx.io.stdin : createReadStream(file);

@@ -54,11 +54,13 @@ export function syncCommand(ctx: CommandContext): Command {
       }
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
-      const [source, target] = await Promise.all([ctx.open(from), ctx.open(to)]);
+      const source = await ctx.open(from);
+      const target = await ctx.open(to, { create: true });
       if (source !== target && locationsOverlap(from, to)) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
 
+      if (flags.delete && !flags.dryRun) await refuseToEmpty(source, fromPrefix, target, toPrefix, from.text);
       const progress = ctx.progress("planning…");
       const options: SyncOptions = {
         deleteExtraneous: flags.delete,
@@ -129,6 +131,21 @@ function countingReads(storage: SnapshotStorage, onBytes: (bytes: number) => voi
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * Mirroring a source with no files at all would empty the destination: almost always a mistyped
+ * source folder. Checked with one listing of each side, before anything changes.
+ */
+async function refuseToEmpty(
+  source: SnapshotStorage,
+  fromPrefix: string,
+  target: SnapshotStorage,
+  toPrefix: string,
+  from: string,
+): Promise<void> {
+  if ((await source.list(fromPrefix)).length > 0 || (await target.list(toPrefix)).length === 0) return;
+  throw new UsageError(`'${from}' has no files, so sync would empty the destination: use --no-delete, or rm -r to empty it`);
 }
 
 function printReport(ctx: CommandContext, report: SyncReport): void {

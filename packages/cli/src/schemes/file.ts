@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { FirstPartyScheme } from "./scheme.js";
 import { UrlParams, definedOnly, exportedClass } from "./url-params.js";
@@ -15,14 +16,22 @@ interface LocalOptions {
 export const fileScheme: FirstPartyScheme = {
   protocols: ["file:"],
   packageName: "@stowage/local",
+  async storeExists(url) {
+    const info = await stat(fileURLToPath(withoutQuery(url))).catch(() => undefined);
+    return info?.isDirectory() === true;
+  },
   open(module, url) {
     const params = new UrlParams(url, ["chunkSize", "durable"]);
     const LocalFileSystemBackend = exportedClass<LocalOptions>(module, "LocalFileSystemBackend", this.packageName);
-    const bare = new URL(url.href);
-    bare.search = "";
     return new LocalFileSystemBackend({
-      location: fileURLToPath(bare),
+      location: fileURLToPath(withoutQuery(url)),
       ...definedOnly({ chunkSize: params.positiveInt("chunkSize"), durable: params.boolean("durable") }),
     });
   },
 };
+
+function withoutQuery(url: URL): URL {
+  const bare = new URL(url.href);
+  bare.search = "";
+  return bare;
+}

@@ -13,6 +13,11 @@ export interface FirstPartyScheme {
   protocols: readonly string[];
   /** The npm package that implements the backend. */
   packageName: string;
+  /**
+   * Whether the store exists yet, for backends that create it when opened (a local folder).
+   * Commands that only read check it first, so a mistyped path is an error, not a new empty store.
+   */
+  storeExists?(url: URL): Promise<boolean>;
   /** Builds the storage for `url` from the imported package. */
   open(module: AdapterModule, url: URL): SnapshotStorage | Promise<SnapshotStorage>;
 }
