@@ -57,6 +57,19 @@ export function storageBehaviour(connect: Connect): void {
       expect(Buffer.concat(parts).equals(data)).toBe(true);
     }));
 
+  it("stores what the source yielded even when the source reuses its buffer", () =>
+    using({ chunkSize: 4, writeConcurrency: 4 }, async (storage) => {
+      const buffer = Buffer.alloc(8);
+      function* reusing() {
+        for (const letter of "abcdefgh") {
+          buffer.fill(letter);
+          yield buffer;
+        }
+      }
+      await storage.write("reuse", reusing());
+      expect(await text(storage, "reuse")).toBe("abcdefgh".split("").map((letter) => letter.repeat(8)).join(""));
+    }));
+
   it("stats size, mtime and a sha256 etag", () =>
     using({}, async (storage) => {
       const before = Date.now();
