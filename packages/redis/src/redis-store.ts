@@ -96,13 +96,13 @@ export class RedisStore extends BaseStore {
 
   protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
     const result: (ObjectModel | undefined)[] = new Array(uids.length).fill(undefined);
-    // One MGET per shard and batch: on a cluster a multi-key command must stay in one hash slot.
+    // MGETs of up to BATCH keys; on a cluster one per shard, as a multi-key command must stay in one slot.
     const positions = new Map<number, number[]>();
     uids.forEach((uid, index) => {
-      const shard = shardOf(uid);
-      const list = positions.get(shard) ?? [];
+      const group = this.#group(shardOf(uid));
+      const list = positions.get(group) ?? [];
       list.push(index);
-      positions.set(shard, list);
+      positions.set(group, list);
     });
     const batches: number[][] = [];
     for (const list of positions.values()) {
