@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { REDIS_INSTALL_HINT, assertRedisInstalled, startRedis } from "../src/redis.js";
@@ -53,19 +54,26 @@ describe("redis-server harness", () => {
     expect(existsSync(server.socket)).toBe(false);
   });
 
-  it("leaves no process and no file behind when the runner is killed", async () => {
+  /** Starts a server in a child node process, then ends that process with `kill`. */
+  async function killedRunnerLeavesNothing(kill: (child: ChildProcess) => void): Promise<void> {
     const child = spawn(
       process.execPath,
       ["--input-type=module", "-e", `const { startRedis } = await import(${JSON.stringify(DIST)}); const s = await startRedis(); console.log(JSON.stringify(s)); setInterval(() => {}, 1000);`],
-      { stdio: ["ignore", "pipe", "inherit"] },
+      { stdio: ["ignore", "pipe", "inherit"], detached: true },
     );
     const started = await new Promise<{ port: number; socket: string }>((resolve, reject) => {
-      child.stdout.once("data", (data: Buffer) => resolve(JSON.parse(data.toString()) as { port: number; socket: string }));
+      child.stdout?.once("data", (data: Buffer) => resolve(JSON.parse(data.toString()) as { port: number; socket: string }));
       child.once("exit", (code) => reject(new Error(`child exited with ${code}`)));
     });
     expect(await listening(started.port)).toBe(true);
-    child.kill("SIGKILL");
+    kill(child);
     expect(await eventually(async () => !(await listening(started.port)))).toBe(true);
-    expect(await eventually(async () => !existsSync(started.socket))).toBe(true);
-  });
+    expect(await eventually(async () => !existsSync(dirname(started.socket)))).toBe(true);
+  }
+
+  it("leaves no process and no file behind when the runner is killed", () =>
+    killedRunnerLeavesNothing((child) => child.kill("SIGKILL")));
+
+  it("leaves nothing behind when the runner's whole process group is terminated (Ctrl-C, timeout)", () =>
+    killedRunnerLeavesNothing((child) => process.kill(-(child.pid as number), "SIGTERM")));
 });
