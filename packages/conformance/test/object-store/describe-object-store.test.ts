@@ -8,6 +8,7 @@ import {
   GlobStore,
   LocalUpdatesStore,
   OverwritingStore,
+  RacyInsertStore,
   ReorderingStore,
 } from "./broken-stores.js";
 import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
@@ -27,7 +28,8 @@ describe("the object-store suite catches broken stores", () => {
   const cases: [string, ObjectStoreSuiteOptions<JsonStore>, RegExp[]][] = [
     ["count that folds case", persistent(CaseFoldingStore), [/count uses the exact type name/]],
     ["getMany out of order", persistent(ReorderingStore), [/getByUids returns objects in the order asked/]],
-    ["insert that overwrites", persistent(OverwritingStore), [/add of the same data is a no-op/]],
+    ["insert that overwrites", persistent(OverwritingStore), [/add of the same data is a no-op/, /concurrent adds/]],
+    ["insert that checks, then writes", persistent(RacyInsertStore), [/concurrent adds/, /concurrent getOrInstantiate/]],
     ["reads that create empty buckets", persistent(EmptyBucketStore), [/creates no model name/]],
     ["updates that never reach the backend", persistent(LocalUpdatesStore), [/updateOrInstantiate/, /updateOrAddModelInstance/, /update replaces/]],
     ["type names used as glob patterns", persistent(GlobStore), [/glob characters match nothing but themselves/]],
