@@ -97,3 +97,13 @@ export class RacyInsertStore extends JsonStore {
     return existing;
   }
 }
+
+/** Checks that an object exists, then deletes it, with a round trip between: two removers both succeed. */
+export class RacyRemoveStore extends JsonStore {
+  protected override async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    const present = (await this.getMany(modelName, uids)).map((obj) => obj !== undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await super.deleteMany(modelName, uids);
+    return present;
+  }
+}
