@@ -10,6 +10,7 @@ import {
   syncStorages,
   toChunks,
   validateKey,
+  type ChunkSource,
   type FileStat,
   type StreamReadOptions,
   type SyncOptions,
@@ -86,6 +87,20 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
       return [...new Set([...(await super.list(prefix)), ...extra])].sort();
     }
   })()),
+  broken("list hides empty files", "an empty file exists, is listed", () => new (class extends MemoryStorage {
+    override async list(prefix: string) {
+      const entries = await super.list(prefix);
+      const sizes = await Promise.all(entries.map(async (entry) => (entry.endsWith("/") ? 1 : (await this.stat(entry)).size)));
+      return entries.filter((_, i) => sizes[i] !== 0);
+    }
+  })()),
+  broken("recursiveList includes folder entries", "recursiveList > lists every file below a folder", () => new (class extends MemoryStorage {
+    override async recursiveList(prefix: string) {
+      const files = await super.recursiveList(prefix);
+      const folders = new Set(files.flatMap((key) => (key.includes("/") ? [key.slice(0, key.lastIndexOf("/") + 1)] : [])));
+      return [...files, ...folders].sort();
+    }
+  })()),
   broken("recursiveList matches prefixes with startsWith", "recursiveList > prefixes match whole segments", () => new (class extends MemoryStorage {
     override async recursiveList(prefix: string) { return (await super.recursiveList("")).filter((key) => key.startsWith(normalizePrefix(prefix))); }
   })()),
@@ -150,6 +165,21 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
       }
     }
   })()),
+  broken("write resolves before the content is stored", "readable as soon as write resolves", () => new (class extends MemoryStorage {
+    override async write(path: string, content: WriteContent) {
+      validateKey(path);
+      setImmediate(() => void super.write(path, content).catch(() => undefined));
+    }
+  })()),
+  broken("streamWrite commits as it streams", "streamWrite: a source that fails half-way", () => new (class extends MemoryStorage {
+    override async streamWrite(path: string, chunks: ChunkSource) {
+      let written = Buffer.alloc(0);
+      for await (const chunk of toChunks(chunks)) {
+        written = Buffer.concat([written, chunk]);
+        await super.write(path, written);
+      }
+    }
+  })()),
   broken("strings stored as latin1", "a string is stored as UTF-8", () => new (class extends MemoryStorage {
     override async write(path: string, content: WriteContent) {
       return super.write(path, typeof content === "string" ? Buffer.from(content, "latin1") : content);
@@ -182,6 +212,22 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
   broken("exists answers 1 or 0", "exists is true for files and false", () => new (class extends MemoryStorage {
     override async exists(path: string) { return ((await super.exists(path)) ? 1 : 0) as unknown as boolean; }
   })()),
+  broken("exists matches a string prefix", "exists is true for files and false", () => new (class extends MemoryStorage {
+    override async exists(path: string) { validateKey(path); return (await this.recursiveList("")).some((key) => key.startsWith(path)); }
+  })()),
+  broken("delete matches a string prefix", "delete removes a file and leaves its siblings", () => new (class extends MemoryStorage {
+    override async delete(path: string) {
+      validateKey(path);
+      for (const key of await this.recursiveList("")) if (key.startsWith(path)) await super.delete(key);
+    }
+  })()),
+  broken("read matches a string prefix", "string prefix of a file is SnapshotNotFoundError", () => new (class extends MemoryStorage {
+    override async read(path: string) {
+      validateKey(path);
+      const match = (await this.recursiveList("")).find((key) => key.startsWith(path));
+      return super.read(match ?? path);
+    }
+  })()),
   broken("delete of a missing file throws", "delete is idempotent", () => new (class extends MemoryStorage {
     override async delete(path: string) {
       if (!(await this.exists(path))) throw new SnapshotNotFoundError(path);
@@ -210,6 +256,12 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
     override async stat(path: string): Promise<FileStat> {
       if (!(await this.exists(path))) throw new SnapshotNotFoundError(`/data/${path}`);
       return super.stat(path);
+    }
+  })()),
+  broken("stat size counts UTF-16 units of the decoded text", "reports the path, size and modification time", () => new (class extends MemoryStorage {
+    override async stat(path: string) {
+      const stat = await super.stat(path);
+      return { ...stat, size: (await collectBytes(await this.read(path))).toString("utf8").length };
     }
   })()),
   broken("stat mtime is a string", "reports the path, size and modification time", () => new (class extends MemoryStorage {
