@@ -8,3 +8,5 @@ export { describeSnapshotStorage } from "./describe-snapshot-storage.js";
 export { describeAdvancedSnapshotStorage } from "./describe-advanced-snapshot-storage.js";
 export { KEY_ATTACKS, PATH_ATTACKS, PREFIX_ATTACKS, type PathAttack } from "./attacks.js";
 export { TRICKY_KEYS } from "./parts/keys.js";
+export { pseudoRandomBytes, readBytes, sha256 } from "./bytes.js";
+export { SourceFailure, failingAfter, gatedSource, type GatedSource } from "./sources.js";
