@@ -18,6 +18,8 @@ export interface TestApi {
   /**
    * Optional safety net: when given, storages that a test opened but could not clean up (for
    * instance because the runner gave up on it after a timeout) are cleaned up after each test.
+   * It assumes the suite's tests run one at a time (every runner's default): leave it out if you
+   * make them concurrent.
    */
   afterEach?: (fn: () => Promise<void>) => unknown;
 }
