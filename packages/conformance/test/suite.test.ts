@@ -73,6 +73,7 @@ describe("the conformance suite", () => {
     const create = () => new MemoryStorage();
     expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, largestContentSize: 0 })).toThrow(RangeError);
     expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, capabilities: { defaultChunkSize: 1.5 } })).toThrow(RangeError);
+    expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, largestListing: -1 })).toThrow(RangeError);
   });
 
   it("reports a failing cleanup, and still cleans up every storage", async () => {

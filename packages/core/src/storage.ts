@@ -82,6 +82,11 @@ export interface SyncOptions {
   concurrency?: number;
   /** Called after each file is copied, skipped or deleted. */
   onProgress?: (event: SyncProgress) => void;
+  /**
+   * Called once with what the sync is about to do (the report a dry run would return), after
+   * planning and before any file is copied or deleted: lets a caller show totals up front.
+   */
+  onPlan?: (plan: SyncReport) => void;
 }
 
 /** One step of a running sync. */

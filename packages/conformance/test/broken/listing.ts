@@ -29,6 +29,12 @@ export const LISTING_BUGS: readonly BrokenAdapter[] = [
       return [...entries].sort();
     }
   })()),
+  broken("list stops after one page of 1000", "files and 2 folders lists completely", () => new (class extends MemoryStorage {
+    override async list(prefix: string) { return (await super.list(prefix)).slice(0, 1000); }
+  })()),
+  broken("recursiveList stops after one page of 1000", "files and 2 folders lists completely", () => new (class extends MemoryStorage {
+    override async recursiveList(prefix: string) { return (await super.recursiveList(prefix)).slice(0, 1000); }
+  })()),
   broken("list of a missing folder throws", "a missing folder", () => new (class extends MemoryStorage {
     override async list(prefix: string) {
       const entries = await super.list(prefix);

@@ -65,6 +65,7 @@ export async function syncStorages(
     bytesCopied: plan.copy.reduce((sum, entry) => sum + Math.max(entry.size, 0), 0),
     dryRun,
   };
+  options.onPlan?.({ ...report, copied: [...report.copied], skipped: [...report.skipped], deleted: [...report.deleted] });
   const total = plan.copy.length + plan.skip.length + plan.delete.length;
   let done = 0;
   const progress = (action: "copy" | "skip" | "delete", entry: SyncEntry) =>
