@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  collectBytes,
   SnapshotNotFoundError,
   validateKey,
   type WriteContent,
@@ -20,6 +21,15 @@ export const READING_BUGS: readonly BrokenAdapter[] = [
   })()),
   broken("read resolves to an async iterable, not a Readable", "through a Readable", () => new (class extends MemoryStorage {
     override async read(path: string) { return this.streamRead(path) as unknown as Readable; }
+  })()),
+  broken("read fetches each chunk from the current version", "never a mix", () => new (class extends MemoryStorage {
+    override async read(path: string) {
+      const size = (await this.stat(path)).size;
+      const current = async () => collectBytes(await super.read(path));
+      return Readable.from((async function* () {
+        for (let offset = 0; offset < size; offset += 65_536) yield (await current()).subarray(offset, offset + 65_536);
+      })());
+    }
   })()),
   broken("read of a missing file fails only when streamed", "read of a missing file", () => new (class extends MemoryStorage {
     override async read(path: string) { return Readable.from(this.streamRead(path)); }
