@@ -1,2 +1,2 @@
 /** The stowage conformance suite. */
-export {};
+export { describeAdapterSync, type AdapterSyncSuiteOptions, type AdapterSyncTestApi } from "./adapter-sync/index.js";

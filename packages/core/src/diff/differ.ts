@@ -3,6 +3,7 @@ import type { Adapter } from "../object-store/adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
 import type { JsonObject } from "../object-store/json.js";
 import { schemaOf, type IdentifierValue, type ObjectModel } from "../object-store/model.js";
+import type { ModelSchema } from "../object-store/schema.js";
 import { DiffElement, sameValue, type DiffContext } from "./diff-element.js";
 import type { Diff } from "./diff.js";
 import { DiffSyncFlags, ModelFlags, checkModelFlags, hasFlag } from "./flags.js";
@@ -126,22 +127,22 @@ class Differ {
   }
 
   /**
-   * Diffs the children of a pair, type by type: the child types both models declare (either
-   * one's, for an object on one side only). Children of a type only one side declares are skipped.
+   * Diffs the children of a pair, type by type: the child types that the model classes of both
+   * adapters declare for this type (for an object on one side only, its class and the other
+   * adapter's class of the same type). Children of a type only one side declares are skipped.
    */
   async #diffChildren(element: DiffElement, src: ObjectModel | undefined, dst: ObjectModel | undefined): Promise<void> {
-    const srcTypes = src === undefined ? [] : [...schemaOf(src).children.keys()];
-    const dstTypes = dst === undefined ? [] : [...schemaOf(dst).children.keys()];
-    let childTypes = src === undefined ? dstTypes : srcTypes;
-    if (src !== undefined && dst !== undefined) {
-      childTypes = srcTypes.filter((type) => dstTypes.includes(type));
-      let unshared = 0;
-      for (const type of srcTypes) if (!dstTypes.includes(type)) unshared += src.getChildUids(type).length;
-      for (const type of dstTypes) if (!srcTypes.includes(type)) unshared += dst.getChildUids(type).length;
-      if (unshared > 0) {
-        element.childDiff.skipped += unshared;
-        this.#advance(unshared);
-      }
+    const srcSchema = src === undefined ? declaredSchema(this.#source, element.type) : schemaOf(src);
+    const dstSchema = dst === undefined ? declaredSchema(this.#dest, element.type) : schemaOf(dst);
+    const srcTypes = [...(srcSchema ?? dstSchema)!.children.keys()];
+    const dstTypes = [...(dstSchema ?? srcSchema)!.children.keys()];
+    const childTypes = srcTypes.filter((type) => dstTypes.includes(type));
+    let unshared = 0;
+    for (const type of srcTypes) if (src !== undefined && !dstTypes.includes(type)) unshared += src.getChildUids(type).length;
+    for (const type of dstTypes) if (dst !== undefined && !srcTypes.includes(type)) unshared += dst.getChildUids(type).length;
+    if (unshared > 0) {
+      element.childDiff.skipped += unshared;
+      this.#advance(unshared);
     }
     const skip = (): void => void (element.childDiff.skipped += 1);
     for (const type of childTypes) {
@@ -172,6 +173,11 @@ class Differ {
     this.#done += count;
     this.#onProgress?.("diff", this.#done, this.#total);
   }
+}
+
+/** The schema of the class `adapter` declares for `type`, if it declares one. */
+function declaredSchema(adapter: Adapter, type: string): ModelSchema | undefined {
+  return adapter.models.map((model) => schemaOf(model)).find((schema) => schema.type === type);
 }
 
 /** A matched pair must describe the same object: same shortname and identifier values. */
