@@ -1,5 +1,6 @@
 export * from "./errors.js";
 export * from "./path.js";
+export * from "./root-path.js";
 export * from "./storage.js";
 export * from "./content.js";
 export * from "./rechunk.js";

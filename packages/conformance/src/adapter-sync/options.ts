@@ -1,19 +1,8 @@
 import type { BaseStore } from "@stowage/core";
+import type { ObjectStoreTestApi } from "../object-store/options.js";
 
-/**
- * The parts of a test runner the suite needs: vitest, jest and `node:test` all provide them, so
- * `{ describe, it }` (or the runner's whole module) can be passed as is.
- */
-export interface AdapterSyncTestApi {
-  /** Groups tests. */
-  describe: (name: string, fn: () => void) => unknown;
-  /** Declares one test; the suite's test functions take no arguments and return a promise. */
-  it: (name: string, fn: () => Promise<void>) => unknown;
-  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
-  beforeEach?: (fn: () => Promise<void>) => unknown;
-  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
-  afterEach?: (fn: () => Promise<void>) => unknown;
-}
+/** The parts of a test runner the suite needs: the same as the object-store suite's. */
+export type AdapterSyncTestApi = ObjectStoreTestApi;
 
 /** Options of {@link describeAdapterSync}. */
 export interface AdapterSyncSuiteOptions<S extends BaseStore = BaseStore> {

@@ -17,10 +17,12 @@ export class JsonCopyStore extends MemoryStore {
     return (await super.getMany(modelName, uids)).map((obj) => obj && this.#copy(obj));
   }
 
-  protected override async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+  protected override async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     const all: ObjectModel[] = [];
-    for await (const obj of super.scan(modelName)) all.push(this.#copy(obj));
-    yield* this.#reverse ? all.reverse() : all;
+    for await (const page of super.scan(modelName)) for (const obj of page) all.push(this.#copy(obj));
+    // Pages of two, so the engine meets paged scans as persistent stores yield them.
+    if (this.#reverse) all.reverse();
+    for (let start = 0; start < all.length; start += 2) yield all.slice(start, start + 2);
   }
 
   protected override async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {

@@ -1,4 +1,4 @@
-import { logEvent } from "../logging/logger.js";
+import { isLogging, logEvent } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
 import type { JsonObject } from "../object-store/json.js";
@@ -101,7 +101,7 @@ class Differ {
     if (src !== undefined && dst !== undefined) checkPair(src, dst);
     const reason = this.#skipReason(src, dst);
     if (reason !== undefined) {
-      logEvent("debug", "diff.skip", { model: obj.getType(), uid: obj.getUniqueId(), reason }, `Skipping ${String(obj)}: ${reason}`);
+      if (isLogging("debug")) logEvent("debug", "diff.skip", { model: obj.getType(), uid: obj.getUniqueId(), reason }, `Skipping ${String(obj)}: ${reason}`);
       skip();
       this.#advance(1);
       return undefined;
