@@ -70,7 +70,9 @@ class Differ {
     for (const type of destTypes.filter((t) => sourceTypes.includes(t))) await this.#diffTopLevel(type, diff);
     await diff.complete();
     if (this.#done !== this.#total) this.#onProgress?.("diff", (this.#done = this.#total), this.#total);
-    logEvent("info", "diff.complete", { ...fields, summary: diff.summary() }, `Diff ${this.#source.name} -> ${this.#dest.name} complete`);
+    if (isLogging("info")) {
+      logEvent("info", "diff.complete", { ...fields, summary: diff.summary() }, `Diff ${this.#source.name} -> ${this.#dest.name} complete`);
+    }
     return diff;
   }
 
@@ -115,8 +117,8 @@ class Differ {
   }
 
   #skipReason(src: ObjectModel | undefined, dst: ObjectModel | undefined): string | undefined {
-    const srcFlags = src === undefined ? 0 : checkModelFlags(src.getModelFlags(), String(src));
-    const dstFlags = dst === undefined ? 0 : checkModelFlags(dst.getModelFlags(), String(dst));
+    const srcFlags = src === undefined ? 0 : checkModelFlags(src.getModelFlags(), src);
+    const dstFlags = dst === undefined ? 0 : checkModelFlags(dst.getModelFlags(), dst);
     if (dst === undefined && hasFlag(this.#flags, DiffSyncFlags.SKIP_UNMATCHED_SRC)) return "unmatched source object (SKIP_UNMATCHED_SRC)";
     if (src === undefined && hasFlag(this.#flags, DiffSyncFlags.SKIP_UNMATCHED_DST)) return "unmatched destination object (SKIP_UNMATCHED_DST)";
     if (dst === undefined && hasFlag(srcFlags, ModelFlags.SKIP_UNMATCHED_SRC)) return "unmatched source object (model SKIP_UNMATCHED_SRC)";

@@ -216,5 +216,5 @@ class Syncer {
 }
 
 function flagsOf(obj: ObjectModel): number {
-  return checkModelFlags(obj.getModelFlags(), String(obj));
+  return checkModelFlags(obj.getModelFlags(), obj);
 }
