@@ -77,6 +77,26 @@ export async function benchDiffSync({
   createSourceStore = () => new MemoryStore(),
   createDestStore = () => new MemoryStore(),
 } = {}) {
+  // Warm-up on a tenth of the data, so neither side is measured while the JIT is still cold.
+  await runOnce(n / 10, createSourceStore, createDestStore);
+  const { engineDiff, baseDiff, engineSync, baseSync, footprint, diffHeap } = await runOnce(n, createSourceStore, createDestStore);
+
+  printComparison(`Adapter diff and sync, ${n.toLocaleString("en")} objects per side, ${name} (baseline: Maps + direct store calls)`, [
+    { name: "diffFrom", subject: engineDiff, baseline: baseDiff, ops: 2 * n },
+    { name: "syncFrom (diff + apply)", subject: engineSync, baseline: baseSync, ops: 2 * n },
+  ]);
+  console.log(`datasets' heap (both sides): ${mib(footprint)}; heap the finished diff holds: ${mib(diffHeap)}`);
+  // With in-memory stores every await resolves as a microtask, so the RSS sampler (a timer) cannot
+  // run during the work: the retained heap above is the reliable memory figure there.
+  console.log(
+    `peak RSS growth / datasets' heap: diffFrom ${(engineDiff.peakRssGrowth / footprint).toFixed(2)}x, ` +
+      `syncFrom ${(engineSync.peakRssGrowth / footprint).toFixed(2)}x (by hand: ${(baseDiff.peakRssGrowth / footprint).toFixed(2)}x, ` +
+      `${(baseSync.peakRssGrowth / footprint).toFixed(2)}x)`,
+  );
+}
+
+/** One measured round: diff and sync, engine and by hand; checks the results. */
+async function runOnce(n, createSourceStore, createDestStore) {
   const tenth = n / 10;
   const expected = JSON.stringify({ create: tenth, update: tenth, delete: tenth, "no-change": n - 2 * tenth, skip: 0 });
 
@@ -102,17 +122,5 @@ export async function benchDiffSync({
   const after = await pair.dest.diffFrom(pair.source);
   if (after.hasDiffs()) throw new Error("a fresh diff after the sync is not empty");
   await Promise.all([pair.source.close(), pair.dest.close()]);
-
-  printComparison(`Adapter diff and sync, ${n.toLocaleString("en")} objects per side, ${name} (baseline: Maps + direct store calls)`, [
-    { name: "diffFrom", subject: engineDiff, baseline: baseDiff, ops: 2 * n },
-    { name: "syncFrom (diff + apply)", subject: engineSync, baseline: baseSync, ops: 2 * n },
-  ]);
-  console.log(`datasets' heap (both sides): ${mib(footprint)}; heap the finished diff holds: ${mib(diffHeap)}`);
-  // With in-memory stores every await resolves as a microtask, so the RSS sampler (a timer) cannot
-  // run during the work: the retained heap above is the reliable memory figure there.
-  console.log(
-    `peak RSS growth / datasets' heap: diffFrom ${(engineDiff.peakRssGrowth / footprint).toFixed(2)}x, ` +
-      `syncFrom ${(engineSync.peakRssGrowth / footprint).toFixed(2)}x (by hand: ${(baseDiff.peakRssGrowth / footprint).toFixed(2)}x, ` +
-      `${(baseSync.peakRssGrowth / footprint).toFixed(2)}x)`,
-  );
+  return { engineDiff, baseDiff, engineSync, baseSync, footprint, diffHeap };
 }

@@ -1,7 +1,7 @@
 import { isLogging, logEvent } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
-import type { JsonObject } from "../object-store/json.js";
+import type { JsonObject, JsonValue } from "../object-store/json.js";
 import { schemaOf, type IdentifierValue, type ObjectModel } from "../object-store/model.js";
 import type { ModelSchema } from "../object-store/schema.js";
 import { DiffElement, sameValue, type DiffContext } from "./diff-element.js";
@@ -110,7 +110,12 @@ class Differ {
     }
     const identifiers = obj.getIdentifiers() as Record<string, IdentifierValue>;
     const element = new DiffElement(obj.getType(), obj.getShortname(), identifiers, this.#context);
-    element.setAttrs(src?.getAttrs() as JsonObject | undefined, dst?.getAttrs() as JsonObject | undefined);
+    if (src !== undefined && dst !== undefined) {
+      const [plus, minus] = differingAttrs(src, dst);
+      element.setAttrs(plus, minus);
+    } else {
+      element.setAttrs(src?.getAttrs() as JsonObject | undefined, dst?.getAttrs() as JsonObject | undefined);
+    }
     this.#advance((src === undefined ? 0 : 1) + (dst === undefined ? 0 : 1));
     await this.#diffChildren(element, src, dst);
     return element;
@@ -182,9 +187,41 @@ function declaredSchema(adapter: Adapter, type: string): ModelSchema | undefined
   return adapter.models.map((model) => schemaOf(model)).find((schema) => schema.type === type);
 }
 
-/** A matched pair must describe the same object: same shortname and identifier values. */
+const NOTHING: JsonObject = Object.freeze({}) as JsonObject;
+
+/**
+ * The source and destination values of the attributes both classes declare whose values differ
+ * (destination order). Reads fields directly rather than copying both attribute sets: this runs
+ * for every matched pair.
+ */
+function differingAttrs(src: ObjectModel, dst: ObjectModel): [JsonObject, JsonObject] {
+  const srcAttributes = schemaOf(src).attributes;
+  const srcFields = src as unknown as JsonObject;
+  const dstFields = dst as unknown as JsonObject;
+  let plus: JsonObject | undefined;
+  let minus: JsonObject | undefined;
+  for (const field of schemaOf(dst).attributes) {
+    if (!srcAttributes.includes(field) || sameValue(srcFields[field], dstFields[field])) continue;
+    (plus ??= {})[field] = srcFields[field] as JsonValue;
+    (minus ??= {})[field] = dstFields[field] as JsonValue;
+  }
+  return [plus ?? NOTHING, minus ?? NOTHING];
+}
+
+/**
+ * A matched pair must describe the same object: same identifier values (not only the same uid:
+ * `1` and `"1"` join alike) and the same shortname. Reads fields directly: this runs per pair.
+ */
 function checkPair(src: ObjectModel, dst: ObjectModel): void {
-  if (src.getShortname() !== dst.getShortname() || !sameValue(src.getIdentifiers() as JsonObject, dst.getIdentifiers() as JsonObject)) {
+  const srcSchema = schemaOf(src);
+  const dstSchema = schemaOf(dst);
+  const srcFields = src as unknown as Record<string, unknown>;
+  const dstFields = dst as unknown as Record<string, unknown>;
+  const sameIds =
+    srcSchema.identifiers.length === dstSchema.identifiers.length &&
+    srcSchema.identifiers.every((field, index) => field === dstSchema.identifiers[index] && srcFields[field] === dstFields[field]);
+  const sameShortname = (srcSchema.shortname.length === 0 && dstSchema.shortname.length === 0) || src.getShortname() === dst.getShortname();
+  if (!sameIds || !sameShortname) {
     throw new DiffClassMismatch(
       `${String(dst)}: source and destination disagree on its shortname or identifiers ` +
         `(${JSON.stringify(src.getIdentifiers())} "${src.getShortname()}" vs ${JSON.stringify(dst.getIdentifiers())} "${dst.getShortname()}"); ` +
