@@ -22,6 +22,17 @@ export const ADVANCED_BUGS: readonly BrokenAdapter[] = [
       yield new Uint8Array(0);
     }
   })()),
+  // A backend that reports when a key was created (or keeps the first write's metadata) instead
+  // of when its content last changed: sync by mtime would then never see an update.
+  broken("stat reports the first write's mtime", "follows an overwrite", () => new (class extends MemoryStorage {
+    readonly created = new Map<string, Date>();
+    override async stat(path: string): Promise<FileStat> {
+      const stat = await super.stat(path);
+      const created = this.created.get(path) ?? stat.mtime;
+      this.created.set(path, created);
+      return { ...stat, mtime: created };
+    }
+  })()),
   broken("stat of a missing file names another path", "stat of a missing file", () => new (class extends MemoryStorage {
     override async stat(path: string): Promise<FileStat> {
       if (!(await this.exists(path))) throw new SnapshotNotFoundError(`/data/${path}`);
