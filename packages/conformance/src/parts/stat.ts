@@ -27,10 +27,13 @@ export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       await storage.write("s/empty", "");
       await storage.write("s/one", "x");
       await storage.write("s/some", pseudoRandomBytes(12_345, 50));
+      // 3 UTF-16 units, 2 code points, 6 UTF-8 bytes: size counts bytes.
+      await storage.write("s/text", "\u00e9\u{1F389}");
       const to = Date.now();
       assertValidStat(await storage.stat("s/empty"), "s/empty", 0, from, to);
       assertValidStat(await storage.stat("s/one"), "s/one", 1, from, to);
       assertValidStat(await storage.stat("s/some"), "s/some", 12_345, from, to);
+      assertValidStat(await storage.stat("s/text"), "s/text", 6, from, to);
     });
 
     t.test("follows an overwrite: size, a later mtime, a new etag", async (storage) => {
