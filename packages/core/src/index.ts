@@ -1,5 +1,6 @@
 export * from "./errors.js";
 export * from "./path.js";
+export * from "./root-path.js";
 export * from "./storage.js";
 export * from "./content.js";
 export * from "./rechunk.js";
@@ -20,3 +21,9 @@ export * from "./object-store/model-ref.js";
 export * from "./object-store/base-store.js";
 export * from "./object-store/memory-store.js";
 export * from "./object-store/adapter.js";
+export { DiffSyncFlags, ModelFlags, hasFlag } from "./diff/flags.js";
+export { DiffElement, type AttrsDiff, type DiffAction, type DiffContext, type DiffElementDict } from "./diff/diff-element.js";
+export * from "./diff/diff.js";
+export type { AdapterSyncOptions, DiffOptions, DiffSyncProgress, DiffSyncStage } from "./diff/options.js";
+export { diffAdapters } from "./diff/differ.js";
+export { syncAdapters } from "./diff/syncer.js";

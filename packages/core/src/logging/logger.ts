@@ -35,6 +35,11 @@ export function stowageLogger(): Logger {
   return current;
 }
 
+/** True when events at `level` are logged now: check it before building costly fields. */
+export function isLogging(level: LogLevel): boolean {
+  return current.isLevelEnabled(level);
+}
+
 /**
  * Logs one structured event: `event` names what happened (`"store.add"`, `"store.remove.missing-child"`),
  * `fields` carry the details, and `message` reads well on a console.

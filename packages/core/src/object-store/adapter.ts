@@ -1,3 +1,7 @@
+import type { Diff } from "../diff/diff.js";
+import { diffAdapters } from "../diff/differ.js";
+import type { AdapterSyncOptions, DiffOptions } from "../diff/options.js";
+import { syncAdapters } from "../diff/syncer.js";
 import { logEvent } from "../logging/logger.js";
 import { BaseStore, type BaseStoreOptions, type RemoveOptions } from "./base-store.js";
 import { InvalidObjectError } from "./errors.js";
@@ -186,6 +190,42 @@ export class Adapter {
       dict[type] = records;
     }
     return dict;
+  }
+
+  /**
+   * What syncing `source` into this adapter would change: the top-level types both declare, in
+   * this adapter's order, matched by uid, children included (see the "Diff and sync" section of
+   * the README). Reads both stores; changes nothing.
+   */
+  diffFrom<D extends Diff = Diff>(source: Adapter, options?: DiffOptions<D>): Promise<D> {
+    return diffAdapters(source, this, options);
+  }
+
+  /** What syncing this adapter into `target` would change; the same as `target.diffFrom(this)`. */
+  diffTo<D extends Diff = Diff>(target: Adapter, options?: DiffOptions<D>): Promise<D> {
+    return diffAdapters(this, target, options);
+  }
+
+  /**
+   * Makes this adapter match `source`: applies the diff (computed, or `options.diff`) through this
+   * adapter's model hooks (`create`, `update`, `delete`) and persists every change in this
+   * adapter's store. Resolves the applied diff.
+   */
+  syncFrom<D extends Diff = Diff>(source: Adapter, options?: AdapterSyncOptions<D>): Promise<D> {
+    return syncAdapters(source, this, options);
+  }
+
+  /** Makes `target` match this adapter; the same as `target.syncFrom(this)`. */
+  syncTo<D extends Diff = Diff>(target: Adapter, options?: AdapterSyncOptions<D>): Promise<D> {
+    return syncAdapters(this, target, options);
+  }
+
+  /**
+   * Called on the destination after a sync that applied at least one change (diffsync's
+   * `sync_complete`). Does nothing; override it to commit a transaction, say.
+   */
+  syncComplete(source: Adapter, diff: Diff, flags: number): void | Promise<void> {
+    void [source, diff, flags];
   }
 
   /** Closes the store. */

@@ -1,4 +1,4 @@
-import { logEvent } from "../logging/logger.js";
+import { isLogging, logEvent } from "../logging/logger.js";
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound } from "./errors.js";
 import { canonicalJson } from "./json.js";
 import {
@@ -63,10 +63,12 @@ export abstract class BaseStore {
   protected abstract getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]>;
 
   /**
-   * Every stored object of type `modelName`, each exactly once, streamed (fetch in batches rather
-   * than loading the whole set). An unknown model yields nothing and creates nothing.
+   * Every stored object of type `modelName`, each exactly once, streamed: yield objects one by
+   * one, or (faster) whole pages, arrays of the objects the backend fetched at once (a SCAN page
+   * plus its MGET, a listing page). Never load the whole set unless it is already in memory. An
+   * unknown model yields nothing and creates nothing.
    */
-  protected abstract scan(modelName: string): AsyncIterable<ObjectModel>;
+  protected abstract scan(modelName: string): AsyncIterable<ObjectModel | readonly ObjectModel[]>;
 
   /**
    * Stores `obj` if no object of its type and uid is stored, atomically, and resolves `undefined`;
@@ -131,15 +133,22 @@ export abstract class BaseStore {
 
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
-    const all: InstanceOf<M>[] = [];
-    for await (const obj of this.iterate(model)) all.push(obj);
-    return all;
+    const { type } = resolveModel(model, this.registry);
+    const all: ObjectModel[] = [];
+    for await (const item of this.scan(type)) {
+      if (isPage(item)) for (const obj of item) all.push(obj);
+      else all.push(item);
+    }
+    return all as InstanceOf<M>[];
   }
 
   /** Every object of a type, streamed: for sets too large to hold at once. */
   async *iterate<M extends ModelRef>(model: M): AsyncGenerator<InstanceOf<M>, void, undefined> {
     const { type } = resolveModel(model, this.registry);
-    for await (const obj of this.scan(type)) yield obj as InstanceOf<M>;
+    for await (const item of this.scan(type)) {
+      if (isPage(item)) yield* item as InstanceOf<M>[];
+      else yield item as InstanceOf<M>;
+    }
   }
 
   /**
@@ -302,8 +311,13 @@ export abstract class BaseStore {
   }
 
   #log(event: string, obj: ObjectModel): void {
+    if (!isLogging("debug")) return;
     logEvent("debug", event, { store: this.name, model: obj.getType(), uid: obj.getUniqueId() }, `${event} ${String(obj)}`);
   }
+}
+
+function isPage(item: ObjectModel | readonly ObjectModel[]): item is readonly ObjectModel[] {
+  return Array.isArray(item);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

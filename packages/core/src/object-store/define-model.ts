@@ -1,5 +1,6 @@
 import type { JsonValue } from "./json.js";
-import { ObjectModel, type ModelClass } from "./model.js";
+import type { Adapter } from "./adapter.js";
+import { ObjectModel, type ModelClass, type SyncHookResult } from "./model.js";
 import { validateDeclaration, type ModelDeclaration, type ModelSchema } from "./schema.js";
 
 /** The shape of a model's fields: every value is plain JSON. */
@@ -39,10 +40,14 @@ export type ModelInstance<F, D> = ObjectModel<Only<F, Ids<D>>, Only<F, Attrs<D>>
   Readonly<Only<F, Ids<D>>> &
   Only<F, Attrs<D> | ChildFields<D>>;
 
-/** The class `defineModel` returns; extend it to add methods (and, later, sync hooks). */
+/** The class `defineModel` returns; extend it to add methods, flags and sync hooks. */
 export type DefinedModel<F, D> = ModelClass<ModelInstance<F, D>, ModelInit<F, D>> & {
   /** The validated declaration. */
   readonly schema: ModelSchema;
+  /** {@inheritDoc ObjectModel.modelFlags} */
+  readonly modelFlags: number;
+  /** {@inheritDoc ObjectModel.create} */
+  create(adapter: Adapter, ids: Only<F, Ids<D>>, attrs: Partial<Only<F, Attrs<D>>>): SyncHookResult<ModelInstance<F, D>>;
 };
 
 /** Every key of `F` that the declaration `D` leaves out; `never` when all are (or `F` is untyped). */

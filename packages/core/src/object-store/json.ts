@@ -2,7 +2,7 @@
  * The attribute values a model may hold: exactly what survives a trip through `JSON.stringify` and
  * `JSON.parse` unchanged. Every persistent store keeps models as this plain data, so a value that
  * JSON would silently alter (a `Date`, `NaN`, `undefined`, a `Map`, a class instance) is rejected
- * up front rather than coming back different.
+ * up front rather than coming back different. (One JSON quirk remains: `-0` comes back as `0`.)
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -61,7 +61,8 @@ function problemAt(value: unknown, path: string, ancestors: Set<object>): string
 export function canonicalJson(value: JsonValue): string {
   return JSON.stringify(value, (_key, item: JsonValue) => {
     if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
-    const sorted: JsonObject = {};
+    // No prototype, so a "__proto__" key is copied as data rather than setting a prototype.
+    const sorted = Object.create(null) as JsonObject;
     for (const key of Object.keys(item).sort()) sorted[key] = item[key] as JsonValue;
     return sorted;
   });

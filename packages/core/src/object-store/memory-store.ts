@@ -22,9 +22,10 @@ export class MemoryStore extends BaseStore {
     return uids.map((uid) => bucket?.get(uid));
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
-    // A snapshot: objects added or removed while the caller iterates do not disturb the walk.
-    yield* [...(this.#data.get(modelName)?.values() ?? [])];
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
+    // One page, a snapshot: objects added or removed while the caller iterates do not disturb it.
+    const bucket = this.#data.get(modelName);
+    if (bucket !== undefined) yield [...bucket.values()];
   }
 
   protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {

@@ -1,5 +1,6 @@
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject } from "./errors.js";
 import { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
+import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
 
 /** The value types an identifier field may hold; the unique id is built from their `String()`. */
@@ -30,6 +31,12 @@ export interface ModelClass<T extends ObjectModel = ObjectModel, I = never> {
   readonly schema: ModelSchema;
 }
 
+/**
+ * What a sync hook (`create`, `update`, `delete`) returns: the object, or `null` for a failure the
+ * sync logs and goes past; either directly or as a promise.
+ */
+export type SyncHookResult<T> = T | null | Promise<T | null>;
+
 /** Any model class, whatever its constructor accepts. */
 export type AnyModelClass = ModelClass<ObjectModel, never>;
 
@@ -54,6 +61,9 @@ export abstract class ObjectModel<
 > {
   /** The validated declaration; set by `defineModel`. */
   static readonly schema: ModelSchema;
+
+  /** The `ModelFlags` of every object of this class (diffsync's `model_flags`); none by default. */
+  static readonly modelFlags: number = 0;
 
   constructor(init: object) {
     const schema = schemaOf(this);
@@ -178,6 +188,51 @@ export abstract class ObjectModel<
   /** True when `other` has the same type and the same field values (key order aside). */
   hasSameData(other: ObjectModel): boolean {
     return other === this || canonicalJson(this.toJSON() as unknown as JsonValue) === canonicalJson(other.toJSON() as unknown as JsonValue);
+  }
+
+  /**
+   * This object's `ModelFlags`: the class's {@link ObjectModel.modelFlags} unless overridden.
+   * Override it to derive flags from the object's fields (say, `IGNORE` for a decommissioned
+   * device): flags are computed rather than stored, so they hold on every store.
+   */
+  getModelFlags(): number {
+    return (this.constructor as { modelFlags?: number }).modelFlags ?? 0;
+  }
+
+  /**
+   * Sync hook: creates the object in the destination's own system, and returns it (the engine then
+   * adds it to the destination store and to its parent's child list), or `null` when it could not
+   * (logged; the sync goes on without it and its children), or throws `ObjectNotCreated`. The
+   * default builds the object from `ids` and the `attrs` the class declares. `adapter` is the
+   * destination adapter.
+   */
+  static create(adapter: Adapter, ids: object, attrs: object): SyncHookResult<ObjectModel<object, object>> {
+    void adapter;
+    const model = this as unknown as AnyModelClass;
+    const declared = schemaOf(model).attributes;
+    const known = Object.fromEntries(Object.entries(attrs).filter(([field]) => declared.includes(field)));
+    return instantiate(model, { ...known, ...ids });
+  }
+
+  /**
+   * Sync hook: applies `attrs` (the source values of the attributes that differ) in the
+   * destination's own system and returns the object (the engine then persists it through the
+   * destination store), or `null` when it could not, or throws `ObjectNotUpdated`. The default
+   * sets the attributes on this object.
+   */
+  update(attrs: Partial<Attrs>, adapter: Adapter): SyncHookResult<ObjectModel<object, object>> {
+    void adapter;
+    return this.setAttrs(attrs);
+  }
+
+  /**
+   * Sync hook: deletes the object in the destination's own system and returns it (the engine then
+   * removes it from the destination store and its parent's child list), or `null` when it could
+   * not, or throws `ObjectNotDeleted`. The default does nothing else.
+   */
+  delete(adapter: Adapter): SyncHookResult<ObjectModel<object, object>> {
+    void adapter;
+    return this;
   }
 
   /** `device "r1"`, for messages and logs. */

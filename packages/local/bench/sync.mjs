@@ -1,0 +1,75 @@
+// sync of many small files into an empty prefix, then a no-op re-sync, vs `rsync -a` on the same tree.
+import { execFile } from "node:child_process";
+import { randomFillSync } from "node:crypto";
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { mapLimit } from "@stowage/core";
+import { measure, printComparison } from "@stowage/testkit/bench";
+import { LocalFileSystemBackend } from "../dist/index.js";
+import { SCALE, printLoad, scratch } from "./env.mjs";
+
+const run = promisify(execFile);
+const dir = scratch("sync");
+const FILES = Math.max(10, Math.round(10_000 * SCALE));
+const PER_FOLDER = 100;
+
+async function makeTree(root) {
+  const pool = randomFillSync(Buffer.allocUnsafe(64 * 1024));
+  let seed = 1;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const files = Array.from({ length: FILES }, (_, i) => ({
+    file: path.join(root, `d${String(Math.floor(i / PER_FOLDER)).padStart(3, "0")}`, `f${i}.bin`),
+    size: 1024 + Math.floor(random() * 63 * 1024),
+  }));
+  let bytes = 0;
+  await mapLimit(files, 16, async ({ file, size }) => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, pool.subarray(0, size));
+    bytes += size;
+  });
+  return bytes;
+}
+
+async function rsyncAvailable() {
+  try {
+    await run("rsync", ["--version"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+printLoad();
+const root = path.join(dir, "store");
+const bytes = await makeTree(path.join(root, "src"));
+console.log(`${FILES} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+const hasRsync = await rsyncAvailable();
+const baselineName = hasRsync ? "rsync -a" : "fs.cp (rsync is not installed)";
+const baseline = hasRsync
+  ? (target) => run("rsync", ["-a", `${path.join(root, "src")}/`, `${target}/`])
+  : (target) => cp(path.join(root, "src"), target, { recursive: true, force: false, errorOnExist: false });
+
+const baseFirst = await measure(() => baseline(path.join(dir, "rsync-dst")));
+const baseAgain = await measure(() => baseline(path.join(dir, "rsync-dst")));
+const rows = [];
+for (const [name, durable] of [
+  ["durable: false", false],
+  ["durable (fsync)", true],
+]) {
+  const storage = new LocalFileSystemBackend({ location: root, durable });
+  const target = `dst-${durable}`;
+  const first = await measure(async () => {
+    const report = await storage.sync("src", target);
+    if (report.copied.length !== FILES) throw new Error(`copied ${report.copied.length} of ${FILES}`);
+  });
+  const again = await measure(async () => {
+    const report = await storage.sync("src", target);
+    if (report.skipped.length !== FILES) throw new Error(`skipped ${report.skipped.length} of ${FILES}`);
+  });
+  rows.push(
+    { name: `first sync, ${name}`, subject: first, baseline: baseFirst, ops: FILES, target: 0.67 },
+    { name: `no-op re-sync, ${name}`, subject: again, baseline: baseAgain, ops: FILES, target: 1 },
+  );
+}
+printComparison(`local: sync ${FILES} files of 1-64 KiB (baseline: ${baselineName})`, rows);

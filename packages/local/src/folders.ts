@@ -1,0 +1,100 @@
+import { constants } from "node:fs";
+import { lstat, mkdir, open, realpath, rmdir } from "node:fs/promises";
+import path from "node:path";
+import { SnapshotConflictError } from "@stowage/core";
+import { errnoOf } from "./fs-errors.js";
+
+/**
+ * Folder handling under the symlink policy: stowage never follows a symbolic link below its root.
+ *
+ * A folder counts as usable only when `realpath` of it equals its own path: with a canonical root,
+ * that holds exactly when no segment between the root and the folder is a link. One `realpath`
+ * call checks the whole chain, so the common case (the folder exists) costs a single system call.
+ */
+
+/** What lies at a folder's path, as far as stowage is concerned. */
+export type FolderState = "present" | "missing" | "not-a-folder" | "link";
+
+/** Classifies `dir` (an absolute path at or below the canonical `root`). */
+export async function folderState(root: string, dir: string): Promise<FolderState> {
+  if (dir === root) return "present";
+  try {
+    // `present` may still be a file; the caller's next call then fails with ENOTDIR.
+    return (await realpath(dir)) === dir ? "present" : "link";
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === "ENOENT") return "missing";
+    if (code === "ENOTDIR") return "not-a-folder";
+    if (code === "ELOOP") return "link";
+    throw error;
+  }
+}
+
+/**
+ * Makes `dir` exist as a real folder below `root`, creating missing segments one at a time so that
+ * a link anywhere on the way is found (`mkdir -p` would follow it). Rejects with
+ * {@link SnapshotConflictError} for `key` when a segment is a file or a link.
+ */
+export async function ensureFolder(root: string, dir: string, key: string): Promise<void> {
+  const state = await folderState(root, dir);
+  if (state === "present") return;
+  if (state === "link") throw linkConflict(key);
+  if (state === "not-a-folder") throw new SnapshotConflictError(key, "a parent folder is a file");
+  // A concurrent prune may remove a folder just created; try the walk again a few times.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createSegments(root, dir, key);
+    } catch (error) {
+      if (errnoOf(error) !== "ENOENT" || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function createSegments(root: string, dir: string, key: string): Promise<void> {
+  let current = root;
+  for (const segment of path.relative(root, dir).split(path.sep)) {
+    current = path.join(current, segment);
+    try {
+      await mkdir(current);
+    } catch (error) {
+      if (errnoOf(error) === "ENOTDIR") throw new SnapshotConflictError(key, "a parent folder is a file", { cause: error });
+      if (errnoOf(error) !== "EEXIST") throw error;
+      const stats = await lstat(current);
+      if (stats.isSymbolicLink()) throw linkConflict(key);
+      if (!stats.isDirectory()) throw new SnapshotConflictError(key, "a parent folder is a file");
+    }
+  }
+}
+
+/** The conflict raised when a key's path would pass through (or end at) a symbolic link. */
+export function linkConflict(key: string): SnapshotConflictError {
+  return new SnapshotConflictError(key, "the path meets a symbolic link, and stowage never follows links");
+}
+
+/**
+ * Removes `dir` and its parents while they are empty, stopping below `root` (never removing it) or
+ * at the first folder that is not empty. `rmdir` cannot remove anything but an empty folder (and
+ * fails on a link), so this can never delete data.
+ */
+export async function pruneEmptyFolders(root: string, dir: string): Promise<void> {
+  for (let current = dir; current !== root && current.startsWith(root + path.sep); current = path.dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+  }
+}
+
+/** Flushes a folder's entries (a rename inside it) to disk. Ignored where folders cannot be fsynced. */
+export async function syncFolder(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
+    await handle.sync();
+  } catch (error) {
+    if (!["EINVAL", "EPERM", "EISDIR", "EACCES", "ENOTSUP"].includes(errnoOf(error) ?? "")) throw error;
+  } finally {
+    await handle?.close();
+  }
+}
