@@ -47,7 +47,7 @@ const INSERT_ATTEMPTS = 5;
 /**
  * The object store on S3: each object is a JSON document at `<prefix>/<storeId>/<model>/<uid>`
  * (model and uid escaped into safe segments). Reads of many objects run with bounded concurrency;
- * a scan streams one listing page (1000 objects) at a time.
+ * a scan streams one listing page (1000 objects) at a time, listing the next while reading one.
  *
  * With conditional writes (`conditionalWrites`, on by default, as AWS S3 supports them) `add` is
  * atomic: of two writers adding the same uid, one wins; and of two concurrent removes, one succeeds.
@@ -91,12 +91,18 @@ export class S3Store extends BaseStore {
     return uids.map((uid) => byUid.get(uid));
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     const pages = this.#pages(this.#keys.modelFolder(modelName));
-    for await (const keys of pages) {
-      const objects = await mapLimit(keys, this.#concurrency, (key) => this.#read(key));
+    let next = pages.next();
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      // List the next page while this one's objects are read.
+      next = pages.next();
+      next.catch(() => undefined); // a caller that stops early must not leave it unhandled
+      const objects = await mapLimit(page.value, this.#concurrency, (key) => this.#read(key));
       // An object deleted between the listing and the read simply drops out.
-      for (const obj of objects) if (obj !== undefined) yield obj;
+      yield objects.filter((obj): obj is ObjectModel => obj !== undefined);
     }
   }
 

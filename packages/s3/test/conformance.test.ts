@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import { S3Client } from "@aws-sdk/client-s3";
+import { describeAdvancedSnapshotStorage, describeObjectStore } from "@stowage/conformance";
+import { startS3Server, type S3TestServer } from "@stowage/testkit/s3";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { S3Storage, S3Store } from "../src/index.js";
+
+// The published suites against a real S3-compatible server on loopback. Every storage gets its
+// own root prefix (and every store its own id), so tests never see each other's objects.
+let server: S3TestServer | undefined;
+beforeAll(async () => {
+  server = await startS3Server();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+const current = (): S3TestServer => {
+  if (server === undefined) throw new Error("S3 test server not started");
+  return server;
+};
+const unique = (): string => randomBytes(4).toString("hex");
+
+async function cleanupStorage(storage: S3Storage): Promise<void> {
+  await storage.deleteMany(await storage.recursiveList(""));
+  storage.close();
+}
+
+describeAdvancedSnapshotStorage(
+  { describe, it, afterEach },
+  {
+    name: "S3Storage",
+    // 5 MiB parts: the suite's largest content (5 MiB + 1) goes through a multipart upload.
+    create: () => new S3Storage({ bucket: current().bucket, prefix: `blob-${unique()}`, partSize: 5 * 1024 * 1024, clientConfig: current().clientConfig }),
+    cleanup: cleanupStorage,
+  },
+);
+
+describeAdvancedSnapshotStorage(
+  { describe, it, afterEach },
+  {
+    name: "S3Storage without conflict checks, at the bucket root of its own bucket",
+    create: () => new S3Storage({ bucket: current().createBucket(), checkConflicts: false, chunkSize: 1000, clientConfig: current().clientConfig }),
+    cleanup: cleanupStorage,
+    capabilities: { fileFolderConflicts: false, defaultChunkSize: 1000 },
+  },
+);
+
+describeObjectStore(
+  { describe, it },
+  {
+    name: "S3Store",
+    create: () => new S3Store({ bucket: current().bucket, prefix: `objects-${unique()}`, client: new S3Client(current().clientConfig) }),
+    // A second client, as another process would have, on the same prefix and store id.
+    reopen: (store) => new S3Store({ bucket: store.bucket, prefix: store.prefix, storeId: store.storeId, clientConfig: current().clientConfig }),
+    // Over one listing page (1000), small enough for a loaded 2-core machine.
+    largeCount: 1200,
+  },
+);
