@@ -1,23 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { describeAdvancedSnapshotStorage, describeObjectStore } from "@stowage/conformance";
-import { startS3Server, type S3TestServer } from "@stowage/testkit/s3";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import { S3Storage, S3Store } from "../src/index.js";
+import { useS3Server } from "./s3-fixture.js";
 
 // The published suites against a real S3-compatible server on loopback. Every storage gets its
 // own root prefix (and every store its own id), so tests never see each other's objects.
-let server: S3TestServer | undefined;
-beforeAll(async () => {
-  server = await startS3Server();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-const current = (): S3TestServer => {
-  if (server === undefined) throw new Error("S3 test server not started");
-  return server;
-};
+const { server: current } = useS3Server();
 const unique = (): string => randomBytes(4).toString("hex");
 
 async function cleanupStorage(storage: S3Storage): Promise<void> {
