@@ -1,9 +1,9 @@
 // Upload and download of one big object of unknown length: S3Storage against the plain SDK, in one
 // process, against the same local S3 server (run in a child process so that the objects it holds
 // do not count in this process's RSS). STOWAGE_BENCH_MIB scales the object (default 512),
-// STOWAGE_BENCH_ROUNDS repeats each measurement (default 3; the fastest run counts for speed, the
-// largest for memory). A 64 MiB round runs first, unmeasured, so that neither side pays alone for
-// warming up the heap, sockets and JIT.
+// STOWAGE_BENCH_ROUNDS repeats each measurement (default 3, downloads three times per round; the
+// fastest run counts for speed, the largest for memory). A 64 MiB round runs first, unmeasured,
+// so that neither side pays alone for warming up the heap, sockets and JIT.
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -57,7 +57,11 @@ try {
   for (let round = 0; round < rounds; round++) {
     // Alternate which side goes first in each pair.
     const order = round % 2 === 0 ? ops : [ops[1], ops[0], ops[3], ops[2], ops[4]];
-    for (const [name, run] of order) (results[name] ??= []).push(await measure(run));
+    // Downloads are quick and noisy: three of each per round.
+    const downloads = order.slice(2);
+    for (const [name, run] of [...order.slice(0, 2), ...downloads, ...downloads, ...downloads]) {
+      (results[name] ??= []).push(await measure(run));
+    }
     await remove("subject");
   }
   const best = (name) =>
