@@ -46,3 +46,17 @@ describeObjectStore(
     largeCount: 1200,
   },
 );
+
+describeObjectStore(
+  { describe, it },
+  {
+    name: "S3Store without conditional writes",
+    create: () =>
+      new S3Store({ bucket: current().bucket, prefix: `objects-${unique()}`, conditionalWrites: false, clientConfig: current().clientConfig }),
+    reopen: (store) =>
+      new S3Store({ bucket: store.bucket, prefix: store.prefix, storeId: store.storeId, conditionalWrites: false, clientConfig: current().clientConfig }),
+    largeCount: 1001,
+    // Check-then-delete: two racing removers can both succeed.
+    atomicRemove: false,
+  },
+);
