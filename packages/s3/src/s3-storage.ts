@@ -208,9 +208,15 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
+    // The listing already knows each source's size and ETag: no HeadObject per copy.
+    const listed = new Map<string, FileStat>();
     return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      copy: async (from, to) => this.#copy(from, to, await this.stat(from)),
-      listStats: async (prefix) => (await this.#listStats(prefix)).map(comparableEtag),
+      copy: async (from, to) => this.#copy(from, to, listed.get(from) ?? (await this.stat(from))),
+      listStats: async (prefix) => {
+        const stats = await this.#listStats(prefix);
+        for (const stat of stats) listed.set(stat.path, stat);
+        return stats.map(comparableEtag);
+      },
     });
   }
 
