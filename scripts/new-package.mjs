@@ -35,7 +35,7 @@ write("package.json", JSON.stringify({
     build: "tsup",
     typecheck: "tsc -p tsconfig.json",
     lint: "publint --strict",
-    test: "vitest run",
+    test: "vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json",
   },
   dependencies: {},
   devDependencies: {},

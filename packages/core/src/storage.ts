@@ -15,8 +15,10 @@ export interface SnapshotStorage {
   read(path: string): Promise<Readable>;
 
   /**
-   * Replaces the whole file atomically: readers see the old content or the new, never a mix.
-   * If `content` fails half-way, the old content (or absence) is kept and nothing new is listed.
+   * Replaces the whole file atomically: readers see the old content or the new, never a mix, and
+   * until the write resolves readers and listings see the old state. If `content` fails half-way,
+   * the write rejects with that error (or one wrapping it as `cause`), the old content (or
+   * absence) is kept and nothing new is listed.
    * Parent folders are implicit. Rejects with `SnapshotConflictError` when a key would be both a
    * file and a folder (`a/b` while `a` is a file, or `a` while `a/b` exists).
    */
@@ -48,6 +50,7 @@ export interface FileStat {
   /**
    * An opaque content tag, where the backend has one. Equal etags from the same backend mean equal
    * content; different etags do not prove different content (S3 multipart etags, for instance).
+   * The same bytes written the same way get the same etag, so unchanged files can be skipped.
    */
   etag?: string;
 }
@@ -79,6 +82,11 @@ export interface SyncOptions {
   concurrency?: number;
   /** Called after each file is copied, skipped or deleted. */
   onProgress?: (event: SyncProgress) => void;
+  /**
+   * Called once with what the sync is about to do (the report a dry run would return), after
+   * planning and before any file is copied or deleted: lets a caller show totals up front.
+   */
+  onPlan?: (plan: SyncReport) => void;
 }
 
 /** One step of a running sync. */
@@ -99,7 +107,10 @@ export interface SyncReport {
   copied: string[];
   skipped: string[];
   deleted: string[];
-  /** Bytes copied. */
+  /**
+   * Bytes copied. A dry run from a source without `stat` (basic tier) cannot know sizes without
+   * reading, and counts those files as 0; the real run counts the bytes that flowed.
+   */
   bytesCopied: number;
   /** True when nothing was changed because `dryRun` was set. */
   dryRun: boolean;
@@ -111,7 +122,8 @@ export interface SyncReport {
 export interface AdvancedSnapshotStorage extends SnapshotStorage {
   /**
    * Yields the file in chunks of exactly `chunkSize` bytes (the last one shorter; an empty file
-   * yields nothing). A missing file fails the first iteration with `SnapshotNotFoundError`.
+   * yields nothing). A missing file fails the first iteration with `SnapshotNotFoundError`; a
+   * `chunkSize` that is not a positive integer fails with `RangeError`.
    */
   streamRead(path: string, options?: StreamReadOptions): AsyncIterable<Uint8Array>;
 

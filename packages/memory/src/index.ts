@@ -1,1 +1,2 @@
 export { MemoryStorage, type MemoryStorageOptions } from "./memory-storage.js";
+export { MemoryStore } from "./memory-store.js";

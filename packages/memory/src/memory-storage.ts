@@ -43,11 +43,15 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   readonly #chunkSize: number;
 
   constructor(options: MemoryStorageOptions = {}) {
-    this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+    this.#chunkSize = chunkSize;
   }
 
   async read(path: string): Promise<Readable> {
-    return Readable.from(this.streamRead(path), { objectMode: false });
+    // Looked up now, so a missing file rejects here rather than as a stream error later.
+    const { data } = this.#get(path);
+    return Readable.from(copiedChunks(data, this.#chunkSize), { objectMode: false });
   }
 
   async write(path: string, content: WriteContent): Promise<void> {
@@ -64,10 +68,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const { data } = this.#get(path);
-    const size = options.chunkSize ?? this.#chunkSize;
-    for (let offset = 0; offset < data.byteLength; offset += size) {
-      yield Buffer.from(data.subarray(offset, offset + size));
-    }
+    yield* copiedChunks(data, options.chunkSize ?? this.#chunkSize);
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -107,8 +108,9 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   async atomicMove(src: string, dst: string): Promise<void> {
-    const file = this.#get(src);
+    validateKey(src);
     validateKey(dst);
+    const file = this.#get(src);
     if (src === dst) return;
     this.#assertWritable(dst);
     await this.delete(src);
@@ -150,4 +152,10 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     }
     this.#files.set(path, file);
   }
+}
+
+/** Copies of `data` in `size`-byte slices, so callers can never alter stored bytes. */
+function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, undefined> {
+  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }

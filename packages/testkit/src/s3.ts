@@ -1,1 +1,188 @@
-export {};
+/**
+ * An S3-compatible server for tests and benchmarks: fauxqs, started in this process on an ephemeral
+ * port of 127.0.0.1. It keeps everything in memory and rejects request bodies over 11 MiB (HTTP 413),
+ * so keep multipart parts at 8 MiB or less and delete big objects once measured. It has no
+ * ListMultipartUploads, ListParts or UploadPartCopy; {@link S3TestServer.pendingMultipartUploads}
+ * reads its state directly instead.
+ */
+import { randomBytes } from "node:crypto";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
+import { buildApp, type BuildAppOptions } from "fauxqs";
+
+/** A running test S3 server with one bucket created for the caller. */
+export interface S3TestServer {
+  /** Base URL of the server, `http://127.0.0.1:<port>`. */
+  endpoint: string;
+  /** The bucket created at start. */
+  bucket: string;
+  /** Everything an `S3Client` needs to talk to this server (path-style, dummy credentials). */
+  clientConfig: S3ClientConfig;
+  /** Creates one more empty bucket and returns its name. */
+  createBucket(name?: string): string;
+  /** Keys of the multipart uploads started in `bucket` and neither completed nor aborted. */
+  pendingMultipartUploads(bucket?: string): string[];
+  /** Stops the server; every bucket and object is gone. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startS3Server}. */
+export interface S3TestServerOptions {
+  /** Name of the bucket to create. Default: a random `stowage-test-<hex>`. */
+  bucket?: string;
+}
+
+/** The part of fauxqs' in-memory S3 state the harness uses. */
+interface FauxS3Store {
+  createBucket(name: string): void;
+  getObject(bucket: string, key: string): { body: Buffer; etag: string };
+  /** Throws when the object (or bucket) does not exist. */
+  headObject(bucket: string, key: string): unknown;
+  uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
+  multipartUploads: Map<string, { bucket: string; key: string }>;
+}
+
+/**
+ * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Any credentials are
+ * accepted; `forcePathStyle` is required because the host name is an IP address.
+ */
+export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
+  const stores = await createStores();
+  // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
+  const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
+  addUploadPartCopy(app, stores.s3Store);
+  addConditionalPut(app, stores.s3Store);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const s3 = stores.s3Store;
+  const createBucket = (name = `stowage-test-${randomBytes(4).toString("hex")}`): string => {
+    s3.createBucket(name);
+    return name;
+  };
+  const bucket = createBucket(options.bucket);
+  return {
+    endpoint,
+    bucket,
+    clientConfig: clientConfigFor(endpoint),
+    createBucket,
+    pendingMultipartUploads: (name = bucket) =>
+      [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
+    stop: () => app.close(),
+  };
+}
+
+/**
+ * fauxqs lacks UploadPartCopy (it would store an empty part), which multipart copies of objects
+ * over 5 GiB need: the harness answers it from the same in-memory store, honouring
+ * `x-amz-copy-source-range` and `x-amz-copy-source-if-match` as S3 does.
+ */
+function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const source = request.headers["x-amz-copy-source"];
+    if (request.method !== "PUT" || typeof source !== "string" || !query.uploadId || !query.partNumber) return;
+    const decoded = decodeURIComponent(source).replace(/^\//, "");
+    const slash = decoded.indexOf("/");
+    const xmlError = (status: number, code: string) =>
+      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    let object: { body: Buffer; etag: string };
+    try {
+      object = store.getObject(decoded.slice(0, slash), decoded.slice(slash + 1));
+    } catch {
+      return xmlError(404, "NoSuchKey");
+    }
+    const ifMatch = request.headers["x-amz-copy-source-if-match"];
+    if (typeof ifMatch === "string" && ifMatch !== object.etag) return xmlError(412, "PreconditionFailed");
+    const range = /^bytes=(\d+)-(\d+)$/.exec(String(request.headers["x-amz-copy-source-range"] ?? ""));
+    const body = range ? object.body.subarray(Number(range[1]), Number(range[2]) + 1) : object.body;
+    const etag = store.uploadPart(query.uploadId, Number(query.partNumber), Buffer.from(body));
+    return reply
+      .status(200)
+      .header("content-type", "application/xml")
+      .send(`<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${etag.replace(/"/g, "&quot;")}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
+  });
+}
+
+/**
+ * fauxqs ignores `If-None-Match: *` on PutObject; S3 answers 412 PreconditionFailed when the key
+ * exists, which is how stores create an object only if it is absent. The harness does the same.
+ */
+function addConditionalPut(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method !== "PUT" || request.headers["if-none-match"] !== "*") return;
+    const params = request.params as Record<string, string | undefined>;
+    const bucket = params.bucket ?? "";
+    const key = params["*"] ?? "";
+    if (key === "" || !objectExists(store, bucket, key)) return;
+    return reply
+      .status(412)
+      .header("content-type", "application/xml")
+      .send("<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>");
+  });
+}
+
+function objectExists(store: FauxS3Store, bucket: string, key: string): boolean {
+  try {
+    store.headObject(bucket, key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
+function clientConfigFor(endpoint: string): S3ClientConfig {
+  return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+}
+
+// fauxqs exports only its entry point; its store classes sit beside it in dist/.
+async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown; snsStore: unknown }> {
+  const entry = import.meta.resolve("fauxqs");
+  const load = async (path: string, name: string): Promise<new () => unknown> =>
+    ((await import(new URL(path, entry).href)) as Record<string, new () => unknown>)[name] as new () => unknown;
+  const [S3Store, SqsStore, SnsStore] = await Promise.all([
+    load("./s3/s3Store.js", "S3Store"),
+    load("./sqs/sqsStore.js", "SqsStore"),
+    load("./sns/snsStore.js", "SnsStore"),
+  ]);
+  return { s3Store: new S3Store() as FauxS3Store, sqsStore: new SqsStore(), snsStore: new SnsStore() };
+}
+
+/** A test S3 server running in a child process (see {@link spawnS3Server}). */
+export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads">;
+
+/**
+ * Starts the same server in a child Node process, so that its memory (it holds every object) stays
+ * out of the caller's RSS: what benchmarks need. The child exits when its stdin closes, so it dies
+ * with the parent even when the parent is killed.
+ */
+export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<S3ServerProcess> {
+  const { spawn } = await import("node:child_process");
+  const script = `
+    import { startS3Server } from ${JSON.stringify(import.meta.url)};
+    const server = await startS3Server(${JSON.stringify(options)});
+    process.stdout.write(JSON.stringify({ endpoint: server.endpoint, bucket: server.bucket }) + "\\n");
+    process.stdin.resume();
+    process.stdin.on("end", () => server.stop().then(() => process.exit(0)));
+  `;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+  const ready = await new Promise<{ endpoint: string; bucket: string }>((resolve, reject) => {
+    let output = "";
+    child.once("exit", (code) => reject(new Error(`S3 server process exited with code ${code}`)));
+    child.stdout.on("data", (data: Buffer) => {
+      output += data.toString();
+      const line = output.split("\n")[0];
+      if (output.includes("\n") && line !== undefined) resolve(JSON.parse(line) as { endpoint: string; bucket: string });
+    });
+  });
+  return {
+    ...ready,
+    clientConfig: clientConfigFor(ready.endpoint),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.stdin.end();
+      }),
+  };
+}

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { mapSettled } from "../concurrency.js";
+import { toChunks, type WriteContent } from "../content.js";
 import { InvalidPathError, SnapshotNotFoundError } from "../errors.js";
 import { isAdvancedSnapshotStorage } from "../guards.js";
 import { compareKeys, joinKey, normalizePrefix, prefixesOverlap, relativeKey } from "../path.js";
@@ -64,6 +65,7 @@ export async function syncStorages(
     bytesCopied: plan.copy.reduce((sum, entry) => sum + Math.max(entry.size, 0), 0),
     dryRun,
   };
+  options.onPlan?.({ ...report, copied: [...report.copied], skipped: [...report.skipped], deleted: [...report.deleted] });
   const total = plan.copy.length + plan.skip.length + plan.delete.length;
   let done = 0;
   const progress = (action: "copy" | "skip" | "delete", entry: SyncEntry) =>
@@ -76,20 +78,29 @@ export async function syncStorages(
     return report;
   }
 
-  const copyOne =
-    hooks.copy && source === target
-      ? hooks.copy
-      : async (sourceKey: string, targetKey: string) => target.write(targetKey, await source.read(sourceKey));
+  const copyOne = async (entry: SyncEntry): Promise<void> => {
+    const sourceKey = joinKey(from, entry.path);
+    const targetKey = joinKey(to, entry.path);
+    if (hooks.copy && source === target) return hooks.copy(sourceKey, targetKey);
+    const content = await source.read(sourceKey);
+    if (entry.size >= 0) return target.write(targetKey, content);
+    // A source without stat: the size is known once the bytes have flowed, for the report.
+    let size = 0;
+    await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
+    entry.size = size;
+  };
   const copies = await mapSettled(plan.copy, concurrency, async (entry) => {
-    await copyOne(joinKey(from, entry.path), joinKey(to, entry.path));
+    await copyOne(entry);
     progress("copy", entry);
   });
   const failures = copies.flatMap((result, i) =>
     result.status === "rejected" ? [{ path: plan.copy[i]?.path ?? "", error: result.reason as unknown }] : [],
   );
+  const failed = new Set(failures.map((failure) => failure.path));
+  const succeeded = plan.copy.filter((entry) => !failed.has(entry.path));
+  report.bytesCopied = succeeded.reduce((sum, entry) => sum + Math.max(entry.size, 0), 0);
   if (failures.length > 0) {
-    const failed = new Set(failures.map((failure) => failure.path));
-    report.copied = report.copied.filter((path) => !failed.has(path));
+    report.copied = succeeded.map((entry) => entry.path);
     report.deleted = [];
     throw new SyncError(report, failures);
   }
@@ -131,6 +142,14 @@ async function statAll(storage: SnapshotStorage, keys: string[]): Promise<FileSt
 async function sameContent(a: SnapshotStorage, aKey: string, b: SnapshotStorage, bKey: string): Promise<boolean> {
   const [x, y] = await Promise.all([sha256(a, aKey), sha256(b, bKey)]);
   return x === y;
+}
+
+/** Passes chunks through, telling `onBytes` the size of each. */
+async function* counted(content: WriteContent, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of toChunks(content)) {
+    onBytes(chunk.byteLength);
+    yield chunk;
+  }
 }
 
 /** SHA-256 (hex) of a stored file, streamed. */

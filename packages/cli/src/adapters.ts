@@ -1,0 +1,128 @@
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isSnapshotStorage, type SnapshotStorage } from "@stowage/core";
+import { CliError, EXIT_CODES, UsageError } from "./exit-codes.js";
+import { FIRST_PARTY_SCHEMES } from "./schemes/index.js";
+import type { AdapterModule, FirstPartyScheme } from "./schemes/scheme.js";
+
+/**
+ * The plugin convention: a package that serves URL scheme `<scheme>:` is named
+ * `stowage-adapter-<scheme>` (or is mapped to the scheme in {@link ADAPTERS_ENV}) and exports
+ * this function. The CLI imports it on first use of the scheme and calls it once per store URL.
+ */
+export interface StowageAdapterModule {
+  /**
+   * Opens the store that `url` names. Returns a basic- or advanced-tier storage; may return an
+   * object with a `close()` method, which the CLI awaits before it exits.
+   */
+  createStorageFromUrl(url: URL): SnapshotStorage | Promise<SnapshotStorage>;
+}
+
+/**
+ * Environment variable mapping schemes to adapter modules, for packages that do not follow the
+ * naming convention or live at a path: `STOWAGE_ADAPTERS="ftp=@acme/stowage-ftp,dev=./dev-adapter.mjs"`.
+ * A mapping overrides the built-in table too.
+ */
+export const ADAPTERS_ENV = "STOWAGE_ADAPTERS";
+
+/** The package name the convention expects for `scheme` (without the colon). */
+export function conventionalPackageName(scheme: string): string {
+  return `stowage-adapter-${scheme}`;
+}
+
+/** Finds, imports and calls the adapter for `url`'s scheme. */
+export async function openStorageFromUrl(
+  url: URL,
+  options: { cwd: string; env: NodeJS.ProcessEnv; mustExist?: boolean },
+): Promise<SnapshotStorage> {
+  const scheme = url.protocol.slice(0, -1);
+  const mapped = parseAdapterMap(options.env[ADAPTERS_ENV]).get(scheme);
+  const firstParty = FIRST_PARTY_SCHEMES.find((entry) => entry.protocols.includes(url.protocol));
+  if (mapped === undefined && options.mustExist && firstParty?.storeExists && !(await firstParty.storeExists(url))) {
+    throw new CliError(`no such store: ${url.protocol === "file:" ? fileURLToPath(url) : url.href}`, EXIT_CODES.notFound);
+  }
+  const specifier = mapped ?? firstParty?.packageName ?? conventionalPackageName(scheme);
+
+  const module = await importAdapter(specifier, options.cwd);
+  if (module === undefined) throw missingAdapter(url, specifier, mapped !== undefined);
+  const storage = await createStorage(module, url, specifier, mapped === undefined ? firstParty : undefined);
+  if (!isSnapshotStorage(storage)) {
+    throw new CliError(`${specifier} returned something that is not a stowage storage for ${url.protocol} URLs`, EXIT_CODES.failure);
+  }
+  return storage;
+}
+
+function createStorage(
+  module: AdapterModule,
+  url: URL,
+  specifier: string,
+  firstParty: FirstPartyScheme | undefined,
+): SnapshotStorage | Promise<SnapshotStorage> {
+  const factory = module.createStorageFromUrl;
+  if (typeof factory === "function") return (factory as StowageAdapterModule["createStorageFromUrl"])(url);
+  if (firstParty) return firstParty.open(module, url);
+  throw new CliError(`${specifier} does not export createStorageFromUrl(url), so it cannot serve ${url.protocol} URLs`, EXIT_CODES.adapterMissing);
+}
+
+function missingAdapter(url: URL, specifier: string, mapped: boolean): CliError {
+  const how = mapped ? `check ${ADAPTERS_ENV}` : `install ${specifier}`;
+  return new CliError(`no adapter for ${url.protocol} URLs: ${how}`, EXIT_CODES.adapterMissing);
+}
+
+/** `scheme=module,scheme=module` → map. */
+function parseAdapterMap(text: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of (text ?? "").split(",")) {
+    if (entry.trim() === "") continue;
+    const equals = entry.indexOf("=");
+    if (equals <= 0 || equals === entry.length - 1) {
+      throw new UsageError(`${ADAPTERS_ENV} entries look like scheme=package, got '${entry.trim()}'`);
+    }
+    map.set(entry.slice(0, equals).trim().replace(/:$/, ""), entry.slice(equals + 1).trim());
+  }
+  return map;
+}
+
+/**
+ * Imports an adapter: paths relative to the working directory; packages first from where the CLI
+ * is installed (global installs, workspaces), then from the working directory's node_modules
+ * (a project that installed the CLI and its adapters locally). `undefined` when it is not there.
+ */
+async function importAdapter(specifier: string, cwd: string): Promise<AdapterModule | undefined> {
+  if (isPathSpecifier(specifier)) {
+    const file = resolve(cwd, specifier);
+    return tryImport(pathToFileURL(file).href, file);
+  }
+  const installed = await tryImport(specifier, specifier);
+  if (installed !== undefined) return installed;
+  let resolved: string;
+  try {
+    resolved = createRequire(join(cwd, "noop.js")).resolve(specifier);
+  } catch (error) {
+    if (isModuleNotFound(error, specifier)) return undefined;
+    throw error;
+  }
+  return tryImport(pathToFileURL(resolved).href, resolved);
+}
+
+async function tryImport(target: string, name: string): Promise<AdapterModule | undefined> {
+  try {
+    return (await import(target)) as AdapterModule;
+  } catch (error) {
+    // Only the adapter itself being absent means "not installed"; a missing dependency of the
+    // adapter is a real error worth showing.
+    if (isModuleNotFound(error, name)) return undefined;
+    throw error;
+  }
+}
+
+function isPathSpecifier(specifier: string): boolean {
+  return specifier.startsWith(".") || isAbsolute(specifier);
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && message.includes(`'${name}'`);
+}

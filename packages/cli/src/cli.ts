@@ -1,0 +1,70 @@
+import { Command, CommanderError } from "commander";
+import { catCommand } from "./commands/cat.js";
+import { cpCommand } from "./commands/cp.js";
+import { getCommand } from "./commands/get.js";
+import { lsCommand } from "./commands/ls.js";
+import { mvCommand } from "./commands/mv.js";
+import { putCommand } from "./commands/put.js";
+import { rmCommand } from "./commands/rm.js";
+import { statCommand } from "./commands/stat.js";
+import { syncCommand } from "./commands/sync.js";
+import { CommandContext, type CliIo, type GlobalOptions } from "./context.js";
+import { EXIT_CODES, exitCodeOf } from "./exit-codes.js";
+import { ADDRESSING_HELP } from "./help.js";
+import { reportError } from "./report-error.js";
+
+declare const __STOWAGE_CLI_VERSION__: string;
+
+/**
+ * Runs the `stowage` command with `args` (without the `node` and script entries) and resolves
+ * with the process exit code. Never throws: failures are printed to `io.stderr`.
+ */
+export async function run(args: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const ctx = new CommandContext({
+    stdin: io.stdin ?? process.stdin,
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
+  });
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help text).
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    if ((error as { code?: unknown } | null)?.code === "EPIPE") return EXIT_CODES.ok; // see bin.ts
+    reportError(ctx.io.stderr, error, ctx.options.verbose);
+    return exitCodeOf(error);
+  } finally {
+    await ctx.stores.closeAll();
+  }
+}
+
+function buildProgram(ctx: CommandContext): Command {
+  const program = new Command("stowage")
+    .description("Copy, list and mirror files between storage backends: local folders, memory, Redis, S3.")
+    .version(__STOWAGE_CLI_VERSION__, "-V, --version")
+    .option("-q, --quiet", "no progress bars")
+    .option("-v, --verbose", "stack traces and causes on errors")
+    .addHelpText("after", ADDRESSING_HELP)
+    .showSuggestionAfterError()
+    .hook("preAction", (_program, action) => {
+      const options = action.optsWithGlobals<Partial<GlobalOptions>>();
+      ctx.options = { quiet: options.quiet === true, verbose: options.verbose === true };
+    });
+  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand];
+  for (const make of commands) program.addCommand(make(ctx));
+  // Every command (and the program) throws instead of exiting, and writes through the context's streams.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, "stowage: ")),
+    });
+  }
+  return program;
+}

@@ -1,0 +1,73 @@
+import { StowageError } from "@stowage/core";
+
+/**
+ * The process exit code of each class of failure. Scripts can branch on these: they are stable
+ * across releases (new classes may be added with new numbers, existing numbers never change).
+ */
+export const EXIT_CODES = {
+  /** Everything worked. */
+  ok: 0,
+  /** Anything not covered below (an I/O error of the backend, a bug). */
+  failure: 1,
+  /** The command line itself is wrong: unknown option, missing argument, malformed URL. */
+  usage: 2,
+  /** A file the command needs does not exist (`E_NOT_FOUND`). */
+  notFound: 3,
+  /** A key or prefix breaks stowage's key rules (`E_INVALID_PATH`). */
+  invalidPath: 4,
+  /** The backend lacks a capability the command needs, e.g. `stat` on a basic-tier backend (`E_CAPABILITY`). */
+  capability: 5,
+  /** The request contradicts what is stored: a key would be both a file and a folder (`E_CONFLICT`). */
+  conflict: 6,
+  /** The backend cannot be reached: server down, connection refused, timeout (`E_UNAVAILABLE`). Retrying may help. */
+  unavailable: 7,
+  /** No adapter is installed for the URL's scheme. */
+  adapterMissing: 8,
+  /** A sync could not copy every file; nothing was deleted (`E_SYNC`). */
+  syncFailed: 9,
+} as const;
+
+/** One of the {@link EXIT_CODES}. */
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof CliError) return error.exitCode;
+  if (!(error instanceof StowageError)) return EXIT_CODES.failure;
+  switch (error.code) {
+    case "E_NOT_FOUND":
+      return EXIT_CODES.notFound;
+    case "E_INVALID_PATH":
+      return EXIT_CODES.invalidPath;
+    case "E_CAPABILITY":
+      return EXIT_CODES.capability;
+    case "E_CONFLICT":
+      return EXIT_CODES.conflict;
+    case "E_UNAVAILABLE":
+      return EXIT_CODES.unavailable;
+    case "E_SYNC":
+      return EXIT_CODES.syncFailed;
+    default:
+      return EXIT_CODES.failure;
+  }
+}
+
+/** A failure the CLI itself detects (bad usage, missing adapter), carrying its exit code. */
+export class CliError extends Error {
+  /** The process exit code this error ends the command with. */
+  readonly exitCode: ExitCode;
+
+  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** The command line is wrong (exit code {@link EXIT_CODES.usage}). */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_CODES.usage);
+    this.name = "UsageError";
+  }
+}

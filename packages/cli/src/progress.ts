@@ -1,0 +1,85 @@
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import cliProgress from "cli-progress";
+import { formatBytes, formatDuration } from "./format.js";
+
+/** A byte-counting progress display for one transfer (or one sync of many files). */
+export interface Progress {
+  /** Counts `bytes` more as transferred. */
+  advance(bytes: number): void;
+  /** Sets the number of bytes expected in all; `undefined` when unknown (stdin). */
+  setTotal(bytes: number | undefined): void;
+  /** Replaces the text after the numbers (a file name, `3/10 files`). */
+  setLabel(label: string): void;
+  /** Removes the bar; safe to call twice. */
+  stop(): void;
+}
+
+const BAR_WIDTH = 24;
+
+/**
+ * A progress bar on `stream` with bytes, rate and ETA, drawn only when `enabled` (stderr is a
+ * terminal and `--quiet` was not given); otherwise every method does nothing, so pipes and logs
+ * stay clean.
+ */
+export function startProgress(options: { enabled: boolean; stream: NodeJS.WriteStream; label: string; total?: number }): Progress {
+  if (!options.enabled) return { advance() {}, setTotal() {}, setLabel() {}, stop() {} };
+  let total = options.total;
+  let label = options.label;
+  let value = 0;
+  let stopped = false;
+  const bar = new cliProgress.SingleBar({
+    stream: options.stream,
+    fps: 8,
+    clearOnComplete: true,
+    hideCursor: true,
+    etaBuffer: 50,
+    format: (_format, params) => render(params.value, total, params.startTime, params.eta, label),
+  });
+  bar.start(Math.max(total ?? 0, 1), 0);
+  return {
+    advance(bytes) {
+      value += bytes;
+      bar.update(value);
+    },
+    setTotal(bytes) {
+      total = bytes;
+      bar.setTotal(Math.max(bytes ?? 0, 1));
+    },
+    setLabel(text) {
+      label = text;
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.stop();
+    },
+  };
+}
+
+function render(value: number, total: number | undefined, startTime: number, eta: number, label: string): string {
+  const elapsed = Math.max((Date.now() - startTime) / 1000, 0.001);
+  const rate = `${formatBytes(Math.round(value / elapsed))}/s`;
+  if (total === undefined) return `${formatBytes(value)} ${rate} ${label}`;
+  const fraction = total === 0 ? 1 : Math.min(value / total, 1);
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const bar = "█".repeat(filled) + "░".repeat(BAR_WIDTH - filled);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  return `${bar} ${percent} ${formatBytes(value)}/${formatBytes(total)} ${rate} ETA ${formatDuration(eta)} ${label}`;
+}
+
+/**
+ * Passes `source` through unchanged, reporting each chunk's size to `onBytes`. Errors of the
+ * source reach the returned stream, so a failed read still fails the write that consumes it.
+ */
+export function countBytes(source: Readable, onBytes: (bytes: number) => void): Readable {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      onBytes(chunk.byteLength);
+      callback(null, chunk);
+    },
+  });
+  // pipeline destroys `counter` with the source's error; the consumer sees it there.
+  pipeline(source, counter).catch(() => undefined);
+  return counter;
+}

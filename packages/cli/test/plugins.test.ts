@@ -1,0 +1,61 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXIT_CODES } from "../src/exit-codes.js";
+import { JSONFILE_ADAPTER, temporaryFolder } from "./helpers/backends.js";
+import { stowage } from "./helpers/run-cli.js";
+
+/** Third-party adapters: found by package name, or mapped in STOWAGE_ADAPTERS. */
+describe("adapter plugins", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ path: dir, cleanup } = await temporaryFolder());
+  });
+  afterEach(() => cleanup());
+
+  async function installPackage(name: string, source: string): Promise<void> {
+    const root = join(dir, "node_modules", name);
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, "package.json"), JSON.stringify({ name, version: "1.0.0", type: "module", exports: "./index.js" }));
+    await writeFile(join(root, "index.js"), source);
+  }
+
+  it("a package named stowage-adapter-<scheme> in the working directory serves <scheme>: URLs", async () => {
+    await installPackage("stowage-adapter-jsonfile", `export * from ${JSON.stringify(pathToFileURL(JSONFILE_ADAPTER).href)};\n`);
+    const url = `jsonfile://${dir}/store.json`;
+    expect((await stowage(["put", "-", `${url}::greeting.txt`], { input: "hi", cwd: dir })).code).toBe(0);
+    const cat = await stowage(["cat", `${url}::greeting.txt`], { cwd: dir });
+    expect(cat.out).toBe("hi");
+  });
+
+  it("STOWAGE_ADAPTERS maps a scheme to a module path", async () => {
+    const env = { STOWAGE_ADAPTERS: `jf=${JSONFILE_ADAPTER}` };
+    expect((await stowage(["put", "-", `jf://${dir}/s.json::k`], { input: "v", env })).code).toBe(0);
+    expect((await stowage(["ls", `jf://${dir}/s.json`], { env })).out).toBe("k\n");
+  });
+
+  it("a mapped module that is missing is reported with the variable to check", async () => {
+    const result = await stowage(["ls", "jf://x"], { env: { STOWAGE_ADAPTERS: "jf=./nowhere.mjs" }, cwd: dir });
+    expect(result.code).toBe(EXIT_CODES.adapterMissing);
+    expect(result.stderr).toBe("stowage: no adapter for jf: URLs: check STOWAGE_ADAPTERS\n");
+  });
+
+  it("a package without createStorageFromUrl, or returning something else, is refused", async () => {
+    await installPackage("stowage-adapter-none", "export const nothing = 1;\n");
+    const none = await stowage(["ls", "none://x"], { cwd: dir });
+    expect(none.code).toBe(EXIT_CODES.adapterMissing);
+    expect(none.stderr).toMatch(/does not export createStorageFromUrl/);
+    await installPackage("stowage-adapter-bad", "export function createStorageFromUrl() { return {}; }\n");
+    const bad = await stowage(["ls", "bad://x"], { cwd: dir });
+    expect(bad.code).toBe(EXIT_CODES.failure);
+    expect(bad.stderr).toMatch(/is not a stowage storage/);
+  });
+
+  it("a malformed STOWAGE_ADAPTERS is a usage error", async () => {
+    const result = await stowage(["ls", "memory://"], { env: { STOWAGE_ADAPTERS: "oops" } });
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(/scheme=package/);
+  });
+});

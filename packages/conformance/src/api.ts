@@ -1,0 +1,84 @@
+import { DEFAULT_CHUNK_SIZE, type SnapshotStorage } from "@stowage/core";
+
+/**
+ * The parts of a test runner the suite needs. vitest, jest and `node:test` all provide them, so
+ * `{ describe, it }` (or the runner's whole module) can be passed as is.
+ */
+export interface TestApi {
+  /** Groups tests. */
+  describe: (name: string, fn: () => void) => unknown;
+  /** Declares one test; the suite's test functions take no arguments and return a promise. */
+  it: (name: string, fn: () => Promise<void>) => unknown;
+  /**
+   * Optional. Not needed: every test opens its own storage inside the test body, so a failing
+   * `create()` is reported against the test that needed it. Accepted so a runner's hooks can be
+   * passed along with `describe` and `it`.
+   */
+  beforeEach?: (fn: () => Promise<void>) => unknown;
+  /**
+   * Optional safety net: when given, storages that a test opened but could not clean up (for
+   * instance because the runner gave up on it after a timeout) are cleaned up after each test.
+   */
+  afterEach?: (fn: () => Promise<void>) => unknown;
+}
+
+/** What a backend guarantees beyond its tier, where the contract lets a backend differ. */
+export interface StorageCapabilities {
+  /**
+   * The backend rejects a key that would be both a file and a folder (`a/b` while `a` is a file,
+   * or `a` while `a/b` exists) with `SnapshotConflictError`. Default `true`. Turn it off only for
+   * a backend with a flat key space that cannot check it without a race; the conflict tests are
+   * then left out, and nothing else changes.
+   */
+  fileFolderConflicts?: boolean;
+  /** Bytes per chunk that `streamRead` yields without options. Default 256 KiB. */
+  defaultChunkSize?: number;
+}
+
+/** Options of {@link describeSnapshotStorage} and {@link describeAdvancedSnapshotStorage}. */
+export interface SnapshotSuiteOptions<S extends SnapshotStorage> {
+  /** The backend's name, shown in the top-level `describe`. */
+  name: string;
+  /** Returns a fresh, empty storage. Called at the start of every test (twice for a few). */
+  create: () => S | Promise<S>;
+  /** Releases a storage made by `create` (close clients, remove temp dirs). Runs after every test, passed or failed. */
+  cleanup?: (storage: S) => void | Promise<void>;
+  /** Where the backend may differ from the defaults. */
+  capabilities?: StorageCapabilities;
+  /**
+   * Size in bytes of the largest content written (pseudo-random, compared by hash). Default
+   * 5 MiB + 1, just above the S3 multipart part size. Lower it only for a backend with a hard limit.
+   */
+  largestContentSize?: number;
+}
+
+/** The options with every default applied, as the parts see them. */
+export interface SuiteSettings {
+  fileFolderConflicts: boolean;
+  defaultChunkSize: number;
+  largestContentSize: number;
+  /** True when the advanced suite runs. */
+  advanced: boolean;
+}
+
+/** 5 MiB + 1: one byte more than an S3 multipart part. */
+export const DEFAULT_LARGEST_CONTENT_SIZE = 5 * 1024 * 1024 + 1;
+
+/** Applies the defaults and checks the numbers, so a typo fails loudly instead of testing nothing. */
+export function resolveSettings(
+  options: Pick<SnapshotSuiteOptions<SnapshotStorage>, "capabilities" | "largestContentSize">,
+  advanced: boolean,
+): SuiteSettings {
+  const settings: SuiteSettings = {
+    fileFolderConflicts: options.capabilities?.fileFolderConflicts ?? true,
+    defaultChunkSize: options.capabilities?.defaultChunkSize ?? DEFAULT_CHUNK_SIZE,
+    largestContentSize: options.largestContentSize ?? DEFAULT_LARGEST_CONTENT_SIZE,
+    advanced,
+  };
+  for (const key of ["defaultChunkSize", "largestContentSize"] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 1) {
+      throw new RangeError(`${key} must be a positive integer, got ${settings[key]}`);
+    }
+  }
+  return settings;
+}

@@ -1,0 +1,43 @@
+import type { AdvancedSnapshotStorage } from "@stowage/core";
+import { resolveSettings, type SnapshotSuiteOptions, type TestApi } from "./api.js";
+import { basicParts } from "./describe-snapshot-storage.js";
+import { createSuiteContext } from "./fixture.js";
+import { atomicMoveTests } from "./parts/atomic-move.js";
+import { streamWriteAtomicityTests } from "./parts/atomicity.js";
+import { streamWriteTests } from "./parts/content-forms.js";
+import { streamedContentSizeTests } from "./parts/content-sizes.js";
+import { advancedConflictTests, advancedErrorTests } from "./parts/errors.js";
+import { recursiveListTests } from "./parts/listing.js";
+import { advancedPathAttackTests } from "./parts/path-attacks.js";
+import { statTests } from "./parts/stat.js";
+import { streamChunkTests } from "./parts/stream-chunks.js";
+import { syncTests } from "./parts/sync.js";
+
+/**
+ * Declares the conformance suite of the advanced tier (`AdvancedSnapshotStorage`): every basic
+ * part, then streaming, atomic moves, deep listings, stat and sync, with your test runner.
+ *
+ * @example
+ * import { describe, it } from "node:test";
+ * describeAdvancedSnapshotStorage({ describe, it }, { name: "MyStorage", create: () => new MyStorage() });
+ */
+export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorage>(
+  api: TestApi,
+  options: SnapshotSuiteOptions<S>,
+): void {
+  const t = createSuiteContext(api, options, resolveSettings(options, true));
+  t.describe(`${options.name}: AdvancedSnapshotStorage conformance`, () => {
+    basicParts(t);
+    streamWriteTests(t);
+    streamedContentSizeTests(t);
+    streamChunkTests(t);
+    recursiveListTests(t);
+    advancedPathAttackTests(t);
+    advancedErrorTests(t);
+    advancedConflictTests(t);
+    streamWriteAtomicityTests(t);
+    atomicMoveTests(t);
+    statTests(t);
+    syncTests(t);
+  });
+}

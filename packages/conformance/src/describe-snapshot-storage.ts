@@ -1,0 +1,44 @@
+import type { SnapshotStorage } from "@stowage/core";
+import { resolveSettings, type SnapshotSuiteOptions, type TestApi } from "./api.js";
+import { createSuiteContext, type SuiteContext } from "./fixture.js";
+import { atomicityTests } from "./parts/atomicity.js";
+import { basicOperationTests } from "./parts/basic-operations.js";
+import { concurrencyTests } from "./parts/concurrency.js";
+import { contentFormTests } from "./parts/content-forms.js";
+import { contentSizeTests } from "./parts/content-sizes.js";
+import { conflictTests, errorTests } from "./parts/errors.js";
+import { keyTests } from "./parts/keys.js";
+import { listingTests } from "./parts/listing.js";
+import { mirrorTests } from "./parts/mirror.js";
+import { pathAttackTests } from "./parts/path-attacks.js";
+import { tierGuardTests } from "./parts/tier-guards.js";
+
+/** Declares every basic-tier part into an open suite context. */
+export function basicParts(t: SuiteContext<SnapshotStorage>): void {
+  basicOperationTests(t);
+  contentFormTests(t);
+  contentSizeTests(t);
+  keyTests(t);
+  pathAttackTests(t);
+  listingTests(t);
+  errorTests(t);
+  conflictTests(t);
+  atomicityTests(t);
+  concurrencyTests(t);
+  mirrorTests(t);
+  tierGuardTests(t);
+}
+
+/**
+ * Declares the conformance suite of the basic tier (`SnapshotStorage`) with your test runner.
+ * For a backend that the runtime guard sees as advanced, use {@link describeAdvancedSnapshotStorage}:
+ * this suite fails it, because callers would use its advanced methods untested.
+ *
+ * @example
+ * import { describe, it } from "vitest";
+ * describeSnapshotStorage({ describe, it }, { name: "MyStorage", create: () => new MyStorage() });
+ */
+export function describeSnapshotStorage<S extends SnapshotStorage>(api: TestApi, options: SnapshotSuiteOptions<S>): void {
+  const t = createSuiteContext(api, options, resolveSettings(options, false));
+  t.describe(`${options.name}: SnapshotStorage conformance`, () => basicParts(t));
+}

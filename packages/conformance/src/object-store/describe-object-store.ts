@@ -1,0 +1,31 @@
+import type { BaseStore } from "@stowage/core";
+import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "./options.js";
+import { describeChildren } from "./parts/children.js";
+import { describeConvenience } from "./parts/convenience.js";
+import { describeCrud } from "./parts/crud.js";
+import { describeErrors } from "./parts/errors.js";
+import { describeJson } from "./parts/json.js";
+import { describeScale } from "./parts/scale.js";
+import { describeSpecialNames } from "./parts/special-names.js";
+
+/**
+ * Declares the object-store conformance suite: the whole `BaseStore` contract, with any test
+ * runner's `describe`/`it` and `node:assert`. A store passes when every test passes.
+ *
+ * ```ts
+ * import { describe, it } from "vitest"; // or "node:test"
+ * describeObjectStore({ describe, it }, { name: "MemoryStore", create: () => new MemoryStore(), order: "insertion" });
+ * ```
+ */
+export function describeObjectStore<S extends BaseStore>(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions<S>): void {
+  const shared = options as unknown as ObjectStoreSuiteOptions;
+  api.describe(`object store: ${options.name}`, () => {
+    api.describe("get, add, update, remove, count", () => describeCrud(api, shared));
+    api.describe("children", () => describeChildren(api, shared));
+    api.describe("convenience methods", () => describeConvenience(api, shared));
+    api.describe("JSON values", () => describeJson(api, shared));
+    api.describe("special characters", () => describeSpecialNames(api, shared));
+    api.describe("errors", () => describeErrors(api, shared));
+    api.describe("scale", () => describeScale(api, shared));
+  });
+}

@@ -1,0 +1,38 @@
+import type { BaseStore } from "@stowage/core";
+
+/**
+ * The parts of a test runner the suite needs: vitest, jest and `node:test` all provide them, so
+ * `{ describe, it }` (or the runner's whole module) can be passed as is.
+ */
+export interface ObjectStoreTestApi {
+  /** Groups tests. */
+  describe: (name: string, fn: () => void) => unknown;
+  /** Declares one test; the suite's test functions take no arguments and return a promise. */
+  it: (name: string, fn: () => Promise<void>) => unknown;
+  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
+  beforeEach?: (fn: () => Promise<void>) => unknown;
+  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
+  afterEach?: (fn: () => Promise<void>) => unknown;
+}
+
+/** Options of {@link describeObjectStore}. */
+export interface ObjectStoreSuiteOptions<S extends BaseStore = BaseStore> {
+  /** The store's name, shown in the top-level `describe`. */
+  name: string;
+  /** Opens a fresh, empty store. Each test opens its own and closes it at the end. */
+  create: () => S | Promise<S>;
+  /**
+   * For a persistent backend: opens a second store instance on the same data as `store` (a new
+   * connection, as another process would). The suite reads through it to prove that every change
+   * (the convenience methods' included) reached the backend, and that JSON round-trips exactly.
+   * Leave it out for a store without a backend of its own (MemoryStore).
+   */
+  reopen?: (store: S) => S | Promise<S>;
+  /**
+   * What order `getAll` and `iterate` promise: `"insertion"` (MemoryStore) is checked exactly;
+   * `"any"` (the default) only requires each object exactly once, in the same order on every read.
+   */
+  order?: "insertion" | "any";
+  /** Objects in the large-store test. Default 10,000. */
+  largeCount?: number;
+}

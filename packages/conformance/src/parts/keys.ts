@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { compareKeys, type SnapshotStorage } from "@stowage/core";
+import { assertContent } from "../bytes.js";
+import type { SuiteContext } from "../fixture.js";
+
+/**
+ * Valid keys that backends tend to mangle: URL and form encoding (`+`, `%`, `?`, `#`), shell
+ * and glob characters, unicode beyond the BMP, dots that are not `..`, and a 255-byte segment.
+ */
+export const TRICKY_KEYS: readonly string[] = [
+  "sp ace/file name.txt",
+  "  padded  ",
+  "ünïcödé/日本語/файл.txt",
+  "emoji/🎉🚀.bin",
+  "special/a:b#c?d%e+f&g=h.txt",
+  "special/a+b",
+  "special/a b",
+  "special/a%20b",
+  "special/a%2Fb",
+  "special/%2e%2e",
+  "%2e%2e/x",
+  "special/...",
+  "special/.hidden",
+  "special/a..b",
+  "special/~!@$^*()[]{}'\",;<>|`",
+  "C:/x",
+  `long/${"é".repeat(127)}`,
+];
+
+/** Unicode and special-character keys round-trip and list exactly as written. */
+export function keyTests(t: SuiteContext<SnapshotStorage>): void {
+  t.describe("keys", () => {
+    t.test("unicode and special-character keys round-trip", async (storage) => {
+      for (const [i, key] of TRICKY_KEYS.entries()) await storage.write(key, `content #${i} of ${key}`);
+      for (const [i, key] of TRICKY_KEYS.entries()) {
+        assert.equal(await storage.exists(key), true, `exists('${key}')`);
+        await assertContent(storage, key, `content #${i} of ${key}`);
+      }
+    });
+
+    t.test("listings return keys exactly as written", async (storage) => {
+      for (const key of TRICKY_KEYS) await storage.write(key, key);
+      const special = TRICKY_KEYS.filter((key) => key.startsWith("special/"));
+      assert.deepEqual(await storage.list("special"), [...special].sort(compareKeys));
+      const top = new Set(TRICKY_KEYS.map((key) => (key.includes("/") ? `${key.slice(0, key.indexOf("/"))}/` : key)));
+      assert.deepEqual(await storage.list(""), [...top].sort(compareKeys));
+      assert.deepEqual(await storage.list("%2e%2e"), ["%2e%2e/x"], "'%2e%2e' is a folder name, not '..'");
+    });
+
+    t.test("'a+b', 'a b' and 'a%20b' are three different files", async (storage) => {
+      await storage.write("k/a+b", "plus");
+      await storage.write("k/a b", "space");
+      await storage.write("k/a%20b", "percent");
+      await assertContent(storage, "k/a+b", "plus");
+      await assertContent(storage, "k/a b", "space");
+      await assertContent(storage, "k/a%20b", "percent");
+      await storage.delete("k/a b");
+      assert.deepEqual(await storage.list("k"), ["k/a%20b", "k/a+b"]);
+    });
+  });
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { compareKeys, mapLimit, type AdvancedSnapshotStorage, type SnapshotStorage } from "@stowage/core";
+import type { SuiteContext } from "../fixture.js";
+import { writeAll } from "../inspect.js";
+
+/** A small tree used by the listing tests. */
+const TREE = {
+  "a/b.txt": "1",
+  "a/c/d.txt": "2",
+  "a/c/e/f.txt": "3",
+  "a/g.txt": "4",
+  "top.txt": "5",
+  "z/1": "6",
+};
+
+/** Siblings that share a string prefix but not a path segment. */
+const NEIGHBOURS = {
+  "snap/a.txt": "1",
+  "snapshot2/b.txt": "2",
+  "snap.txt": "3",
+  "snap-x/c": "4",
+  "sna/d": "5",
+  "deep/snap/e": "6",
+  "deep/snapshot2/f": "7",
+};
+
+/** Names whose code-point order differs from UTF-16 order and from naive orders. */
+const UNSORTED = ["o/b", "o/\u{1F389}", "o/a/x", "o/B", "o/a.txt", "o/\uFF61", "o/a-b", "o/é", "o/10", "o/9", "o/a0"];
+/** Their {@link compareKeys} order, spelled out so that a wrong comparator cannot agree with itself. */
+const SORTED_LIST = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
+const SORTED_DEEP = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/x", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
+
+/** More files than one page of a paginated listing (S3 pages hold 1000 keys). */
+const MANY = 1001;
+
+async function writeMany(storage: SnapshotStorage): Promise<string[]> {
+  const keys = Array.from({ length: MANY }, (_, i) => `many/f${String(i).padStart(4, "0")}`);
+  await mapLimit([...keys, "many/f0500x/inner", "many/zz/inner"], 16, (key) => storage.write(key, "x"));
+  return keys;
+}
+
+/** `list`: one level, folders as `prefix/sub/`, whole segments, sorted. */
+export function listingTests(t: SuiteContext<SnapshotStorage>): void {
+  t.describe("list", () => {
+    t.test("lists one level: files as full keys, sub-folders as 'prefix/sub/'", async (storage) => {
+      await writeAll(storage, TREE);
+      assert.deepEqual(await storage.list(""), ["a/", "top.txt", "z/"]);
+      assert.deepEqual(await storage.list("a"), ["a/b.txt", "a/c/", "a/g.txt"]);
+      assert.deepEqual(await storage.list("a/c"), ["a/c/d.txt", "a/c/e/"]);
+      assert.deepEqual(await storage.list("a/c/e"), ["a/c/e/f.txt"]);
+    });
+
+    t.test("a trailing slash names the same folder", async (storage) => {
+      await writeAll(storage, TREE);
+      assert.deepEqual(await storage.list("a/"), await storage.list("a"));
+      assert.deepEqual(await storage.list("a/c/"), ["a/c/d.txt", "a/c/e/"]);
+    });
+
+    t.test("prefixes match whole segments: 'snap' never shows 'snapshot2/'", async (storage) => {
+      await writeAll(storage, NEIGHBOURS);
+      assert.deepEqual(await storage.list("snap"), ["snap/a.txt"]);
+      assert.deepEqual(await storage.list("snap/"), ["snap/a.txt"]);
+      assert.deepEqual(await storage.list("sna"), ["sna/d"]);
+      assert.deepEqual(await storage.list("deep/snap"), ["deep/snap/e"]);
+      assert.deepEqual(await storage.list(""), ["deep/", "sna/", "snap-x/", "snap.txt", "snap/", "snapshot2/"]);
+    });
+
+    t.test("glob, regex and SQL wildcard characters in prefixes are literal", async (storage) => {
+      const names = ["g*", "gx", "g?", "g[a]", "ga", "g.+", "g.b", "g%", "g_", "gy"];
+      for (const name of names) await storage.write(`${name}/file`, name);
+      for (const name of names) assert.deepEqual(await storage.list(name), [`${name}/file`], `list('${name}')`);
+    });
+
+    t.test("a missing folder, a file key and an empty storage list as []", async (storage) => {
+      assert.deepEqual(await storage.list(""), []);
+      await storage.write("a/file", "x");
+      assert.deepEqual(await storage.list("nope"), []);
+      assert.deepEqual(await storage.list("a/file"), [], "a file is not a folder");
+      assert.deepEqual(await storage.list("a/fil"), []);
+    });
+
+    t.test("sorted by code point (compareKeys), not by UTF-16 unit or case", async (storage) => {
+      for (const key of UNSORTED) await storage.write(key, key);
+      assert.deepEqual(await storage.list("o"), SORTED_LIST);
+    });
+
+    t.test("folders vanish with their last file", async (storage) => {
+      await writeAll(storage, { "v/w/x": "1", "v/w/y": "2", "v/keep": "3" });
+      await storage.delete("v/w/x");
+      assert.deepEqual(await storage.list("v"), ["v/keep", "v/w/"]);
+      await storage.delete("v/w/y");
+      assert.deepEqual(await storage.list("v"), ["v/keep"]);
+      assert.deepEqual(await storage.list("v/w"), []);
+      await storage.delete("v/keep");
+      assert.deepEqual(await storage.list(""), []);
+    });
+
+    t.test("a folder shows once however many files it holds", async (storage) => {
+      for (let i = 0; i < 30; i++) await storage.write(`f/sub/${i}`, "x");
+      assert.deepEqual(await storage.list("f"), ["f/sub/"]);
+    });
+
+    t.test(`more than a page of files (${MANY + 2} entries) lists completely, in order`, async (storage) => {
+      const keys = await writeMany(storage);
+      const expected = [...keys.slice(0, 501), "many/f0500x/", ...keys.slice(501), "many/zz/"];
+      assert.deepEqual(await storage.list("many"), expected);
+      if (t.settings.advanced) {
+        const deep = [...keys.slice(0, 501), "many/f0500x/inner", ...keys.slice(501), "many/zz/inner"];
+        assert.deepEqual(await (storage as AdvancedSnapshotStorage).recursiveList("many"), deep);
+      }
+    });
+  });
+}
+
+/** `recursiveList`: every file at any depth, the same boundaries and order as `list`. */
+export function recursiveListTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
+  t.describe("recursiveList", () => {
+    t.test("lists every file below a folder, at any depth", async (storage) => {
+      await writeAll(storage, TREE);
+      assert.deepEqual(await storage.recursiveList("a"), ["a/b.txt", "a/c/d.txt", "a/c/e/f.txt", "a/g.txt"]);
+      assert.deepEqual(await storage.recursiveList("a/"), ["a/b.txt", "a/c/d.txt", "a/c/e/f.txt", "a/g.txt"]);
+      assert.deepEqual(await storage.recursiveList(""), ["a/b.txt", "a/c/d.txt", "a/c/e/f.txt", "a/g.txt", "top.txt", "z/1"]);
+      assert.deepEqual(await storage.recursiveList("a/c/e"), ["a/c/e/f.txt"]);
+    });
+
+    t.test("prefixes match whole segments", async (storage) => {
+      await writeAll(storage, NEIGHBOURS);
+      assert.deepEqual(await storage.recursiveList("snap"), ["snap/a.txt"]);
+      assert.deepEqual(await storage.recursiveList("deep/snap"), ["deep/snap/e"]);
+      assert.deepEqual(await storage.recursiveList("sna"), ["sna/d"]);
+    });
+
+    t.test("sorted by code point (compareKeys)", async (storage) => {
+      for (const key of UNSORTED) await storage.write(key, key);
+      assert.deepEqual(await storage.recursiveList("o"), SORTED_DEEP);
+    });
+
+    t.test("a missing folder and a file key list as []", async (storage) => {
+      assert.deepEqual(await storage.recursiveList(""), []);
+      await storage.write("a/file", "x");
+      assert.deepEqual(await storage.recursiveList("nope"), []);
+      assert.deepEqual(await storage.recursiveList("a/file"), []);
+    });
+
+    t.test("agrees with a walk of list", async (storage) => {
+      await writeAll(storage, { ...TREE, ...NEIGHBOURS });
+      const walked: string[] = [];
+      const pending = [""];
+      for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+        for (const entry of await storage.list(folder)) {
+          if (entry.endsWith("/")) pending.push(entry.slice(0, -1));
+          else walked.push(entry);
+        }
+      }
+      assert.deepEqual(await storage.recursiveList(""), [...walked].sort(compareKeys));
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import type { AdvancedSnapshotStorage, FileStat } from "@stowage/core";
+import { pseudoRandomBytes } from "../bytes.js";
+import type { SuiteContext } from "../fixture.js";
+
+/** Clocks of a backend and of the test may differ a little, and some keep whole seconds only. */
+const CLOCK_SLACK_MS = 60_000;
+
+function assertValidStat(stat: FileStat, key: string, size: number, from: number, to: number): void {
+  assert.equal(stat.path, key, "stat().path is the key");
+  assert.equal(stat.size, size, `stat('${key}').size`);
+  assert.ok(stat.mtime instanceof Date, "mtime must be a Date");
+  const time = stat.mtime.getTime();
+  assert.ok(Number.isFinite(time), "mtime must be a valid date");
+  assert.ok(time >= from - CLOCK_SLACK_MS && time <= to + CLOCK_SLACK_MS, `mtime ${stat.mtime.toISOString()} is not the time of the write`);
+  if (stat.etag !== undefined) assert.ok(typeof stat.etag === "string" && stat.etag.length > 0, "etag, when present, is a non-empty string");
+}
+
+/** `stat`: size, modification time and, where the backend has one, an etag that follows content. */
+export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
+  t.describe("stat", () => {
+    t.test("reports the path, size and modification time", async (storage) => {
+      const from = Date.now();
+      await storage.write("s/empty", "");
+      await storage.write("s/one", "x");
+      await storage.write("s/some", pseudoRandomBytes(12_345, 50));
+      const to = Date.now();
+      assertValidStat(await storage.stat("s/empty"), "s/empty", 0, from, to);
+      assertValidStat(await storage.stat("s/one"), "s/one", 1, from, to);
+      assertValidStat(await storage.stat("s/some"), "s/some", 12_345, from, to);
+    });
+
+    t.test("follows an overwrite", async (storage) => {
+      await storage.write("f", "first version");
+      const first = await storage.stat("f");
+      await storage.write("f", "v2");
+      const second = await storage.stat("f");
+      assert.equal(second.size, 2);
+      assert.ok(second.mtime.getTime() >= first.mtime.getTime(), "mtime must not go back on overwrite");
+      if (first.etag !== undefined || second.etag !== undefined) assert.notEqual(second.etag, first.etag, "etag must change with content");
+    });
+
+    t.test("etags, when present, are equal for equal content and differ for different content", async (storage) => {
+      const data = pseudoRandomBytes(4_000, 51);
+      const other = pseudoRandomBytes(4_000, 52);
+      await storage.write("e/a", data);
+      await storage.write("e/b", data);
+      await storage.write("e/c", other);
+      const [a, b, c] = await Promise.all([storage.stat("e/a"), storage.stat("e/b"), storage.stat("e/c")]);
+      if (a.etag === undefined) {
+        assert.equal(b.etag, undefined, "a backend has etags for all files or for none");
+        return;
+      }
+      assert.equal(a.etag, b.etag, "the same bytes written the same way must have the same etag");
+      assert.notEqual(a.etag, c.etag, "different content of the same size must not share an etag");
+    });
+  });
+}

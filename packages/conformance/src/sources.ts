@@ -1,0 +1,48 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+
+/** The error the failing sources throw, so a test can recognise it. */
+export class SourceFailure extends Error {
+  constructor() {
+    super("the source failed on purpose (conformance test)");
+    this.name = "SourceFailure";
+  }
+}
+
+/** Yields `data` in chunks of `chunkSize`, letting other tasks run between chunks. */
+export async function* slowChunks(data: Uint8Array, chunkSize: number): AsyncGenerator<Uint8Array, void, undefined> {
+  for (let offset = 0; offset < data.byteLength; offset += chunkSize) {
+    await nextTurn();
+    yield data.subarray(offset, offset + chunkSize);
+  }
+}
+
+/** Yields `prefix` in chunks, then throws {@link SourceFailure}: a source that breaks half-way. */
+export async function* failingAfter(prefix: Uint8Array, chunkSize = 64 * 1024): AsyncGenerator<Uint8Array, void, undefined> {
+  yield* slowChunks(prefix, chunkSize);
+  throw new SourceFailure();
+}
+
+/** A source paused after its first chunk until `release()`: lets a test look at a write in progress. */
+export interface GatedSource {
+  chunks: AsyncGenerator<Uint8Array, void, undefined>;
+  /** Resolves once the writer has taken the first chunk and asked for the next. */
+  started: Promise<void>;
+  /** Lets the rest of the content flow. */
+  release: () => void;
+}
+
+/** Makes a {@link GatedSource} for `data` (two halves around the pause). */
+export function gatedSource(data: Uint8Array): GatedSource {
+  let release!: () => void;
+  let markStarted!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const half = Math.floor(data.byteLength / 2);
+  async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    yield data.subarray(0, half);
+    markStarted();
+    await gate;
+    yield data.subarray(half);
+  }
+  return { chunks: chunks(), started, release };
+}

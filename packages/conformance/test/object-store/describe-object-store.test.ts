@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore } from "@stowage/core";
+import { describeObjectStore, type ObjectStoreSuiteOptions } from "../../src/index.js";
+import {
+  AttrsOnlyStore,
+  CaseFoldingStore,
+  EmptyBucketStore,
+  GlobStore,
+  LocalUpdatesStore,
+  OverwritingStore,
+  ReorderingStore,
+} from "./broken-stores.js";
+import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
+import { failed, runSuite } from "./run-suite.js";
+
+type JsonStoreClass = new (backend?: Backend) => JsonStore;
+
+/** Suite options for a JsonStore-like class, reopened on the same backend. */
+function persistent(Store: JsonStoreClass, largeCount = 50): ObjectStoreSuiteOptions<JsonStore> {
+  return { name: Store.name, create: () => new Store(), reopen: (store) => new Store(store.backend), largeCount };
+}
+
+// A correct persistent store passes the whole suite, reopened through a second instance.
+describeObjectStore({ describe, it }, { ...persistent(JsonStore, 10_000), order: "insertion" });
+
+describe("the object-store suite catches broken stores", () => {
+  const cases: [string, ObjectStoreSuiteOptions<JsonStore>, RegExp[]][] = [
+    ["count that folds case", persistent(CaseFoldingStore), [/count uses the exact type name/]],
+    ["getMany out of order", persistent(ReorderingStore), [/getByUids returns objects in the order asked/]],
+    ["insert that overwrites", persistent(OverwritingStore), [/add of the same data is a no-op/]],
+    ["reads that create empty buckets", persistent(EmptyBucketStore), [/creates no model name/]],
+    ["updates that never reach the backend", persistent(LocalUpdatesStore), [/updateOrInstantiate/, /updateOrAddModelInstance/, /update replaces/]],
+    ["type names used as glob patterns", persistent(GlobStore), [/glob characters match nothing but themselves/]],
+    ["an encoder that drops child lists", persistent(AttrsOnlyStore), [/child uid lists are stored/, /removeChildren removes three levels/]],
+    [
+      "getMany out of order, without a second instance",
+      { name: "shuffled", create: () => new ReorderingStore(), order: "insertion", largeCount: 50 },
+      [/getByUids/],
+    ],
+  ];
+  for (const [what, options, expected] of cases) {
+    it(`fails a store with ${what}`, async () => {
+      const failures = failed(await runSuite(options));
+      for (const pattern of expected) expect(failures.some((name) => pattern.test(name)), `${pattern} among ${failures.join(", ")}`).toBe(true);
+    });
+  }
+
+  it("passes MemoryStore and a correct persistent store completely", async () => {
+    expect(failed(await runSuite({ name: "memory", create: () => new MemoryStore(), order: "insertion", largeCount: 50 }))).toEqual([]);
+    expect(failed(await runSuite(persistent(JsonStore)))).toEqual([]);
+    expect(failed(await runSuite(persistent(OneByOneJsonStore)))).toEqual([]);
+  });
+});

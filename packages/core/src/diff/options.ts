@@ -1,0 +1,70 @@
+import { DiffClassMismatch, InvalidObjectError } from "../object-store/errors.js";
+import { Diff, type DiffClass } from "./diff.js";
+import { checkDiffSyncFlags } from "./flags.js";
+
+/** The stage a progress report is about. */
+export type DiffSyncStage = "diff" | "sync";
+
+/**
+ * Progress of a diff (`done` of `total` objects of both adapters looked at) or a sync (`done` of
+ * `total` diff elements applied). Called after each step, and once with `done === total` at the end.
+ */
+export type DiffSyncProgress = (stage: DiffSyncStage, done: number, total: number) => void;
+
+/** Options of `Adapter.diffFrom` / `diffTo`. */
+export interface DiffOptions<D extends Diff = Diff> {
+  /** {@link DiffSyncFlags}, combined with `|`. Default none. */
+  flags?: number;
+  /** The class of the diff and of its child diffs: {@link Diff} or a subclass. Default {@link Diff}. */
+  diffClass?: DiffClass<D>;
+  /** Called as the work progresses. */
+  onProgress?: DiffSyncProgress;
+}
+
+/** Options of `Adapter.syncFrom` / `syncTo`. */
+export interface AdapterSyncOptions<D extends Diff = Diff> extends DiffOptions<D> {
+  /**
+   * A diff computed before (say, shown to a user for approval) to apply as is; computed afresh
+   * when left out. With `diffClass` too, it must be an instance of that class.
+   */
+  diff?: D;
+}
+
+/** The options with defaults applied and checked. */
+export interface ResolvedOptions<D extends Diff> {
+  flags: number;
+  diffClass: DiffClass<D>;
+  onProgress: DiffSyncProgress | undefined;
+}
+
+/**
+ * Checks options before anything is read: bad flags or a `diffClass` that is not a Diff class
+ * throw {@link InvalidObjectError} / {@link DiffClassMismatch}.
+ */
+export function resolveOptions<D extends Diff>(options: DiffOptions<D> | undefined): ResolvedOptions<D> {
+  const given = options ?? {};
+  if (typeof given !== "object") throw new InvalidObjectError("diff/sync options must be an object");
+  const diffClass = given.diffClass ?? (Diff as unknown as DiffClass<D>);
+  if (typeof diffClass !== "function" || (diffClass !== (Diff as unknown) && !(diffClass.prototype instanceof Diff))) {
+    throw new DiffClassMismatch(`diffClass must be Diff or a subclass of it, got ${describe(diffClass)}`);
+  }
+  if (given.onProgress !== undefined && typeof given.onProgress !== "function") {
+    throw new InvalidObjectError("onProgress must be a function");
+  }
+  return { flags: checkDiffSyncFlags(given.flags ?? 0), diffClass, onProgress: given.onProgress };
+}
+
+/** Checks that a diff given to a sync is a {@link Diff}, and an instance of `diffClass` when one was given. */
+export function checkGivenDiff<D extends Diff>(diff: unknown, diffClass: DiffClass<D> | undefined): D {
+  if (!(diff instanceof Diff)) throw new DiffClassMismatch(`The diff to apply must be a Diff, got ${describe(diff)}`);
+  if (diffClass !== undefined && !(diff instanceof diffClass)) {
+    throw new DiffClassMismatch(`The diff to apply is a ${diff.constructor.name}, not a ${diffClass.name}`);
+  }
+  return diff as D;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "function") return value.name || "an anonymous function";
+  if (value === null || typeof value !== "object") return String(value);
+  return `a ${value.constructor?.name ?? "object"}`;
+}

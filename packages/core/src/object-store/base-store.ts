@@ -1,0 +1,325 @@
+import { isLogging, logEvent } from "../logging/logger.js";
+import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound } from "./errors.js";
+import { canonicalJson } from "./json.js";
+import {
+  instantiate,
+  schemaOf,
+  type AnyModelClass,
+  type AttributesOf,
+  type IdentifiersOf,
+  type ModelJSON,
+  type ObjectModel,
+} from "./model.js";
+import { modelClassOf, resolveModel, resolveUid, uidFromIdentifiers, type IdentifierOf, type InstanceOf, type ModelRef } from "./model-ref.js";
+import { ModelRegistry } from "./registry.js";
+
+/** Options every store accepts. */
+export interface BaseStoreOptions {
+  /** A name for logs; the class name by default. */
+  name?: string;
+  /** Model classes to register up front (needed to read objects back by type name or identifiers). */
+  models?: readonly AnyModelClass[];
+}
+
+/** Options of {@link BaseStore.remove}. */
+export interface RemoveOptions {
+  /** Also remove the object's children, recursively, depth-first. Default `false`. */
+  removeChildren?: boolean;
+}
+
+/**
+ * A typed object store (diffsync's BaseStore). The public methods are implemented once, here, on
+ * top of seven protected primitives that each backend implements; so every backend has the same
+ * behaviour, including the convenience methods, whose every change goes through the primitives.
+ *
+ * Contract, for all backends:
+ * - Objects are keyed by (model type name, uid); both are arbitrary non-empty / any strings,
+ *   special characters included. Type names are exact (no case folding).
+ * - A returned object may be the stored instance (MemoryStore) or a fresh copy (persistent
+ *   stores): change it, then call {@link update} to persist the change.
+ * - `add` of an object whose data equals the stored one is a no-op; different data with the same
+ *   uid throws {@link ObjectAlreadyExists} carrying both objects.
+ * - Stored objects are validated plain JSON ({@link ObjectModel.toJSON}), so every backend reads
+ *   back exactly what was written.
+ */
+export abstract class BaseStore {
+  /** The store's name, for logs. */
+  readonly name: string;
+  /** The model classes this store can rebuild objects with. */
+  protected readonly registry = new ModelRegistry();
+
+  constructor(options: BaseStoreOptions = {}) {
+    this.name = options.name ?? new.target.name;
+    this.registry.register(...(options.models ?? []));
+  }
+
+  // ---- Primitives: what a backend implements. -------------------------------------------------
+
+  /**
+   * The stored objects of type `modelName` with these uids, in the same order, `undefined` for
+   * each one that is absent. Any number of uids may be asked at once: fetch them in as few round
+   * trips as the backend allows.
+   */
+  protected abstract getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]>;
+
+  /**
+   * Every stored object of type `modelName`, each exactly once, streamed: yield objects one by
+   * one, or (faster) whole pages, arrays of the objects the backend fetched at once (a SCAN page
+   * plus its MGET, a listing page). Never load the whole set unless it is already in memory. An
+   * unknown model yields nothing and creates nothing.
+   */
+  protected abstract scan(modelName: string): AsyncIterable<ObjectModel | readonly ObjectModel[]>;
+
+  /**
+   * Stores `obj` if no object of its type and uid is stored, atomically, and resolves `undefined`;
+   * otherwise changes nothing and resolves the object already stored.
+   */
+  protected abstract insert(obj: ObjectModel): Promise<ObjectModel | undefined>;
+
+  /** Stores `obj`, replacing any stored object of its type and uid. */
+  protected abstract put(obj: ObjectModel): Promise<void>;
+
+  /** Deletes these objects; resolves, per uid, whether it was stored. */
+  protected abstract deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]>;
+
+  /** How many objects of type `modelName` are stored, or of every type when it is undefined. */
+  protected abstract countStored(modelName: string | undefined): Promise<number>;
+
+  /** The type names that have at least one stored object. */
+  protected abstract modelNames(): Promise<string[]>;
+
+  // ---- Helpers for persistent backends. -------------------------------------------------------
+
+  /** The text a persistent backend stores for `obj`: its validated {@link ModelJSON}. */
+  protected encode(obj: ObjectModel): string {
+    return JSON.stringify(obj.toJSON());
+  }
+
+  /** Rebuilds an object from {@link encode}'s text, through the registered model classes. */
+  protected decode(text: string): ObjectModel {
+    let json: ModelJSON;
+    try {
+      json = JSON.parse(text) as ModelJSON;
+    } catch (error) {
+      throw new InvalidObjectError("Stored object is not valid JSON", { cause: error });
+    }
+    return this.registry.fromJSON(json);
+  }
+
+  // ---- The public API. ------------------------------------------------------------------------
+
+  /** Registers model classes, so objects can be read back by type name or identifiers object. */
+  registerModels(...models: AnyModelClass[]): void {
+    this.registry.register(...models);
+  }
+
+  /** The type names that have at least one stored object. */
+  async getAllModelNames(): Promise<Set<string>> {
+    return new Set(await this.modelNames());
+  }
+
+  /**
+   * One object by its uid or identifiers object. `model` is a type name, class or instance; an
+   * identifiers object needs a class (given, or registered for the name). Throws
+   * {@link ObjectNotFound} when absent.
+   */
+  async get<M extends ModelRef>(model: M, identifier: IdentifierOf<M>): Promise<InstanceOf<M>> {
+    const resolved = resolveModel(model, this.registry);
+    const uid = resolveUid(resolved.type, resolved.model, identifier);
+    const [found] = await this.getMany(resolved.type, [uid]);
+    if (found === undefined) throw new ObjectNotFound(resolved.type, uid);
+    return found as InstanceOf<M>;
+  }
+
+  /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
+  async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
+    const { type } = resolveModel(model, this.registry);
+    const all: ObjectModel[] = [];
+    for await (const item of this.scan(type)) {
+      if (isPage(item)) for (const obj of item) all.push(obj);
+      else all.push(item);
+    }
+    return all as InstanceOf<M>[];
+  }
+
+  /** Every object of a type, streamed: for sets too large to hold at once. */
+  async *iterate<M extends ModelRef>(model: M): AsyncGenerator<InstanceOf<M>, void, undefined> {
+    const { type } = resolveModel(model, this.registry);
+    for await (const item of this.scan(type)) {
+      if (isPage(item)) yield* item as InstanceOf<M>[];
+      else yield item as InstanceOf<M>;
+    }
+  }
+
+  /**
+   * The objects with these uids, in the order asked (repeats included). Throws
+   * {@link ObjectNotFound} naming the first uid that is absent.
+   */
+  async getByUids<M extends ModelRef>(uids: readonly string[], model: M): Promise<InstanceOf<M>[]> {
+    const { type } = resolveModel(model, this.registry);
+    if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
+      throw new InvalidObjectError(`${type}: uids must be an array of strings`);
+    }
+    const found = await this.getMany(type, uids);
+    return found.map((obj, index) => {
+      if (obj === undefined) throw new ObjectNotFound(type, uids[index] as string);
+      return obj as InstanceOf<M>;
+    });
+  }
+
+  /**
+   * Adds an object. The same data again is a no-op; different data under the same type and uid
+   * throws {@link ObjectAlreadyExists} with the stored object as `existing`.
+   */
+  async add(obj: ObjectModel): Promise<void> {
+    this.#validate(obj);
+    const existing = await this.insert(obj);
+    if (existing === undefined) {
+      this.#log("store.add", obj);
+      return;
+    }
+    if (!existing.hasSameData(obj)) throw new ObjectAlreadyExists(existing, obj);
+  }
+
+  /** Stores an object, replacing the stored one with its type and uid, or adding it. */
+  async update(obj: ObjectModel): Promise<void> {
+    this.#validate(obj);
+    await this.put(obj);
+    this.#log("store.update", obj);
+  }
+
+  /**
+   * Removes an object; throws {@link ObjectNotFound} when it is not stored. With
+   * `removeChildren`, its children (as listed in the stored object) are removed too, recursively
+   * and depth-first; a listed child that is not stored is logged as a warning and skipped.
+   */
+  async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+    modelClassOf(obj);
+    const type = obj.getType();
+    const uid = obj.getUniqueId();
+    const stored = options.removeChildren === true ? (await this.getMany(type, [uid]))[0] : undefined;
+    const [deleted] = await this.deleteMany(type, [uid]);
+    if (deleted !== true) throw new ObjectNotFound(type, uid);
+    this.#log("store.remove", obj);
+    if (options.removeChildren === true) await this.#removeChildrenOf(stored ?? obj);
+  }
+
+  /** How many objects of a type are stored (exact type name), or in total without `model`. */
+  async count(model?: ModelRef): Promise<number> {
+    return this.countStored(model === undefined ? undefined : resolveModel(model, this.registry).type);
+  }
+
+  /**
+   * The object with these identifiers, or a new one built from `ids` and `attrs` and added.
+   * Resolves `[object, created]`; `attrs` are ignored when the object exists.
+   */
+  async getOrInstantiate<C extends AnyModelClass>(
+    model: C,
+    ids: IdentifiersOf<C>,
+    attrs: Partial<AttributesOf<C>> = {},
+  ): Promise<[InstanceType<C>, boolean]> {
+    const found = await this.#find(model, ids);
+    if (found !== undefined) return [found, false];
+    return this.getOrAddModelInstance(instantiate(model, { ...attrs, ...ids }) as InstanceType<C>);
+  }
+
+  /** The stored object with `obj`'s uid, or `obj` after adding it. Resolves `[object, added]`. */
+  async getOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
+    this.#validate(obj);
+    const existing = await this.insert(obj);
+    if (existing !== undefined) return [existing as T, false];
+    this.#log("store.add", obj);
+    return [obj, true];
+  }
+
+  /**
+   * Sets `attrs` on the object with these identifiers and stores it, or builds a new one from
+   * `ids` and `attrs` and adds it. Resolves `[object, created]`.
+   */
+  async updateOrInstantiate<C extends AnyModelClass>(
+    model: C,
+    ids: IdentifiersOf<C>,
+    attrs: Partial<AttributesOf<C>>,
+  ): Promise<[InstanceType<C>, boolean]> {
+    const found = await this.#find(model, ids);
+    if (found !== undefined) return [await this.#updateAttrs(found, attrs), false];
+    const created = instantiate(model, { ...attrs, ...ids }) as InstanceType<C>;
+    return this.#addOrUpdate(created, attrs);
+  }
+
+  /**
+   * Copies `obj`'s attributes onto the stored object with its uid and stores it, or adds `obj`.
+   * Resolves `[object, added]`.
+   */
+  async updateOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
+    this.#validate(obj);
+    const [found] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
+    if (found !== undefined) return [await this.#updateAttrs(found as T, obj.getAttrs()), false];
+    return this.#addOrUpdate(obj, obj.getAttrs());
+  }
+
+  /** Releases the backend's resources (connections). The store is unusable afterwards. */
+  async close(): Promise<void> {}
+
+  // ---- Internals. -----------------------------------------------------------------------------
+
+  async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
+    const { type } = resolveModel(model, this.registry);
+    const uid = uidFromIdentifiers(schemaOf(model), ids as Record<string, unknown>);
+    const [found] = await this.getMany(type, [uid]);
+    return found as InstanceType<C> | undefined;
+  }
+
+  /** Adds `obj`; if another writer added the same uid meanwhile, updates that one instead. */
+  async #addOrUpdate<T extends ObjectModel>(obj: T, attrs: object): Promise<[T, boolean]> {
+    const [result, added] = await this.getOrAddModelInstance(obj);
+    return added ? [result, true] : [await this.#updateAttrs(result, attrs), false];
+  }
+
+  /** Sets the attributes that differ and stores the object when any did. */
+  async #updateAttrs<T extends ObjectModel>(obj: T, attrs: object): Promise<T> {
+    const current = obj.getAttrs() as Record<string, unknown>;
+    const changed = Object.entries(attrs).filter(([field, value]) => !sameJson(current[field], value));
+    if (changed.length === 0) return obj;
+    obj.setAttrs(Object.fromEntries(changed));
+    await this.update(obj);
+    return obj;
+  }
+
+  async #removeChildrenOf(parent: ObjectModel): Promise<void> {
+    for (const childType of schemaOf(parent).children.keys()) {
+      const uids = parent.getChildUids(childType);
+      if (uids.length === 0) continue;
+      const children = await this.getMany(childType, uids);
+      for (const [index, child] of children.entries()) {
+        const uid = uids[index] as string;
+        const [deleted] = child === undefined ? [false] : await this.deleteMany(childType, [uid]);
+        if (child === undefined || deleted !== true) {
+          logEvent("warn", "store.remove.missing-child", { store: this.name, parent: String(parent), model: childType, uid },
+            `${String(parent)}: child ${childType} ${JSON.stringify(uid)} is not stored; skipped`);
+          continue;
+        }
+        this.#log("store.remove", child);
+        await this.#removeChildrenOf(child);
+      }
+    }
+  }
+
+  #validate(obj: ObjectModel): void {
+    this.registry.register(modelClassOf(obj));
+    obj.toJSON();
+  }
+
+  #log(event: string, obj: ObjectModel): void {
+    if (!isLogging("debug")) return;
+    logEvent("debug", event, { store: this.name, model: obj.getType(), uid: obj.getUniqueId() }, `${event} ${String(obj)}`);
+  }
+}
+
+function isPage(item: ObjectModel | readonly ObjectModel[]): item is readonly ObjectModel[] {
+  return Array.isArray(item);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || (a !== undefined && b !== undefined && canonicalJson(a as never) === canonicalJson(b as never));
+}

@@ -1,0 +1,69 @@
+/**
+ * The attribute values a model may hold: exactly what survives a trip through `JSON.stringify` and
+ * `JSON.parse` unchanged. Every persistent store keeps models as this plain data, so a value that
+ * JSON would silently alter (a `Date`, `NaN`, `undefined`, a `Map`, a class instance) is rejected
+ * up front rather than coming back different. (One JSON quirk remains: `-0` comes back as `0`.)
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A plain JSON object: string keys, {@link JsonValue} values. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Returns a description of why `value` is not a {@link JsonValue} (naming the offending `path`),
+ * or `undefined` when it is one. Rejects non-finite numbers, `undefined`, functions, symbols,
+ * bigints, dates and every object whose prototype is not `Object.prototype`, `null` or an array.
+ */
+export function jsonProblem(value: unknown, path: string): string | undefined {
+  return problemAt(value, path, new Set());
+}
+
+function problemAt(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return undefined;
+    case "number":
+      return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot represent`;
+    case "object":
+      break;
+    default:
+      return `${path} is of type ${typeof value}, which JSON cannot represent`;
+  }
+  if (value === null) return undefined;
+  if (ancestors.has(value)) return `${path} refers back to itself`;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const isArray = Array.isArray(value);
+  if (!isArray && proto !== Object.prototype && proto !== null) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+    return `${path} is a ${name}; only plain objects and arrays are stored (encode dates as ISO strings)`;
+  }
+  ancestors.add(value);
+  try {
+    const entries: [string, unknown][] = isArray
+      ? (value as unknown[]).map((item, index) => [String(index), item])
+      : Object.entries(value);
+    for (const [key, item] of entries) {
+      const problem = problemAt(item, isArray ? `${path}[${key}]` : `${path}.${key}`, ancestors);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+/**
+ * `JSON.stringify` with object keys sorted at every level, so two values that hold the same data
+ * produce the same text whatever order their keys were set in. Used to decide whether two objects
+ * are equal.
+ */
+export function canonicalJson(value: JsonValue): string {
+  return JSON.stringify(value, (_key, item: JsonValue) => {
+    if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
+    // No prototype, so a "__proto__" key is copied as data rather than setting a prototype.
+    const sorted = Object.create(null) as JsonObject;
+    for (const key of Object.keys(item).sort()) sorted[key] = item[key] as JsonValue;
+    return sorted;
+  });
+}

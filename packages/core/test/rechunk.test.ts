@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { rechunk } from "../src/index.js";
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of source) chunks.push(chunk);
+  return chunks;
+}
+
+const bytes = (n: number, start = 0) => Uint8Array.from({ length: n }, (_, i) => (start + i) % 256);
+
+describe("rechunk", () => {
+  it("re-slices any input into chunks of exactly the size, the last one shorter", async () => {
+    const input = [bytes(3), bytes(10, 3), bytes(1, 13), bytes(0), bytes(7, 14)];
+    const chunks = await collect(rechunk(input, 4));
+    expect(chunks.map((chunk) => chunk.byteLength)).toEqual([4, 4, 4, 4, 4, 1]);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes(21)));
+  });
+
+  it("ends without an empty chunk on an exact multiple", async () => {
+    expect((await collect(rechunk([bytes(8)], 4))).map((chunk) => chunk.byteLength)).toEqual([4, 4]);
+  });
+
+  it("passes fitting input through as views of the same memory, without copying", async () => {
+    const input = bytes(8);
+    const [first, second] = await collect(rechunk([input], 4));
+    expect(first?.buffer).toBe(input.buffer);
+    expect(second?.buffer).toBe(input.buffer);
+    expect(second?.byteOffset).toBe(input.byteOffset + 4);
+  });
+
+  it("yields nothing for an empty source or empty chunks", async () => {
+    expect(await collect(rechunk([], 4))).toEqual([]);
+    expect(await collect(rechunk([bytes(0), bytes(0)], 4))).toEqual([]);
+  });
+
+  it("accepts async sources and a chunk size of 1", async () => {
+    async function* source(): AsyncGenerator<Uint8Array> {
+      yield bytes(2);
+      yield bytes(1, 2);
+    }
+    expect((await collect(rechunk(source(), 1))).map((chunk) => Array.from(chunk))).toEqual([[0], [1], [2]]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])("rejects the chunk size %s with RangeError", async (size) => {
+    await expect(collect(rechunk([bytes(3)], size))).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Where {@link RedisStorage} keeps things. Two kinds of keys:
+ *
+ * - the catalogue, four small keys sharing the hash tag `{<namespace>}` so one Lua script can
+ *   check conflicts, swap a file in, move or delete it atomically (on a cluster they live on one
+ *   master): `{ns}:files` (sorted set of every file key, score 0, for ZRANGEBYLEX listings),
+ *   `{ns}:meta` (hash: file key -> JSON metadata), `{ns}:folders` (hash: folder -> number of
+ *   files below it, for file/folder conflicts) and `{ns}:refs` (hash: content id -> number of
+ *   files pointing at it);
+ * - the content: one hash per stored version, `<ns>:chunks:{<content id>}`, fields `0..n-1`
+ *   holding the chunks. Its own hash tag (a random id) spreads content over every master.
+ */
+export interface BlobKeys {
+  files: string;
+  meta: string;
+  folders: string;
+  refs: string;
+  /** The catalogue keys in the order the Lua scripts expect them. */
+  catalogue: [string, string, string, string];
+  /** The content hash of one stored version. */
+  chunks(contentId: string): string;
+}
+
+/** The key layout of a namespace; `namespace` must not contain `{` or `}` (hash tag delimiters). */
+export function blobKeys(namespace: string): BlobKeys {
+  const tag = `{${namespace}}`;
+  const files = `${tag}:files`;
+  const meta = `${tag}:meta`;
+  const folders = `${tag}:folders`;
+  const refs = `${tag}:refs`;
+  return {
+    files,
+    meta,
+    folders,
+    refs,
+    catalogue: [files, meta, folders, refs],
+    chunks: (contentId) => `${namespace}:chunks:{${contentId}}`,
+  };
+}
+
+/** What the catalogue stores per file (short names: there may be millions). */
+export interface BlobMeta {
+  /** Content id: the chunk hash is `chunks(g)`. */
+  g: string;
+  /** Size in bytes. */
+  s: number;
+  /** Modification time, ms since the epoch. */
+  m: number;
+  /** SHA-256 of the content, hex. */
+  e: string;
+  /** Number of chunks. */
+  n: number;
+  /** Bytes per chunk (all but the last). */
+  c: number;
+}

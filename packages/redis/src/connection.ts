@@ -1,0 +1,162 @@
+import { Cluster, Redis, type ClusterNode } from "ioredis";
+
+/** A Redis client stowage can use: a standalone `Redis` or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Where a Redis backend connects. Give one of: `client` (shared, never closed by stowage), `url`,
+ * `host`/`port`, `path` (unix socket), or `cluster` (startup nodes). Nothing means
+ * `127.0.0.1:6379`.
+ */
+export interface RedisConnectionOptions {
+  /** An existing ioredis client to share. Stowage never closes it; its own retry options apply. */
+  client?: RedisClient;
+  /** `redis://[user:pass@]host[:port][/db]` or `rediss://...`. Not together with `host`. */
+  url?: string;
+  /** Server host. Not together with `url`. */
+  host?: string;
+  /** Server port. Default 6379. */
+  port?: number;
+  /** A unix socket path instead of host and port. */
+  path?: string;
+  /** Database number (standalone only). Default 0. */
+  db?: number;
+  /** Startup nodes of a Redis Cluster. */
+  cluster?: ClusterNode[];
+  /**
+   * How long an operation waits for a (re)connection before failing as unavailable, in ms.
+   * Default 2000. Bounds connect attempts too: stowage never queues commands without limit.
+   */
+  connectTimeoutMs?: number;
+}
+
+/** Builds the error thrown for bad connection options (a typed error of the calling backend). */
+export type OptionsErrorFactory = (message: string) => Error;
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+const RETRY_DELAY_MS = 100;
+
+/**
+ * Owns (or borrows) an ioredis client and gives each operation a connection within a bounded time.
+ *
+ * The client runs without an offline queue: a command is only sent on a ready connection, so a
+ * dead server never accumulates an endless queue. {@link RedisConnection.ready} connects on demand
+ * (also again after the server came back) and waits at most `connectTimeoutMs`.
+ */
+export class RedisConnection {
+  /** The ioredis client. */
+  readonly client: RedisClient;
+  /** Whether the client was passed in (then it is never closed here). */
+  readonly shared: boolean;
+  readonly #timeoutMs: number;
+  #lastError: unknown;
+  #waiting: Promise<void> | undefined;
+
+  constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
+    this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    if (!(this.#timeoutMs > 0)) throw optionsError(`connectTimeoutMs must be a positive number, got ${options.connectTimeoutMs}`);
+    const targets = (["client", "url", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
+    if (targets.length > 1) throw optionsError(`give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
+    this.shared = options.client !== undefined;
+    this.client = options.client ?? this.#create(options);
+    // ioredis emits 'error' on every failed attempt; failures reach callers through ready().
+    this.client.on("error", (error: unknown) => {
+      this.#lastError = error;
+    });
+  }
+
+  /** True when the client talks to a Redis Cluster. */
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
+  }
+
+  /**
+   * Resolves once the client is ready, connecting if needed; rejects with the last connection
+   * error (or a timeout error) after `connectTimeoutMs`.
+   */
+  async ready(): Promise<void> {
+    if (this.client.status === "ready") return;
+    // Concurrent operations share one wait (and one listener).
+    this.#waiting ??= this.#waitForReady().finally(() => {
+      this.#waiting = undefined;
+    });
+    return this.#waiting;
+  }
+
+  async #waitForReady(): Promise<void> {
+    const client = this.client;
+    if (client.status === "wait" || client.status === "end" || client.status === "close") {
+      client.connect().catch((error: unknown) => {
+        this.#lastError = error;
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown) => {
+        clearTimeout(timer);
+        client.off("ready", onReady);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onReady = () => done();
+      const timer = setTimeout(
+        () => done(this.#lastError ?? new Error(`no connection within ${this.#timeoutMs} ms`)),
+        this.#timeoutMs,
+      );
+      client.on("ready", onReady);
+      if (client.status === "ready") done();
+    });
+  }
+
+  /** Closes an owned client (a shared one is left open). */
+  async close(): Promise<void> {
+    if (this.shared) return;
+    if (this.client.status === "ready") await this.client.quit().catch(() => this.client.disconnect());
+    else this.client.disconnect();
+  }
+
+  #create(options: RedisConnectionOptions): RedisClient {
+    const timeout = this.#timeoutMs;
+    // Retry while an operation may still be waiting, then rest until the next ready() call.
+    const retryStrategy = (times: number) => (times * RETRY_DELAY_MS > timeout ? null : RETRY_DELAY_MS);
+    const common = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: timeout,
+      // Commands issued in the same tick go out as one pipeline: bulk work costs few round trips.
+      enableAutoPipelining: true,
+    };
+    if (options.cluster !== undefined) {
+      return new Cluster(options.cluster, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        // ioredis groups a cluster's auto-pipelines by the first argument, which for a script is
+        // its sha, not a key: scripts would land in mixed-slot pipelines. Send them on their own.
+        autoPipeliningIgnoredCommands: ["eval", "evalsha"],
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: common,
+      });
+    }
+    if (options.url !== undefined) return new Redis(options.url, { ...common, retryStrategy, db: options.db });
+    return new Redis({
+      ...common,
+      retryStrategy,
+      host: options.host,
+      port: options.port,
+      path: options.path,
+      db: options.db,
+    });
+  }
+}
+
+// Replies that mean "the server cannot serve right now", not "the request was wrong".
+const TRANSIENT_REPLY = /^(CLUSTERDOWN|LOADING|TRYAGAIN|MASTERDOWN|BUSY)\b/;
+
+/** True when `error` means Redis could not be reached or could not serve, rather than a bad request. */
+export function isUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "ReplyError") return TRANSIENT_REPLY.test(error.message);
+  return true;
+}

@@ -1,0 +1,333 @@
+import { createHash, randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import {
+  DEFAULT_CHUNK_SIZE,
+  SnapshotConflictError,
+  SnapshotIOError,
+  SnapshotNotFoundError,
+  StorageUnavailableError,
+  StowageError,
+  compareKeys,
+  normalizePrefix,
+  rechunk,
+  syncStorages,
+  toChunks,
+  validateKey,
+  type AdvancedSnapshotStorage,
+  type ChunkSource,
+  type FileStat,
+  type StreamReadOptions,
+  type SyncOptions,
+  type SyncReport,
+  type WriteContent,
+} from "@stowage/core";
+import { blobKeys, type BlobKeys, type BlobMeta } from "./blob-keys.js";
+import { checkScript, commitScript, copyScript, deleteScript, listScript, moveScript } from "./blob-scripts.js";
+import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
+
+/** Options of {@link RedisStorage}: where to connect, plus how files are laid out. */
+export interface RedisStorageOptions extends RedisConnectionOptions {
+  /** Prefix of every key, and the catalogue's hash tag. No `{` or `}`. Default `"stowage"`. */
+  namespace?: string;
+  /** Bytes per stored chunk, and per yielded chunk of `read`/`streamRead`. Default 256 KiB. */
+  chunkSize?: number;
+  /** Chunk writes in flight at once while streaming a file in. Default 4. */
+  writeConcurrency?: number;
+  /** Chunks fetched per round trip while streaming a file out (one batch is prefetched). Default 4. */
+  readBatch?: number;
+  /**
+   * How long replaced or deleted content stays readable, in ms, so readers that started before the
+   * change can finish. Default 60 000.
+   */
+  readerGraceMs?: number;
+  /** How long unfinished staged content survives a crashed writer, in ms. Default one hour. */
+  stagingTtlMs?: number;
+}
+
+const LIST_PAGE = 1000;
+/** Chunks between two refreshes of a staged file's TTL. */
+const TTL_REFRESH_CHUNKS = 64;
+
+/**
+ * The advanced blob tier on Redis (standalone or Cluster), through ioredis.
+ *
+ * Each file version is a hash of fixed-size chunks under its own random hash tag, so content
+ * spreads over every cluster master; a small catalogue (sorted-set index, metadata, folder counts,
+ * reference counts) under the namespace's hash tag makes writes, moves, deletes and conflict checks
+ * single atomic Lua scripts. Writes stage the new content first, then swap it in: readers see the
+ * old file or the new one, never a mix. Connection failures become `StorageUnavailableError`
+ * within `connectTimeoutMs`; the same instance works again once Redis is back.
+ */
+export class RedisStorage implements AdvancedSnapshotStorage {
+  /** The key prefix and catalogue hash tag of this storage. */
+  readonly namespace: string;
+  readonly #connection: RedisConnection;
+  readonly #keys: BlobKeys;
+  readonly #chunkSize: number;
+  readonly #writeConcurrency: number;
+  readonly #readBatch: number;
+  readonly #graceMs: number;
+  readonly #stagingTtlMs: number;
+
+  constructor(options: RedisStorageOptions = {}) {
+    const namespace = options.namespace ?? "stowage";
+    if (namespace === "" || /[{}]/.test(namespace)) {
+      throw new TypeError(`RedisStorage: namespace must be non-empty and contain no '{' or '}', got ${JSON.stringify(namespace)}`);
+    }
+    this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE);
+    this.#writeConcurrency = positiveInteger("writeConcurrency", options.writeConcurrency ?? 4);
+    this.#readBatch = positiveInteger("readBatch", options.readBatch ?? 4);
+    this.#graceMs = positiveInteger("readerGraceMs", options.readerGraceMs ?? 60_000);
+    this.#stagingTtlMs = positiveInteger("stagingTtlMs", options.stagingTtlMs ?? 3_600_000);
+    this.namespace = namespace;
+    this.#keys = blobKeys(namespace);
+    this.#connection = new RedisConnection(options, (message) => new TypeError(`RedisStorage: ${message}`));
+  }
+
+  /** The ioredis client in use (shared or owned). */
+  get client(): RedisClient {
+    return this.#connection.client;
+  }
+
+  /** Closes the connection, unless the client was passed in by the caller. */
+  async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
+  async read(path: string): Promise<Readable> {
+    const meta = await this.#meta(path);
+    return Readable.from(this.#content(path, meta, this.#chunkSize), { objectMode: false });
+  }
+
+  async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+    const size = positiveInteger("chunkSize", options.chunkSize ?? this.#chunkSize);
+    const meta = await this.#meta(path);
+    yield* this.#content(path, meta, size);
+  }
+
+  async write(path: string, content: WriteContent): Promise<void> {
+    validateKey(path);
+    // Fail before consuming the content when the write cannot succeed; the swap checks again.
+    const reason = await this.#redis(path, () => checkScript.run(this.client, this.#keys.catalogue, [path]));
+    if (typeof reason === "string") throw new SnapshotConflictError(path, reason);
+    const meta = await this.#stage(path, toChunks(content));
+    // If this call fails the outcome is unknown (the swap may have happened): the content is kept.
+    const reply = await this.#redis(path, () =>
+      commitScript.run(this.client, this.#keys.catalogue, [path, JSON.stringify(meta)]),
+    );
+    if ((reply as string[])[0] !== "ok") await this.#discard(meta.g);
+    await this.#settle(path, reply);
+  }
+
+  async streamWrite(path: string, chunks: ChunkSource): Promise<void> {
+    return this.write(path, chunks);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
+    const base = folder === "" ? "" : `${folder}/`;
+    const entries: string[] = [];
+    for (let lo = `[${base}`; lo !== ""; ) {
+      const page = (await this.#redis(prefix, () =>
+        listScript.run(this.client, this.#keys.catalogue, [base, lo, LIST_PAGE]),
+      )) as string[];
+      lo = page.pop() ?? "";
+      entries.push(...page);
+    }
+    return entries.sort(compareKeys);
+  }
+
+  async recursiveList(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
+    const hi = folder === "" ? "+" : `(${folder}0`; // '0' is the byte after '/'
+    const keys: string[] = [];
+    for (let lo = folder === "" ? "-" : `[${folder}/`; ; ) {
+      const page = await this.#redis(prefix, () =>
+        this.client.zrangebylex(this.#keys.files, lo, hi, "LIMIT", 0, LIST_PAGE),
+      );
+      keys.push(...page);
+      const last = page[page.length - 1];
+      if (page.length < LIST_PAGE || last === undefined) break;
+      lo = `(${last}`;
+    }
+    return keys.sort(compareKeys);
+  }
+
+  async delete(path: string): Promise<void> {
+    validateKey(path);
+    const freed = await this.#redis(path, () => deleteScript.run(this.client, this.#keys.catalogue, [path]));
+    await this.#release(freed as string[]);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    validateKey(path);
+    return (await this.#redis(path, () => this.client.hexists(this.#keys.meta, path))) === 1;
+  }
+
+  async stat(path: string): Promise<FileStat> {
+    return toStat(path, await this.#meta(path));
+  }
+
+  async atomicMove(src: string, dst: string): Promise<void> {
+    validateKey(src);
+    validateKey(dst);
+    if (src === dst) {
+      if (!(await this.exists(src))) throw new SnapshotNotFoundError(src);
+      return;
+    }
+    const reply = await this.#redis(src, () => moveScript.run(this.client, this.#keys.catalogue, [src, dst]));
+    await this.#settle(dst, reply, src);
+  }
+
+  async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
+    return syncStorages(this, srcPrefix, this, dstPrefix, options, {
+      // Copies share content by reference: one script, no bytes moved.
+      copy: async (from, to) => {
+        const reply = await this.#redis(to, () =>
+          copyScript.run(this.client, this.#keys.catalogue, [from, to, Date.now()]),
+        );
+        await this.#settle(to, reply, from);
+      },
+      listStats: (prefix) => this.#listStats(prefix),
+    });
+  }
+
+  /** Every file under a folder with its stat, from the catalogue in a few round trips. */
+  async #listStats(prefix: string): Promise<FileStat[]> {
+    const keys = await this.recursiveList(prefix);
+    const stats: FileStat[] = [];
+    for (let i = 0; i < keys.length; i += LIST_PAGE) {
+      const page = keys.slice(i, i + LIST_PAGE);
+      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...page));
+      page.forEach((key, j) => {
+        const json = metas[j];
+        // A file deleted between the two calls simply drops out.
+        if (typeof json === "string") stats.push(toStat(key, JSON.parse(json) as BlobMeta));
+      });
+    }
+    return stats;
+  }
+
+  async #meta(path: string): Promise<BlobMeta> {
+    validateKey(path);
+    const json = await this.#redis(path, () => this.client.hget(this.#keys.meta, path));
+    if (json === null) throw new SnapshotNotFoundError(path);
+    return JSON.parse(json) as BlobMeta;
+  }
+
+  /** Streams a stored version out, `readBatch` chunks per round trip with one batch prefetched. */
+  async *#content(path: string, meta: BlobMeta, size: number): AsyncGenerator<Uint8Array, void, undefined> {
+    const key = this.#keys.chunks(meta.g);
+    const fetchBatch = async (first: number): Promise<Buffer[]> => {
+      const fields = Array.from({ length: Math.min(this.#readBatch, meta.n - first) }, (_, i) => String(first + i));
+      const chunks = await this.#redis(path, () => this.client.hmgetBuffer(key, ...fields));
+      return chunks.map((chunk) => {
+        // Only possible when the version was replaced and its grace period ran out mid-read.
+        if (chunk === null) throw new SnapshotIOError(`'${path}' was replaced while it was being read`, path);
+        return chunk;
+      });
+    };
+    const stored = async function* (this: RedisStorage): AsyncGenerator<Uint8Array, void, undefined> {
+      let next: Promise<Buffer[]> | undefined = meta.n > 0 ? fetchBatch(0) : undefined;
+      for (let first = 0; next !== undefined; first += this.#readBatch) {
+        const batch: Promise<Buffer[]> = next;
+        const following = first + this.#readBatch;
+        next = following < meta.n ? fetchBatch(following) : undefined;
+        // An abandoned prefetch must not surface as an unhandled rejection.
+        next?.catch(() => undefined);
+        yield* await batch;
+      }
+    };
+    yield* size === meta.c ? stored.call(this) : rechunk(stored.call(this), size);
+  }
+
+  /** Writes the content under a fresh content id (with a TTL until committed) and returns its metadata. */
+  async #stage(path: string, source: AsyncIterable<Uint8Array>): Promise<BlobMeta> {
+    const id = randomUUID();
+    const key = this.#keys.chunks(id);
+    const hash = createHash("sha256");
+    const inFlight = new Set<Promise<void>>();
+    let size = 0;
+    let count = 0;
+    let failure: unknown;
+    try {
+      for await (const chunk of rechunk(source, this.#chunkSize)) {
+        if (failure !== undefined) break;
+        hash.update(chunk);
+        size += chunk.byteLength;
+        const field = String(count++);
+        const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        // The staging TTL is set with the first chunk and refreshed now and then, not per chunk.
+        const refreshTtl = count % TTL_REFRESH_CHUNKS === 1;
+        const sent: Promise<void> = this.#redis(path, async () => {
+          await this.client.hset(key, field, buffer);
+          if (refreshTtl) await this.client.pexpire(key, this.#stagingTtlMs);
+        }).then(
+          () => void inFlight.delete(sent),
+          (error: unknown) => {
+            inFlight.delete(sent);
+            failure ??= error;
+          },
+        );
+        inFlight.add(sent);
+        if (inFlight.size >= this.#writeConcurrency) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (failure !== undefined) throw failure;
+      // Made permanent before the swap: a crash in between leaves an orphan, never a dangling file.
+      if (count > 0) await this.#redis(path, () => this.client.persist(key));
+    } catch (error) {
+      await Promise.all(inFlight);
+      await this.#discard(id);
+      throw error;
+    }
+    return { g: id, s: size, m: Date.now(), e: hash.digest("hex"), n: count, c: this.#chunkSize };
+  }
+
+  /** Interprets a commit/move/copy reply: throws its error, or expires the content it freed. */
+  async #settle(path: string, reply: unknown, source?: string): Promise<void> {
+    const [status, ...rest] = reply as string[];
+    if (status === "missing") throw new SnapshotNotFoundError(source ?? path);
+    if (status === "conflict") throw new SnapshotConflictError(path, rest[0] ?? "file/folder conflict");
+    await this.#release(rest);
+  }
+
+  /** Lets freed content linger for readers still streaming it, then Redis drops it. */
+  async #release(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.#redis("", () => this.client.pexpire(this.#keys.chunks(id), this.#graceMs))));
+  }
+
+  /** Best-effort removal of staged content that will never be committed (its TTL is the fallback). */
+  async #discard(id: string): Promise<void> {
+    await this.client.unlink(this.#keys.chunks(id)).catch(() => undefined);
+  }
+
+  /** Runs one Redis call on a ready connection, turning its failures into stowage errors. */
+  async #redis<T>(path: string, call: () => Promise<T>): Promise<T> {
+    try {
+      await this.#connection.ready();
+      return await call();
+    } catch (error) {
+      throw toStorageError(error, path);
+    }
+  }
+}
+
+function toStat(path: string, meta: BlobMeta): FileStat {
+  return { path, size: meta.s, mtime: new Date(meta.m), etag: meta.e };
+}
+
+function toStorageError(error: unknown, path: string): Error {
+  if (error instanceof StowageError) return error;
+  if (isUnavailableError(error)) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause: error });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause: error });
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`RedisStorage: ${name} must be a positive integer, got ${value}`);
+  return value;
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from "node:crypto";
+import {
+  BaseStore,
+  ObjectNotFound,
+  ObjectStoreError,
+  StowageError,
+  logEvent,
+  modelClassOf,
+  schemaOf,
+  type BaseStoreOptions,
+  type ObjectModel,
+  type RemoveOptions,
+} from "@stowage/core";
+import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
+import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
+import { insertScript, putScript, removeScript } from "./store-scripts.js";
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOptions {
+  /** The dataset's id: stores (in any process) with the same id share one dataset. Default a random UUID. */
+  storeId?: string;
+  /** First component of every key. Default `"stowage"`. */
+  namespace?: string;
+}
+
+/** Keys per MGET and uids per SSCAN page: bounds reply sizes and server latency. */
+const BATCH = 1000;
+
+/** The message every connection failure carries (diffsync's wording). */
+export const UNAVAILABLE_MESSAGE = "Redis store is unavailable";
+
+/**
+ * An object store on Redis (standalone or Cluster), through ioredis: diffsync's RedisStore, with
+ * JSON values, escaped keys, index sets (so counts and model names never scan the keyspace),
+ * batched reads, and atomic adds and removes.
+ *
+ * Objects are read back as fresh copies: after changing one, call `update` to store the change.
+ * See `store-keys.ts` for the key layout.
+ */
+export class RedisStore extends BaseStore {
+  /** The dataset's id. */
+  readonly storeId: string;
+  /** The first component of every key. */
+  readonly namespace: string;
+  readonly #connection: RedisConnection;
+  readonly #keys: StoreKeys;
+
+  constructor(options: RedisStoreOptions = {}) {
+    super(options);
+    this.storeId = options.storeId ?? randomUUID();
+    this.namespace = options.namespace ?? "stowage";
+    for (const [name, value] of [["storeId", this.storeId], ["namespace", this.namespace]] as const) {
+      if (typeof value !== "string" || value === "") throw new ObjectStoreError(`RedisStore: ${name} must be a non-empty string`);
+    }
+    this.#connection = new RedisConnection(options, (message) => new ObjectStoreError(`RedisStore: ${message}`));
+    this.#keys = new StoreKeys(this.namespace, this.storeId);
+  }
+
+  /**
+   * Creates a store and checks that Redis answers, within `connectTimeoutMs`; rejects with
+   * `ObjectStoreError("Redis store is unavailable")` (the cause attached) otherwise.
+   */
+  static async connect(options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const store = new RedisStore(options);
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** The ioredis client in use (shared or owned). */
+  get client(): RedisClient {
+    return this.#connection.client;
+  }
+
+  /** Checks that Redis answers; `ObjectStoreError("Redis store is unavailable")` otherwise. */
+  async ping(): Promise<void> {
+    await this.#redis(() => this.client.ping());
+  }
+
+  override async close(): Promise<void> {
+    await this.#connection.close();
+  }
+
+  protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
+    const result: (ObjectModel | undefined)[] = new Array(uids.length).fill(undefined);
+    // One MGET per shard and batch: on a cluster a multi-key command must stay in one hash slot.
+    const positions = new Map<number, number[]>();
+    uids.forEach((uid, index) => {
+      const shard = shardOf(uid);
+      const list = positions.get(shard) ?? [];
+      list.push(index);
+      positions.set(shard, list);
+    });
+    const batches: number[][] = [];
+    for (const list of positions.values()) {
+      for (let i = 0; i < list.length; i += BATCH) batches.push(list.slice(i, i + BATCH));
+    }
+    await Promise.all(
+      batches.map(async (batch) => {
+        const keys = batch.map((index) => this.#keys.object(modelName, uids[index] as string));
+        const values = await this.#redis(() => this.client.mget(...keys));
+        values.forEach((value, j) => {
+          if (value !== null) result[batch[j] as number] = this.decode(value);
+        });
+      }),
+    );
+    return result;
+  }
+
+  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+    for (const shard of ALL_SHARDS) {
+      const index = this.#keys.index(modelName, shard);
+      // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
+      const seen = new Set<string>();
+      let page = this.#redis(() => this.client.sscan(index, "0", "COUNT", BATCH));
+      for (;;) {
+        const [cursor, uids] = await page;
+        const fresh = uids.filter((uid) => !seen.has(uid));
+        fresh.forEach((uid) => seen.add(uid));
+        // The next page is asked for together with this page's objects: one round trip for both.
+        if (cursor !== "0") {
+          page = this.#redis(() => this.client.sscan(index, cursor, "COUNT", BATCH));
+          // If the caller stops iterating, this prefetch must not become an unhandled rejection.
+          page.catch(() => undefined);
+        }
+        const values =
+          fresh.length === 0 ? [] : await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
+        // An object removed between the two calls simply drops out.
+        for (const value of values) if (value !== null) yield this.decode(value);
+        if (cursor === "0") break;
+      }
+    }
+  }
+
+  protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    const existing = await this.#write(insertScript, obj);
+    return typeof existing === "string" ? this.decode(existing) : undefined;
+  }
+
+  protected async put(obj: ObjectModel): Promise<void> {
+    await this.#write(putScript, obj);
+  }
+
+  protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    return this.#removeAll(uids.map((uid) => ({ model: modelName, uid })));
+  }
+
+  /**
+   * Removes an object; with `removeChildren`, its stored descendants too, all in one Lua script on
+   * a standalone server (on a cluster, one script per hash slot). Descendants are found first,
+   * from the stored objects' child lists; a listed child that is not stored is logged and skipped.
+   */
+  override async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+    if (options.removeChildren !== true) return super.remove(obj, options);
+    modelClassOf(obj);
+    const type = obj.getType();
+    const uid = obj.getUniqueId();
+    const [stored] = await this.getMany(type, [uid]);
+    if (stored === undefined) throw new ObjectNotFound(type, uid);
+    const tree = [stored];
+    await this.#collectDescendants(stored, tree, new Set([`${type}\u0000${uid}`]));
+    const removed = await this.#removeAll(tree.map((node) => ({ model: node.getType(), uid: node.getUniqueId() })));
+    if (removed[0] !== true) throw new ObjectNotFound(type, uid);
+    tree.forEach((node, i) => {
+      if (removed[i] === true) logEvent("debug", "store.remove", { store: this.name, model: node.getType(), uid: node.getUniqueId() }, `store.remove ${String(node)}`);
+    });
+  }
+
+  async #collectDescendants(parent: ObjectModel, tree: ObjectModel[], seen: Set<string>): Promise<void> {
+    for (const childType of schemaOf(parent).children.keys()) {
+      const uids = parent.getChildUids(childType).filter((uid) => !seen.has(`${childType}\u0000${uid}`));
+      uids.forEach((uid) => seen.add(`${childType}\u0000${uid}`));
+      const children = await this.getMany(childType, uids);
+      for (const [index, child] of children.entries()) {
+        if (child === undefined) {
+          const uid = uids[index] as string;
+          logEvent("warn", "store.remove.missing-child", { store: this.name, parent: String(parent), model: childType, uid },
+            `${String(parent)}: child ${childType} ${JSON.stringify(uid)} is not stored; skipped`);
+          continue;
+        }
+        tree.push(child);
+        await this.#collectDescendants(child, tree, seen);
+      }
+    }
+  }
+
+  /** Deletes objects in one script (one per hash slot on a cluster); per object, whether it was stored. */
+  async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
+    const groups = new Map<number, number[]>();
+    targets.forEach(({ uid }, index) => {
+      const group = this.#connection.isCluster ? shardOf(uid) : 0;
+      const members = groups.get(group) ?? [];
+      members.push(index);
+      groups.set(group, members);
+    });
+    const result: boolean[] = new Array(targets.length).fill(false);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const keys: string[] = [];
+        const args: string[] = [];
+        for (const index of indexes) {
+          const { model, uid } = targets[index] as { model: string; uid: string };
+          const shard = shardOf(uid);
+          keys.push(this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard));
+          args.push(uid, model);
+        }
+        const flags = (await this.#redis(() => removeScript.run(this.client, keys, args))) as number[];
+        indexes.forEach((index, i) => {
+          result[index] = flags[i] === 1;
+        });
+      }),
+    );
+    return result;
+  }
+
+  protected async countStored(modelName: string | undefined): Promise<number> {
+    const models = modelName === undefined ? await this.modelNames() : [modelName];
+    const counts = await Promise.all(
+      models.flatMap((model) => ALL_SHARDS.map((shard) => this.#redis(() => this.client.scard(this.#keys.index(model, shard))))),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  protected async modelNames(): Promise<string[]> {
+    const perShard = await Promise.all(ALL_SHARDS.map((shard) => this.#redis(() => this.client.smembers(this.#keys.models(shard)))));
+    return [...new Set(perShard.flat())];
+  }
+
+  async #write(script: typeof insertScript, obj: ObjectModel): Promise<unknown> {
+    const model = obj.getType();
+    const uid = obj.getUniqueId();
+    const shard = shardOf(uid);
+    const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
+    const json = this.encode(obj);
+    return this.#redis(() => script.run(this.client, keys, [json, uid, model]));
+  }
+
+  /** Runs Redis calls on a ready connection; connection failures become ObjectStoreError. */
+  async #redis<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      if (this.client.status !== "ready") await this.#connection.ready();
+      return await call();
+    } catch (error) {
+      if (error instanceof StowageError) throw error;
+      if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause: error });
+      throw new ObjectStoreError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCopyCommand,
+  type CompletedPart,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { mapLimit } from "@stowage/core";
+import { abortAndThrow } from "./abort-upload.js";
+
+/** A server-side copy inside one bucket. */
+export interface CopyRequest {
+  client: S3Client;
+  bucket: string;
+  /** The `CopySource` header, already encoded (see `KeySpace.copySource`). */
+  copySource: string;
+  /** Destination object key. */
+  key: string;
+  /** Size of the source object in bytes. */
+  size: number;
+  /** ETag of the source object: a multipart copy fails rather than mix two versions of it. */
+  etag?: string;
+  /** Above this size, copy part by part (S3's CopyObject stops at 5 GiB). */
+  multipartThreshold: number;
+  /** Bytes per UploadPartCopy. */
+  partSize: number;
+  /** Parts copying at once. */
+  queueSize: number;
+}
+
+/**
+ * Copies an object without moving its bytes through this process. The destination appears whole
+ * or not at all: CopyObject is atomic, and a multipart copy only shows once completed (and is
+ * aborted on any failure).
+ */
+export async function copyObject(request: CopyRequest): Promise<void> {
+  const { client, bucket, key, copySource } = request;
+  if (request.size <= request.multipartThreshold) {
+    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource }));
+    return;
+  }
+  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  if (uploadId === undefined) throw new Error("CreateMultipartUpload returned no UploadId");
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < request.size; start += request.partSize) {
+    ranges.push([start, Math.min(start + request.partSize, request.size) - 1]);
+  }
+  try {
+    const parts = await mapLimit(ranges, request.queueSize, async ([start, end], index): Promise<CompletedPart> => {
+      const result = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: index + 1,
+          CopySource: copySource,
+          CopySourceRange: `bytes=${start}-${end}`,
+          CopySourceIfMatch: request.etag,
+        }),
+      );
+      return { PartNumber: index + 1, ETag: result.CopyPartResult?.ETag };
+    });
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+    );
+  } catch (error) {
+    await abortAndThrow(client, { bucket, key, uploadId }, error);
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  ChecksumAlgorithm,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { rechunk } from "@stowage/core";
+import { abortAndThrow } from "./abort-upload.js";
+
+/** Where and how {@link uploadObject} writes. */
+export interface UploadTarget {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  /** Bytes per part (S3: at least 5 MiB except the last, at most 10 000 parts). */
+  partSize: number;
+  /** Parts uploading at once. */
+  queueSize: number;
+}
+
+/**
+ * Writes a stream of unknown length to one object with memory bounded by
+ * `(queueSize + 1) x partSize`: a body that fits in one part goes in a single PutObject, a longer
+ * one through a multipart upload. The object appears only when the upload completes, so a failure
+ * at any point leaves the previous object (or its absence) untouched.
+ *
+ * On the first failure (a part rejected, or the source throwing) no more of the source is read,
+ * parts in flight are cancelled and the multipart upload is aborted, so no orphan parts remain.
+ * lib-storage's Upload, by contrast, keeps draining the source into new parts until it ends and only
+ * then aborts, and replaces the original error when the abort fails.
+ */
+export async function uploadObject(target: UploadTarget, source: AsyncIterable<Uint8Array>): Promise<void> {
+  const parts = rechunk(source, target.partSize);
+  const first = await parts.next();
+  if (first.done) return putObject(target, new Uint8Array(0));
+  const second = await parts.next();
+  if (second.done) return putObject(target, first.value);
+  await multipartUpload(target, first.value, second.value, parts);
+}
+
+async function putObject({ client, bucket, key }: UploadTarget, body: Uint8Array): Promise<void> {
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength }));
+}
+
+async function multipartUpload(
+  target: UploadTarget,
+  first: Uint8Array,
+  second: Uint8Array,
+  rest: AsyncGenerator<Uint8Array, void, undefined>,
+): Promise<void> {
+  const { client, bucket, key, queueSize } = target;
+  // With checksums on (the SDK default), each part carries a CRC32 that S3 only accepts when the
+  // upload was created with the same algorithm.
+  const checksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
+  const created = await client.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ...(checksum ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
+    }),
+  );
+  const uploadId = created.UploadId;
+  if (uploadId === undefined) throw new Error("CreateMultipartUpload returned no UploadId");
+
+  const cancel = new AbortController();
+  const completed: CompletedPart[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const startPart = (body: Uint8Array, partNumber: number): void => {
+    const upload = client
+      .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body }), {
+        abortSignal: cancel.signal,
+      })
+      .then((result) => {
+        if (result.ETag === undefined) throw new Error(`UploadPart ${partNumber} returned no ETag`);
+        completed.push({ PartNumber: partNumber, ETag: result.ETag, ChecksumCRC32: result.ChecksumCRC32 });
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+        cancel.abort();
+      })
+      .finally(() => inFlight.delete(upload));
+    inFlight.add(upload);
+  };
+
+  try {
+    startPart(first, 1);
+    startPart(second, 2);
+    let partNumber = 2;
+    while (failure === undefined) {
+      while (inFlight.size >= queueSize && failure === undefined) await Promise.race(inFlight);
+      if (failure !== undefined) break;
+      const next = await rest.next();
+      if (next.done) break;
+      startPart(next.value, ++partNumber);
+    }
+  } catch (error) {
+    failure ??= { error };
+    cancel.abort();
+  }
+  await Promise.all(inFlight);
+
+  if (failure === undefined) {
+    try {
+      completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+      await client.send(
+        new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: completed } }),
+      );
+      return;
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  // Stop the source too (closes a file, a socket...), then drop every uploaded part.
+  await rest.return().catch(() => undefined);
+  return abortAndThrow(client, { bucket, key, uploadId }, failure.error);
+}

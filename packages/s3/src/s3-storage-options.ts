@@ -1,0 +1,75 @@
+import type { S3ClientChoice } from "./s3-client.js";
+
+/** Options shared by every {@link S3Storage}, whichever way it gets its client. */
+interface S3StorageBaseOptions {
+  /** The bucket; it must exist. */
+  bucket: string;
+  /** A folder inside the bucket that acts as this storage's root (`"backups/prod"`). Default: the bucket root. */
+  prefix?: string;
+  /**
+   * Bytes per multipart part, and the largest body sent in a single PutObject. At least 5 MiB
+   * (S3's minimum part size); an object can have 10 000 parts, so 8 MiB parts cap a streamed
+   * object at about 78 GiB. Default 8 MiB.
+   */
+  partSize?: number;
+  /** Parts uploaded (or copied) at once. Memory of a write is about `(queueSize + 1) x partSize`. Default 4. */
+  queueSize?: number;
+  /** Bytes per chunk yielded by `streamRead`. Default 256 KiB. */
+  chunkSize?: number;
+  /**
+   * Enforce the file/folder rule (no key is both a file and a folder) with a HeadObject on each
+   * parent and a one-key listing before every write, copy and move. S3 itself allows both, and the
+   * check is racy between concurrent writers. Default `true`.
+   */
+  checkConflicts?: boolean;
+  /** Objects larger than this are copied part by part (UploadPartCopy). Default 5 GiB, S3's CopyObject limit. */
+  multipartCopyThreshold?: number;
+  /** Bytes per UploadPartCopy of a multipart copy (at most 5 GiB). Default 512 MiB. */
+  copyPartSize?: number;
+}
+
+/**
+ * Options of {@link S3Storage}: the bucket, and either an existing `client` (shared, left open by
+ * `close()`) or a `clientConfig` to build one from (owned, destroyed by `close()`).
+ */
+export type S3StorageOptions = S3StorageBaseOptions & S3ClientChoice;
+
+const MIB = 1024 * 1024;
+/** S3's smallest part (except the last one). */
+export const MIN_PART_SIZE = 5 * MIB;
+/** S3's largest part, and CopyObject's largest source. */
+export const MAX_PART_SIZE = 5 * 1024 * MIB;
+
+/** The settings an {@link S3Storage} runs with, defaults filled in and checked. */
+export interface S3StorageSettings {
+  partSize: number;
+  queueSize: number;
+  chunkSize: number;
+  checkConflicts: boolean;
+  multipartCopyThreshold: number;
+  copyPartSize: number;
+}
+
+/** Fills in defaults and rejects impossible settings with a `RangeError` naming the option. */
+export function resolveSettings(options: S3StorageBaseOptions, defaultChunkSize: number): S3StorageSettings {
+  const settings: S3StorageSettings = {
+    partSize: options.partSize ?? 8 * MIB,
+    queueSize: options.queueSize ?? 4,
+    chunkSize: options.chunkSize ?? defaultChunkSize,
+    checkConflicts: options.checkConflicts ?? true,
+    multipartCopyThreshold: options.multipartCopyThreshold ?? MAX_PART_SIZE,
+    copyPartSize: options.copyPartSize ?? 512 * MIB,
+  };
+  checkInteger("partSize", settings.partSize, MIN_PART_SIZE, MAX_PART_SIZE);
+  checkInteger("queueSize", settings.queueSize, 1, 10_000);
+  checkInteger("chunkSize", settings.chunkSize, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger("multipartCopyThreshold", settings.multipartCopyThreshold, 0, MAX_PART_SIZE);
+  checkInteger("copyPartSize", settings.copyPartSize, MIN_PART_SIZE, MAX_PART_SIZE);
+  return settings;
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`S3Storage option '${name}' must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}

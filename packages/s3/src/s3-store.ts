@@ -1,0 +1,213 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  BaseStore,
+  ObjectStoreError,
+  SnapshotIOError,
+  mapLimit,
+  validateKey,
+  type BaseStoreOptions,
+  type ObjectModel,
+} from "@stowage/core";
+import { randomUUID } from "node:crypto";
+import { listObjectPages } from "./list-objects.js";
+import { checkBucket, resolveClient, type S3ClientChoice } from "./s3-client.js";
+import { isMissingObject, toStowageError } from "./s3-errors.js";
+import { StoreKeys } from "./store-keys.js";
+
+/** Options of {@link S3Store}. */
+export type S3StoreOptions = BaseStoreOptions &
+  S3ClientChoice & {
+    /** The bucket; it must exist. */
+    bucket: string;
+    /** A folder of the bucket holding the store. Default: the bucket root. */
+    prefix?: string;
+    /** The store's folder under `prefix`: stores with the same id share their objects. Default: a random UUID. */
+    storeId?: string;
+    /** Requests in flight at once in bulk reads, deletes and counts. Default 16. */
+    concurrency?: number;
+  };
+
+/** S3 accepts at most this many keys per DeleteObjects request. */
+const DELETE_BATCH = 1000;
+/** An insert that keeps losing races (created, then deleted, by others) gives up after this many tries. */
+const INSERT_ATTEMPTS = 5;
+
+/**
+ * The object store on S3: each object is a JSON document at `<prefix>/<storeId>/<model>/<uid>`
+ * (model and uid escaped into safe segments). Reads of many objects run with bounded concurrency;
+ * a scan streams one listing page (1000 objects) at a time.
+ *
+ * `add` is atomic where the server honours conditional writes (`If-None-Match: *`, on AWS since
+ * 2024): two writers adding the same uid cannot both win. Servers that ignore the header degrade to
+ * check-then-write.
+ */
+export class S3Store extends BaseStore {
+  /** The S3 client in use. */
+  readonly client: S3Client;
+  /** The bucket holding the store. */
+  readonly bucket: string;
+  /** The store's id: its folder under `prefix`. */
+  readonly storeId: string;
+  readonly #keys: StoreKeys;
+  readonly #owned: boolean;
+  readonly #concurrency: number;
+
+  constructor(options: S3StoreOptions) {
+    super(options);
+    this.bucket = checkBucket("S3Store", options.bucket);
+    this.storeId = options.storeId ?? randomUUID();
+    if (this.storeId.includes("/")) throw new TypeError("S3Store 'storeId' must not contain '/'");
+    validateKey(this.storeId);
+    this.#concurrency = options.concurrency ?? 16;
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
+      throw new RangeError(`S3Store option 'concurrency' must be a positive integer, got ${this.#concurrency}`);
+    }
+    this.#keys = new StoreKeys(options.prefix ?? "", this.storeId);
+    const { client, owned } = resolveClient(options);
+    this.client = client;
+    this.#owned = owned;
+  }
+
+  protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
+    const unique = [...new Set(uids)];
+    const found = await mapLimit(unique, this.#concurrency, (uid) => this.#read(this.#keys.objectKey(modelName, uid)));
+    const byUid = new Map(unique.map((uid, index) => [uid, found[index]]));
+    return uids.map((uid) => byUid.get(uid));
+  }
+
+  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+    const pages = this.#pages(this.#keys.modelFolder(modelName));
+    for await (const keys of pages) {
+      const objects = await mapLimit(keys, this.#concurrency, (key) => this.#read(key));
+      // An object deleted between the listing and the read simply drops out.
+      for (const obj of objects) if (obj !== undefined) yield obj;
+    }
+  }
+
+  protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    const key = this.#keys.objectKey(obj.getType(), obj.getUniqueId());
+    for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
+      const existing = await this.#read(key);
+      if (existing !== undefined) return existing;
+      try {
+        await this.client.send(new PutObjectCommand({ ...this.#document(key, obj), IfNoneMatch: "*" }));
+        return undefined;
+      } catch (error) {
+        // Someone else created it first: read theirs (unless it is already gone again).
+        if (!isPreconditionFailure(error)) throw this.#error(error, "add");
+      }
+    }
+    throw new ObjectStoreError(`${obj.getType()} ${JSON.stringify(obj.getUniqueId())}: add kept racing with other writers`);
+  }
+
+  protected async put(obj: ObjectModel): Promise<void> {
+    const key = this.#keys.objectKey(obj.getType(), obj.getUniqueId());
+    await this.#call("update", () => this.client.send(new PutObjectCommand(this.#document(key, obj))));
+  }
+
+  protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    const unique = [...new Set(uids)];
+    const keys = unique.map((uid) => this.#keys.objectKey(modelName, uid));
+    const stored = await mapLimit(keys, this.#concurrency, (key) => this.#exists(key));
+    const doomed = keys.filter((_, index) => stored[index]);
+    for (let start = 0; start < doomed.length; start += DELETE_BATCH) {
+      const batch = doomed.slice(start, start + DELETE_BATCH);
+      const result = await this.#call("remove", () =>
+        this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
+      );
+      const refused = result.Errors?.[0];
+      if (refused !== undefined) throw new ObjectStoreError(`S3 refused to delete '${refused.Key}': ${refused.Code}`);
+    }
+    // Like a Map's delete: a uid asked twice was deleted by its first occurrence only.
+    const wasStored = new Map(unique.map((uid, index) => [uid, stored[index] === true]));
+    return uids.map((uid) => {
+      const result = wasStored.get(uid) === true;
+      wasStored.set(uid, false);
+      return result;
+    });
+  }
+
+  protected async countStored(modelName: string | undefined): Promise<number> {
+    const folder = modelName === undefined ? this.#keys.root : this.#keys.modelFolder(modelName);
+    let count = 0;
+    for await (const keys of this.#pages(folder)) count += keys.length;
+    return count;
+  }
+
+  protected async modelNames(): Promise<string[]> {
+    const names = new Set<string>();
+    await this.#call("list", async () => {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.root, { delimiter: "/" })) {
+        // A Set, because some servers repeat a CommonPrefix on several pages.
+        for (const folder of page.folders) names.add(this.#keys.modelOfFolder(folder));
+      }
+    });
+    return [...names];
+  }
+
+  /** Destroys the client if this store created it. */
+  override async close(): Promise<void> {
+    if (this.#owned) this.client.destroy();
+  }
+
+  #document(key: string, obj: ObjectModel): { Bucket: string; Key: string; Body: string; ContentType: string } {
+    return { Bucket: this.bucket, Key: key, Body: this.encode(obj), ContentType: "application/json" };
+  }
+
+  async #read(key: string): Promise<ObjectModel | undefined> {
+    let text: string;
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      text = (await response.Body?.transformToString("utf8")) ?? "";
+    } catch (error) {
+      if (isMissingObject(error)) return undefined;
+      throw this.#error(error, "read");
+    }
+    return this.decode(text);
+  }
+
+  async #exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isMissingObject(error)) return false;
+      throw this.#error(error, "read");
+    }
+  }
+
+  /** The keys under `folder`, one listing page at a time. */
+  async *#pages(folder: string): AsyncGenerator<string[], void, undefined> {
+    const pages = listObjectPages(this.client, this.bucket, folder);
+    for (;;) {
+      const page = await this.#call("list", () => pages.next());
+      if (page.done) return;
+      yield page.value.objects.flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+    }
+  }
+
+  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.#error(error, operation);
+    }
+  }
+
+  /** S3 failures as stowage errors: unavailability stays `StorageUnavailableError`, the rest `ObjectStoreError`. */
+  #error(error: unknown, operation: string): Error {
+    const mapped = toStowageError(error, operation, this.bucket);
+    return mapped instanceof SnapshotIOError ? new ObjectStoreError(mapped.message, { cause: error }) : mapped;
+  }
+}
+
+function isPreconditionFailure(error: unknown): boolean {
+  const { name, $metadata } = (error ?? {}) as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return name === "PreconditionFailed" || name === "ConditionalRequestConflict" || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409;
+}

@@ -1,0 +1,68 @@
+import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { SnapshotIOError, StorageUnavailableError } from "@stowage/core";
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { S3Storage } from "../src/index.js";
+import { useS3Server } from "./s3-fixture.js";
+
+const { server, storage } = useS3Server();
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+describe("S3Storage errors", () => {
+  it("reports a missing bucket as StorageUnavailableError with the SDK error as cause", async () => {
+    const s3 = new S3Storage({ bucket: "no-such-bucket", clientConfig: server().clientConfig });
+    const attempts = [() => s3.read("x"), () => s3.list(""), () => s3.write("x", "y"), () => s3.recursiveList("")];
+    for (const attempt of attempts) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageUnavailableError);
+      expect((error as Error).message).toMatch(/bucket 'no-such-bucket' does not exist/);
+      expect(((error as Error).cause as Error).name).toBe("NoSuchBucket");
+    }
+    s3.close();
+  });
+
+  it("reports an unreachable server as StorageUnavailableError after the configured attempts", async () => {
+    const port = await closedPort();
+    const s3 = new S3Storage({
+      bucket: "b",
+      clientConfig: { ...server().clientConfig, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2 },
+    });
+    const error = await s3.exists("x").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageUnavailableError);
+    const cause = (error as Error).cause as { code?: string; $metadata?: { attempts?: number } };
+    expect(cause.code).toBe("ECONNREFUSED");
+    expect(cause.$metadata?.attempts).toBe(2);
+    s3.close();
+  });
+
+  it("reports denied access as SnapshotIOError naming the key", async () => {
+    // The test server grants everything, so the denial is injected where the SDK would raise it.
+    const s3 = storage();
+    s3.client.middlewareStack.add(() => async () => {
+      throw new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" });
+    }, { step: "initialize", name: "deny" });
+    const error = await s3.read("secret").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnapshotIOError);
+    expect(error).toMatchObject({ path: "secret", code: "E_IO" });
+    expect((error as Error).message).toMatch(/denied/);
+    expect(((error as Error).cause as Error).name).toBe("AccessDenied");
+  });
+
+  it("leaves a shared client open on close", async () => {
+    const client = new S3Client(server().clientConfig);
+    const s3 = new S3Storage({ bucket: server().bucket, client });
+    s3.close();
+    await s3.write("still-works", "x");
+    expect(await s3.exists("still-works")).toBe(true);
+    await s3.delete("still-works");
+  });
+});

@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { S3Storage } from "../src/index.js";
+import { PART, chunks, useS3Server } from "./s3-fixture.js";
+
+const { server, storage } = useS3Server();
+const MIB = 1024 * 1024;
+
+async function sha256(s3: S3Storage, key: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of s3.streamRead(key)) hash.update(chunk);
+  return hash.digest("hex");
+}
+
+function recordCommands(s3: S3Storage, failOn?: { command: string; nth: number }): string[] {
+  const sent: string[] = [];
+  s3.client.middlewareStack.add((next, context) => async (args) => {
+    const name = context.commandName ?? "";
+    sent.push(name);
+    if (failOn && name === failOn.command && sent.filter((n) => n === name).length === failOn.nth) {
+      throw new Error(`injected ${name} failure`);
+    }
+    return next(args);
+  }, { step: "initialize", name: "record" });
+  return sent;
+}
+
+describe("S3Storage multipart copies (objects over the CopyObject limit)", () => {
+  // Thresholds scaled down from 5 GiB so that the test server can hold the objects.
+  const options = { multipartCopyThreshold: PART, copyPartSize: PART };
+
+  it("moves a large object part by part, byte for byte", async () => {
+    const s3 = storage(options);
+    await s3.write("big", chunks(12, MIB));
+    const before = await sha256(s3, "big");
+    const sent = recordCommands(s3);
+    await s3.atomicMove("big", "moved/big");
+    expect(sent.filter((name) => name === "UploadPartCopyCommand")).toHaveLength(3);
+    expect(sent).not.toContain("CopyObjectCommand");
+    expect(await s3.exists("big")).toBe(false);
+    expect(await sha256(s3, "moved/big")).toBe(before);
+    expect((await s3.stat("moved/big")).size).toBe(12 * MIB);
+    await s3.delete("moved/big");
+  });
+
+  it("aborts a failed multipart copy, leaving source and destination as they were", async () => {
+    const s3 = storage(options);
+    await s3.write("big", chunks(12, MIB));
+    recordCommands(s3, { command: "UploadPartCopyCommand", nth: 2 });
+    await expect(s3.atomicMove("big", "dst")).rejects.toThrow(/injected UploadPartCopyCommand failure/);
+    expect(server().pendingMultipartUploads()).toEqual([]);
+    s3.client.middlewareStack.remove("record");
+    expect(await s3.exists("big")).toBe(true);
+    expect(await s3.exists("dst")).toBe(false);
+    await s3.delete("big");
+  });
+
+  it("copies small objects with a single CopyObject", async () => {
+    const s3 = storage(options);
+    await s3.write("small", "x");
+    const sent = recordCommands(s3);
+    await s3.atomicMove("small", "moved");
+    expect(sent).toContain("CopyObjectCommand");
+    expect(sent).not.toContain("UploadPartCopyCommand");
+  });
+});

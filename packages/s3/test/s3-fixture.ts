@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import { S3Client } from "@aws-sdk/client-s3";
+import { startS3Server, type S3TestServer } from "@stowage/testkit/s3";
+import { afterAll, beforeAll } from "vitest";
+import { S3Storage, type S3StorageOptions } from "../src/index.js";
+
+/** 5 MiB, S3's smallest part: tests keep parts small because the test server caps bodies at 11 MiB. */
+export const PART = 5 * 1024 * 1024;
+
+/** Starts one S3 server for the file's tests and stops it afterwards. */
+export function useS3Server(): { server: () => S3TestServer; storage: (options?: Partial<S3StorageOptions>) => S3Storage } {
+  let server: S3TestServer | undefined;
+  beforeAll(async () => {
+    server = await startS3Server();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const current = (): S3TestServer => {
+    if (server === undefined) throw new Error("S3 test server not started");
+    return server;
+  };
+  return {
+    server: current,
+    // Each storage gets its own root prefix, so tests never see each other's files.
+    storage: (options = {}) =>
+      new S3Storage({
+        bucket: current().bucket,
+        prefix: `t-${randomBytes(4).toString("hex")}`,
+        partSize: PART,
+        client: new S3Client(current().clientConfig),
+        ...options,
+      } as S3StorageOptions),
+  };
+}
+
+/** Yields `count` chunks of `size` bytes, each filled with its index, then optionally throws. */
+export async function* chunks(count: number, size: number, failAfter?: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < count; i++) {
+    if (failAfter !== undefined && i === failAfter) throw new Error("source failed");
+    yield Buffer.alloc(size, i % 256);
+  }
+}

@@ -1,0 +1,267 @@
+import { createHash } from "node:crypto";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  InvalidPathError,
+  SnapshotConflictError,
+  SnapshotNotFoundError,
+  collectBytes,
+  isAdvancedSnapshotStorage,
+} from "@stowage/core";
+import { describe, expect, it } from "vitest";
+import { S3Storage } from "../src/index.js";
+import { PART, chunks, useS3Server } from "./s3-fixture.js";
+
+const { server, storage } = useS3Server();
+
+describe("S3Storage", () => {
+  it("is an advanced storage that round-trips a small file", async () => {
+    const s3 = storage();
+    expect(isAdvancedSnapshotStorage(s3)).toBe(true);
+    await s3.write("a/b.txt", "hello world");
+    expect((await collectBytes(await s3.read("a/b.txt"))).toString()).toBe("hello world");
+    const parts: string[] = [];
+    for await (const chunk of s3.streamRead("a/b.txt", { chunkSize: 4 })) parts.push(Buffer.from(chunk).toString());
+    expect(parts).toEqual(["hell", "o wo", "rld"]);
+    expect(await s3.list("")).toEqual(["a/"]);
+  });
+
+  it("writes an empty file", async () => {
+    const s3 = storage();
+    await s3.write("empty", []);
+    expect((await s3.stat("empty")).size).toBe(0);
+    expect((await collectBytes(await s3.read("empty"))).byteLength).toBe(0);
+  });
+
+  it("streams an unknown-length source through a multipart upload", async () => {
+    const s3 = storage();
+    const expected = createHash("sha256");
+    for await (const chunk of chunks(12, 1024 * 1024)) expected.update(chunk);
+    await s3.streamWrite("big.bin", chunks(12, 1024 * 1024));
+    const stat = await s3.stat("big.bin");
+    expect(stat.size).toBe(12 * 1024 * 1024);
+    expect(stat.etag).toMatch(/-3$/); // three parts of 5 + 5 + 2 MiB
+    const actual = createHash("sha256");
+    for await (const chunk of s3.streamRead("big.bin")) actual.update(chunk);
+    expect(actual.digest("hex")).toBe(expected.digest("hex"));
+    await s3.delete("big.bin");
+  });
+
+  it("reports missing files and folders as absent", async () => {
+    const s3 = storage();
+    await s3.write("dir/file", "x");
+    expect(await s3.exists("dir/file")).toBe(true);
+    expect(await s3.exists("dir")).toBe(false);
+    expect(await s3.exists("nope")).toBe(false);
+    await expect(s3.stat("nope")).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    await expect(s3.read("nope")).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    const iterator = s3.streamRead("nope")[Symbol.asyncIterator]();
+    await expect(iterator.next()).rejects.toBeInstanceOf(SnapshotNotFoundError);
+  });
+
+  it("deletes idempotently, one by one or in batches", async () => {
+    const s3 = storage();
+    await s3.write("x", "1");
+    await s3.delete("x");
+    await s3.delete("x");
+    await s3.delete("never-was");
+    expect(await s3.exists("x")).toBe(false);
+    await Promise.all(["a", "b", "c/d"].map((key) => s3.write(key, key)));
+    await s3.deleteMany(["a", "c/d", "missing"]);
+    expect(await s3.recursiveList("")).toEqual(["b"]);
+  });
+
+  it("rejects bad keys before any request, changing nothing", async () => {
+    const s3 = storage();
+    await s3.write("keep", "x");
+    for (const key of ["", "/abs", "a//b", "../up", "a\\b", "nul\u0000"]) {
+      await expect(s3.write(key, "y")).rejects.toBeInstanceOf(InvalidPathError);
+      await expect(s3.delete(key)).rejects.toBeInstanceOf(InvalidPathError);
+      await expect(s3.atomicMove("keep", key)).rejects.toBeInstanceOf(InvalidPathError);
+    }
+    await expect(s3.deleteMany(["keep", "../x"])).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(s3.write("keep", 42 as unknown as string)).rejects.toBeInstanceOf(TypeError);
+    expect(await s3.recursiveList("")).toEqual(["keep"]);
+  });
+
+  it("rejects impossible options", () => {
+    const bucket = server().bucket;
+    expect(() => new S3Storage({ bucket, partSize: 1024 })).toThrow(/partSize/);
+    expect(() => new S3Storage({ bucket, queueSize: 0 })).toThrow(/queueSize/);
+    expect(() => new S3Storage({ bucket: "" })).toThrow(/bucket/);
+    expect(() => new S3Storage({ bucket, prefix: "/abs" })).toThrow(InvalidPathError);
+  });
+
+  it("keeps its files under its prefix", async () => {
+    const s3 = storage({ prefix: "tenant/one" });
+    const root = storage({ prefix: "" });
+    await s3.write("f.txt", "x");
+    expect(await root.exists("tenant/one/f.txt")).toBe(true);
+    expect(await s3.recursiveList("")).toEqual(["f.txt"]);
+    expect(s3.prefix).toBe("tenant/one");
+    await root.delete("tenant/one/f.txt");
+  });
+
+  it("writes a small body in one PutObject and a body over one part as a multipart upload", async () => {
+    const s3 = storage();
+    const sent: string[] = [];
+    s3.client.middlewareStack.add((next, context) => async (args) => {
+      sent.push(context.commandName ?? "");
+      return next(args);
+    }, { step: "initialize", name: "recordCommands" });
+    await s3.write("small", Buffer.alloc(PART, 1));
+    expect(sent.filter((name) => name.endsWith("ObjectCommand") || name.includes("Multipart"))).toEqual(["PutObjectCommand"]);
+    sent.length = 0;
+    await s3.write("large", Buffer.alloc(PART + 1, 1));
+    expect(sent.filter((name) => name.includes("Multipart") || name === "UploadPartCommand")).toEqual([
+      "CreateMultipartUploadCommand",
+      "UploadPartCommand",
+      "UploadPartCommand",
+      "CompleteMultipartUploadCommand",
+    ]);
+    await s3.deleteMany(["small", "large"]);
+  });
+});
+
+describe("S3Storage listings", () => {
+  it("lists one level and every level, in code point order", async () => {
+    const s3 = storage();
+    for (const key of ["b.txt", "a/x", "a/y/z", "snapshot2/q", "snap/p", "😀", "\uffff"]) await s3.write(key, key);
+    expect(await s3.list("")).toEqual(["a/", "b.txt", "snap/", "snapshot2/", "\uffff", "😀"]);
+    expect(await s3.list("a")).toEqual(["a/x", "a/y/"]);
+    expect(await s3.list("a/")).toEqual(["a/x", "a/y/"]);
+    expect(await s3.list("snap")).toEqual(["snap/p"]);
+    expect(await s3.list("missing")).toEqual([]);
+    expect(await s3.recursiveList("a")).toEqual(["a/x", "a/y/z"]);
+    expect(await s3.recursiveList("")).toEqual(["a/x", "a/y/z", "b.txt", "snap/p", "snapshot2/q", "\uffff", "😀"]);
+  });
+
+  it("follows every page and reports each folder once", async () => {
+    const s3 = storage({ checkConflicts: false });
+    const { client, bucket } = s3;
+    // 1,100 objects: more than one page of 1,000, with folders spread across the page boundary.
+    const keys = Array.from({ length: 1100 }, (_, i) => `${String(i % 7)}/${String(i).padStart(4, "0")}`);
+    keys.push("top");
+    for (let i = 0; i < keys.length; i += 50) {
+      await Promise.all(
+        keys.slice(i, i + 50).map((key) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `${s3.prefix}/${key}`, Body: "" }))),
+      );
+    }
+    expect(await s3.list("")).toEqual(["0/", "1/", "2/", "3/", "4/", "5/", "6/", "top"]);
+    expect(await s3.recursiveList("")).toHaveLength(1101);
+    await s3.deleteMany(keys);
+    expect(await s3.recursiveList("")).toEqual([]);
+  });
+
+  it("ignores folder markers made by other S3 tools", async () => {
+    const s3 = storage();
+    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/folder/`, Body: "" }));
+    await s3.write("folder/file", "x");
+    expect(await s3.list("folder")).toEqual(["folder/file"]);
+    expect(await s3.recursiveList("")).toEqual(["folder/file"]);
+  });
+});
+
+describe("S3Storage keys", () => {
+  const awkward = ["sp ace/ü 😀.txt", "plus+sign", "q?uery=1&b=2", "per%20cent", "hash#tag", "mix + ? = & % #/x"];
+
+  it("round-trips keys with unicode, spaces and + ? = & % # through every operation", async () => {
+    const s3 = storage();
+    for (const key of awkward) {
+      await s3.write(key, key);
+      expect(await s3.exists(key)).toBe(true);
+      expect((await collectBytes(await s3.read(key))).toString()).toBe(key);
+      expect((await s3.stat(key)).size).toBe(Buffer.byteLength(key));
+    }
+    for (const key of awkward) await s3.atomicMove(key, `moved/${key}`);
+    expect(await s3.recursiveList("moved")).toEqual(awkward.map((key) => `moved/${key}`).sort());
+    const report = await s3.sync("moved", "copied");
+    expect(report.copied).toEqual(awkward.slice().sort());
+    for (const key of awkward) expect((await collectBytes(await s3.read(`copied/${key}`))).toString()).toBe(key);
+  });
+});
+
+describe("S3Storage file/folder conflicts", () => {
+  it("refuses a file under a file, and a file over a folder", async () => {
+    const s3 = storage();
+    await s3.write("a", "file");
+    await s3.write("d/e/f", "nested");
+    await expect(s3.write("a/b", "x")).rejects.toBeInstanceOf(SnapshotConflictError);
+    await expect(s3.write("d/e", "x")).rejects.toBeInstanceOf(SnapshotConflictError);
+    await expect(s3.write("d", "x")).rejects.toBeInstanceOf(SnapshotConflictError);
+    await expect(s3.atomicMove("a", "d/e")).rejects.toBeInstanceOf(SnapshotConflictError);
+    expect(await s3.recursiveList("")).toEqual(["a", "d/e/f"]);
+  });
+
+  it("skips the checks when checkConflicts is false", async () => {
+    const s3 = storage({ checkConflicts: false });
+    await s3.write("a", "file");
+    await s3.write("a/b", "nested");
+    expect(await s3.list("")).toEqual(["a", "a/"]);
+  });
+});
+
+describe("S3Storage.atomicMove", () => {
+  it("moves a file, replacing the destination", async () => {
+    const s3 = storage();
+    await s3.write("src", "new");
+    await s3.write("dst", "old");
+    await s3.atomicMove("src", "dst");
+    expect(await s3.exists("src")).toBe(false);
+    expect((await collectBytes(await s3.read("dst"))).toString()).toBe("new");
+  });
+
+  it("rejects a missing source and leaves a self-move alone", async () => {
+    const s3 = storage();
+    await expect(s3.atomicMove("none", "dst")).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    expect(await s3.exists("dst")).toBe(false);
+    await s3.write("same", "x");
+    await s3.atomicMove("same", "same");
+    expect((await collectBytes(await s3.read("same"))).toString()).toBe("x");
+  });
+
+  it("reports a source it could not delete after the copy", async () => {
+    const s3 = storage();
+    await s3.write("src", "x");
+    s3.client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === "DeleteObjectCommand") throw new Error("injected delete failure");
+      return next(args);
+    }, { step: "initialize", name: "failDelete" });
+    await expect(s3.atomicMove("src", "dst")).rejects.toThrow(/copied to 'dst'.*still exists/);
+    s3.client.middlewareStack.remove("failDelete");
+    expect(await s3.exists("dst")).toBe(true);
+    expect(await s3.exists("src")).toBe(true);
+  });
+});
+
+describe("S3Storage.sync", () => {
+  it("copies new files server-side, skips identical ones and deletes extras", async () => {
+    const s3 = storage();
+    await s3.write("src/a", "A");
+    await s3.write("src/b/c", "C");
+    await s3.write("dst/b/c", "C");
+    await s3.write("dst/extra", "E");
+    const report = await s3.sync("src", "dst");
+    expect(report).toMatchObject({ copied: ["a"], skipped: ["b/c"], deleted: ["extra"], bytesCopied: 1 });
+    expect(await s3.recursiveList("dst")).toEqual(["dst/a", "dst/b/c"]);
+    await s3.write("src/a", "changed");
+    expect((await s3.sync("src", "dst")).copied).toEqual(["a"]);
+    expect((await collectBytes(await s3.read("dst/a"))).toString()).toBe("changed");
+  });
+
+  it("does not re-copy a multipart object whose copy carries a different ETag", async () => {
+    const s3 = storage();
+    await s3.write("src/big", chunks(6, 1024 * 1024));
+    expect((await s3.stat("src/big")).etag).toMatch(/-2$/);
+    expect((await s3.sync("src", "dst")).copied).toEqual(["big"]);
+    expect((await s3.stat("dst/big")).etag).not.toBe((await s3.stat("src/big")).etag);
+    expect((await s3.sync("src", "dst")).skipped).toEqual(["big"]);
+    await s3.deleteMany(["src/big", "dst/big"]);
+  });
+
+  it("rejects overlapping prefixes before doing anything", async () => {
+    const s3 = storage();
+    await s3.write("a/x", "1");
+    await expect(s3.sync("a", "a/b")).rejects.toBeInstanceOf(InvalidPathError);
+    expect(await s3.recursiveList("")).toEqual(["a/x"]);
+  });
+});
