@@ -201,24 +201,48 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     await this.#requireFile(src, from);
     if (src === dst) return;
     const toDir = path.dirname(to);
-    try {
-      await ensureFolder(this.location, toDir, dst);
-      await assertReplaceable(to, dst);
-      await rename(from, to);
-    } catch (error) {
-      if (errnoOf(error) !== "EXDEV") {
+    const fromDir = path.dirname(from);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureFolder(this.location, toDir, dst);
+        await assertReplaceable(to, dst);
+        await rename(from, to);
+        break;
+      } catch (error) {
+        if (errnoOf(error) === "EXDEV") {
+          await this.#moveAcrossFilesystems(src, from, dst, to);
+          break;
+        }
+        if (errnoOf(error) === "ENOENT") {
+          await this.#requireFile(src, from); // the source vanished meanwhile: not found
+          if (attempt < 4) continue; // a concurrent delete pruned the destination folder
+        }
         await pruneEmptyFolders(this.location, toDir);
-        if (errnoOf(error) === "ENOENT") await this.#requireFile(src, from); // src vanished meanwhile
         throw toStowageError(error, dst, "moving");
       }
-      // A mount point inside the root: copy into a temporary file beside dst, rename, then unlink src.
-      await this.#replace(dst, to, copyInto(from, src));
-      await unlink(from).catch((cause: unknown) => {
-        throw toStowageError(cause, src, "deleting");
-      });
     }
-    if (this.#durable) await syncFolder(toDir);
-    await pruneEmptyFolders(this.location, path.dirname(from));
+    if (this.#durable) {
+      try {
+        await syncFolder(toDir);
+        if (fromDir !== toDir) await syncFolder(fromDir);
+      } catch (error) {
+        throw toStowageError(error, dst, "moving");
+      }
+    }
+    await pruneEmptyFolders(this.location, fromDir);
+  }
+
+  /**
+   * A mount point inside the root makes rename fail with EXDEV. Fallback: copy into a temporary
+   * file beside `dst` and rename it over `dst` (still all-or-nothing), then unlink `src`.
+   */
+  async #moveAcrossFilesystems(src: string, from: string, dst: string, to: string): Promise<void> {
+    await this.#replace(dst, to, copyInto(from, src));
+    try {
+      await unlink(from);
+    } catch (error) {
+      throw toStowageError(error, src, "deleting");
+    }
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
