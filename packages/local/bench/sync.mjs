@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { mapLimit } from "@stowage/core";
 import { measure, printComparison } from "@stowage/testkit/bench";
 import { LocalFileSystemBackend } from "../dist/index.js";
-import { SCALE, printLoad, scratch } from "./env.mjs";
+import { SCALE, printLoad, scratch, settle } from "./env.mjs";
 
 const run = promisify(execFile);
 const dir = scratch("sync");
@@ -60,7 +60,9 @@ async function best(runs, fn) {
   return fastest;
 }
 
+settle(dir);
 const baseFirst = await measure(() => baseline(path.join(dir, "rsync-dst")));
+settle(dir);
 const baseAgain = await best(3, () => baseline(path.join(dir, "rsync-dst")));
 const rows = [];
 for (const [name, durable] of [
@@ -73,6 +75,7 @@ for (const [name, durable] of [
     const report = await storage.sync("src", target);
     if (report.copied.length !== FILES) throw new Error(`copied ${report.copied.length} of ${FILES}`);
   });
+  settle(dir);
   const again = await best(3, async () => {
     const report = await storage.sync("src", target);
     if (report.skipped.length !== FILES) throw new Error(`skipped ${report.skipped.length} of ${FILES}`);
