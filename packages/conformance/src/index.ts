@@ -12,3 +12,4 @@ export { TRICKY_KEYS } from "./parts/keys.js";
 export { pseudoRandomBytes, readBytes, sha256 } from "./bytes.js";
 export { SourceFailure, failingAfter, gatedSource, type GatedSource } from "./sources.js";
 export { describeObjectStore, type ObjectStoreSuiteOptions, type ObjectStoreTestApi } from "./object-store/index.js";
+export { describeAdapterSync, type AdapterSyncSuiteOptions, type AdapterSyncTestApi } from "./adapter-sync/index.js";
