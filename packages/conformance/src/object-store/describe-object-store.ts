@@ -1,6 +1,7 @@
 import type { BaseStore } from "@stowage/core";
 import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "./options.js";
 import { describeChildren } from "./parts/children.js";
+import { describeConcurrency } from "./parts/concurrency.js";
 import { describeConvenience } from "./parts/convenience.js";
 import { describeCrud } from "./parts/crud.js";
 import { describeErrors } from "./parts/errors.js";
@@ -26,6 +27,7 @@ export function describeObjectStore<S extends BaseStore>(api: ObjectStoreTestApi
     api.describe("JSON values", () => describeJson(api, shared));
     api.describe("special characters", () => describeSpecialNames(api, shared));
     api.describe("errors", () => describeErrors(api, shared));
+    api.describe("concurrency", () => describeConcurrency(api, shared));
     api.describe("scale", () => describeScale(api, shared));
   });
 }

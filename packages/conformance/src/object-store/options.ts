@@ -35,4 +35,11 @@ export interface ObjectStoreSuiteOptions<S extends BaseStore = BaseStore> {
   order?: "insertion" | "any";
   /** Objects in the large-store test. Default 10,000. */
   largeCount?: number;
+  /**
+   * Concurrent removes of one object: exactly one succeeds, the others reject with
+   * `ObjectNotFound`. Default `true`. Turn it off only for a backend that cannot delete
+   * conditionally (plain S3: two racing removers may both see the object and both succeed); the
+   * race test is then left out, and single-caller `remove` is still checked.
+   */
+  atomicRemove?: boolean;
 }

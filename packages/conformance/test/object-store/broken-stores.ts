@@ -87,3 +87,23 @@ export class AttrsOnlyStore extends JsonStore {
     return JSON.stringify({ type: obj.getType(), fields: { ...obj.getIdentifiers(), ...obj.getAttrs() } });
   }
 }
+
+/** Checks for an existing object, then writes, with a round trip between: not atomic. */
+export class RacyInsertStore extends JsonStore {
+  protected override async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    const [existing] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (existing === undefined) await this.put(obj);
+    return existing;
+  }
+}
+
+/** Checks that an object exists, then deletes it, with a round trip between: two removers both succeed. */
+export class RacyRemoveStore extends JsonStore {
+  protected override async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    const present = (await this.getMany(modelName, uids)).map((obj) => obj !== undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    await super.deleteMany(modelName, uids);
+    return present;
+  }
+}

@@ -8,6 +8,8 @@ import {
   GlobStore,
   LocalUpdatesStore,
   OverwritingStore,
+  RacyInsertStore,
+  RacyRemoveStore,
   ReorderingStore,
 } from "./broken-stores.js";
 import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
@@ -27,7 +29,9 @@ describe("the object-store suite catches broken stores", () => {
   const cases: [string, ObjectStoreSuiteOptions<JsonStore>, RegExp[]][] = [
     ["count that folds case", persistent(CaseFoldingStore), [/count uses the exact type name/]],
     ["getMany out of order", persistent(ReorderingStore), [/getByUids returns objects in the order asked/]],
-    ["insert that overwrites", persistent(OverwritingStore), [/add of the same data is a no-op/]],
+    ["insert that overwrites", persistent(OverwritingStore), [/add of the same data is a no-op/, /concurrent adds/]],
+    ["insert that checks, then writes", persistent(RacyInsertStore), [/concurrent adds/, /concurrent getOrInstantiate/]],
+    ["remove that checks, then deletes", persistent(RacyRemoveStore), [/concurrent removes/]],
     ["reads that create empty buckets", persistent(EmptyBucketStore), [/creates no model name/]],
     ["updates that never reach the backend", persistent(LocalUpdatesStore), [/updateOrInstantiate/, /updateOrAddModelInstance/, /update replaces/]],
     ["type names used as glob patterns", persistent(GlobStore), [/glob characters match nothing but themselves/]],
@@ -49,5 +53,12 @@ describe("the object-store suite catches broken stores", () => {
     expect(failed(await runSuite({ name: "memory", create: () => new MemoryStore(), order: "insertion", largeCount: 50 }))).toEqual([]);
     expect(failed(await runSuite(persistent(JsonStore)))).toEqual([]);
     expect(failed(await runSuite(persistent(OneByOneJsonStore)))).toEqual([]);
+  });
+
+  it("leaves the remove race out for a store declared without atomic removes, and only it", async () => {
+    const results = await runSuite({ ...persistent(RacyRemoveStore), atomicRemove: false });
+    expect(failed(results)).toEqual([]);
+    expect([...results.keys()].some((name) => /concurrent removes/.test(name))).toBe(false);
+    expect([...results.keys()].some((name) => /remove deletes one object/.test(name))).toBe(true);
   });
 });

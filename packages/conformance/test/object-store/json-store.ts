@@ -36,12 +36,18 @@ export class JsonStore extends BaseStore {
   }
 
   protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
-    const [existing] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
-    if (existing === undefined) await this.put(obj);
-    return existing;
+    // Check and write with no await between them: atomic, as a backend's insert must be.
+    const text = this.backend.get(obj.getType())?.get(obj.getUniqueId());
+    if (text !== undefined) return this.decode(text);
+    this.#write(obj);
+    return undefined;
   }
 
   protected async put(obj: ObjectModel): Promise<void> {
+    this.#write(obj);
+  }
+
+  #write(obj: ObjectModel): void {
     let bucket = this.backend.get(obj.getType());
     if (bucket === undefined) this.backend.set(obj.getType(), (bucket = new Map()));
     bucket.set(obj.getUniqueId(), this.encode(obj));

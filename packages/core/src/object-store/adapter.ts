@@ -166,7 +166,10 @@ export class Adapter {
     const objects: ObjectModel[] = [];
     for (const [type, records] of Object.entries(data)) {
       const model = this.getModelClass(type);
-      for (const [uid, fields] of Object.entries(records ?? {})) {
+      if (records === null || typeof records !== "object" || Array.isArray(records)) {
+        throw new InvalidObjectError(`${this.name}: loadFromDict expects uid -> fields under '${type}'`);
+      }
+      for (const [uid, fields] of Object.entries(records)) {
         const obj = instantiate(model, fields);
         if (obj.getUniqueId() !== uid) {
           throw new InvalidObjectError(`${this.name}: ${type} record under key ${JSON.stringify(uid)} has uid ${JSON.stringify(obj.getUniqueId())}`);

@@ -1,5 +1,5 @@
 import { isLogging, logEvent } from "../logging/logger.js";
-import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound } from "./errors.js";
+import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, nameObject } from "./errors.js";
 import { canonicalJson } from "./json.js";
 import {
   instantiate,
@@ -295,8 +295,8 @@ export abstract class BaseStore {
         const uid = uids[index] as string;
         const [deleted] = child === undefined ? [false] : await this.deleteMany(childType, [uid]);
         if (child === undefined || deleted !== true) {
-          logEvent("warn", "store.remove.missing-child", { store: this.name, parent: String(parent), model: childType, uid },
-            `${String(parent)}: child ${childType} ${JSON.stringify(uid)} is not stored; skipped`);
+          const fields = { store: this.name, parent: String(parent), model: childType, uid };
+          logEvent("warn", "store.remove.missing-child", fields, `${String(parent)}: child ${nameObject(childType, uid)} is not stored; skipped`);
           continue;
         }
         this.#log("store.remove", child);

@@ -40,8 +40,9 @@ function problemAt(value: unknown, path: string, ancestors: Set<object>): string
   }
   ancestors.add(value);
   try {
+    // Indices, not map(): a hole in a sparse array reads as undefined and is refused.
     const entries: [string, unknown][] = isArray
-      ? (value as unknown[]).map((item, index) => [String(index), item])
+      ? Array.from({ length: (value as unknown[]).length }, (_, index) => [String(index), (value as unknown[])[index]])
       : Object.entries(value);
     for (const [key, item] of entries) {
       const problem = problemAt(item, isArray ? `${path}[${key}]` : `${path}.${key}`, ancestors);

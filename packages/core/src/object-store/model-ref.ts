@@ -1,5 +1,5 @@
 import { InvalidObjectError } from "./errors.js";
-import { ObjectModel, UID_SEPARATOR, isIdentifierValue, schemaOf, type AnyModelClass, type IdentifierValue, type IdentifiersOf } from "./model.js";
+import { UID_SEPARATOR, isIdentifierValue, schemaOf, type ObjectModel, type AnyModelClass, type IdentifierValue, type IdentifiersOf } from "./model.js";
 import type { ModelRegistry } from "./registry.js";
 import type { ModelSchema } from "./schema.js";
 
@@ -36,14 +36,27 @@ export function resolveModel(model: ModelRef, registry: ModelRegistry): { type: 
   return { type: schemaOf(modelClass).type, model: modelClass };
 }
 
-/** The class of a model instance; throws {@link InvalidObjectError} for anything else. */
+/**
+ * The class of a model instance; throws {@link InvalidObjectError} for anything else. Checked by
+ * shape (a class carrying a schema, and the model methods), not `instanceof`, so models made with
+ * the ESM build of this package are accepted by a store from the CommonJS build and vice versa.
+ */
 export function modelClassOf(value: unknown): AnyModelClass {
-  const ctor = (value as { constructor?: unknown } | null)?.constructor;
-  if (!(value instanceof ObjectModel) || typeof ctor !== "function") {
-    throw new InvalidObjectError(`Expected a model instance, got ${value === null ? "null" : typeof value}`);
-  }
-  schemaOf(value);
+  const ctor: unknown = (value as { constructor?: unknown } | null | undefined)?.constructor;
+  const isModel =
+    typeof ctor === "function" &&
+    typeof (ctor as { schema?: { type?: unknown } }).schema?.type === "string" &&
+    typeof (value as Partial<ObjectModel>).toJSON === "function" &&
+    typeof (value as Partial<ObjectModel>).getUniqueId === "function";
+  if (!isModel) throw new InvalidObjectError(`Expected a model instance, got ${describeValue(value)}`);
   return ctor as AnyModelClass;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `an instance of ${name}` : "an object";
 }
 
 /**

@@ -68,6 +68,7 @@ describe("Adapter", () => {
     const a = new Network();
     await expect(a.loadFromDict({ device: { r1: { name: "r1", site: "x" } }, site: { s: {} } })).rejects.toThrow(/'site' is not declared/);
     await expect(a.loadFromDict({ device: { r1: { name: "r2", site: "x" } } })).rejects.toThrow(InvalidObjectError);
+    await expect(a.loadFromDict({ device: "r1" as never })).rejects.toThrow(/expects uid -> fields under 'device'/);
     expect(await a.size()).toBe(0);
     await a.loadFromDict({ device: { r1: { name: "r1", site: "x" } } });
     await expect(a.loadFromDict({ device: { r1: { name: "r1", site: "y" } } })).rejects.toThrow(ObjectAlreadyExists);
@@ -85,9 +86,11 @@ describe("Adapter", () => {
     const warn = sink.lines();
     expect(warn).toHaveLength(1);
     expect(warn[0]).toMatchObject({ level: 40, event: "store.remove.missing-child", model: "interface", uid: "r1__gone", parent: 'device "r1"' });
-    enableConsoleLogging(2, sink.stream);
+    enableConsoleLogging(1, sink.stream);
     await a.loadFromDict({ device: { r3: { name: "r3", site: "x" } } });
-    const events = sink.lines().slice(1).map((line) => line.event);
-    expect(events).toEqual(["store.add", "adapter.load"]);
+    enableConsoleLogging(2, sink.stream);
+    await a.loadFromDict({ device: { r4: { name: "r4", site: "x" } } });
+    const events = sink.lines().slice(1).map((line) => `${String(line.level)} ${String(line.event)}`);
+    expect(events).toEqual(["30 adapter.load", "20 store.add", "30 adapter.load"]);
   });
 });

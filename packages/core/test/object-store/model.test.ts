@@ -36,6 +36,8 @@ describe("models", () => {
     expect(() => new Device({ name: { x: 1 } as unknown as string, site: "ams" })).toThrow(/identifier 'name'/);
     expect(() => new Device({ name: "r1", site: new Date() as unknown as string })).toThrow(/Date/);
     expect(() => new Device({ name: "r1", site: "ams", interfaces: [1] as unknown as string[] })).toThrow(/array of uids/);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => new Device({ name: "r1", site: "ams", role: [1, , 3] as unknown as string })).toThrow(/'role'\[1\] is of type undefined/);
   });
 
   it("validates declarations", () => {
