@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { mapSettled } from "../concurrency.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { InvalidPathError, SnapshotNotFoundError } from "../errors.js";
-import { isAdvancedSnapshotStorage } from "../guards.js";
+import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { compareKeys, joinKey, normalizePrefix, prefixesOverlap, relativeKey } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncOptions, SyncReport } from "../storage.js";
 import { listRecursive } from "../walk.js";
@@ -45,7 +45,13 @@ export async function syncStorages(
     listEntries(source, from, hooks.listStats),
     listEntries(target, to, source === target ? hooks.listStats : undefined),
   ]);
-  const plan = planSync(sourceEntries, targetEntries, { compare, deleteExtraneous });
+  // Etags only compare within one kind of backend (Redis' and S3's differ for equal content);
+  // across kinds, "auto" falls back to sizes and times.
+  const comparableEtags = backendName(source) === backendName(target);
+  const plan = planSync(sourceEntries, comparableEtags ? targetEntries : targetEntries.map(withoutEtag), {
+    compare,
+    deleteExtraneous,
+  });
 
   const checked = await mapSettled(plan.check, concurrency, async (entry) =>
     (await sameContent(source, joinKey(from, entry.path), target, joinKey(to, entry.path))) ? "skip" : "copy",
@@ -115,6 +121,10 @@ export async function syncStorages(
 }
 
 const byPath = (a: SyncEntry, b: SyncEntry): number => compareKeys(a.path, b.path);
+
+function withoutEtag({ etag: _etag, ...entry }: SyncEntry): SyncEntry {
+  return entry;
+}
 
 async function listEntries(
   storage: SnapshotStorage,
