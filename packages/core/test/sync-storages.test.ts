@@ -82,6 +82,21 @@ describe("syncStorages between two different storages", () => {
     expect(second.skipped).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
   });
 
+  it("across kinds of backend, a target time truncated to whole seconds still counts as up to date", async () => {
+    /** Keeps whole seconds, as S3's LastModified does. */
+    class SecondsStorage extends AdvancedMapStorage {
+      override async stat(path: string) {
+        const stat = await super.stat(path);
+        return { ...stat, mtime: new Date(Math.floor(stat.mtime.getTime() / 1000) * 1000) };
+      }
+    }
+    const source = new AdvancedMapStorage();
+    const target = new SecondsStorage();
+    await fill(source, SOURCE);
+    await syncStorages(source, "snap", target, "mirror");
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toEqual([]);
+  });
+
   it("calls onPlan once with the planned report before copying", async () => {
     const source = new AdvancedMapStorage();
     const target = new AdvancedMapStorage();

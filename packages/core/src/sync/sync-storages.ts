@@ -19,6 +19,8 @@ export interface SyncHooks {
 }
 
 const STAT_CONCURRENCY = 16;
+/** Just under a second: covers backends that truncate times to whole seconds. */
+const CROSS_BACKEND_MTIME_TOLERANCE_MS = 999;
 
 /**
  * Mirrors `sourcePrefix` of `source` onto `targetPrefix` of `target` (see
@@ -45,12 +47,14 @@ export async function syncStorages(
     listEntries(source, from, hooks.listStats),
     listEntries(target, to, source === target ? hooks.listStats : undefined),
   ]);
-  // Etags only compare within one kind of backend (Redis' and S3's differ for equal content);
-  // across kinds, "auto" falls back to sizes and times.
-  const comparableEtags = backendName(source) === backendName(target);
-  const plan = planSync(sourceEntries, comparableEtags ? targetEntries : targetEntries.map(withoutEtag), {
+  // Etags and timestamps only compare exactly within one kind of backend (Redis' and S3's etags
+  // differ for equal content; S3 keeps whole seconds): across kinds, "auto" compares sizes and
+  // times, with a second's tolerance.
+  const sameKind = backendName(source) === backendName(target);
+  const plan = planSync(sourceEntries, sameKind ? targetEntries : targetEntries.map(withoutEtag), {
     compare,
     deleteExtraneous,
+    mtimeTolerance: sameKind ? 0 : CROSS_BACKEND_MTIME_TOLERANCE_MS,
   });
 
   const checked = await mapSettled(plan.check, concurrency, async (entry) =>
