@@ -18,6 +18,8 @@ export interface TestApi {
   /**
    * Optional safety net: when given, storages that a test opened but could not clean up (for
    * instance because the runner gave up on it after a timeout) are cleaned up after each test.
+   * It assumes the suite's tests run one at a time (every runner's default): leave it out if you
+   * make them concurrent.
    */
   afterEach?: (fn: () => Promise<void>) => unknown;
 }
@@ -50,6 +52,11 @@ export interface SnapshotSuiteOptions<S extends SnapshotStorage> {
    * 5 MiB + 1, just above the S3 multipart part size. Lower it only for a backend with a hard limit.
    */
   largestContentSize?: number;
+  /**
+   * Files in the largest folder listed. Default 1001: more than one page of an S3 listing (1000
+   * keys). A backend with a configurable page size can lower it in `create`, and this with it.
+   */
+  largestListing?: number;
 }
 
 /** The options with every default applied, as the parts see them. */
@@ -57,6 +64,7 @@ export interface SuiteSettings {
   fileFolderConflicts: boolean;
   defaultChunkSize: number;
   largestContentSize: number;
+  largestListing: number;
   /** True when the advanced suite runs. */
   advanced: boolean;
 }
@@ -64,18 +72,22 @@ export interface SuiteSettings {
 /** 5 MiB + 1: one byte more than an S3 multipart part. */
 export const DEFAULT_LARGEST_CONTENT_SIZE = 5 * 1024 * 1024 + 1;
 
+/** 1001: one file more than an S3 listing page. */
+export const DEFAULT_LARGEST_LISTING = 1001;
+
 /** Applies the defaults and checks the numbers, so a typo fails loudly instead of testing nothing. */
 export function resolveSettings(
-  options: Pick<SnapshotSuiteOptions<SnapshotStorage>, "capabilities" | "largestContentSize">,
+  options: Pick<SnapshotSuiteOptions<SnapshotStorage>, "capabilities" | "largestContentSize" | "largestListing">,
   advanced: boolean,
 ): SuiteSettings {
   const settings: SuiteSettings = {
     fileFolderConflicts: options.capabilities?.fileFolderConflicts ?? true,
     defaultChunkSize: options.capabilities?.defaultChunkSize ?? DEFAULT_CHUNK_SIZE,
     largestContentSize: options.largestContentSize ?? DEFAULT_LARGEST_CONTENT_SIZE,
+    largestListing: options.largestListing ?? DEFAULT_LARGEST_LISTING,
     advanced,
   };
-  for (const key of ["defaultChunkSize", "largestContentSize"] as const) {
+  for (const key of ["defaultChunkSize", "largestContentSize", "largestListing"] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) {
       throw new RangeError(`${key} must be a positive integer, got ${settings[key]}`);
     }

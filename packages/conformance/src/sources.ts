@@ -24,6 +24,7 @@ export async function* failingAfter(prefix: Uint8Array, chunkSize = 64 * 1024): 
 
 /** A source paused after its first chunk until `release()`: lets a test look at a write in progress. */
 export interface GatedSource {
+  /** The content, to pass to `write` or `streamWrite`. */
   chunks: AsyncGenerator<Uint8Array, void, undefined>;
   /** Resolves once the writer has taken the first chunk and asked for the next. */
   started: Promise<void>;

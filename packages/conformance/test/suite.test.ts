@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { SnapshotStorage } from "@stowage/core";
 import { describeAdvancedSnapshotStorage, describeSnapshotStorage, type SnapshotSuiteOptions } from "../src/index.js";
 import { MemoryStorage } from "../../memory/src/index.js";
-import { BROKEN_ADAPTERS } from "./broken-adapters.js";
+import { BROKEN_ADAPTERS } from "./broken/index.js";
 import { CollectingRunner, type TestResult } from "./collecting-runner.js";
 
 /** Small contents keep ~45 full runs fast; the sizes themselves are covered by the real runs. */
@@ -73,6 +73,7 @@ describe("the conformance suite", () => {
     const create = () => new MemoryStorage();
     expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, largestContentSize: 0 })).toThrow(RangeError);
     expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, capabilities: { defaultChunkSize: 1.5 } })).toThrow(RangeError);
+    expect(() => describeAdvancedSnapshotStorage(runner, { name: "m", create, largestListing: -1 })).toThrow(RangeError);
   });
 
   it("reports a failing cleanup, and still cleans up every storage", async () => {

@@ -51,6 +51,9 @@ export class RedisConnection {
   readonly #timeoutMs: number;
   #lastError: unknown;
   #waiting: Promise<void> | undefined;
+  readonly #onError = (error: unknown): void => {
+    this.#lastError = error;
+  };
 
   constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
     this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -60,9 +63,7 @@ export class RedisConnection {
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);
     // ioredis emits 'error' on every failed attempt; failures reach callers through ready().
-    this.client.on("error", (error: unknown) => {
-      this.#lastError = error;
-    });
+    this.client.on("error", this.#onError);
   }
 
   /** True when the client talks to a Redis Cluster. */
@@ -109,7 +110,10 @@ export class RedisConnection {
 
   /** Closes an owned client (a shared one is left open). */
   async close(): Promise<void> {
-    if (this.shared) return;
+    if (this.shared) {
+      this.client.off("error", this.#onError);
+      return;
+    }
     if (this.client.status === "ready") await this.client.quit().catch(() => this.client.disconnect());
     else this.client.disconnect();
   }

@@ -256,7 +256,9 @@ export class RedisStorage implements AdvancedSnapshotStorage {
         hash.update(chunk);
         size += chunk.byteLength;
         const field = String(count++);
-        const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        // A copy: the chunk may be a view of the caller's buffer, which it may reuse once we ask
+        // for the next chunk while this one is still on its way to Redis.
+        const buffer = Buffer.from(chunk);
         // The staging TTL is set with the first chunk and refreshed now and then, not per chunk.
         const refreshTtl = count % TTL_REFRESH_CHUNKS === 1;
         const sent: Promise<void> = this.#redis(path, async () => {

@@ -13,6 +13,8 @@ import {
 } from "@stowage/core";
 import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
 import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
+import type { LuaScript } from "./lua-script.js";
+import { ScriptBatcher } from "./script-batcher.js";
 import { insertScript, putScript, removeScript } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
@@ -44,6 +46,9 @@ export class RedisStore extends BaseStore {
   readonly namespace: string;
   readonly #connection: RedisConnection;
   readonly #keys: StoreKeys;
+  readonly #inserts: ScriptBatcher;
+  readonly #puts: ScriptBatcher;
+  readonly #removes: ScriptBatcher;
 
   constructor(options: RedisStoreOptions = {}) {
     super(options);
@@ -54,6 +59,10 @@ export class RedisStore extends BaseStore {
     }
     this.#connection = new RedisConnection(options, (message) => new ObjectStoreError(`RedisStore: ${message}`));
     this.#keys = new StoreKeys(this.namespace, this.storeId);
+    const run = (script: LuaScript, keys: string[], args: string[]) => this.#redis(() => script.run(this.client, keys, args));
+    this.#inserts = new ScriptBatcher(insertScript, run);
+    this.#puts = new ScriptBatcher(putScript, run);
+    this.#removes = new ScriptBatcher(removeScript, run);
   }
 
   /**
@@ -87,13 +96,13 @@ export class RedisStore extends BaseStore {
 
   protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
     const result: (ObjectModel | undefined)[] = new Array(uids.length).fill(undefined);
-    // One MGET per shard and batch: on a cluster a multi-key command must stay in one hash slot.
+    // MGETs of up to BATCH keys; on a cluster one per shard, as a multi-key command must stay in one slot.
     const positions = new Map<number, number[]>();
     uids.forEach((uid, index) => {
-      const shard = shardOf(uid);
-      const list = positions.get(shard) ?? [];
+      const group = this.#group(shardOf(uid));
+      const list = positions.get(group) ?? [];
       list.push(index);
-      positions.set(shard, list);
+      positions.set(group, list);
     });
     const batches: number[][] = [];
     for (const list of positions.values()) {
@@ -111,7 +120,7 @@ export class RedisStore extends BaseStore {
     return result;
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     for (const shard of ALL_SHARDS) {
       const index = this.#keys.index(modelName, shard);
       // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
@@ -129,20 +138,21 @@ export class RedisStore extends BaseStore {
         }
         const values =
           fresh.length === 0 ? [] : await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
-        // An object removed between the two calls simply drops out.
-        for (const value of values) if (value !== null) yield this.decode(value);
+        // One page per SSCAN page; an object removed between the two calls simply drops out.
+        const objects = values.flatMap((value) => (value === null ? [] : [this.decode(value)]));
+        if (objects.length > 0) yield objects;
         if (cursor === "0") break;
       }
     }
   }
 
   protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
-    const existing = await this.#write(insertScript, obj);
+    const existing = await this.#write(this.#inserts, obj);
     return typeof existing === "string" ? this.decode(existing) : undefined;
   }
 
   protected async put(obj: ObjectModel): Promise<void> {
-    await this.#write(putScript, obj);
+    await this.#write(this.#puts, obj);
   }
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
@@ -188,33 +198,19 @@ export class RedisStore extends BaseStore {
     }
   }
 
-  /** Deletes objects in one script (one per hash slot on a cluster); per object, whether it was stored. */
+  /**
+   * Deletes objects; per object, whether it was stored. Calls made together run as one script (per
+   * hash slot on a cluster, up to 1000 objects each), so a tree of objects goes at once.
+   */
   async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
-    const groups = new Map<number, number[]>();
-    targets.forEach(({ uid }, index) => {
-      const group = this.#connection.isCluster ? shardOf(uid) : 0;
-      const members = groups.get(group) ?? [];
-      members.push(index);
-      groups.set(group, members);
-    });
-    const result: boolean[] = new Array(targets.length).fill(false);
-    await Promise.all(
-      [...groups.values()].map(async (indexes) => {
-        const keys: string[] = [];
-        const args: string[] = [];
-        for (const index of indexes) {
-          const { model, uid } = targets[index] as { model: string; uid: string };
-          const shard = shardOf(uid);
-          keys.push(this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard));
-          args.push(uid, model);
-        }
-        const flags = (await this.#redis(() => removeScript.run(this.client, keys, args))) as number[];
-        indexes.forEach((index, i) => {
-          result[index] = flags[i] === 1;
-        });
+    const replies = await Promise.all(
+      targets.map(({ model, uid }) => {
+        const shard = shardOf(uid);
+        const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
+        return this.#removes.call(this.#group(shard), keys, [uid, model]);
       }),
     );
-    return result;
+    return replies.map((reply) => reply === 1);
   }
 
   protected async countStored(modelName: string | undefined): Promise<number> {
@@ -230,13 +226,17 @@ export class RedisStore extends BaseStore {
     return [...new Set(perShard.flat())];
   }
 
-  async #write(script: typeof insertScript, obj: ObjectModel): Promise<unknown> {
+  async #write(batcher: ScriptBatcher, obj: ObjectModel): Promise<unknown> {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);
     const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
-    const json = this.encode(obj);
-    return this.#redis(() => script.run(this.client, keys, [json, uid, model]));
+    return batcher.call(this.#group(shard), keys, [this.encode(obj), uid, model]);
+  }
+
+  /** Calls of one group may share a script run: everything on a standalone server, one slot on a cluster. */
+  #group(shard: number): number {
+    return this.#connection.isCluster ? shard : 0;
   }
 
   /** Runs Redis calls on a ready connection; connection failures become ObjectStoreError. */

@@ -7,24 +7,35 @@ import { LuaScript } from "./lua-script.js";
  */
 
 /**
- * ARGV: json, uid, model. Stores the object unless its key exists (SET NX); returns the stored
- * JSON when it did exist, nil when it was added.
+ * KEYS: (object, uid set, model-name set) per object; ARGV: (json, uid, model) per object. Stores
+ * each object unless its key exists (SET NX); replies per object the stored JSON when it did
+ * exist, nil when it was added.
  */
 export const insertScript = new LuaScript(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('SADD', KEYS[2], ARGV[2])
-  redis.call('SADD', KEYS[3], ARGV[3])
-  return false
+local out = {}
+for i = 1, #KEYS, 3 do
+  local j = i
+  if redis.call('SET', KEYS[i], ARGV[j], 'NX') then
+    redis.call('SADD', KEYS[i + 1], ARGV[j + 1])
+    redis.call('SADD', KEYS[i + 2], ARGV[j + 2])
+    out[#out + 1] = false
+  else
+    out[#out + 1] = redis.call('GET', KEYS[i])
+  end
 end
-return redis.call('GET', KEYS[1])
+return out
 `);
 
-/** ARGV: json, uid, model. Stores the object, replacing any stored one. */
+/** KEYS and ARGV as for insertScript. Stores each object, replacing any stored one; replies 1 per object. */
 export const putScript = new LuaScript(`
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[3])
-return 1
+local out = {}
+for i = 1, #KEYS, 3 do
+  redis.call('SET', KEYS[i], ARGV[i])
+  redis.call('SADD', KEYS[i + 1], ARGV[i + 1])
+  redis.call('SADD', KEYS[i + 2], ARGV[i + 2])
+  out[#out + 1] = 1
+end
+return out
 `);
 
 /**

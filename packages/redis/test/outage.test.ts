@@ -12,7 +12,7 @@ afterAll(() => server?.stop());
 
 describe("RedisStorage when Redis goes away", () => {
   it("fails with StorageUnavailableError while it is down, and works again once it is back", async () => {
-    const storage = new RedisStorage({ url: server.url, namespace: randomUUID(), connectTimeoutMs: 500 });
+    const storage = new RedisStorage({ url: server.url, namespace: randomUUID(), connectTimeoutMs: 1500 });
     try {
       await storage.write("before", "x");
       await server.kill();

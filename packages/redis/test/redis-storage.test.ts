@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe } from "vitest";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type RedisServer } from "@stowage/testkit/redis";
+import { RedisStorage } from "../src/index.js";
 import { storageBehaviour } from "./storage-behaviour.js";
 
 let server: RedisServer;
@@ -14,4 +17,20 @@ describe("RedisStorage on a standalone server (unix socket)", () => {
 
 describe("RedisStorage on a standalone server (url)", () => {
   storageBehaviour(() => ({ url: server.url }));
+});
+
+describe("RedisStorage on a shared client", () => {
+  it("uses the client it is given and leaves it open on close()", async () => {
+    const client = new Redis({ path: server.socket });
+    try {
+      const storage = new RedisStorage({ client, namespace: randomUUID() });
+      expect(storage.client).toBe(client);
+      await storage.write("shared", "yes");
+      await storage.close();
+      expect(await client.hexists(`{${storage.namespace}}:meta`, "shared")).toBe(1);
+      expect(() => new RedisStorage({ client, url: server.url })).toThrow(TypeError);
+    } finally {
+      client.disconnect();
+    }
+  });
 });

@@ -36,7 +36,7 @@ describe("RedisStore on a standalone server", () => {
 
 describe("RedisStore when Redis goes away", () => {
   it("fails with 'Redis store is unavailable' while down, and works again after a restart", async () => {
-    const store = await RedisStore.connect({ url: server.url, storeId: randomUUID(), connectTimeoutMs: 500, models: [Device] });
+    const store = await RedisStore.connect({ url: server.url, storeId: randomUUID(), connectTimeoutMs: 1500, models: [Device] });
     try {
       await store.add(new Device({ name: "before", site: "x" }));
       await server.kill();

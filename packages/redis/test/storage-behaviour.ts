@@ -16,7 +16,7 @@ const text = async (storage: RedisStorage, path: string) => (await collectBytes(
 
 /** Behaviour RedisStorage must show on any topology; each case uses a fresh namespace. */
 export function storageBehaviour(connect: Connect): void {
-  const open = (options: RedisStorageOptions = {}) => new RedisStorage({ ...connect(), namespace: randomUUID(), ...options });
+  const open = (options: RedisStorageOptions = {}) => new RedisStorage({ connectTimeoutMs: 10_000, ...connect(), namespace: randomUUID(), ...options });
   const using = async (options: RedisStorageOptions, body: (storage: RedisStorage) => Promise<void>) => {
     const storage = open(options);
     try {
@@ -55,6 +55,19 @@ export function storageBehaviour(connect: Connect): void {
       }
       expect(sizes).toEqual([4096, 4096, 2308]);
       expect(Buffer.concat(parts).equals(data)).toBe(true);
+    }));
+
+  it("stores what the source yielded even when the source reuses its buffer", () =>
+    using({ chunkSize: 4, writeConcurrency: 4 }, async (storage) => {
+      const buffer = Buffer.alloc(8);
+      function* reusing() {
+        for (const letter of "abcdefgh") {
+          buffer.fill(letter);
+          yield buffer;
+        }
+      }
+      await storage.write("reuse", reusing());
+      expect(await text(storage, "reuse")).toBe("abcdefgh".split("").map((letter) => letter.repeat(8)).join(""));
     }));
 
   it("stats size, mtime and a sha256 etag", () =>

@@ -58,8 +58,9 @@ const PORT_ATTEMPTS = 5;
 // The wrapper: redis-server in the background; when stdin closes (stop() or our death), kill it.
 // `exec` would lose the stdin watch, so the shell stays as a tiny supervisor.
 const SUPERVISOR = 'redis-server "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid';
-// Owns a temp dir: removes it when stdin closes, so a killed runner leaves no files either.
-const DIR_GUARD = 'cat >/dev/null; rm -rf "$0"';
+// Owns a temp dir: removes it when stdin closes, so a killed runner leaves no files either. It
+// ignores the signals a whole process group gets (Ctrl-C, `timeout`), which would stop it short.
+const DIR_GUARD = 'trap "" INT TERM HUP; cat >/dev/null; rm -rf "$0"';
 
 /** Starts a private standalone redis-server on a free loopback port and a unix socket. */
 export async function startRedis(): Promise<RedisServer> {
@@ -209,7 +210,8 @@ class PortTakenError extends Error {}
 
 /** Spawns the supervised redis-server and resolves once its log says it is ready. */
 function startProcess(args: string[]): Promise<ChildProcess> {
-  const child = spawn("sh", ["-c", SUPERVISOR, "sh", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  // Its own process group: signals aimed at the runner's group do not cut the cleanup short.
+  const child = spawn("sh", ["-c", SUPERVISOR, "sh", ...args], { stdio: ["pipe", "pipe", "pipe"], detached: true });
   unrefAll(child);
   return new Promise((resolve, reject) => {
     let log = "";
@@ -254,7 +256,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 /** A temp dir removed on {@link remove}, or by a guard process when this process dies first. */
 function guardedTempDir(prefix: string): { path: string; remove(): Promise<void> } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  const guard = spawn("sh", ["-c", DIR_GUARD, path], { stdio: ["pipe", "ignore", "ignore"] });
+  const guard = spawn("sh", ["-c", DIR_GUARD, path], { stdio: ["pipe", "ignore", "ignore"], detached: true });
   unrefAll(guard);
   return {
     path,

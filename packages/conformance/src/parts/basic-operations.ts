@@ -4,6 +4,7 @@ import type { SnapshotStorage } from "@stowage/core";
 import { assertContent, readBytes } from "../bytes.js";
 import { expectNotFound } from "../expect-error.js";
 import type { SuiteContext } from "../fixture.js";
+import { writeAll } from "../inspect.js";
 
 /** The five basic operations on their happy paths, overwrite, delete and exists. */
 export function basicOperationTests(t: SuiteContext<SnapshotStorage>): void {
@@ -42,15 +43,15 @@ export function basicOperationTests(t: SuiteContext<SnapshotStorage>): void {
       assert.equal(await storage.exists("a"), false, "exists must be false for a folder");
       assert.equal(await storage.exists("a/b"), false, "exists must be false for a folder");
       assert.equal(await storage.exists("a/b/c.txt/d"), false);
+      assert.equal(await storage.exists("a/b/c.tx"), false, "a string prefix of a file is not a file");
     });
 
     t.test("delete removes a file and leaves its siblings", async (storage) => {
-      await storage.write("d/one", "1");
-      await storage.write("d/two", "2");
+      await writeAll(storage, { "d/one": "1", "d/two": "2", "d/one.bak": "3", "d/onex": "4" });
       assert.equal(await storage.delete("d/one"), undefined);
       assert.equal(await storage.exists("d/one"), false);
       await expectNotFound(() => storage.read("d/one"), "d/one", "read after delete");
-      assert.deepEqual(await storage.list("d"), ["d/two"]);
+      assert.deepEqual(await storage.list("d"), ["d/one.bak", "d/onex", "d/two"]);
       await assertContent(storage, "d/two", "2");
     });
 

@@ -13,9 +13,10 @@ export function errorTests(t: SuiteContext<SnapshotStorage>): void {
       await expectNotFound(() => storage.read("no/such/dir/file"), "no/such/dir/file", "read('no/such/dir/file')");
     });
 
-    t.test("read of a folder is SnapshotNotFoundError", async (storage) => {
+    t.test("read of a folder or of a string prefix of a file is SnapshotNotFoundError", async (storage) => {
       await storage.write("dir/file", "x");
       await expectNotFound(() => storage.read("dir"), "dir", "read('dir') of a folder");
+      await expectNotFound(() => storage.read("dir/fil"), "dir/fil", "read('dir/fil'), a prefix of 'dir/file'");
     });
 
     t.test("InvalidPathError has a stable code and a reason", async (storage) => {

@@ -30,13 +30,12 @@ const UNSORTED = ["o/b", "o/\u{1F389}", "o/a/x", "o/B", "o/a.txt", "o/\uFF61", "
 const SORTED_LIST = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
 const SORTED_DEEP = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/x", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
 
-/** More files than one page of a paginated listing (S3 pages hold 1000 keys). */
-const MANY = 1001;
-
-async function writeMany(storage: SnapshotStorage): Promise<string[]> {
-  const keys = Array.from({ length: MANY }, (_, i) => `many/f${String(i).padStart(4, "0")}`);
-  await mapLimit([...keys, "many/f0500x/inner", "many/zz/inner"], 16, (key) => storage.write(key, "x"));
-  return keys;
+/** Writes `count` files into `many/`, plus two sub-folders, one of them sorted among the files. */
+async function writeMany(storage: SnapshotStorage, count: number): Promise<{ keys: string[]; middle: string }> {
+  const keys = Array.from({ length: count }, (_, i) => `many/f${String(i).padStart(6, "0")}`);
+  const middle = `${keys[Math.floor(count / 2)] ?? "many/f"}x`;
+  await mapLimit([...keys, `${middle}/inner`, "many/zz/inner"], 16, (key) => storage.write(key, "x"));
+  return { keys, middle };
 }
 
 /** `list`: one level, folders as `prefix/sub/`, whole segments, sorted. */
@@ -96,16 +95,17 @@ export function listingTests(t: SuiteContext<SnapshotStorage>): void {
     });
 
     t.test("a folder shows once however many files it holds", async (storage) => {
-      for (let i = 0; i < 30; i++) await storage.write(`f/sub/${i}`, "x");
+      await mapLimit(Array.from({ length: 30 }, (_, i) => `f/sub/${i}`), 8, (key) => storage.write(key, "x"));
       assert.deepEqual(await storage.list("f"), ["f/sub/"]);
     });
 
-    t.test(`more than a page of files (${MANY + 2} entries) lists completely, in order`, async (storage) => {
-      const keys = await writeMany(storage);
-      const expected = [...keys.slice(0, 501), "many/f0500x/", ...keys.slice(501), "many/zz/"];
+    t.test(`a folder of ${t.settings.largestListing} files and 2 folders lists completely, in order`, async (storage) => {
+      const { keys, middle } = await writeMany(storage, t.settings.largestListing);
+      const split = Math.floor(keys.length / 2) + 1;
+      const expected = [...keys.slice(0, split), `${middle}/`, ...keys.slice(split), "many/zz/"];
       assert.deepEqual(await storage.list("many"), expected);
       if (t.settings.advanced) {
-        const deep = [...keys.slice(0, 501), "many/f0500x/inner", ...keys.slice(501), "many/zz/inner"];
+        const deep = [...keys.slice(0, split), `${middle}/inner`, ...keys.slice(split), "many/zz/inner"];
         assert.deepEqual(await (storage as AdvancedSnapshotStorage).recursiveList("many"), deep);
       }
     });

@@ -1,8 +1,9 @@
-import { logEvent } from "../logging/logger.js";
+import { isLogging, logEvent } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
-import type { JsonObject } from "../object-store/json.js";
+import type { JsonObject, JsonValue } from "../object-store/json.js";
 import { schemaOf, type IdentifierValue, type ObjectModel } from "../object-store/model.js";
+import type { ModelSchema } from "../object-store/schema.js";
 import { DiffElement, sameValue, type DiffContext } from "./diff-element.js";
 import type { Diff } from "./diff.js";
 import { DiffSyncFlags, ModelFlags, checkModelFlags, hasFlag } from "./flags.js";
@@ -69,7 +70,9 @@ class Differ {
     for (const type of destTypes.filter((t) => sourceTypes.includes(t))) await this.#diffTopLevel(type, diff);
     await diff.complete();
     if (this.#done !== this.#total) this.#onProgress?.("diff", (this.#done = this.#total), this.#total);
-    logEvent("info", "diff.complete", { ...fields, summary: diff.summary() }, `Diff ${this.#source.name} -> ${this.#dest.name} complete`);
+    if (isLogging("info")) {
+      logEvent("info", "diff.complete", { ...fields, summary: diff.summary() }, `Diff ${this.#source.name} -> ${this.#dest.name} complete`);
+    }
     return diff;
   }
 
@@ -100,22 +103,27 @@ class Differ {
     if (src !== undefined && dst !== undefined) checkPair(src, dst);
     const reason = this.#skipReason(src, dst);
     if (reason !== undefined) {
-      logEvent("debug", "diff.skip", { model: obj.getType(), uid: obj.getUniqueId(), reason }, `Skipping ${String(obj)}: ${reason}`);
+      if (isLogging("debug")) logEvent("debug", "diff.skip", { model: obj.getType(), uid: obj.getUniqueId(), reason }, `Skipping ${String(obj)}: ${reason}`);
       skip();
       this.#advance(1);
       return undefined;
     }
     const identifiers = obj.getIdentifiers() as Record<string, IdentifierValue>;
     const element = new DiffElement(obj.getType(), obj.getShortname(), identifiers, this.#context);
-    element.setAttrs(src?.getAttrs() as JsonObject | undefined, dst?.getAttrs() as JsonObject | undefined);
+    if (src !== undefined && dst !== undefined) {
+      const [plus, minus] = differingAttrs(src, dst);
+      element.setAttrs(plus, minus);
+    } else {
+      element.setAttrs(src?.getAttrs() as JsonObject | undefined, dst?.getAttrs() as JsonObject | undefined);
+    }
     this.#advance((src === undefined ? 0 : 1) + (dst === undefined ? 0 : 1));
     await this.#diffChildren(element, src, dst);
     return element;
   }
 
   #skipReason(src: ObjectModel | undefined, dst: ObjectModel | undefined): string | undefined {
-    const srcFlags = src === undefined ? 0 : checkModelFlags(src.getModelFlags(), String(src));
-    const dstFlags = dst === undefined ? 0 : checkModelFlags(dst.getModelFlags(), String(dst));
+    const srcFlags = src === undefined ? 0 : checkModelFlags(src.getModelFlags(), src);
+    const dstFlags = dst === undefined ? 0 : checkModelFlags(dst.getModelFlags(), dst);
     if (dst === undefined && hasFlag(this.#flags, DiffSyncFlags.SKIP_UNMATCHED_SRC)) return "unmatched source object (SKIP_UNMATCHED_SRC)";
     if (src === undefined && hasFlag(this.#flags, DiffSyncFlags.SKIP_UNMATCHED_DST)) return "unmatched destination object (SKIP_UNMATCHED_DST)";
     if (dst === undefined && hasFlag(srcFlags, ModelFlags.SKIP_UNMATCHED_SRC)) return "unmatched source object (model SKIP_UNMATCHED_SRC)";
@@ -126,22 +134,22 @@ class Differ {
   }
 
   /**
-   * Diffs the children of a pair, type by type: the child types both models declare (either
-   * one's, for an object on one side only). Children of a type only one side declares are skipped.
+   * Diffs the children of a pair, type by type: the child types that the model classes of both
+   * adapters declare for this type (for an object on one side only, its class and the other
+   * adapter's class of the same type). Children of a type only one side declares are skipped.
    */
   async #diffChildren(element: DiffElement, src: ObjectModel | undefined, dst: ObjectModel | undefined): Promise<void> {
-    const srcTypes = src === undefined ? [] : [...schemaOf(src).children.keys()];
-    const dstTypes = dst === undefined ? [] : [...schemaOf(dst).children.keys()];
-    let childTypes = src === undefined ? dstTypes : srcTypes;
-    if (src !== undefined && dst !== undefined) {
-      childTypes = srcTypes.filter((type) => dstTypes.includes(type));
-      let unshared = 0;
-      for (const type of srcTypes) if (!dstTypes.includes(type)) unshared += src.getChildUids(type).length;
-      for (const type of dstTypes) if (!srcTypes.includes(type)) unshared += dst.getChildUids(type).length;
-      if (unshared > 0) {
-        element.childDiff.skipped += unshared;
-        this.#advance(unshared);
-      }
+    const srcSchema = src === undefined ? declaredSchema(this.#source, element.type) : schemaOf(src);
+    const dstSchema = dst === undefined ? declaredSchema(this.#dest, element.type) : schemaOf(dst);
+    const srcTypes = [...(srcSchema ?? dstSchema)!.children.keys()];
+    const dstTypes = [...(dstSchema ?? srcSchema)!.children.keys()];
+    const childTypes = srcTypes.filter((type) => dstTypes.includes(type));
+    let unshared = 0;
+    for (const type of srcTypes) if (src !== undefined && !dstTypes.includes(type)) unshared += src.getChildUids(type).length;
+    for (const type of dstTypes) if (dst !== undefined && !srcTypes.includes(type)) unshared += dst.getChildUids(type).length;
+    if (unshared > 0) {
+      element.childDiff.skipped += unshared;
+      this.#advance(unshared);
     }
     const skip = (): void => void (element.childDiff.skipped += 1);
     for (const type of childTypes) {
@@ -174,9 +182,46 @@ class Differ {
   }
 }
 
-/** A matched pair must describe the same object: same shortname and identifier values. */
+/** The schema of the class `adapter` declares for `type`, if it declares one. */
+function declaredSchema(adapter: Adapter, type: string): ModelSchema | undefined {
+  return adapter.models.map((model) => schemaOf(model)).find((schema) => schema.type === type);
+}
+
+const NOTHING: JsonObject = Object.freeze({}) as JsonObject;
+
+/**
+ * The source and destination values of the attributes both classes declare whose values differ
+ * (destination order). Reads fields directly rather than copying both attribute sets: this runs
+ * for every matched pair.
+ */
+function differingAttrs(src: ObjectModel, dst: ObjectModel): [JsonObject, JsonObject] {
+  const srcAttributes = schemaOf(src).attributes;
+  const srcFields = src as unknown as JsonObject;
+  const dstFields = dst as unknown as JsonObject;
+  let plus: JsonObject | undefined;
+  let minus: JsonObject | undefined;
+  for (const field of schemaOf(dst).attributes) {
+    if (!srcAttributes.includes(field) || sameValue(srcFields[field], dstFields[field])) continue;
+    (plus ??= {})[field] = srcFields[field] as JsonValue;
+    (minus ??= {})[field] = dstFields[field] as JsonValue;
+  }
+  return [plus ?? NOTHING, minus ?? NOTHING];
+}
+
+/**
+ * A matched pair must describe the same object: same identifier values (not only the same uid:
+ * `1` and `"1"` join alike) and the same shortname. Reads fields directly: this runs per pair.
+ */
 function checkPair(src: ObjectModel, dst: ObjectModel): void {
-  if (src.getShortname() !== dst.getShortname() || !sameValue(src.getIdentifiers() as JsonObject, dst.getIdentifiers() as JsonObject)) {
+  const srcSchema = schemaOf(src);
+  const dstSchema = schemaOf(dst);
+  const srcFields = src as unknown as Record<string, unknown>;
+  const dstFields = dst as unknown as Record<string, unknown>;
+  const sameIds =
+    srcSchema.identifiers.length === dstSchema.identifiers.length &&
+    srcSchema.identifiers.every((field, index) => field === dstSchema.identifiers[index] && srcFields[field] === dstFields[field]);
+  const sameShortname = (srcSchema.shortname.length === 0 && dstSchema.shortname.length === 0) || src.getShortname() === dst.getShortname();
+  if (!sameIds || !sameShortname) {
     throw new DiffClassMismatch(
       `${String(dst)}: source and destination disagree on its shortname or identifiers ` +
         `(${JSON.stringify(src.getIdentifiers())} "${src.getShortname()}" vs ${JSON.stringify(dst.getIdentifiers())} "${dst.getShortname()}"); ` +

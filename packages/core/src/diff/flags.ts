@@ -53,14 +53,15 @@ export function checkDiffSyncFlags(flags: unknown): number {
   return checkFlags(flags, ALL_DIFFSYNC_FLAGS, "DiffSyncFlags");
 }
 
-/** Checks a {@link ModelFlags} value, as a model class or object declared it. */
-export function checkModelFlags(flags: unknown, owner: string): number {
-  return checkFlags(flags, ALL_MODEL_FLAGS, `ModelFlags of ${owner}`);
+/** Checks a {@link ModelFlags} value, as a model class or object (named by `owner`) declared it. */
+export function checkModelFlags(flags: unknown, owner: object): number {
+  return checkFlags(flags, ALL_MODEL_FLAGS, () => `ModelFlags of ${String(owner)}`);
 }
 
-function checkFlags(flags: unknown, known: number, what: string): number {
+function checkFlags(flags: unknown, known: number, what: string | (() => string)): number {
   if (typeof flags !== "number" || !Number.isInteger(flags) || flags < 0 || (flags & ~known) !== 0) {
-    throw new InvalidObjectError(`${what} must be a combination of the declared flags, got ${String(flags)}`);
+    const name = typeof what === "string" ? what : what();
+    throw new InvalidObjectError(`${name} must be a combination of the declared flags, got ${String(flags)}`);
   }
   return flags;
 }

@@ -45,7 +45,7 @@ export function resolveOptions<D extends Diff>(options: DiffOptions<D> | undefin
   const given = options ?? {};
   if (typeof given !== "object") throw new InvalidObjectError("diff/sync options must be an object");
   const diffClass = given.diffClass ?? (Diff as unknown as DiffClass<D>);
-  if (typeof diffClass !== "function" || (diffClass !== (Diff as unknown) && !(diffClass.prototype instanceof Diff))) {
+  if (typeof diffClass !== "function" || !isDiffLike(diffClass.prototype)) {
     throw new DiffClassMismatch(`diffClass must be Diff or a subclass of it, got ${describe(diffClass)}`);
   }
   if (given.onProgress !== undefined && typeof given.onProgress !== "function") {
@@ -56,11 +56,27 @@ export function resolveOptions<D extends Diff>(options: DiffOptions<D> | undefin
 
 /** Checks that a diff given to a sync is a {@link Diff}, and an instance of `diffClass` when one was given. */
 export function checkGivenDiff<D extends Diff>(diff: unknown, diffClass: DiffClass<D> | undefined): D {
-  if (!(diff instanceof Diff)) throw new DiffClassMismatch(`The diff to apply must be a Diff, got ${describe(diff)}`);
+  if (!isDiffLike(diff)) throw new DiffClassMismatch(`The diff to apply must be a Diff, got ${describe(diff)}`);
   if (diffClass !== undefined && !(diff instanceof diffClass)) {
     throw new DiffClassMismatch(`The diff to apply is a ${diff.constructor.name}, not a ${diffClass.name}`);
   }
   return diff as D;
+}
+
+/**
+ * Whether `value` is a Diff (or a Diff class's prototype). By shape, not `instanceof`, so a Diff
+ * made with the CommonJS build of this package is accepted by the ESM engine and vice versa.
+ */
+function isDiffLike(value: unknown): value is Diff {
+  const diff = value as Partial<Record<keyof Diff, unknown>> | null | undefined;
+  return (
+    typeof diff === "object" &&
+    diff !== null &&
+    typeof diff.getChildren === "function" &&
+    typeof diff.summary === "function" &&
+    typeof diff.add === "function" &&
+    typeof diff.complete === "function"
+  );
 }
 
 function describe(value: unknown): string {

@@ -1,4 +1,4 @@
-import { logEvent, type LogLevel } from "../logging/logger.js";
+import { isLogging, logEvent, type LogLevel } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { ObjectCrudError, ObjectNotCreated, ObjectNotDeleted, ObjectNotFound, ObjectNotUpdated } from "../object-store/errors.js";
 import { schemaOf, type AnyModelClass, type ObjectModel, type SyncHookResult } from "../object-store/model.js";
@@ -86,8 +86,10 @@ class Syncer {
       if (childrenFirst && holder !== undefined) changed = await this.#syncChildren(element, holder);
       const result = await this.#apply(element, action, modelClass, uid, found);
       if (result === undefined) {
-        const message = `${element.type} ${JSON.stringify(uid)}: no object resulted from the sync; its children are not processed`;
-        logEvent("warn", "sync.no-object", this.#fields(element, action, uid), message);
+        if (isLogging("warn")) {
+          const message = `${element.type} ${JSON.stringify(uid)}: no object resulted from the sync; its children are not processed`;
+          logEvent("warn", "sync.no-object", this.#fields(element, action, uid), message);
+        }
         this.#advance(1);
         return changed;
       }
@@ -199,6 +201,7 @@ class Syncer {
   }
 
   #log(level: LogLevel, element: DiffElement, action: DiffAction | null, uid: string, status: string, message: string): void {
+    if (!isLogging(level)) return;
     logEvent(level, "sync.element", { ...this.#fields(element, action, uid), status }, message);
   }
 
@@ -213,5 +216,5 @@ class Syncer {
 }
 
 function flagsOf(obj: ObjectModel): number {
-  return checkModelFlags(obj.getModelFlags(), String(obj));
+  return checkModelFlags(obj.getModelFlags(), obj);
 }

@@ -1,0 +1,31 @@
+import type { BaseStore } from "@stowage/core";
+import { pairingsFor, type AdapterSyncSuiteOptions, type AdapterSyncTestApi } from "./options.js";
+import { describeChildren } from "./parts/children.js";
+import { describeExample } from "./parts/example.js";
+import { describeFailures } from "./parts/failures.js";
+import { describeFlags } from "./parts/flags.js";
+
+/**
+ * Declares the adapter diff/sync suite: the device/interface example, three levels of children,
+ * every flag and hook failure, each ending with "a fresh diff is empty", run with the store under
+ * test as source, as destination and as both (the other side a MemoryStore). Any test runner's
+ * `describe`/`it` and `node:assert`.
+ *
+ * ```ts
+ * import { describe, it } from "vitest"; // or "node:test"
+ * describeAdapterSync({ describe, it }, { name: "RedisStore", createStore: () => new RedisStore({ ... }) });
+ * ```
+ */
+export function describeAdapterSync<S extends BaseStore>(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions<S>): void {
+  const shared = options as unknown as AdapterSyncSuiteOptions;
+  api.describe(`adapter diff and sync: ${options.name}`, () => {
+    for (const pairing of pairingsFor(options.name)) {
+      api.describe(pairing.title, () => {
+        api.describe("device/interface example", () => describeExample(api, shared, pairing));
+        api.describe("three levels of children", () => describeChildren(api, shared, pairing));
+        api.describe("flags", () => describeFlags(api, shared, pairing));
+        api.describe("hook failures", () => describeFailures(api, shared, pairing));
+      });
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export { describeAdapterSync } from "./describe-adapter-sync.js";
+export type { AdapterSyncSuiteOptions, AdapterSyncTestApi } from "./options.js";

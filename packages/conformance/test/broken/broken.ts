@@ -1,0 +1,15 @@
+// By path, not by package name: @stowage/memory depends on this package to run the suite, and a
+// dependency back would be a cycle. packages/conformance/turbo.json adds memory's src to the inputs.
+import { MemoryStorage } from "../../../memory/src/index.js";
+
+export { MemoryStorage };
+
+/** A deliberately broken backend, and a test (by name fragment) that must catch it. */
+export interface BrokenAdapter {
+  name: string;
+  create: () => MemoryStorage;
+  caughtBy: string;
+}
+
+/** Declares a broken adapter; each differs from MemoryStorage in exactly one plausible bug. */
+export const broken = (name: string, caughtBy: string, make: () => MemoryStorage): BrokenAdapter => ({ name, caughtBy, create: make });
