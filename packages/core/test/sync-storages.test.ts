@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   InvalidPathError,
@@ -109,6 +110,21 @@ describe("syncStorages between two different storages", () => {
     expect(syncError.report.copied).toEqual(["a", "c"]);
     expect(syncError.report.deleted).toEqual([]);
     expect(await contents(real)).toEqual({ "t/a": "1", "t/c": "3", "t/extra": "keep me until every copy worked" });
+  });
+
+  it("a failed copy releases the source stream it opened", async () => {
+    const opened: Readable[] = [];
+    const source = new (class extends MapStorage {
+      override async read(path: string): Promise<Readable> {
+        const stream = await super.read(path);
+        opened.push(stream);
+        return stream;
+      }
+    })();
+    await fill(source, { "s/a": "1" });
+    await expect(syncStorages(source, "s", failingWritesTo(new MapStorage(), "t/a"), "t")).rejects.toBeInstanceOf(SyncError);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.destroyed).toBe(true);
   });
 
   it("a failure while comparing content changes nothing", async () => {

@@ -129,8 +129,8 @@ export class S3Storage implements AdvancedSnapshotStorage {
         }
         // A Set, because some servers repeat a CommonPrefix on several pages.
         for (const common of page.folders) {
-          const key = this.#keys.storageKey(common);
-          if (key !== undefined && key !== "/") entries.add(key);
+          const key = this.#storageKey(common.slice(0, -1));
+          if (key !== undefined) entries.add(`${key}/`);
         }
       }
     });
@@ -208,9 +208,15 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
+    // The listing already knows each source's size and ETag: no HeadObject per copy.
+    const listed = new Map<string, FileStat>();
     return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      copy: async (from, to) => this.#copy(from, to, await this.stat(from)),
-      listStats: async (prefix) => (await this.#listStats(prefix)).map(comparableEtag),
+      copy: async (from, to) => this.#copy(from, to, listed.get(from) ?? (await this.stat(from))),
+      listStats: async (prefix) => {
+        const stats = await this.#listStats(prefix);
+        for (const stat of stats) listed.set(stat.path, stat);
+        return stats.map(comparableEtag);
+      },
     });
   }
 
@@ -296,10 +302,14 @@ export class S3Storage implements AdvancedSnapshotStorage {
     if (children > 0) throw new SnapshotConflictError(path, "a folder exists at this path");
   }
 
-  /** The storage key of a listed object; `undefined` for keys outside the root and folder markers. */
+  /**
+   * The storage key of a listed object; `undefined` for keys outside the root and for keys other
+   * S3 tools can make but stowage never does (folder markers `a/`, empty segments `a//b`, `..`):
+   * they cannot be read back through this API, so they are not listed.
+   */
   #storageKey(objectKey: string | undefined): string | undefined {
-    if (objectKey === undefined || objectKey.endsWith("/")) return undefined;
-    return this.#keys.storageKey(objectKey);
+    const key = objectKey === undefined ? undefined : this.#keys.storageKey(objectKey);
+    return key !== undefined && isValidKey(key) ? key : undefined;
   }
 
   async #call<T>(operation: string, path: string | undefined, run: () => Promise<T>): Promise<T> {
@@ -308,6 +318,15 @@ export class S3Storage implements AdvancedSnapshotStorage {
     } catch (error) {
       throw toStowageError(error, operation, this.bucket, path);
     }
+  }
+}
+
+function isValidKey(key: string): boolean {
+  try {
+    validateKey(key);
+    return true;
+  } catch {
+    return false;
   }
 }
 

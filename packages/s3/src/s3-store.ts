@@ -1,5 +1,5 @@
 import {
-  DeleteObjectsCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -10,6 +10,7 @@ import {
   ObjectStoreError,
   SnapshotIOError,
   mapLimit,
+  normalizePrefix,
   validateKey,
   type BaseStoreOptions,
   type ObjectModel,
@@ -29,34 +30,41 @@ export type S3StoreOptions = BaseStoreOptions &
     prefix?: string;
     /** The store's folder under `prefix`: stores with the same id share their objects. Default: a random UUID. */
     storeId?: string;
-    /** Requests in flight at once in bulk reads, deletes and counts. Default 16. */
+    /** Requests in flight at once in bulk reads and deletes. Default 16. */
     concurrency?: number;
+    /**
+     * The server honours conditional writes (`If-None-Match: *` on PutObject, `If-Match` on
+     * DeleteObject), as AWS S3 does: `add` then takes one request and is atomic, and of two
+     * concurrent removes only one succeeds. Set `false` for a server that ignores them (they would
+     * silently overwrite): every change then checks first, with a race window. Default `true`.
+     */
+    conditionalWrites?: boolean;
   };
 
-/** S3 accepts at most this many keys per DeleteObjects request. */
-const DELETE_BATCH = 1000;
 /** An insert that keeps losing races (created, then deleted, by others) gives up after this many tries. */
 const INSERT_ATTEMPTS = 5;
 
 /**
  * The object store on S3: each object is a JSON document at `<prefix>/<storeId>/<model>/<uid>`
  * (model and uid escaped into safe segments). Reads of many objects run with bounded concurrency;
- * a scan streams one listing page (1000 objects) at a time.
+ * a scan streams one listing page (1000 objects) at a time, listing the next while reading one.
  *
- * `add` is atomic where the server honours conditional writes (`If-None-Match: *`, on AWS since
- * 2024): two writers adding the same uid cannot both win. Servers that ignore the header degrade to
- * check-then-write.
+ * With conditional writes (`conditionalWrites`, on by default, as AWS S3 supports them) `add` is
+ * atomic: of two writers adding the same uid, one wins; and of two concurrent removes, one succeeds.
  */
 export class S3Store extends BaseStore {
   /** The S3 client in use. */
   readonly client: S3Client;
   /** The bucket holding the store. */
   readonly bucket: string;
+  /** The folder of the bucket holding the store (`""` for the bucket root). */
+  readonly prefix: string;
   /** The store's id: its folder under `prefix`. */
   readonly storeId: string;
   readonly #keys: StoreKeys;
   readonly #owned: boolean;
   readonly #concurrency: number;
+  readonly #conditional: boolean;
 
   constructor(options: S3StoreOptions) {
     super(options);
@@ -68,7 +76,9 @@ export class S3Store extends BaseStore {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new RangeError(`S3Store option 'concurrency' must be a positive integer, got ${this.#concurrency}`);
     }
-    this.#keys = new StoreKeys(options.prefix ?? "", this.storeId);
+    this.#conditional = options.conditionalWrites ?? true;
+    this.prefix = normalizePrefix(options.prefix ?? "");
+    this.#keys = new StoreKeys(this.prefix, this.storeId);
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.#owned = owned;
@@ -81,27 +91,37 @@ export class S3Store extends BaseStore {
     return uids.map((uid) => byUid.get(uid));
   }
 
-  protected async *scan(modelName: string): AsyncGenerator<ObjectModel, void, undefined> {
+  protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     const pages = this.#pages(this.#keys.modelFolder(modelName));
-    for await (const keys of pages) {
-      const objects = await mapLimit(keys, this.#concurrency, (key) => this.#read(key));
+    let next = pages.next();
+    for (;;) {
+      const page = await next;
+      if (page.done) return;
+      // List the next page while this one's objects are read.
+      next = pages.next();
+      next.catch(() => undefined); // a caller that stops early must not leave it unhandled
+      const objects = await mapLimit(page.value, this.#concurrency, (key) => this.#read(key));
       // An object deleted between the listing and the read simply drops out.
-      for (const obj of objects) if (obj !== undefined) yield obj;
+      yield objects.filter((obj): obj is ObjectModel => obj !== undefined);
     }
   }
 
   protected async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
     const key = this.#keys.objectKey(obj.getType(), obj.getUniqueId());
     for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-      const existing = await this.#read(key);
-      if (existing !== undefined) return existing;
+      if (!this.#conditional) {
+        const existing = await this.#read(key);
+        if (existing !== undefined) return existing;
+      }
       try {
         await this.client.send(new PutObjectCommand({ ...this.#document(key, obj), IfNoneMatch: "*" }));
         return undefined;
       } catch (error) {
-        // Someone else created it first: read theirs (unless it is already gone again).
         if (!isPreconditionFailure(error)) throw this.#error(error, "add");
       }
+      // Stored already (maybe by a concurrent writer): return it, unless it is gone again.
+      const existing = await this.#read(key);
+      if (existing !== undefined) return existing;
     }
     throw new ObjectStoreError(`${obj.getType()} ${JSON.stringify(obj.getUniqueId())}: add kept racing with other writers`);
   }
@@ -113,22 +133,12 @@ export class S3Store extends BaseStore {
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
     const unique = [...new Set(uids)];
-    const keys = unique.map((uid) => this.#keys.objectKey(modelName, uid));
-    const stored = await mapLimit(keys, this.#concurrency, (key) => this.#exists(key));
-    const doomed = keys.filter((_, index) => stored[index]);
-    for (let start = 0; start < doomed.length; start += DELETE_BATCH) {
-      const batch = doomed.slice(start, start + DELETE_BATCH);
-      const result = await this.#call("remove", () =>
-        this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
-      );
-      const refused = result.Errors?.[0];
-      if (refused !== undefined) throw new ObjectStoreError(`S3 refused to delete '${refused.Key}': ${refused.Code}`);
-    }
+    const deleted = await mapLimit(unique, this.#concurrency, (uid) => this.#delete(this.#keys.objectKey(modelName, uid)));
     // Like a Map's delete: a uid asked twice was deleted by its first occurrence only.
-    const wasStored = new Map(unique.map((uid, index) => [uid, stored[index] === true]));
+    const pending = new Map(unique.map((uid, index) => [uid, deleted[index] === true]));
     return uids.map((uid) => {
-      const result = wasStored.get(uid) === true;
-      wasStored.set(uid, false);
+      const result = pending.get(uid) === true;
+      pending.set(uid, false);
       return result;
     });
   }
@@ -172,13 +182,26 @@ export class S3Store extends BaseStore {
     return this.decode(text);
   }
 
-  async #exists(key: string): Promise<boolean> {
+  /**
+   * Deletes one object; true when this call deleted it. With conditional writes the delete names
+   * the ETag just seen, so of two concurrent removes only one reports success.
+   */
+  async #delete(key: string): Promise<boolean> {
+    let etag: string | undefined;
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
+      etag = (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ETag;
     } catch (error) {
       if (isMissingObject(error)) return false;
-      throw this.#error(error, "read");
+      throw this.#error(error, "remove");
+    }
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: key, ...(this.#conditional && etag !== undefined ? { IfMatch: etag } : {}) }),
+      );
+      return true;
+    } catch (error) {
+      if (isMissingObject(error) || isPreconditionFailure(error)) return false;
+      throw this.#error(error, "remove");
     }
   }
 

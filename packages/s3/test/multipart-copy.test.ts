@@ -55,6 +55,20 @@ describe("S3Storage multipart copies (objects over the CopyObject limit)", () =>
     await s3.delete("big");
   });
 
+  it("syncs a large object part by part, from the listing alone", async () => {
+    const s3 = storage(options);
+    await s3.write("src/big", chunks(11, MIB));
+    const before = await sha256(s3, "src/big");
+    const sent = recordCommands(s3);
+    expect((await s3.sync("src", "dst")).copied).toEqual(["big"]);
+    expect(sent.filter((name) => name === "UploadPartCopyCommand")).toHaveLength(3);
+    expect(sent).not.toContain("GetObjectCommand"); // no bytes through this process
+    // One HeadObject: the conflict check of the parent 'dst'; the source's size came from the listing.
+    expect(sent.filter((name) => name === "HeadObjectCommand")).toHaveLength(1);
+    expect(await sha256(s3, "dst/big")).toBe(before);
+    await s3.deleteMany(["src/big", "dst/big"]);
+  });
+
   it("copies small objects with a single CopyObject", async () => {
     const s3 = storage(options);
     await s3.write("small", "x");

@@ -152,11 +152,14 @@ describe("S3Storage listings", () => {
     expect(await s3.recursiveList("")).toEqual([]);
   });
 
-  it("ignores folder markers made by other S3 tools", async () => {
+  it("ignores folder markers and keys it could not read back, made by other S3 tools", async () => {
     const s3 = storage();
-    await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/folder/`, Body: "" }));
+    for (const key of ["folder/", "empty//segment", "dot/../dot", "//"]) {
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/${key}`, Body: "" }));
+    }
     await s3.write("folder/file", "x");
     expect(await s3.list("folder")).toEqual(["folder/file"]);
+    expect(await s3.list("")).toEqual(["dot/", "empty/", "folder/"]);
     expect(await s3.recursiveList("")).toEqual(["folder/file"]);
   });
 });

@@ -141,6 +141,31 @@ describe("S3Store", () => {
     expect(peak).toBeLessThanOrEqual(4);
   });
 
+  it("lets exactly one of two racing removes succeed", async () => {
+    const a = store({ storeId: "remove-race" });
+    const b = store({ storeId: "remove-race" });
+    await a.add(new Device({ name: "doomed", site: "x", interfaces: [] }));
+    const [first, second] = [await a.get(Device, "doomed"), await b.get(Device, "doomed")];
+    const results = await Promise.allSettled([a.remove(first), b.remove(second)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toBeInstanceOf(ObjectNotFound);
+  });
+
+  it("checks before writing on servers without conditional writes", async () => {
+    const s = store({ conditionalWrites: false });
+    const sent: string[] = [];
+    s.client.middlewareStack.add((next, context) => async (args) => {
+      sent.push(context.commandName ?? "");
+      return next(args);
+    }, { step: "initialize", name: "record" });
+    await s.add(new Device({ name: "r1", site: "ams", interfaces: [] }));
+    expect(sent.slice(0, 2)).toEqual(["GetObjectCommand", "PutObjectCommand"]);
+    await s.add(new Device({ name: "r1", site: "ams", interfaces: [] }));
+    await expect(s.add(new Device({ name: "r1", site: "fra", interfaces: [] }))).rejects.toBeInstanceOf(ObjectAlreadyExists);
+    await s.remove(await s.get(Device, "r1"));
+    expect(await s.count()).toBe(0);
+  });
+
   it("reports a missing bucket as StorageUnavailableError", async () => {
     const s = new S3Store({ bucket: "no-such-bucket", clientConfig: server().clientConfig, models: [Device] });
     await expect(s.count()).rejects.toBeInstanceOf(StorageUnavailableError);

@@ -36,7 +36,7 @@ interface FauxS3Store {
   createBucket(name: string): void;
   getObject(bucket: string, key: string): { body: Buffer; etag: string };
   /** Throws when the object (or bucket) does not exist. */
-  headObject(bucket: string, key: string): unknown;
+  headObject(bucket: string, key: string): { etag: string };
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
   multipartUploads: Map<string, { bucket: string; key: string }>;
 }
@@ -50,7 +50,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
   addUploadPartCopy(app, stores.s3Store);
-  addConditionalPut(app, stores.s3Store);
+  addConditionalWrites(app, stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -105,29 +105,36 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
 }
 
 /**
- * fauxqs ignores `If-None-Match: *` on PutObject; S3 answers 412 PreconditionFailed when the key
- * exists, which is how stores create an object only if it is absent. The harness does the same.
+ * fauxqs ignores conditional writes; S3 honours them, and stores rely on them: PutObject with
+ * `If-None-Match: *` fails with 412 when the key exists, DeleteObject with `If-Match: <etag>` fails
+ * with 412 when the object changed and 404 when it is gone. The harness does the same.
  */
-function addConditionalPut(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
   app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "PUT" || request.headers["if-none-match"] !== "*") return;
     const params = request.params as Record<string, string | undefined>;
     const bucket = params.bucket ?? "";
     const key = params["*"] ?? "";
-    if (key === "" || !objectExists(store, bucket, key)) return;
-    return reply
-      .status(412)
-      .header("content-type", "application/xml")
-      .send("<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>");
+    if (key === "") return;
+    const fail = (status: number, code: string) =>
+      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    if (request.method === "PUT" && request.headers["if-none-match"] === "*") {
+      if (etagOf(store, bucket, key) !== undefined) return fail(412, "PreconditionFailed");
+    }
+    const ifMatch = request.headers["if-match"];
+    if (request.method === "DELETE" && typeof ifMatch === "string") {
+      const etag = etagOf(store, bucket, key);
+      if (etag === undefined) return fail(404, "NoSuchKey");
+      if (etag !== ifMatch) return fail(412, "PreconditionFailed");
+    }
+    return undefined;
   });
 }
 
-function objectExists(store: FauxS3Store, bucket: string, key: string): boolean {
+function etagOf(store: FauxS3Store, bucket: string, key: string): string | undefined {
   try {
-    store.headObject(bucket, key);
-    return true;
+    return store.headObject(bucket, key).etag;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

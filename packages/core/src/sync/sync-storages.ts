@@ -83,11 +83,18 @@ export async function syncStorages(
     const targetKey = joinKey(to, entry.path);
     if (hooks.copy && source === target) return hooks.copy(sourceKey, targetKey);
     const content = await source.read(sourceKey);
-    if (entry.size >= 0) return target.write(targetKey, content);
-    // A source without stat: the size is known once the bytes have flowed, for the report.
-    let size = 0;
-    await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
-    entry.size = size;
+    try {
+      if (entry.size >= 0) return await target.write(targetKey, content);
+      // A source without stat: the size is known once the bytes have flowed, for the report.
+      let size = 0;
+      await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
+      entry.size = size;
+    } catch (error) {
+      // A write that failed before draining its source must not leave the source open (a file
+      // descriptor, a socket) until garbage collection.
+      content.destroy();
+      throw error;
+    }
   };
   const copies = await mapSettled(plan.copy, concurrency, async (entry) => {
     await copyOne(entry);
