@@ -206,7 +206,7 @@ export class RedisStore extends BaseStore {
     const replies = await Promise.all(
       targets.map(({ model, uid }) => {
         const shard = shardOf(uid);
-        const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
+        const keys = [this.#keys.object(model, uid, shard), this.#keys.index(model, shard), this.#keys.models(shard)];
         return this.#removes.call(this.#group(shard), keys, [uid, model]);
       }),
     );
@@ -230,7 +230,7 @@ export class RedisStore extends BaseStore {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);
-    const keys = [this.#keys.object(model, uid), this.#keys.index(model, shard), this.#keys.models(shard)];
+    const keys = [this.#keys.object(model, uid, shard), this.#keys.index(model, shard), this.#keys.models(shard)];
     return batcher.call(this.#group(shard), keys, [this.encode(obj), uid, model]);
   }
 

@@ -52,11 +52,14 @@ export class ScriptBatcher {
 
   async #send(batch: Pending[]): Promise<void> {
     try {
-      const replies = (await this.#run(
-        this.#script,
-        batch.flatMap((item) => item.keys),
-        batch.flatMap((item) => item.args),
-      )) as unknown[];
+      // Plain loops: flatMap's per-item arrays were a visible share of a bulk add's time.
+      const keys: string[] = [];
+      const args: string[] = [];
+      for (const item of batch) {
+        for (const key of item.keys) keys.push(key);
+        for (const arg of item.args) args.push(arg);
+      }
+      const replies = (await this.#run(this.#script, keys, args)) as unknown[];
       batch.forEach((item, i) => item.resolve(replies[i]));
     } catch (error) {
       for (const item of batch) item.reject(error);

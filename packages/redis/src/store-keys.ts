@@ -40,27 +40,45 @@ export function shardOf(uid: string): number {
   return hash % SHARDS;
 }
 
+/** 0 .. SHARDS-1. */
+export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, shard) => shard);
+
 /** The keys of one store. */
 export class StoreKeys {
   readonly #base: string;
+  // Bulk work asks for the same few keys per object: keep them rather than rebuild them each time.
+  readonly #modelPrefixes = new Map<string, string>();
+  readonly #indexes = new Map<string, string[]>();
+  readonly #models: readonly string[];
 
   constructor(namespace: string, storeId: string) {
     this.#base = `${escapeKeyPart(namespace)}:${escapeKeyPart(storeId)}`;
+    this.#models = ALL_SHARDS.map((shard) => `${this.#base}:{${shard}}`);
   }
 
   /** The key of one object. */
-  object(model: string, uid: string): string {
-    return `${this.#base}:${escapeKeyPart(model)}:{${shardOf(uid)}}${escapeKeyPart(uid)}`;
+  object(model: string, uid: string, shard: number = shardOf(uid)): string {
+    let prefix = this.#modelPrefixes.get(model);
+    if (prefix === undefined) {
+      prefix = `${this.#base}:${escapeKeyPart(model)}:`;
+      this.#modelPrefixes.set(model, prefix);
+    }
+    return `${prefix}{${shard}}${escapeKeyPart(uid)}`;
   }
 
   /** The uid set of `model` in `shard`. */
   index(model: string, shard: number): string {
-    return `${this.#base}:{${shard}}:${escapeKeyPart(model)}`;
+    let keys = this.#indexes.get(model);
+    if (keys === undefined) {
+      keys = ALL_SHARDS.map((each) => `${this.#base}:{${each}}:${escapeKeyPart(model)}`);
+      this.#indexes.set(model, keys);
+    }
+    return keys[shard] ?? `${this.#base}:{${shard}}:${escapeKeyPart(model)}`;
   }
 
   /** The model-name set of `shard`. */
   models(shard: number): string {
-    return `${this.#base}:{${shard}}`;
+    return this.#models[shard] ?? `${this.#base}:{${shard}}`;
   }
 
   /** Splits an object key back into model and uid (undefined for any other key). */
@@ -72,5 +90,3 @@ export class StoreKeys {
   }
 }
 
-/** 0 .. SHARDS-1. */
-export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, shard) => shard);

@@ -15,8 +15,8 @@ afterAll(async () => {
 
 // Generous connect timeouts: CI machines can be slow, and these tests are not about outages.
 const topologies: [string, () => RedisConnectionOptions][] = [
-  ["standalone", () => ({ path: server.socket, connectTimeoutMs: 10_000 })],
-  ["3-master cluster", () => ({ cluster: cluster.nodes, connectTimeoutMs: 10_000 })],
+  ["standalone", () => ({ path: server.socket, connectTimeoutMs: 15_000 })],
+  ["3-master cluster", () => ({ cluster: cluster.nodes, connectTimeoutMs: 15_000 })],
 ];
 
 for (const [topology, connect] of topologies) {

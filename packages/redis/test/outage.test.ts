@@ -12,7 +12,8 @@ afterAll(() => server?.stop());
 
 describe("RedisStorage when Redis goes away", () => {
   it("fails with StorageUnavailableError while it is down, and works again once it is back", async () => {
-    const storage = new RedisStorage({ url: server.url, namespace: randomUUID(), connectTimeoutMs: 1500 });
+    // 5 s bounds the down phase, and is generous for the reconnect after the restart on a loaded machine.
+    const storage = new RedisStorage({ url: server.url, namespace: randomUUID(), connectTimeoutMs: 5000 });
     try {
       await storage.write("before", "x");
       await server.kill();

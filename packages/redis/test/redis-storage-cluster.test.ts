@@ -17,7 +17,7 @@ describe("RedisStore on a 3-master cluster", () => {
   storeBehaviour(() => ({ cluster: cluster.nodes }));
 
   it("spreads a store's objects over every master", async () => {
-    const store = new RedisStore({ cluster: cluster.nodes });
+    const store = new RedisStore({ cluster: cluster.nodes, connectTimeoutMs: 15_000 });
     try {
       await Promise.all(Array.from({ length: 200 }, (_, i) => store.add(new Device({ name: `d${i}`, site: "x" }))));
       const perNode = await Promise.all(cluster.nodes.map((node) => keysOn(node, `stowage:${store.storeId}:device:*`)));
@@ -36,7 +36,7 @@ describe("RedisStorage on a 3-master cluster", () => {
 
 describe("RedisStorage key placement on a cluster", () => {
   it("spreads file content over every master while the catalogue stays on one", async () => {
-    const storage = new RedisStorage({ cluster: cluster.nodes, namespace: randomUUID(), chunkSize: 16 });
+    const storage = new RedisStorage({ cluster: cluster.nodes, namespace: randomUUID(), chunkSize: 16, connectTimeoutMs: 15_000 });
     try {
       await Promise.all(Array.from({ length: 30 }, (_, i) => storage.write(`spread/${i}`, `content of file ${i}`)));
       const perNode = await Promise.all(cluster.nodes.map((node) => keysOn(node, `${storage.namespace}:chunks:*`)));

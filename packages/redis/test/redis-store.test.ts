@@ -22,8 +22,8 @@ describe("RedisStore on a standalone server", () => {
   });
 
   it("connects by host and port, and keeps store ids apart", async () => {
-    const a = await RedisStore.connect({ host: server.host, port: server.port, storeId: "a" });
-    const ab = await RedisStore.connect({ host: server.host, port: server.port, storeId: "a:b" });
+    const a = await RedisStore.connect({ host: server.host, port: server.port, storeId: "a", connectTimeoutMs: 15_000 });
+    const ab = await RedisStore.connect({ host: server.host, port: server.port, storeId: "a:b", connectTimeoutMs: 15_000 });
     try {
       await a.add(new Device({ name: "x", site: "1" }));
       expect(await ab.count()).toBe(0);
@@ -36,7 +36,8 @@ describe("RedisStore on a standalone server", () => {
 
 describe("RedisStore when Redis goes away", () => {
   it("fails with 'Redis store is unavailable' while down, and works again after a restart", async () => {
-    const store = await RedisStore.connect({ url: server.url, storeId: randomUUID(), connectTimeoutMs: 1500, models: [Device] });
+    // 5 s bounds the down phase, and is generous for the reconnect after the restart on a loaded machine.
+    const store = await RedisStore.connect({ url: server.url, storeId: randomUUID(), connectTimeoutMs: 5000, models: [Device] });
     try {
       await store.add(new Device({ name: "before", site: "x" }));
       await server.kill();

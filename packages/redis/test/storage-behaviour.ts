@@ -16,7 +16,7 @@ const text = async (storage: RedisStorage, path: string) => (await collectBytes(
 
 /** Behaviour RedisStorage must show on any topology; each case uses a fresh namespace. */
 export function storageBehaviour(connect: Connect): void {
-  const open = (options: RedisStorageOptions = {}) => new RedisStorage({ connectTimeoutMs: 10_000, ...connect(), namespace: randomUUID(), ...options });
+  const open = (options: RedisStorageOptions = {}) => new RedisStorage({ connectTimeoutMs: 15_000, ...connect(), namespace: randomUUID(), ...options });
   const using = async (options: RedisStorageOptions, body: (storage: RedisStorage) => Promise<void>) => {
     const storage = open(options);
     try {

@@ -13,7 +13,7 @@ export function storeBehaviour(connect: ConnectStore): void {
     const storeId = randomUUID();
     const opened: RedisStore[] = [];
     const open = () => {
-      const store = new RedisStore({ connectTimeoutMs: 10_000, ...connect(), storeId, models: [Device, Interface, Weird] });
+      const store = new RedisStore({ connectTimeoutMs: 15_000, ...connect(), storeId, models: [Device, Interface, Weird] });
       opened.push(store);
       return store;
     };

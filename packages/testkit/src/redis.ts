@@ -52,7 +52,8 @@ export interface RedisCluster {
 const HOST = "127.0.0.1";
 const READY = /ready to accept connections/i;
 const PORT_TAKEN = /address already in use/i;
-const START_TIMEOUT_MS = 10_000;
+// Generous: a loaded machine (load average 20+) can take seconds to start a process.
+const START_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 5;
 
 // The wrapper: redis-server in the background; when stdin closes (stop() or our death), kill it.
@@ -127,7 +128,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
           "--port", String(port),
           "--cluster-enabled", "yes",
           "--cluster-config-file", join(dir.path, `nodes-${i}.conf`),
-          "--cluster-node-timeout", "2000",
+          // Long enough that a node starved of CPU on a loaded machine is not marked failed (CLUSTERDOWN).
+          "--cluster-node-timeout", "15000",
           "--cluster-port", String(busPort),
         ];
       });

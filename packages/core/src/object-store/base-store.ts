@@ -47,6 +47,11 @@ export abstract class BaseStore {
   readonly name: string;
   /** The model classes this store can rebuild objects with. */
   protected readonly registry = new ModelRegistry();
+  /**
+   * The JSON of each object whose add or update is in progress, made once when it was validated:
+   * {@link encode} takes it from here instead of serialising the object a second time.
+   */
+  readonly #pendingJson = new WeakMap<ObjectModel, ModelJSON>();
 
   constructor(options: BaseStoreOptions = {}) {
     this.name = options.name ?? new.target.name;
@@ -92,7 +97,7 @@ export abstract class BaseStore {
 
   /** The text a persistent backend stores for `obj`: its validated {@link ModelJSON}. */
   protected encode(obj: ObjectModel): string {
-    return JSON.stringify(obj.toJSON());
+    return JSON.stringify(this.#pendingJson.get(obj) ?? obj.toJSON());
   }
 
   /** Rebuilds an object from {@link encode}'s text, through the registered model classes. */
@@ -103,7 +108,7 @@ export abstract class BaseStore {
     } catch (error) {
       throw new InvalidObjectError("Stored object is not valid JSON", { cause: error });
     }
-    return this.registry.fromJSON(json);
+    return this.registry.fromParsedJSON(json);
   }
 
   // ---- The public API. ------------------------------------------------------------------------
@@ -172,8 +177,7 @@ export abstract class BaseStore {
    * throws {@link ObjectAlreadyExists} with the stored object as `existing`.
    */
   async add(obj: ObjectModel): Promise<void> {
-    this.#validate(obj);
-    const existing = await this.insert(obj);
+    const existing = await this.#withJson(obj, () => this.insert(obj));
     if (existing === undefined) {
       this.#log("store.add", obj);
       return;
@@ -183,8 +187,7 @@ export abstract class BaseStore {
 
   /** Stores an object, replacing the stored one with its type and uid, or adding it. */
   async update(obj: ObjectModel): Promise<void> {
-    this.#validate(obj);
-    await this.put(obj);
+    await this.#withJson(obj, () => this.put(obj));
     this.#log("store.update", obj);
   }
 
@@ -225,8 +228,7 @@ export abstract class BaseStore {
 
   /** The stored object with `obj`'s uid, or `obj` after adding it. Resolves `[object, added]`. */
   async getOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
-    this.#validate(obj);
-    const existing = await this.insert(obj);
+    const existing = await this.#withJson(obj, () => this.insert(obj));
     if (existing !== undefined) return [existing as T, false];
     this.#log("store.add", obj);
     return [obj, true];
@@ -305,9 +307,23 @@ export abstract class BaseStore {
     }
   }
 
-  #validate(obj: ObjectModel): void {
+  #validate(obj: ObjectModel): ModelJSON {
     this.registry.register(modelClassOf(obj));
-    obj.toJSON();
+    return obj.toJSON();
+  }
+
+  /**
+   * Validates `obj` and runs `write` (an insert or put of it) with its JSON at hand for
+   * {@link encode}: one serialisation per write. The JSON is dropped when the write settles, so a
+   * later change to the object is never hidden by it.
+   */
+  async #withJson<T>(obj: ObjectModel, write: () => Promise<T>): Promise<T> {
+    this.#pendingJson.set(obj, this.#validate(obj));
+    try {
+      return await write();
+    } finally {
+      this.#pendingJson.delete(obj);
+    }
   }
 
   #log(event: string, obj: ObjectModel): void {

@@ -15,6 +15,8 @@ export type JsonObject = { [key: string]: JsonValue };
  * bigints, dates and every object whose prototype is not `Object.prototype`, `null` or an array.
  */
 export function jsonProblem(value: unknown, path: string): string | undefined {
+  // Scalars (most attribute values) need no walk and no ancestor set.
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return undefined;
   return problemAt(value, path, new Set());
 }
 

@@ -2,6 +2,7 @@ import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWro
 import { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
 import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
+import { takeParsedJson } from "./parsed-json.js";
 
 /** The value types an identifier field may hold; the unique id is built from their `String()`. */
 export type IdentifierValue = string | number | boolean;
@@ -66,6 +67,8 @@ export abstract class ObjectModel<
   static readonly modelFlags: number = 0;
 
   constructor(init: object) {
+    // Fresh JSON.parse output holds only JSON values: the per-value walk is skipped for it.
+    const parsed = takeParsedJson();
     const schema = schemaOf(this);
     const fields = this.#fields();
     if (init === null || typeof init !== "object" || Array.isArray(init)) {
@@ -87,7 +90,7 @@ export abstract class ObjectModel<
     for (const field of schema.attributes) {
       const value = field in given ? given[field] : cloneJson(schema.defaults[field]);
       if (value === undefined) throw new InvalidObjectError(`${schema.type}: attribute '${field}' is missing`);
-      assertJson(schema.type, field, value);
+      if (!parsed) assertJson(schema.type, field, value);
       fields[field] = value;
     }
     for (const [childType, field] of schema.children) {
@@ -95,7 +98,8 @@ export abstract class ObjectModel<
       if (!Array.isArray(value) || !value.every((uid) => typeof uid === "string")) {
         throw new InvalidObjectError(`${schema.type}: child field '${field}' (${childType}) must be an array of uids`);
       }
-      fields[field] = [...value];
+      // A parsed list belongs to nobody else: no copy needed.
+      fields[field] = parsed ? value : [...value];
     }
   }
 
@@ -106,7 +110,10 @@ export abstract class ObjectModel<
 
   /** The identifier values joined by `__` in declared order (`""` when there are none). */
   getUniqueId(): string {
-    return schemaOf(this).identifiers.map((field) => String(this.#fields()[field])).join(UID_SEPARATOR);
+    const { identifiers } = schemaOf(this);
+    // One identifier (the common case) needs no array and no join.
+    if (identifiers.length === 1) return String(this.#fields()[identifiers[0] as string]);
+    return identifiers.map((field) => String(this.#fields()[field])).join(UID_SEPARATOR);
   }
 
   /** The short-name fields joined by `__`, or the unique id when none are declared. */

@@ -1,4 +1,5 @@
 import { InvalidObjectError } from "./errors.js";
+import { withParsedJson } from "./parsed-json.js";
 import { instantiate, schemaOf, type AnyModelClass, type ModelJSON, type ObjectModel } from "./model.js";
 
 /**
@@ -54,5 +55,14 @@ export class ModelRegistry {
       throw new InvalidObjectError("Stored object is not model JSON ({ type, fields })");
     }
     return instantiate(this.require(json.type), json.fields);
+  }
+
+  /**
+   * {@link fromJSON} for a value that `JSON.parse` has just returned and nothing else holds: the
+   * same structural checks, without re-checking that each value is JSON (it cannot be anything
+   * else). Stores use it to decode what they read.
+   */
+  fromParsedJSON(json: ModelJSON): ObjectModel {
+    return withParsedJson(() => this.fromJSON(json));
   }
 }
