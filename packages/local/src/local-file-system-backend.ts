@@ -24,7 +24,7 @@ import { assertReplaceable, replaceFile, syncFile, writeContent, type Fill } fro
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { assertNotReserved } from "./temp-files.js";
-import { statFiles } from "./stat-tree.js";
+import { statTree } from "./stat-tree.js";
 import { holdsFile, readFolder, walkTree } from "./tree.js";
 
 /** Options of {@link LocalFileSystemBackend}. */
@@ -362,15 +362,14 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   /**
-   * Every file below a folder with its size and mtime, in one walk (for the sync planner). The walk
-   * never follows a link (it keeps only what readdir reports as files and folders), so its keys
-   * need no further checks; the lstat calls run on the thread pool (see {@link statFiles}).
+   * Every file below a folder with its size and mtime, in one walk (for the sync planner); the
+   * lstat calls run on the thread pool, overlapping the walk (see {@link statTree}).
    */
   async #listStats(folder: string): Promise<FileStat[]> {
     const dir = this.#folderPath(folder);
     try {
       if ((await folderState(this.location, dir)) !== "present") return [];
-      return await statFiles(await walkTree(dir, folder, "files"));
+      return await statTree(dir, folder);
     } catch (error) {
       throw toStowageError(error, folder, "listing");
     }

@@ -1,7 +1,7 @@
 import { lstat, type Stats } from "node:fs";
 import type { FileStat } from "@stowage/core";
 import { errnoOf } from "./fs-errors.js";
-import type { TreeEntry } from "./tree.js";
+import { visitFolders, type TreeEntry } from "./tree.js";
 
 /**
  * lstat of many files at once, on libuv's thread pool. A no-op sync is nothing but these calls
@@ -11,8 +11,24 @@ import type { TreeEntry } from "./tree.js";
  * shows up in profiles.
  */
 
-/** Calls in flight per listing: enough to keep the thread pool busy for both sides of a sync. */
-const IN_FLIGHT = 32;
+/**
+ * Calls in flight per folder; the walk visits up to 8 folders at once, so a listing keeps up to 32
+ * calls queued: enough to keep the thread pool busy for both sides of a sync.
+ */
+const IN_FLIGHT = 4;
+
+/**
+ * Every regular file at any depth below `dir` (key `folderKey`) with its size and mtime, unsorted.
+ * Each folder's files are statted as soon as the folder is read, so the calls overlap the walk and
+ * no list of every path is held at once. The walk never follows a link, so its keys need no checks.
+ */
+export async function statTree(dir: string, folderKey: string): Promise<FileStat[]> {
+  const found: FileStat[] = [];
+  await visitFolders(dir, folderKey, async (contents) => {
+    found.push(...(await statFiles(contents.files)));
+  });
+  return found;
+}
 
 /**
  * The size and mtime of each entry that is still a regular file. Entries gone since the walk (or
