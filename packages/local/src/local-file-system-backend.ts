@@ -362,8 +362,8 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   /**
-   * Every file below a folder with its size and mtime, in one walk (for the sync planner); the
-   * lstat calls run on the thread pool, overlapping the walk (see {@link statTree}).
+   * Every file below a folder with its size and mtime, in one walk (for the sync planner); each
+   * folder's files are statted as soon as it is read (see {@link statTree}).
    */
   async #listStats(folder: string): Promise<FileStat[]> {
     const dir = this.#folderPath(folder);
