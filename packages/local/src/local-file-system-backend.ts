@@ -1,5 +1,4 @@
-import { constants, lstatSync, mkdirSync, realpathSync, statSync } from "node:fs";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { constants, mkdirSync, realpathSync, statSync } from "node:fs";
 import { copyFile, lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -25,6 +24,7 @@ import { assertReplaceable, replaceFile, syncFile, writeContent, type Fill } fro
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { assertNotReserved } from "./temp-files.js";
+import { statTree } from "./stat-tree.js";
 import { holdsFile, readFolder, walkTree } from "./tree.js";
 
 /** Options of {@link LocalFileSystemBackend}. */
@@ -51,7 +51,6 @@ export interface CleanupOptions {
 
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 const STAT_CONCURRENCY = 32;
-const STAT_SLICE = 128;
 const LIST_CONCURRENCY = 8;
 
 /**
@@ -363,25 +362,14 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   /**
-   * Every file below a folder with its size and mtime, in one walk (for the sync planner).
-   * The lstat calls are synchronous, in slices with a yield to the event loop between them: a
-   * thread-pool round trip per file costs several times the system call itself, and a no-op sync
-   * is nothing but these calls. A slice blocks for well under a millisecond.
+   * Every file below a folder with its size and mtime, in one walk (for the sync planner); each
+   * folder's files are statted as soon as it is read (see {@link statTree}).
    */
   async #listStats(folder: string): Promise<FileStat[]> {
     const dir = this.#folderPath(folder);
     try {
       if ((await folderState(this.location, dir)) !== "present") return [];
-      const files = await walkTree(dir, folder, "files");
-      const stats: FileStat[] = [];
-      for (let start = 0; start < files.length; start += STAT_SLICE) {
-        if (start > 0) await yieldToEventLoop();
-        for (const file of files.slice(start, start + STAT_SLICE)) {
-          const found = lstatSync(file.path, { throwIfNoEntry: false }); // gone since the walk: skip
-          if (found?.isFile() === true) stats.push({ path: file.key, size: found.size, mtime: found.mtime });
-        }
-      }
-      return stats;
+      return await statTree(dir, folder);
     } catch (error) {
       throw toStowageError(error, folder, "listing");
     }

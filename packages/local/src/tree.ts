@@ -50,16 +50,31 @@ export async function readFolder(dir: string, folderKey: string): Promise<Folder
 /** Every entry of the given kind at any depth below `dir`, unsorted; folders read a few at a time. */
 export async function walkTree(dir: string, folderKey: string, kind: "files" | "temps"): Promise<TreeEntry[]> {
   const found: TreeEntry[] = [];
+  await visitFolders(dir, folderKey, async (contents) => {
+    found.push(...contents[kind]);
+  });
+  return found;
+}
+
+/**
+ * Reads every folder below `dir` (and `dir` itself), a few at a time, level by level, and hands
+ * each folder's contents to `visit` as soon as it is read, so that work on one folder (stat calls)
+ * overlaps the reading of others. Resolves once every visit has finished.
+ */
+export async function visitFolders(
+  dir: string,
+  folderKey: string,
+  visit: (contents: FolderContents) => Promise<void>,
+): Promise<void> {
   for (let level = [{ key: folderKey, path: dir }]; level.length > 0; ) {
     const next: TreeEntry[] = [];
     await mapLimit(level, READ_CONCURRENCY, async (folder) => {
       const contents = await readFolder(folder.path, folder.key);
-      found.push(...contents[kind]);
       next.push(...contents.folders);
+      await visit(contents);
     });
     level = next;
   }
-  return found;
 }
 
 /**
