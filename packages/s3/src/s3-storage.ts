@@ -122,7 +122,10 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const folder = normalizePrefix(prefix);
     const entries = new Set<string>();
     await this.#call("list", undefined, async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), { delimiter: "/" })) {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), {
+        delimiter: "/",
+        maxKeys: this.#settings.maxKeys,
+      })) {
         for (const object of page.objects) {
           const key = this.#storageKey(object.Key);
           if (key !== undefined) entries.add(key);
@@ -247,7 +250,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
   async #listStats(folder: string): Promise<FileStat[]> {
     const stats: FileStat[] = [];
     await this.#call("list", undefined, async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder))) {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), { maxKeys: this.#settings.maxKeys })) {
         for (const object of page.objects) {
           const path = this.#storageKey(object.Key);
           if (path === undefined) continue;
