@@ -28,6 +28,7 @@ import {
   type SyncReport,
   type WriteContent,
 } from "@stowage/core";
+import { BucketCheck } from "./bucket-check.js";
 import { copyObject } from "./copy-object.js";
 import { listObjectPages } from "./list-objects.js";
 import { uploadObject } from "./multipart-upload.js";
@@ -54,6 +55,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
   readonly #keys: KeySpace;
   readonly #settings: S3StorageSettings;
   readonly #ownsClient: boolean;
+  readonly #bucketCheck: BucketCheck;
 
   constructor(options: S3StorageOptions) {
     this.#keys = new KeySpace(checkBucket("S3Storage", options.bucket), normalizePrefix(options.prefix ?? ""));
@@ -61,6 +63,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.#ownsClient = owned;
+    this.#bucketCheck = new BucketCheck(client, this.bucket);
   }
 
   /** The bucket this storage writes to. */
@@ -238,13 +241,15 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return body;
   }
 
+  /** The object's HeadObject, or `undefined` when it is missing (and the bucket is not: see BucketCheck). */
   async #head(path: string): Promise<HeadObjectCommandOutput | undefined> {
     try {
       return await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.#keys.objectKey(path) }));
     } catch (error) {
-      if (isMissingObject(error)) return undefined;
-      throw toStowageError(error, "stat", this.bucket, path);
+      if (!isMissingObject(error)) throw toStowageError(error, "stat", this.bucket, path);
     }
+    await this.#bucketCheck.assertExists("stat");
+    return undefined;
   }
 
   async #listStats(folder: string): Promise<FileStat[]> {

@@ -16,6 +16,7 @@ import {
   type ObjectModel,
 } from "@stowage/core";
 import { randomUUID } from "node:crypto";
+import { BucketCheck } from "./bucket-check.js";
 import { listObjectPages, resolveMaxKeys } from "./list-objects.js";
 import { checkBucket, resolveClient, type S3ClientChoice } from "./s3-client.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
@@ -71,6 +72,7 @@ export class S3Store extends BaseStore {
   readonly #concurrency: number;
   readonly #conditional: boolean;
   readonly #maxKeys: number;
+  readonly #bucketCheck: BucketCheck;
 
   constructor(options: S3StoreOptions) {
     super(options);
@@ -89,6 +91,7 @@ export class S3Store extends BaseStore {
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.#owned = owned;
+    this.#bucketCheck = new BucketCheck(client, this.bucket);
   }
 
   protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
@@ -198,8 +201,10 @@ export class S3Store extends BaseStore {
     try {
       etag = (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ETag;
     } catch (error) {
-      if (isMissingObject(error)) return false;
-      throw this.#error(error, "remove");
+      if (!isMissingObject(error)) throw this.#error(error, "remove");
+      // A bare 404: the object is gone, unless the whole bucket is.
+      await this.#call("remove", () => this.#bucketCheck.assertExists("remove"));
+      return false;
     }
     try {
       await this.client.send(

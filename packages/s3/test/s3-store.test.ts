@@ -179,6 +179,10 @@ describe("S3Store", () => {
     const s = new S3Store({ bucket: "no-such-bucket", clientConfig: server().clientConfig, models: [Device] });
     await expect(s.count()).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(s.add(new Device({ name: "x", site: "y", interfaces: [] }))).rejects.toBeInstanceOf(StorageUnavailableError);
+    // remove starts with a HeadObject, whose bare 404 could be a missing object: the bucket is checked.
+    const removal = await s.remove(new Device({ name: "x", site: "y", interfaces: [] })).catch((e: unknown) => e);
+    expect(removal).toBeInstanceOf(StorageUnavailableError);
+    expect((removal as Error).message).toMatch(/bucket 'no-such-bucket' does not exist/);
     await s.close();
   });
 
