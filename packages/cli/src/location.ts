@@ -58,10 +58,3 @@ function findSeparator(text: string): number {
   }
   return -1;
 }
-
-/** The location's text with a different key: `withKey(loc, "a/b")` is `store::a/b`. */
-export function describe(location: Location, key: string = location.key): string {
-  const split = findSeparator(location.text);
-  const storeText = split === -1 ? location.text : location.text.slice(0, split);
-  return key === "" ? storeText : `${storeText}::${key}`;
-}

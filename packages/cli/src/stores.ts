@@ -1,6 +1,8 @@
 import type { SnapshotStorage } from "@stowage/core";
 import { openStorageFromUrl } from "./adapters.js";
 
+const CLOSE_TIMEOUT_MS = 2000;
+
 /**
  * The stores one command opens, each once: two locations naming the same store (`./backup` and
  * `file:///home/me/backup`) share one storage object, so moves and syncs inside it use the
@@ -30,13 +32,22 @@ export class StoreSet {
     return storage;
   }
 
-  /** Closes every opened storage that has a `close()` (or async-dispose) method. */
-  async closeAll(): Promise<void> {
+  /**
+   * Closes every opened storage that has a `close()` (or async-dispose) method, waiting at most
+   * `timeoutMs`: a connection to a server that went away must not keep the command from exiting.
+   */
+  async closeAll(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
     const opened = await Promise.allSettled(this.#open.values());
     this.#open.clear();
-    await Promise.allSettled(
+    const closing = Promise.allSettled(
       opened.flatMap((result) => (result.status === "fulfilled" ? [closeStorage(result.value)] : [])),
     );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([closing, timeout]);
+    clearTimeout(timer);
   }
 }
 

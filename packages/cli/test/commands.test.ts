@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BACKENDS } from "./helpers/all-backends.js";
 import { temporaryFolder } from "./helpers/backends.js";
 import { stowage, type RunOptions } from "./helpers/run-cli.js";
@@ -14,6 +14,8 @@ describe.each(BACKENDS)("every command on $name", (backend) => {
     stowage(args, { cwd: local, ...options, env: { ...backend.env, ...options.env } });
   const at = (key: string) => `${store}::${key}`;
 
+  beforeAll(() => backend.start());
+  afterAll(() => backend.stop());
   beforeEach(async () => {
     const created = await backend.create();
     const folder = await temporaryFolder();
@@ -27,9 +29,12 @@ describe.each(BACKENDS)("every command on $name", (backend) => {
 
   it("put from stdin, cat to stdout, get to a file: the same bytes", async () => {
     const bytes = randomBytes(300_000);
-    expect((await run(["put", "-", at("bin/blob.dat")], { input: bytes })).code).toBe(0);
+    const put = await run(["put", "-", at("bin/blob.dat")], { input: bytes });
+    expect(put.code).toBe(0);
+    expect(put.stderr).toBe("");
     const cat = await run(["cat", at("bin/blob.dat")]);
     expect(cat.code).toBe(0);
+    expect(cat.stderr).toBe("");
     expect(cat.stdout.equals(bytes)).toBe(true);
     expect((await run(["get", at("bin/blob.dat"), "copy.dat"])).code).toBe(0);
     expect((await readFile(join(local, "copy.dat"))).equals(bytes)).toBe(true);

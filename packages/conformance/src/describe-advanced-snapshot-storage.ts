@@ -1,5 +1,6 @@
 import type { AdvancedSnapshotStorage } from "@stowage/core";
-import { resolveSettings, type SnapshotSuiteOptions, type TestApi } from "./api.js";
+import { resolveSettings, type SnapshotSuiteOptions } from "./api.js";
+import type { TestApi } from "./test-api.js";
 import { basicParts } from "./describe-snapshot-storage.js";
 import { createSuiteContext } from "./fixture.js";
 import { atomicMoveTests } from "./parts/atomic-move.js";

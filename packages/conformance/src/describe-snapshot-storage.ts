@@ -1,5 +1,6 @@
 import type { SnapshotStorage } from "@stowage/core";
-import { resolveSettings, type SnapshotSuiteOptions, type TestApi } from "./api.js";
+import { resolveSettings, type SnapshotSuiteOptions } from "./api.js";
+import type { TestApi } from "./test-api.js";
 import { createSuiteContext, type SuiteContext } from "./fixture.js";
 import { atomicityTests } from "./parts/atomicity.js";
 import { basicOperationTests } from "./parts/basic-operations.js";

@@ -1,5 +1,6 @@
 import type { SnapshotStorage } from "@stowage/core";
-import type { SnapshotSuiteOptions, SuiteSettings, TestApi } from "./api.js";
+import type { SnapshotSuiteOptions, SuiteSettings } from "./api.js";
+import type { TestApi } from "./test-api.js";
 
 /** A test body: gets a fresh storage, and `open` for the few tests that need a second one. */
 export type TestBody<S> = (storage: S, open: () => Promise<S>) => Promise<void>;

@@ -47,3 +47,21 @@ export function gatedSource(data: Uint8Array): GatedSource {
   }
   return { chunks: chunks(), started, release };
 }
+
+/**
+ * Yields `data` in chunks of `chunkSize` through ONE buffer, overwritten before each yield, as
+ * some stream producers do: an adapter that keeps a reference to a chunk (queued for a network
+ * send, or collected to concatenate later) instead of copying or consuming it before asking for
+ * the next one stores the last chunk's bytes in place of earlier ones. With `pause`, other tasks
+ * run between chunks, so sends still in flight see the buffer change under them.
+ */
+export async function* reusedBuffer(data: Uint8Array, chunkSize: number, pause: boolean): AsyncGenerator<Uint8Array, void, undefined> {
+  const buffer = new Uint8Array(chunkSize);
+  for (let offset = 0; offset < data.byteLength; offset += chunkSize) {
+    const chunk = data.subarray(offset, offset + chunkSize);
+    if (pause) await nextTurn();
+    buffer.set(chunk);
+    // The last chunk may be shorter: still a view of the same memory.
+    yield chunk.byteLength === chunkSize ? buffer : buffer.subarray(0, chunk.byteLength);
+  }
+}

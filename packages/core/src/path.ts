@@ -8,7 +8,9 @@ import { InvalidPathError } from "./errors.js";
  * backslashes (a Windows separator that could escape a root), control characters including NUL,
  * segments over 255 UTF-8 bytes and keys over 1024 UTF-8 bytes (the limits of common filesystems
  * and of S3). Everything else, including unicode, spaces and `: # ? % + & =`, is a literal
- * character that must round-trip on every backend; `%2e%2e` is a file name, not `..`.
+ * character that must round-trip on every backend; `%2e%2e` is a file name, not `..`. Keys are
+ * exact code-point strings: no case folding and no unicode normalization, so `readme` and
+ * `README`, or the NFC and NFD spellings of `café`, are different files on every backend.
  */
 
 /** Longest segment accepted, in UTF-8 bytes (ext4, APFS, NTFS: 255). */

@@ -23,6 +23,11 @@ describe("planSync decisions", () => {
     expect(decide(entry("a", 5, 2000, "e1"), entry("a", 5, 1000, "e1"))).toBe("skip");
     expect(decide(entry("a", 5, 1000, "e1"), entry("a", 5, 2000, "e2"))).toBe("copy");
   });
+  it("'auto' with mtimeTolerance: a target older by less than the tolerance is up to date", () => {
+    const plan = (target: SyncEntry) => planSync([entry("a", 5, 10_900)], [target], { compare: "auto", deleteExtraneous: true, mtimeTolerance: 999 });
+    expect(plan(entry("a", 5, 10_000)).skip).toHaveLength(1);
+    expect(plan(entry("a", 5, 9_900)).copy).toHaveLength(1);
+  });
   it("'auto' without both etags: skips a target that is not older", () => {
     expect(decide(entry("a", 5, 1000), entry("a", 5, 1000))).toBe("skip");
     expect(decide(entry("a", 5, 1000, "e1"), entry("a", 5, 2000))).toBe("skip");

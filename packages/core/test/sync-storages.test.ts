@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   InvalidPathError,
@@ -65,6 +66,52 @@ describe("syncStorages between two different storages", () => {
     expect((await collectBytes(await target.read("mirror/a.txt"))).toString()).toBe("ALPHA");
   });
 
+  it("does not compare etags of different kinds of backend: an unchanged file is skipped on a rerun", async () => {
+    /** Same content, another etag format: what Redis and S3 do to each other. */
+    class OtherEtagStorage extends AdvancedMapStorage {
+      override async stat(path: string) {
+        const stat = await super.stat(path);
+        return { ...stat, etag: `other-${stat.etag ?? ""}` };
+      }
+    }
+    const source = new AdvancedMapStorage();
+    const target = new OtherEtagStorage();
+    await fill(source, SOURCE);
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toHaveLength(3);
+    const second = await syncStorages(source, "snap", target, "mirror");
+    expect(second.copied).toEqual([]);
+    expect(second.skipped).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
+  });
+
+  it("across kinds of backend, a target time truncated to whole seconds still counts as up to date", async () => {
+    /** Keeps whole seconds, as S3's LastModified does. */
+    class SecondsStorage extends AdvancedMapStorage {
+      override async stat(path: string) {
+        const stat = await super.stat(path);
+        return { ...stat, mtime: new Date(Math.floor(stat.mtime.getTime() / 1000) * 1000) };
+      }
+    }
+    const source = new AdvancedMapStorage();
+    const target = new SecondsStorage();
+    await fill(source, SOURCE);
+    await syncStorages(source, "snap", target, "mirror");
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toEqual([]);
+  });
+
+  it("calls onPlan once with the planned report before copying", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    await fill(source, SOURCE);
+    const events: string[] = [];
+    const report = await syncStorages(source, "snap", target, "mirror", {
+      concurrency: 1,
+      onPlan: (plan) => events.push(`plan ${plan.copied.length} ${plan.bytesCopied}`),
+      onProgress: (event) => events.push(`${event.action} ${event.path}`),
+    });
+    expect(events).toEqual(["plan 3 10", "copy a.txt", "copy sub/b.txt", "copy sub/deep/c"]);
+    expect(report.bytesCopied).toBe(10);
+  });
+
   it("without stat on either side, a same-size change is found by hashing both files", async () => {
     const source = new MapStorage();
     const target = new AdvancedMapStorage();
@@ -109,6 +156,21 @@ describe("syncStorages between two different storages", () => {
     expect(syncError.report.copied).toEqual(["a", "c"]);
     expect(syncError.report.deleted).toEqual([]);
     expect(await contents(real)).toEqual({ "t/a": "1", "t/c": "3", "t/extra": "keep me until every copy worked" });
+  });
+
+  it("a failed copy releases the source stream it opened", async () => {
+    const opened: Readable[] = [];
+    const source = new (class extends MapStorage {
+      override async read(path: string): Promise<Readable> {
+        const stream = await super.read(path);
+        opened.push(stream);
+        return stream;
+      }
+    })();
+    await fill(source, { "s/a": "1" });
+    await expect(syncStorages(source, "s", failingWritesTo(new MapStorage(), "t/a"), "t")).rejects.toBeInstanceOf(SyncError);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.destroyed).toBe(true);
   });
 
   it("a failure while comparing content changes nothing", async () => {

@@ -1,4 +1,5 @@
 // Shared set-up of the local benchmarks: a scratch folder under os.tmpdir() and a size scale.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,4 +21,17 @@ export function scratch(name) {
 export function printLoad() {
   const [one, five] = os.loadavg();
   console.log(`(load average ${one.toFixed(2)} / ${five.toFixed(2)} on ${os.cpus().length} cores, scale ${SCALE})`);
+}
+
+/**
+ * Flushes the scratch folder's filesystem (outside any measurement), so that each run starts
+ * without the previous run's dirty pages being written back under it. Without this, whichever
+ * run comes second pays for the first one's writeback.
+ */
+export function settle(dir) {
+  try {
+    execFileSync("sync", ["-f", dir]);
+  } catch {
+    // No coreutils sync (or no -f): measurements are just noisier.
+  }
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { measure, mib, printComparison } from "@stowage/testkit/bench";
 import { LocalFileSystemBackend } from "../dist/index.js";
-import { SCALE, printLoad, scratch } from "./env.mjs";
+import { SCALE, printLoad, scratch, settle } from "./env.mjs";
 
 const dir = scratch("stream");
 const BLOCK = 1024 * 1024;
@@ -27,23 +27,28 @@ async function run(bytes) {
   const label = mib(bytes).replace(".0 MiB", " MiB");
   const source = path.join(dir, "source");
   makeSource(source, bytes);
+  settle(dir);
   const copy = path.join(dir, "raw-copy");
   const durable = new LocalFileSystemBackend({ location: path.join(dir, "durable") });
   const fast = new LocalFileSystemBackend({ location: path.join(dir, "fast"), durable: false });
 
   const baseWrite = await measure(() => pipeline(createReadStream(source), createWriteStream(copy)));
+  settle(dir);
   const baseRead = await measure(() => drain(createReadStream(copy)));
   rmSync(copy);
+  settle(dir);
   const rows = [];
   for (const [name, storage] of [
     ["durable: false", fast],
     ["durable (fsync)", durable],
   ]) {
     const write = await measure(() => storage.streamWrite("big", createReadStream(source)));
+    settle(dir);
     const read = await measure(async () => {
       if ((await drain(storage.streamRead("big"))) !== bytes) throw new Error("short read");
     });
     await storage.delete("big");
+    settle(dir);
     rows.push(
       { name: `streamWrite ${label}, ${name}`, subject: write, baseline: baseWrite, bytes, target: 0.9 },
       { name: `streamRead ${label}, ${name}`, subject: read, baseline: baseRead, bytes, target: 0.9 },

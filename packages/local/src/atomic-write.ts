@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { lstat, open, rename, rm, rmdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { SnapshotConflictError, rechunk, toChunks, type WriteContent } from "@stowage/core";
+import { SnapshotConflictError, toChunks, type WriteContent } from "@stowage/core";
 import { ensureFolder, linkConflict, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { tempName } from "./temp-files.js";
@@ -39,7 +39,8 @@ export interface Replacement {
 
 /** Flags of a temporary file: created here and now, never through a link. */
 export const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-/** Writes are batched into blocks this large: few system calls, bounded memory. */
+/** Chunks smaller than this are batched into blocks of {@link WRITE_BLOCK} bytes. */
+const SMALL_CHUNK = 64 * 1024;
 const WRITE_BLOCK = 1024 * 1024;
 /** Attempts when a concurrent prune removes the folder, or a temp name is taken. */
 const ATTEMPTS = 4;
@@ -84,7 +85,7 @@ async function discard(root: string, dir: string, tempPath: string): Promise<voi
   await pruneEmptyFolders(root, dir); // the folders ensureFolder may have made for this write
 }
 
-/** A {@link Fill} that streams `content` in, batching small chunks into {@link WRITE_BLOCK}s. */
+/** A {@link Fill} that streams `content` in (see {@link writeBlocks}). */
 export function writeContent(content: WriteContent): Fill {
   return async (tempPath, durable) => {
     const handle = await open(tempPath, TEMP_FLAGS, 0o666);
@@ -97,23 +98,43 @@ export function writeContent(content: WriteContent): Fill {
   };
 }
 
+/**
+ * Writes every chunk of `content`. Big chunks go straight to the file, each written before the next
+ * is pulled (so a producer may reuse its buffer after a yield); small ones are copied into one
+ * reused block and written together, so a stream of tiny chunks costs few system calls.
+ */
 async function writeBlocks(handle: FileHandle, content: WriteContent): Promise<void> {
-  // rechunk copies small chunks (so a producer may reuse its buffer) and passes big ones through.
-  const blocks = rechunk(toChunks(content), WRITE_BLOCK);
+  const chunks = toChunks(content);
+  let block: Buffer | undefined;
+  let filled = 0;
+  const flush = async (): Promise<void> => {
+    if (block !== undefined && filled > 0) await writeAll(handle, block.subarray(0, filled));
+    filled = 0;
+  };
   try {
     for (;;) {
       let next: IteratorResult<Uint8Array>;
       try {
-        next = await blocks.next();
+        next = await chunks.next();
       } catch (error) {
         throw new SourceError(error);
       }
-      if (next.done === true) return;
-      await writeAll(handle, next.value);
+      if (next.done === true) break;
+      const chunk = next.value;
+      if (chunk.byteLength >= SMALL_CHUNK) {
+        await flush();
+        await writeAll(handle, chunk);
+        continue;
+      }
+      block ??= Buffer.allocUnsafe(WRITE_BLOCK);
+      if (filled + chunk.byteLength > block.byteLength) await flush();
+      block.set(chunk, filled);
+      filled += chunk.byteLength;
     }
+    await flush();
   } finally {
     // Stops (and, for a Readable, destroys) the source when the write fails half-way.
-    await blocks.return(undefined).catch(() => undefined);
+    await chunks.return(undefined).catch(() => undefined);
   }
 }
 

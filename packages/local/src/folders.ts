@@ -86,14 +86,17 @@ export async function pruneEmptyFolders(root: string, dir: string): Promise<void
   }
 }
 
-/** Flushes a folder's entries (a rename inside it) to disk. Ignored where folders cannot be fsynced. */
+/**
+ * Flushes a folder's entries (a rename inside it) to disk. Ignored where folders cannot be fsynced,
+ * and for a folder already gone (a concurrent delete pruned it: nothing left to flush).
+ */
 export async function syncFolder(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
     await handle.sync();
   } catch (error) {
-    if (!["EINVAL", "EPERM", "EISDIR", "EACCES", "ENOTSUP"].includes(errnoOf(error) ?? "")) throw error;
+    if (!["ENOENT", "EINVAL", "EPERM", "EISDIR", "EACCES", "ENOTSUP"].includes(errnoOf(error) ?? "")) throw error;
   } finally {
     await handle?.close();
   }

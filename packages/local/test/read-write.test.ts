@@ -178,6 +178,21 @@ describe("atomic writes", () => {
   });
 });
 
+describe("moves racing deletes", () => {
+  it("a move into a folder that a concurrent delete empties still lands", async () => {
+    for (let i = 0; i < 20; i++) await box.storage.write(`src/${i}`, String(i));
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        await box.storage.write(`p/q/tmp${i}`, "x");
+        await Promise.all([box.storage.delete(`p/q/tmp${i}`), box.storage.atomicMove(`src/${i}`, `p/q/${i}`)]);
+      }),
+    );
+    const expected = Array.from({ length: 20 }, (_, i) => `p/q/${i}`).sort();
+    expect(await box.storage.recursiveList("")).toEqual(expected);
+    expect(await readText(box.storage, "p/q/7")).toBe("7");
+  });
+});
+
 describe("file and folder conflicts", () => {
   it("refuses a file under a file, and a file over a folder", async () => {
     await box.storage.write("a", "file");

@@ -127,8 +127,10 @@ function countingReads(storage: SnapshotStorage, onBytes: (bytes: number) => voi
     get(target, property) {
       if (property === "read") return async (key: string) => countBytes(await target.read(key), onBytes);
       const value: unknown = Reflect.get(target, property, target);
-      // Bound to the real object: adapters keep state in private fields a Proxy cannot reach.
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      // Methods are bound to the real object (adapters keep state in private fields a Proxy
+      // cannot reach); the constructor is not a method, and it names the backend.
+      if (typeof value !== "function" || property === "constructor") return value;
+      return (value as (...args: unknown[]) => unknown).bind(target);
     },
   });
 }

@@ -1,9 +1,10 @@
 import type { BaseStore } from "@stowage/core";
-import { pairingsFor, type AdapterSyncSuiteOptions, type AdapterSyncTestApi } from "./options.js";
+import { pairingsFor, type AdapterSyncSuiteOptions } from "./options.js";
 import { describeChildren } from "./parts/children.js";
 import { describeExample } from "./parts/example.js";
 import { describeFailures } from "./parts/failures.js";
 import { describeFlags } from "./parts/flags.js";
+import type { TestApi } from "../test-api.js";
 
 /**
  * Declares the adapter diff/sync suite: the device/interface example, three levels of children,
@@ -16,7 +17,7 @@ import { describeFlags } from "./parts/flags.js";
  * describeAdapterSync({ describe, it }, { name: "RedisStore", createStore: () => new RedisStore({ ... }) });
  * ```
  */
-export function describeAdapterSync<S extends BaseStore>(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions<S>): void {
+export function describeAdapterSync<S extends BaseStore>(api: TestApi, options: AdapterSyncSuiteOptions<S>): void {
   const shared = options as unknown as AdapterSyncSuiteOptions;
   api.describe(`adapter diff and sync: ${options.name}`, () => {
     for (const pairing of pairingsFor(options.name)) {

@@ -1,2 +1,2 @@
 export { describeAdapterSync } from "./describe-adapter-sync.js";
-export type { AdapterSyncSuiteOptions, AdapterSyncTestApi } from "./options.js";
+export type { AdapterSyncSuiteOptions } from "./options.js";

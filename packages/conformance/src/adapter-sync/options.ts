@@ -1,8 +1,4 @@
 import type { BaseStore } from "@stowage/core";
-import type { ObjectStoreTestApi } from "../object-store/options.js";
-
-/** The parts of a test runner the suite needs: the same as the object-store suite's. */
-export type AdapterSyncTestApi = ObjectStoreTestApi;
 
 /** Options of {@link describeAdapterSync}. */
 export interface AdapterSyncSuiteOptions<S extends BaseStore = BaseStore> {

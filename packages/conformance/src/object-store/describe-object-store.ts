@@ -1,5 +1,5 @@
 import type { BaseStore } from "@stowage/core";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "./options.js";
+import type { ObjectStoreSuiteOptions } from "./options.js";
 import { describeChildren } from "./parts/children.js";
 import { describeConcurrency } from "./parts/concurrency.js";
 import { describeConvenience } from "./parts/convenience.js";
@@ -8,6 +8,7 @@ import { describeErrors } from "./parts/errors.js";
 import { describeJson } from "./parts/json.js";
 import { describeScale } from "./parts/scale.js";
 import { describeSpecialNames } from "./parts/special-names.js";
+import type { TestApi } from "../test-api.js";
 
 /**
  * Declares the object-store conformance suite: the whole `BaseStore` contract, with any test
@@ -18,7 +19,7 @@ import { describeSpecialNames } from "./parts/special-names.js";
  * describeObjectStore({ describe, it }, { name: "MemoryStore", create: () => new MemoryStore(), order: "insertion" });
  * ```
  */
-export function describeObjectStore<S extends BaseStore>(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions<S>): void {
+export function describeObjectStore<S extends BaseStore>(api: TestApi, options: ObjectStoreSuiteOptions<S>): void {
   const shared = options as unknown as ObjectStoreSuiteOptions;
   api.describe(`object store: ${options.name}`, () => {
     api.describe("get, add, update, remove, count", () => describeCrud(api, shared));

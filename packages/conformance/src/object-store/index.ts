@@ -1,2 +1,2 @@
 export { describeObjectStore } from "./describe-object-store.js";
-export type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "./options.js";
+export type { ObjectStoreSuiteOptions } from "./options.js";

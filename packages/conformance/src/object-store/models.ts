@@ -69,8 +69,11 @@ export const TRICKY_TYPE_NAMES = [
   "p:q",
 ] as const;
 
-/** Uids a backend must keep apart and store as they are. */
-export const TRICKY_UIDS = ["a:b", "a*", "a?", "[a]", "a/b", "a b", "ü ✓ 名", "q:r", "*", "", "__", "a\\b", "%2F"] as const;
+/**
+ * Uids a backend must keep apart and store as they are: `A:B` differs from `a:b` only by case,
+ * and the second `ü ✓ 名` is the NFD spelling of the first (no case folding, no normalization).
+ */
+export const TRICKY_UIDS = ["a:b", "A:B", "a*", "a?", "[a]", "a/b", "a b", "\u00fc ✓ 名", "u\u0308 ✓ 名", "q:r", "*", "", "__", "a\\b", "%2F"] as const;
 
 /** One model class per tricky type name, all with a single string identifier `id`. */
 export const TRICKY_MODELS = TRICKY_TYPE_NAMES.map((type) =>

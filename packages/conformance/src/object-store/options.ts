@@ -1,20 +1,5 @@
 import type { BaseStore } from "@stowage/core";
 
-/**
- * The parts of a test runner the suite needs: vitest, jest and `node:test` all provide them, so
- * `{ describe, it }` (or the runner's whole module) can be passed as is.
- */
-export interface ObjectStoreTestApi {
-  /** Groups tests. */
-  describe: (name: string, fn: () => void) => unknown;
-  /** Declares one test; the suite's test functions take no arguments and return a promise. */
-  it: (name: string, fn: () => Promise<void>) => unknown;
-  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
-  beforeEach?: (fn: () => Promise<void>) => unknown;
-  /** Optional; accepted so a runner's hooks can be passed along. The suite does not need it. */
-  afterEach?: (fn: () => Promise<void>) => unknown;
-}
-
 /** Options of {@link describeObjectStore}. */
 export interface ObjectStoreSuiteOptions<S extends BaseStore = BaseStore> {
   /** The store's name, shown in the top-level `describe`. */

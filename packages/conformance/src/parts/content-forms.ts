@@ -3,9 +3,17 @@ import { Readable } from "node:stream";
 import type { AdvancedSnapshotStorage, SnapshotStorage } from "@stowage/core";
 import { assertContent, pseudoRandomBytes } from "../bytes.js";
 import type { SuiteContext } from "../fixture.js";
-import { slowChunks } from "../sources.js";
+import { reusedBuffer, slowChunks } from "../sources.js";
 
 const TEXT = "héllo wörld · 日本語 · 🎉\n";
+
+/**
+ * 3.5 chunks of the backend's own chunk size: an adapter that re-chunks to that size passes the
+ * source's buffer through as is, which is where a kept reference goes wrong.
+ */
+function reuseData(chunkSize: number): Uint8Array {
+  return pseudoRandomBytes(chunkSize * 3 + Math.ceil(chunkSize / 2), 10);
+}
 
 /** Every form of `WriteContent` that `write` accepts, and every chunk source `streamWrite` accepts. */
 export function contentFormTests(t: SuiteContext<SnapshotStorage>): void {
@@ -77,6 +85,15 @@ export function contentFormTests(t: SuiteContext<SnapshotStorage>): void {
       await assertContent(storage, "generator", data);
     });
 
+    t.test("a source that reuses one buffer for every chunk: stored exactly as yielded", async (storage) => {
+      const size = t.settings.defaultChunkSize;
+      const data = reuseData(size);
+      await storage.write("reused/paused", reusedBuffer(data, size, true));
+      await assertContent(storage, "reused/paused", data);
+      await storage.write("reused/eager", reusedBuffer(data, size, false));
+      await assertContent(storage, "reused/eager", data);
+    });
+
     t.test("empty sources make empty files", async (storage) => {
       const empties: Array<[string, Parameters<SnapshotStorage["write"]>[1]]> = [
         ["string", ""],
@@ -121,6 +138,13 @@ export function streamWriteTests(t: SuiteContext<AdvancedSnapshotStorage>): void
       await storage.streamWrite("empty", []);
       assert.equal(await storage.exists("empty"), true);
       await assertContent(storage, "empty", "");
+    });
+
+    t.test("from a source that reuses one buffer for every chunk: stored exactly as yielded", async (storage) => {
+      const size = t.settings.defaultChunkSize;
+      const data = reuseData(size);
+      await storage.streamWrite("reused", reusedBuffer(data, size, true));
+      await assertContent(storage, "reused", data);
     });
 
     t.test("overwrites like write", async (storage) => {

@@ -47,6 +47,29 @@ export function keyTests(t: SuiteContext<SnapshotStorage>): void {
       assert.deepEqual(await storage.list("%2e%2e"), ["%2e%2e/x"], "'%2e%2e' is a folder name, not '..'");
     });
 
+    t.test("keys differing only by case are different files", async (storage) => {
+      const keys = ["c/readme", "c/README", "c/ReadMe", "C/readme"];
+      for (const key of keys) await storage.write(key, key);
+      for (const key of keys) await assertContent(storage, key, key);
+      assert.deepEqual(await storage.list("c"), ["c/README", "c/ReadMe", "c/readme"]);
+      assert.deepEqual(await storage.list(""), ["C/", "c/"]);
+      await storage.delete("c/README");
+      assert.equal(await storage.exists("c/readme"), true, "deleting 'c/README' must leave 'c/readme'");
+    });
+
+    t.test("NFC and NFD spellings of a key are different files (no unicode normalization)", async (storage) => {
+      const nfc = "n/caf\u00e9";
+      const nfd = "n/cafe\u0301";
+      await storage.write(nfc, "composed");
+      await storage.write(nfd, "decomposed");
+      await assertContent(storage, nfc, "composed");
+      await assertContent(storage, nfd, "decomposed");
+      assert.deepEqual(await storage.list("n"), [nfd, nfc], "both keys, exactly as written, in code-point order");
+      await storage.write("d/caf\u00e9/x", "1");
+      await storage.write("d/cafe\u0301/y", "2");
+      assert.deepEqual(await storage.list("d/caf\u00e9"), ["d/caf\u00e9/x"], "a folder prefix matches its own spelling only");
+    });
+
     t.test("'a+b', 'a b' and 'a%20b' are three different files", async (storage) => {
       await storage.write("k/a+b", "plus");
       await storage.write("k/a b", "space");

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AdvancedSnapshotStorage, FileStat } from "@stowage/core";
 import { pseudoRandomBytes } from "../bytes.js";
 import type { SuiteContext } from "../fixture.js";
 
 /** Clocks of a backend and of the test may differ a little, and some keep whole seconds only. */
 const CLOCK_SLACK_MS = 60_000;
+/** The coarsest mtime a backend may keep: whole seconds (S3's Last-Modified, some filesystems). */
+const MTIME_GRANULARITY_MS = 1_000;
 
 function assertValidStat(stat: FileStat, key: string, size: number, from: number, to: number): void {
   assert.equal(stat.path, key, "stat().path is the key");
@@ -24,19 +27,25 @@ export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       await storage.write("s/empty", "");
       await storage.write("s/one", "x");
       await storage.write("s/some", pseudoRandomBytes(12_345, 50));
+      // 3 UTF-16 units, 2 code points, 6 UTF-8 bytes: size counts bytes.
+      await storage.write("s/text", "\u00e9\u{1F389}");
       const to = Date.now();
       assertValidStat(await storage.stat("s/empty"), "s/empty", 0, from, to);
       assertValidStat(await storage.stat("s/one"), "s/one", 1, from, to);
       assertValidStat(await storage.stat("s/some"), "s/some", 12_345, from, to);
+      assertValidStat(await storage.stat("s/text"), "s/text", 6, from, to);
     });
 
-    t.test("follows an overwrite", async (storage) => {
+    t.test("follows an overwrite: size, a later mtime, a new etag", async (storage) => {
       await storage.write("f", "first version");
       const first = await storage.stat("f");
+      // Past the next whole second of the first mtime (some backends keep seconds only), so a
+      // backend that kept the first write's time (or its creation time) is caught.
+      await sleep(Math.min(MTIME_GRANULARITY_MS + 100, Math.max(0, first.mtime.getTime() + MTIME_GRANULARITY_MS + 1 - Date.now())));
       await storage.write("f", "v2");
       const second = await storage.stat("f");
       assert.equal(second.size, 2);
-      assert.ok(second.mtime.getTime() >= first.mtime.getTime(), "mtime must not go back on overwrite");
+      assert.ok(second.mtime.getTime() > first.mtime.getTime(), `mtime must advance on overwrite: ${first.mtime.toISOString()} then ${second.mtime.toISOString()}`);
       if (first.etag !== undefined || second.etag !== undefined) assert.notEqual(second.etag, first.etag, "etag must change with content");
     });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeAdapterSync } from "../../src/index.js";
-import { JsonCopyStore, LostUpdatesStore } from "./json-copy-store.js";
+import { DroppedChildrenStore, FirstPageOnlyStore, JsonCopyStore, LostUpdatesStore } from "./json-copy-store.js";
 
 // Stores that return copies: every change must be written back through the store.
 describeAdapterSync({ describe, it }, { name: "JsonCopyStore", createStore: () => new JsonCopyStore() });
@@ -30,6 +30,16 @@ describe("the adapter-sync suite", () => {
     expect(failed.some((name) => name.includes("MemoryStore -> Broken") && name.includes("a fresh diff is then empty"))).toBe(true);
     expect(failed.some((name) => name.includes("an update three levels down reaches the destination store"))).toBe(true);
     expect(failed.some((name) => name.includes("Broken -> MemoryStore"))).toBe(false);
+  });
+
+  it("catches a store whose scan stops after its first page", async () => {
+    const failed = await failingTests(() => new FirstPageOnlyStore());
+    expect(failed.some((name) => name.includes("Broken -> MemoryStore") && name.includes("a whole tree is created"))).toBe(true);
+  });
+
+  it("catches a store that drops child lists", async () => {
+    const failed = await failingTests(() => new DroppedChildrenStore());
+    expect(failed.some((name) => name.includes("MemoryStore -> Broken") && name.includes("each new child listed by its new parent"))).toBe(true);
   });
 
   it("passes a correct store", async () => {

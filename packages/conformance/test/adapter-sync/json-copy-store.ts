@@ -45,3 +45,20 @@ export class LostUpdatesStore extends JsonCopyStore {
     if ((await this.getMany(obj.getType(), [obj.getUniqueId()]))[0] === undefined) await super.put(obj);
   }
 }
+
+/** A broken store: `scan` stops after its first page (a paging loop that never asks for the next). */
+export class FirstPageOnlyStore extends JsonCopyStore {
+  protected override async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
+    for await (const page of super.scan(modelName)) {
+      yield page;
+      return;
+    }
+  }
+}
+
+/** A broken store: it persists identifiers and attributes only, dropping each object's child lists. */
+export class DroppedChildrenStore extends JsonCopyStore {
+  protected override encode(obj: ObjectModel): string {
+    return JSON.stringify({ type: obj.getType(), fields: { ...obj.getIdentifiers(), ...obj.getAttrs() } });
+  }
+}

@@ -5,6 +5,7 @@ import {
   validateKey,
   type FileStat,
   type StreamReadOptions,
+  type WriteContent,
 } from "@stowage/core";
 import { MemoryStorage, broken, type BrokenAdapter } from "./broken.js";
 
@@ -20,6 +21,29 @@ export const ADVANCED_BUGS: readonly BrokenAdapter[] = [
     override async *streamRead(path: string, options?: StreamReadOptions) {
       yield* super.streamRead(path, options);
       yield new Uint8Array(0);
+    }
+  })()),
+  // A backend that reports when a key was created (or keeps the first write's metadata) instead
+  // of when its content last changed: sync by mtime would then never see an update.
+  broken("stat reports the first write's mtime", "follows an overwrite", () => new (class extends MemoryStorage {
+    readonly created = new Map<string, Date>();
+    override async stat(path: string): Promise<FileStat> {
+      const stat = await super.stat(path);
+      const created = this.created.get(path) ?? stat.mtime;
+      this.created.set(path, created);
+      return { ...stat, mtime: created };
+    }
+  })()),
+  broken("stat counts a string's characters, not its bytes", "reports the path, size and modification time", () => new (class extends MemoryStorage {
+    readonly lengths = new Map<string, number>();
+    override async write(path: string, content: WriteContent) {
+      await super.write(path, content);
+      if (typeof content === "string") this.lengths.set(path, content.length);
+      else this.lengths.delete(path);
+    }
+    override async stat(path: string): Promise<FileStat> {
+      const stat = await super.stat(path);
+      return { ...stat, size: this.lengths.get(path) ?? stat.size };
     }
   })()),
   broken("stat of a missing file names another path", "stat of a missing file", () => new (class extends MemoryStorage {

@@ -19,6 +19,16 @@ export const READING_BUGS: readonly BrokenAdapter[] = [
     override async write(path: string, content: WriteContent) { return super.write(path.replaceAll("+", " "), content); }
     override async read(path: string) { return super.read(path.replaceAll("+", " ")); }
   })()),
+  // A case-insensitive filesystem (macOS, Windows) under a local adapter behaves like this.
+  broken("keys folded to lower case", "keys differing only by case", () => new (class extends MemoryStorage {
+    override async write(path: string, content: WriteContent) { return super.write(path.toLowerCase(), content); }
+    override async read(path: string) { return super.read(path.toLowerCase()); }
+  })()),
+  // APFS and some web stacks normalize names; stowage keys are exact code-point strings.
+  broken("keys normalized to NFC", "NFC and NFD spellings", () => new (class extends MemoryStorage {
+    override async write(path: string, content: WriteContent) { return super.write(path.normalize("NFC"), content); }
+    override async read(path: string) { return super.read(path.normalize("NFC")); }
+  })()),
   broken("read resolves to an async iterable, not a Readable", "through a Readable", () => new (class extends MemoryStorage {
     override async read(path: string) { return this.streamRead(path) as unknown as Readable; }
   })()),

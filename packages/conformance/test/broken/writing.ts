@@ -81,6 +81,21 @@ export const WRITING_BUGS: readonly BrokenAdapter[] = [
       }
     }
   })()),
+  // The Redis adapter's bug: chunks queued for sending were the caller's buffer, not copies.
+  broken("write keeps references to the source's chunks", "write content forms > a source that reuses one buffer", () => new (class extends MemoryStorage {
+    override async write(path: string, content: WriteContent) {
+      const kept: Uint8Array[] = [];
+      for await (const chunk of toChunks(content)) kept.push(chunk);
+      return super.write(path, kept);
+    }
+  })()),
+  broken("streamWrite keeps references to the source's chunks", "streamWrite > from a source that reuses one buffer", () => new (class extends MemoryStorage {
+    override async streamWrite(path: string, chunks: ChunkSource) {
+      const kept: Uint8Array[] = [];
+      for await (const chunk of toChunks(chunks)) kept.push(chunk);
+      return super.write(path, kept);
+    }
+  })()),
   broken("strings stored as latin1", "a string is stored as UTF-8", () => new (class extends MemoryStorage {
     override async write(path: string, content: WriteContent) {
       return super.write(path, typeof content === "string" ? Buffer.from(content, "latin1") : content);

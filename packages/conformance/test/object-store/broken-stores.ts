@@ -8,6 +8,35 @@ export class CaseFoldingStore extends JsonStore {
   }
 }
 
+/** Keys objects by a case-folded, NFC-normalized uid (a case-insensitive or normalizing backend). */
+export class FoldingUidStore extends JsonStore {
+  protected override async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
+    const bucket = this.backend.get(modelName);
+    return uids.map((uid) => {
+      const text = bucket?.get(fold(uid));
+      return text === undefined ? undefined : this.decode(text);
+    });
+  }
+  protected override async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    const text = this.backend.get(obj.getType())?.get(fold(obj.getUniqueId()));
+    if (text !== undefined) return this.decode(text);
+    await this.put(obj);
+    return undefined;
+  }
+  protected override async put(obj: ObjectModel): Promise<void> {
+    let bucket = this.backend.get(obj.getType());
+    if (bucket === undefined) this.backend.set(obj.getType(), (bucket = new Map()));
+    bucket.set(fold(obj.getUniqueId()), this.encode(obj));
+  }
+  protected override async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    return super.deleteMany(modelName, uids.map(fold));
+  }
+}
+
+function fold(uid: string): string {
+  return uid.normalize("NFC").toLowerCase();
+}
+
 /** Returns getMany's results sorted by uid instead of in the order asked. */
 export class ReorderingStore extends JsonStore {
   protected override async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {

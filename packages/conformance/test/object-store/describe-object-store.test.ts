@@ -5,6 +5,7 @@ import {
   AttrsOnlyStore,
   CaseFoldingStore,
   EmptyBucketStore,
+  FoldingUidStore,
   GlobStore,
   LocalUpdatesStore,
   OverwritingStore,
@@ -35,6 +36,7 @@ describe("the object-store suite catches broken stores", () => {
     ["reads that create empty buckets", persistent(EmptyBucketStore), [/creates no model name/]],
     ["updates that never reach the backend", persistent(LocalUpdatesStore), [/updateOrInstantiate/, /updateOrAddModelInstance/, /update replaces/]],
     ["type names used as glob patterns", persistent(GlobStore), [/glob characters match nothing but themselves/]],
+    ["uids folded by case and unicode normalization", persistent(FoldingUidStore), [/special characters in type names and uids/]],
     ["an encoder that drops child lists", persistent(AttrsOnlyStore), [/child uid lists are stored/, /removeChildren removes three levels/]],
     [
       "getMany out of order, without a second instance",

@@ -22,21 +22,35 @@ export interface SyncPlan {
 export function planSync(
   source: readonly SyncEntry[],
   target: readonly SyncEntry[],
-  options: { compare: SyncCompare; deleteExtraneous: boolean },
+  options: {
+    compare: SyncCompare;
+    deleteExtraneous: boolean;
+    /**
+     * Milliseconds by which a target may look older and still count as up to date under `"auto"`.
+     * Default 0; syncs between different kinds of backend need it, because some store times in
+     * whole seconds (S3's LastModified): a copy made 0.9 s after its source was written looks older.
+     */
+    mtimeTolerance?: number;
+  },
 ): SyncPlan {
   const targetByPath = new Map(target.map((entry) => [entry.path, entry]));
   const plan: SyncPlan = { copy: [], skip: [], delete: [], check: [] };
   for (const file of source) {
     const existing = targetByPath.get(file.path);
     targetByPath.delete(file.path);
-    plan[decide(file, existing, options.compare)].push(file);
+    plan[decide(file, existing, options.compare, options.mtimeTolerance ?? 0)].push(file);
   }
   if (options.deleteExtraneous) plan.delete.push(...targetByPath.values());
   for (const list of Object.values(plan)) list.sort((a: SyncEntry, b: SyncEntry) => compareKeys(a.path, b.path));
   return plan;
 }
 
-function decide(source: SyncEntry, target: SyncEntry | undefined, compare: SyncCompare): "copy" | "skip" | "check" {
+function decide(
+  source: SyncEntry,
+  target: SyncEntry | undefined,
+  compare: SyncCompare,
+  mtimeTolerance: number,
+): "copy" | "skip" | "check" {
   if (target === undefined) return "copy";
   // A negative size means the backend cannot stat: only the content can tell.
   if (source.size < 0 || target.size < 0) return "check";
@@ -48,6 +62,6 @@ function decide(source: SyncEntry, target: SyncEntry | undefined, compare: SyncC
       return "check";
     case "auto":
       if (source.etag !== undefined && target.etag !== undefined) return source.etag === target.etag ? "skip" : "copy";
-      return target.mtime.getTime() >= source.mtime.getTime() ? "skip" : "copy";
+      return target.mtime.getTime() + mtimeTolerance >= source.mtime.getTime() ? "skip" : "copy";
   }
 }

@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import { mapSettled } from "../concurrency.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { InvalidPathError, SnapshotNotFoundError } from "../errors.js";
-import { isAdvancedSnapshotStorage } from "../guards.js";
+import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { compareKeys, joinKey, normalizePrefix, prefixesOverlap, relativeKey } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncOptions, SyncReport } from "../storage.js";
 import { listRecursive } from "../walk.js";
@@ -19,6 +19,8 @@ export interface SyncHooks {
 }
 
 const STAT_CONCURRENCY = 16;
+/** Just under a second: covers backends that truncate times to whole seconds. */
+const CROSS_BACKEND_MTIME_TOLERANCE_MS = 999;
 
 /**
  * Mirrors `sourcePrefix` of `source` onto `targetPrefix` of `target` (see
@@ -45,7 +47,15 @@ export async function syncStorages(
     listEntries(source, from, hooks.listStats),
     listEntries(target, to, source === target ? hooks.listStats : undefined),
   ]);
-  const plan = planSync(sourceEntries, targetEntries, { compare, deleteExtraneous });
+  // Etags and timestamps only compare exactly within one kind of backend (Redis' and S3's etags
+  // differ for equal content; S3 keeps whole seconds): across kinds, "auto" compares sizes and
+  // times, with a second's tolerance.
+  const sameKind = backendName(source) === backendName(target);
+  const plan = planSync(sourceEntries, sameKind ? targetEntries : targetEntries.map(withoutEtag), {
+    compare,
+    deleteExtraneous,
+    mtimeTolerance: sameKind ? 0 : CROSS_BACKEND_MTIME_TOLERANCE_MS,
+  });
 
   const checked = await mapSettled(plan.check, concurrency, async (entry) =>
     (await sameContent(source, joinKey(from, entry.path), target, joinKey(to, entry.path))) ? "skip" : "copy",
@@ -83,11 +93,18 @@ export async function syncStorages(
     const targetKey = joinKey(to, entry.path);
     if (hooks.copy && source === target) return hooks.copy(sourceKey, targetKey);
     const content = await source.read(sourceKey);
-    if (entry.size >= 0) return target.write(targetKey, content);
-    // A source without stat: the size is known once the bytes have flowed, for the report.
-    let size = 0;
-    await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
-    entry.size = size;
+    try {
+      if (entry.size >= 0) return await target.write(targetKey, content);
+      // A source without stat: the size is known once the bytes have flowed, for the report.
+      let size = 0;
+      await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
+      entry.size = size;
+    } catch (error) {
+      // A write that failed before draining its source must not leave the source open (a file
+      // descriptor, a socket) until garbage collection.
+      content.destroy();
+      throw error;
+    }
   };
   const copies = await mapSettled(plan.copy, concurrency, async (entry) => {
     await copyOne(entry);
@@ -115,6 +132,10 @@ export async function syncStorages(
 }
 
 const byPath = (a: SyncEntry, b: SyncEntry): number => compareKeys(a.path, b.path);
+
+function withoutEtag({ etag: _etag, ...entry }: SyncEntry): SyncEntry {
+  return entry;
+}
 
 async function listEntries(
   storage: SnapshotStorage,

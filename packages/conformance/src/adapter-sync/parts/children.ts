@@ -3,7 +3,8 @@ import { Diff, type DiffElement } from "@stowage/core";
 import { sites } from "../data.js";
 import { assertConsistent, assertInSync, snapshot, syncTest } from "../fixture.js";
 import { Device, FlatSiteNetwork, Interface, Site, SiteNetwork } from "../models.js";
-import type { AdapterSyncSuiteOptions, AdapterSyncTestApi, Pairing } from "../options.js";
+import type { AdapterSyncSuiteOptions, Pairing } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** Sites in name order (to make a move's delete come before its create). */
 class SitesByName extends Diff {
@@ -18,7 +19,7 @@ const SOURCE = sites({
 });
 
 /** Three levels of children: site -> device -> interface. */
-export function describeChildren(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
+export function describeChildren(api: TestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
   const test = (name: string, body: Parameters<typeof syncTest>[2]) => api.it(name, syncTest(options, pairing, body));
 
   test("a whole tree is created, each new child listed by its new parent", async (t) => {

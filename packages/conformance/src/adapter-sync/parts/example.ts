@@ -3,7 +3,8 @@ import { Diff, DiffClassMismatch, type DiffElement, type DiffSyncStage } from "@
 import { EXAMPLE_DEST, EXAMPLE_DIFF_DICT, EXAMPLE_SOURCE } from "../data.js";
 import { assertConsistent, assertInSync, expectRejects, snapshot, syncTest } from "../fixture.js";
 import { Device, DeviceNetwork, Interface } from "../models.js";
-import type { AdapterSyncSuiteOptions, AdapterSyncTestApi, Pairing } from "../options.js";
+import type { AdapterSyncSuiteOptions, Pairing } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** Interfaces in reverse shortname order; everything else as added. */
 class ReversedInterfaces extends Diff {
@@ -13,7 +14,7 @@ class ReversedInterfaces extends Diff {
 }
 
 /** The device/interface example: diff, sync, re-diff, and the diff's forms, options and events. */
-export function describeExample(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
+export function describeExample(api: TestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
   const test = (name: string, body: Parameters<typeof syncTest>[2]) => api.it(name, syncTest(options, pairing, body));
 
   test("the diff holds each create, update and delete with its attribute values", async (t) => {

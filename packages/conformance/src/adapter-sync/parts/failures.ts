@@ -3,7 +3,8 @@ import { DiffSyncFlags, ObjectNotCreated, ObjectNotDeleted, ObjectNotUpdated, ty
 import { sites } from "../data.js";
 import { assertConsistent, expectRejects, snapshot, syncTest } from "../fixture.js";
 import { Device, SiteNetwork } from "../models.js";
-import type { AdapterSyncSuiteOptions, AdapterSyncTestApi, Pairing } from "../options.js";
+import type { AdapterSyncSuiteOptions, Pairing } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 type Hook = "create" | "update" | "delete";
 
@@ -24,7 +25,7 @@ function scenario(hook: Hook, mode: "null" | "throw" | "crash"): { source: Adapt
 const ERRORS = { create: ObjectNotCreated, update: ObjectNotUpdated, delete: ObjectNotDeleted };
 
 /** Hooks that return null, throw a CRUD error (with and without CONTINUE_ON_FAILURE), or crash. */
-export function describeFailures(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
+export function describeFailures(api: TestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
   const test = (name: string, body: Parameters<typeof syncTest>[2]) => api.it(name, syncTest(options, pairing, body));
 
   for (const hook of ["create", "update", "delete"] as const) {

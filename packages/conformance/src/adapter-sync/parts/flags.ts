@@ -4,10 +4,11 @@ import { DiffSyncFlags, InvalidObjectError, disableLogging, enableConsoleLogging
 import { EXAMPLE_DEST, EXAMPLE_SOURCE, devices, sites } from "../data.js";
 import { assertConsistent, assertInSync, expectRejects, snapshot, syncTest } from "../fixture.js";
 import { Device, DeviceNetwork, DevicesOnly, Interface, Site, SiteNetwork, Vlan } from "../models.js";
-import type { AdapterSyncSuiteOptions, AdapterSyncTestApi, Pairing } from "../options.js";
+import type { AdapterSyncSuiteOptions, Pairing } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** Every DiffSyncFlags and ModelFlags value, with diffsync's meaning. */
-export function describeFlags(api: AdapterSyncTestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
+export function describeFlags(api: TestApi, options: AdapterSyncSuiteOptions, pairing: Pairing): void {
   const test = (name: string, body: Parameters<typeof syncTest>[2]) => api.it(name, syncTest(options, pairing, body));
 
   test("SKIP_UNMATCHED_SRC: nothing is created; updates and deletes are applied", async (t) => {

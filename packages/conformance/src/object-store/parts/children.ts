@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { ObjectNotFound, type BaseStore } from "@stowage/core";
 import { expectRejects, storeTest, uidsOf } from "../fixture.js";
 import { Device, Rack, Region, Site } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /**
  * Adds a region with two sites, each with two racks, each with two devices (three levels of
@@ -35,7 +36,7 @@ async function addTree(store: BaseStore): Promise<Region> {
 }
 
 /** Child lists round-trip; `remove` with `removeChildren` walks three levels depth-first. */
-export function describeChildren(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeChildren(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("child uid lists are stored with their parent", storeTest(options, async ({ store, reread }) => {

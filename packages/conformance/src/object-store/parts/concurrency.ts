@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { ObjectAlreadyExists, ObjectNotFound } from "@stowage/core";
 import { storeTest } from "../fixture.js";
 import { Device } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 const RACERS = 8;
 
 /** Concurrent writers of one uid: exactly one add, create or remove wins (atomic insert and delete). */
-export function describeConcurrency(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeConcurrency(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("concurrent adds of different data under one uid: exactly one wins", storeTest(options, async ({ store, reread }) => {

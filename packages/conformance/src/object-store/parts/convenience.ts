@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { storeTest } from "../fixture.js";
 import { Device, Site } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /**
  * The four convenience methods, with diffsync's `[object, created]` results; every change they
  * make must reach the backend (diffsync loses them on Redis), which is read back through a second
  * store instance when the options have `reopen`.
  */
-export function describeConvenience(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeConvenience(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("getOrInstantiate creates once, then returns the stored object and ignores attrs", storeTest(options, async ({ store, reread }) => {

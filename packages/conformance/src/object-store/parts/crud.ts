@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound } from "@stowage/core";
 import { assertSameData, expectRejects, storeTest, uidsOf } from "../fixture.js";
 import { Device, DeviceUpper, Site } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** add, get, getAll, iterate, getByUids, update, remove, count, getAllModelNames. */
-export function describeCrud(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeCrud(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("get finds an added object by type name, class or instance, and by uid or identifiers", storeTest(options, async ({ store }) => {

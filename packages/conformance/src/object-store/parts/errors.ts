@@ -9,10 +9,11 @@ import {
 } from "@stowage/core";
 import { expectRejects, storeTest } from "../fixture.js";
 import { Device, Rack, Site } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** Bad input is refused with typed errors and changes nothing; the model errors are typed too. */
-export function describeErrors(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeErrors(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("bad input is refused with InvalidObjectError and changes nothing", storeTest(options, async ({ store, reread }) => {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { InvalidObjectError, type JsonValue } from "@stowage/core";
 import { expectRejects, storeTest } from "../fixture.js";
 import { Everything } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** Values of every supported attribute type, including the awkward ones. */
 const CASES: Record<string, ConstructorParameters<typeof Everything>[0]> = {
@@ -32,7 +33,7 @@ const CASES: Record<string, ConstructorParameters<typeof Everything>[0]> = {
 };
 
 /** Every supported attribute type reads back exactly as written; unsupported ones are refused. */
-export function describeJson(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeJson(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("every supported attribute type round-trips exactly", storeTest(options, async ({ store, reread }) => {

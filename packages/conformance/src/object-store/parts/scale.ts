@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { storeTest, uidsOf } from "../fixture.js";
 import { Device, Site } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 /** The default size of the large store. */
 export const DEFAULT_LARGE_COUNT = 10_000;
 
 /** A store of many objects: getAll, iterate, count and getByUids stay exact. */
-export function describeScale(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeScale(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
   const total = options.largeCount ?? DEFAULT_LARGE_COUNT;
 

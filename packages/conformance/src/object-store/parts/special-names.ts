@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { ObjectNotFound, type AnyModelClass } from "@stowage/core";
 import { expectRejects, storeTest, uidsOf } from "../fixture.js";
 import { TRICKY_MODELS, TRICKY_TYPE_NAMES, TRICKY_UIDS } from "../models.js";
-import type { ObjectStoreSuiteOptions, ObjectStoreTestApi } from "../options.js";
+import type { ObjectStoreSuiteOptions } from "../options.js";
+import type { TestApi } from "../../test-api.js";
 
 type Tricky = (typeof TRICKY_MODELS)[number];
 
@@ -10,7 +11,7 @@ type Tricky = (typeof TRICKY_MODELS)[number];
  * Type names and uids with `:`, `*`, `?`, `[`, `]`, `/`, spaces and unicode work everywhere and
  * never match or collide with one another (no glob expansion, no ambiguous key joining).
  */
-export function describeSpecialNames(api: ObjectStoreTestApi, options: ObjectStoreSuiteOptions): void {
+export function describeSpecialNames(api: TestApi, options: ObjectStoreSuiteOptions): void {
   const { it } = api;
 
   it("every operation works with special characters in type names and uids", storeTest(options, async ({ store, reread }) => {
