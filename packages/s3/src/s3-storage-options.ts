@@ -1,3 +1,4 @@
+import { resolveMaxKeys } from "./list-objects.js";
 import type { S3ClientChoice } from "./s3-client.js";
 
 /** Options shared by every {@link S3Storage}, whichever way it gets its client. */
@@ -26,6 +27,12 @@ interface S3StorageBaseOptions {
   multipartCopyThreshold?: number;
   /** Bytes per UploadPartCopy of a multipart copy (at most 5 GiB). Default 512 MiB. */
   copyPartSize?: number;
+  /**
+   * Keys per listing request (ListObjectsV2 `MaxKeys`) in `list`, `recursiveList` and `sync`, from
+   * 1 to 1000. Listings always follow every page; smaller pages only mean more, smaller requests.
+   * Default 1000, S3's largest page.
+   */
+  maxKeys?: number;
 }
 
 /**
@@ -48,6 +55,7 @@ export interface S3StorageSettings {
   checkConflicts: boolean;
   multipartCopyThreshold: number;
   copyPartSize: number;
+  maxKeys: number;
 }
 
 /** Fills in defaults and rejects impossible settings with a `RangeError` naming the option. */
@@ -59,6 +67,7 @@ export function resolveSettings(options: S3StorageBaseOptions, defaultChunkSize:
     checkConflicts: options.checkConflicts ?? true,
     multipartCopyThreshold: options.multipartCopyThreshold ?? MAX_PART_SIZE,
     copyPartSize: options.copyPartSize ?? 512 * MIB,
+    maxKeys: resolveMaxKeys("S3Storage", options.maxKeys),
   };
   checkInteger("partSize", settings.partSize, MIN_PART_SIZE, MAX_PART_SIZE);
   checkInteger("queueSize", settings.queueSize, 1, 10_000);

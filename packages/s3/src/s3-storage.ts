@@ -28,6 +28,7 @@ import {
   type SyncReport,
   type WriteContent,
 } from "@stowage/core";
+import { BucketCheck } from "./bucket-check.js";
 import { copyObject } from "./copy-object.js";
 import { listObjectPages } from "./list-objects.js";
 import { uploadObject } from "./multipart-upload.js";
@@ -54,6 +55,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
   readonly #keys: KeySpace;
   readonly #settings: S3StorageSettings;
   readonly #ownsClient: boolean;
+  readonly #bucketCheck: BucketCheck;
 
   constructor(options: S3StorageOptions) {
     this.#keys = new KeySpace(checkBucket("S3Storage", options.bucket), normalizePrefix(options.prefix ?? ""));
@@ -61,6 +63,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.#ownsClient = owned;
+    this.#bucketCheck = new BucketCheck(client, this.bucket);
   }
 
   /** The bucket this storage writes to. */
@@ -122,7 +125,10 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const folder = normalizePrefix(prefix);
     const entries = new Set<string>();
     await this.#call("list", undefined, async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), { delimiter: "/" })) {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), {
+        delimiter: "/",
+        maxKeys: this.#settings.maxKeys,
+      })) {
         for (const object of page.objects) {
           const key = this.#storageKey(object.Key);
           if (key !== undefined) entries.add(key);
@@ -235,19 +241,21 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return body;
   }
 
+  /** The object's HeadObject, or `undefined` when it is missing (and the bucket is not: see BucketCheck). */
   async #head(path: string): Promise<HeadObjectCommandOutput | undefined> {
     try {
       return await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.#keys.objectKey(path) }));
     } catch (error) {
-      if (isMissingObject(error)) return undefined;
-      throw toStowageError(error, "stat", this.bucket, path);
+      if (!isMissingObject(error)) throw toStowageError(error, "stat", this.bucket, path);
     }
+    await this.#bucketCheck.assertExists("stat");
+    return undefined;
   }
 
   async #listStats(folder: string): Promise<FileStat[]> {
     const stats: FileStat[] = [];
     await this.#call("list", undefined, async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder))) {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), { maxKeys: this.#settings.maxKeys })) {
         for (const object of page.objects) {
           const path = this.#storageKey(object.Key);
           if (path === undefined) continue;

@@ -16,7 +16,8 @@ import {
   type ObjectModel,
 } from "@stowage/core";
 import { randomUUID } from "node:crypto";
-import { listObjectPages } from "./list-objects.js";
+import { BucketCheck } from "./bucket-check.js";
+import { listObjectPages, resolveMaxKeys } from "./list-objects.js";
 import { checkBucket, resolveClient, type S3ClientChoice } from "./s3-client.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
 import { StoreKeys } from "./store-keys.js";
@@ -39,6 +40,11 @@ export type S3StoreOptions = BaseStoreOptions &
      * silently overwrite): every change then checks first, with a race window. Default `true`.
      */
     conditionalWrites?: boolean;
+    /**
+     * Keys per listing request (ListObjectsV2 `MaxKeys`), from 1 to 1000: `iterate` reads one page
+     * of objects at a time, and `count` and `getAllModelNames` follow every page. Default 1000.
+     */
+    maxKeys?: number;
   };
 
 /** An insert that keeps losing races (created, then deleted, by others) gives up after this many tries. */
@@ -47,7 +53,7 @@ const INSERT_ATTEMPTS = 5;
 /**
  * The object store on S3: each object is a JSON document at `<prefix>/<storeId>/<model>/<uid>`
  * (model and uid escaped into safe segments). Reads of many objects run with bounded concurrency;
- * a scan streams one listing page (1000 objects) at a time, listing the next while reading one.
+ * a scan streams one listing page (`maxKeys` objects) at a time, listing the next while reading one.
  *
  * With conditional writes (`conditionalWrites`, on by default, as AWS S3 supports them) `add` is
  * atomic: of two writers adding the same uid, one wins; and of two concurrent removes, one succeeds.
@@ -65,6 +71,8 @@ export class S3Store extends BaseStore {
   readonly #owned: boolean;
   readonly #concurrency: number;
   readonly #conditional: boolean;
+  readonly #maxKeys: number;
+  readonly #bucketCheck: BucketCheck;
 
   constructor(options: S3StoreOptions) {
     super(options);
@@ -77,11 +85,13 @@ export class S3Store extends BaseStore {
       throw new RangeError(`S3Store option 'concurrency' must be a positive integer, got ${this.#concurrency}`);
     }
     this.#conditional = options.conditionalWrites ?? true;
+    this.#maxKeys = resolveMaxKeys("S3Store", options.maxKeys);
     this.prefix = normalizePrefix(options.prefix ?? "");
     this.#keys = new StoreKeys(this.prefix, this.storeId);
     const { client, owned } = resolveClient(options);
     this.client = client;
     this.#owned = owned;
+    this.#bucketCheck = new BucketCheck(client, this.bucket);
   }
 
   protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
@@ -153,7 +163,7 @@ export class S3Store extends BaseStore {
   protected async modelNames(): Promise<string[]> {
     const names = new Set<string>();
     await this.#call("list", async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.root, { delimiter: "/" })) {
+      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.root, { delimiter: "/", maxKeys: this.#maxKeys })) {
         // A Set, because some servers repeat a CommonPrefix on several pages.
         for (const folder of page.folders) names.add(this.#keys.modelOfFolder(folder));
       }
@@ -191,8 +201,10 @@ export class S3Store extends BaseStore {
     try {
       etag = (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ETag;
     } catch (error) {
-      if (isMissingObject(error)) return false;
-      throw this.#error(error, "remove");
+      if (!isMissingObject(error)) throw this.#error(error, "remove");
+      // A bare 404: the object is gone, unless the whole bucket is.
+      await this.#call("remove", () => this.#bucketCheck.assertExists("remove"));
+      return false;
     }
     try {
       await this.client.send(
@@ -207,7 +219,7 @@ export class S3Store extends BaseStore {
 
   /** The keys under `folder`, one listing page at a time. */
   async *#pages(folder: string): AsyncGenerator<string[], void, undefined> {
-    const pages = listObjectPages(this.client, this.bucket, folder);
+    const pages = listObjectPages(this.client, this.bucket, folder, { maxKeys: this.#maxKeys });
     for (;;) {
       const page = await this.#call("list", () => pages.next());
       if (page.done) return;

@@ -1,5 +1,5 @@
 import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { SnapshotIOError, StorageUnavailableError } from "@stowage/core";
+import { SnapshotIOError, SnapshotNotFoundError, StorageUnavailableError } from "@stowage/core";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { S3Storage } from "../src/index.js";
@@ -27,6 +27,42 @@ describe("S3Storage errors", () => {
       expect((error as Error).message).toMatch(/bucket 'no-such-bucket' does not exist/);
       expect(((error as Error).cause as Error).name).toBe("NoSuchBucket");
     }
+    s3.close();
+  });
+
+  it("reports a missing bucket from exists and stat too, though HeadObject answers a bare 404", async () => {
+    const s3 = new S3Storage({ bucket: "no-such-bucket", clientConfig: server().clientConfig });
+    for (const attempt of [() => s3.exists("x"), () => s3.stat("x"), () => s3.atomicMove("x", "y")]) {
+      const error = await attempt().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageUnavailableError);
+      expect((error as Error).message).toMatch(/bucket 'no-such-bucket' does not exist/);
+      expect(((error as Error).cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(404);
+    }
+    s3.close();
+  });
+
+  it("checks the bucket once, on the first missing key, and remembers it", async () => {
+    const s3 = storage();
+    const sent: string[] = [];
+    s3.client.middlewareStack.add((next, context) => async (args) => {
+      sent.push(context.commandName ?? "");
+      return next(args);
+    }, { step: "initialize", name: "record" });
+    await s3.write("here", "x");
+    expect(await s3.exists("here")).toBe(true);
+    expect(sent).not.toContain("HeadBucketCommand"); // nothing missing yet: no check
+    expect(await Promise.all([s3.exists("a"), s3.exists("b"), s3.exists("c")])).toEqual([false, false, false]);
+    await expect(s3.stat("d")).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    expect(await s3.exists("e")).toBe(false);
+    expect(sent.filter((name) => name === "HeadBucketCommand")).toEqual(["HeadBucketCommand"]);
+  });
+
+  it("does not remember a missing bucket: once created, it is found", async () => {
+    const name = `later-${Date.now()}`;
+    const s3 = new S3Storage({ bucket: name, clientConfig: server().clientConfig });
+    await expect(s3.exists("x")).rejects.toBeInstanceOf(StorageUnavailableError);
+    server().createBucket(name);
+    expect(await s3.exists("x")).toBe(false);
     s3.close();
   });
 

@@ -41,3 +41,17 @@ export async function* chunks(count: number, size: number, failAfter?: number): 
     yield Buffer.alloc(size, i % 256);
   }
 }
+
+/**
+ * Listing page size (`maxKeys`) of the conformance suites' backends: their large folder and large
+ * store, a few pages of it, cross several page boundaries with a few dozen objects instead of 1000+.
+ */
+export const SUITE_PAGE = 7;
+/** Files in the blob suites' large folder: four full pages and part of a fifth. */
+export const SUITE_LISTING = 4 * SUITE_PAGE + 3;
+
+/** Empties a conformance suite's storage and closes it. */
+export async function cleanupStorage(storage: S3Storage): Promise<void> {
+  await storage.deleteMany(await storage.recursiveList(""));
+  storage.close();
+}

@@ -88,6 +88,7 @@ describe("S3Storage", () => {
     expect(() => new S3Storage({ bucket, partSize: 1024 })).toThrow(/partSize/);
     expect(() => new S3Storage({ bucket, queueSize: 0 })).toThrow(/queueSize/);
     expect(() => new S3Storage({ bucket: "" })).toThrow(/bucket/);
+    for (const maxKeys of [0, 1001, 2.5]) expect(() => new S3Storage({ bucket, maxKeys })).toThrow(/maxKeys/);
     expect(() => new S3Storage({ bucket, prefix: "/abs" })).toThrow(InvalidPathError);
   });
 
@@ -136,20 +137,38 @@ describe("S3Storage listings", () => {
   });
 
   it("follows every page and reports each folder once", async () => {
-    const s3 = storage({ checkConflicts: false });
+    // Pages of 10 keys: 111 objects cross eleven page boundaries, with folders spread across them.
+    const s3 = storage({ checkConflicts: false, maxKeys: 10 });
     const { client, bucket } = s3;
-    // 1,100 objects: more than one page of 1,000, with folders spread across the page boundary.
-    const keys = Array.from({ length: 1100 }, (_, i) => `${String(i % 7)}/${String(i).padStart(4, "0")}`);
+    const keys = Array.from({ length: 110 }, (_, i) => `${String(i % 7)}/${String(i).padStart(4, "0")}`);
     keys.push("top");
-    for (let i = 0; i < keys.length; i += 50) {
-      await Promise.all(
-        keys.slice(i, i + 50).map((key) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `${s3.prefix}/${key}`, Body: "" }))),
-      );
-    }
+    await Promise.all(keys.map((key) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `${s3.prefix}/${key}`, Body: "" }))));
+    const pages: (number | undefined)[] = [];
+    client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === "ListObjectsV2Command") pages.push((args.input as { MaxKeys?: number }).MaxKeys);
+      return next(args);
+    }, { step: "initialize", name: "countPages" });
     expect(await s3.list("")).toEqual(["0/", "1/", "2/", "3/", "4/", "5/", "6/", "top"]);
-    expect(await s3.recursiveList("")).toHaveLength(1101);
+    expect(pages.length).toBeGreaterThan(0);
+    pages.length = 0;
+    const all = await s3.recursiveList("");
+    expect(all).toHaveLength(111);
+    expect(all).toEqual([...keys].sort());
+    expect(pages).toEqual(Array.from({ length: 12 }, () => 10)); // 11 full pages and the last, empty or not
     await s3.deleteMany(keys);
     expect(await s3.recursiveList("")).toEqual([]);
+  });
+
+  it("asks for S3's largest page (1000 keys) by default", async () => {
+    const s3 = storage();
+    const pages: (number | undefined)[] = [];
+    s3.client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === "ListObjectsV2Command") pages.push((args.input as { MaxKeys?: number }).MaxKeys);
+      return next(args);
+    }, { step: "initialize", name: "countPages" });
+    await s3.list("");
+    await s3.recursiveList("");
+    expect(pages).toEqual([1000, 1000]);
   });
 
   it("ignores folder markers and keys it could not read back, made by other S3 tools", async () => {

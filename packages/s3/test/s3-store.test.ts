@@ -120,10 +120,16 @@ describe("S3Store", () => {
   });
 
   it("streams more than one listing page and reads in bounded parallel", async () => {
-    const s = store({ concurrency: 4 });
+    // Pages of 10 keys: 105 objects take eleven pages.
+    const s = store({ concurrency: 4, maxKeys: 10 });
     let active = 0;
     let peak = 0;
+    let lists = 0;
     s.client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === "ListObjectsV2Command") {
+        expect((args.input as { MaxKeys?: number }).MaxKeys).toBe(10);
+        lists++;
+      }
       if (context.commandName !== "GetObjectCommand") return next(args);
       peak = Math.max(peak, ++active);
       try {
@@ -132,12 +138,15 @@ describe("S3Store", () => {
         active--;
       }
     }, { step: "initialize", name: "watchGets" });
-    const devices = Array.from({ length: 1050 }, (_, i) => new Device({ name: `d${i}`, site: "s", interfaces: [] }));
-    for (let i = 0; i < devices.length; i += 50) await Promise.all(devices.slice(i, i + 50).map((d) => s.update(d)));
-    expect(await s.count(Device)).toBe(1050);
+    const devices = Array.from({ length: 105 }, (_, i) => new Device({ name: `d${i}`, site: "s", interfaces: [] }));
+    await Promise.all(devices.map((d) => s.update(d)));
+    expect(await s.count(Device)).toBe(105);
+    expect(lists).toBe(11);
+    lists = 0;
     let seen = 0;
     for await (const device of s.iterate(Device)) if (device.site === "s") seen++;
-    expect(seen).toBe(1050);
+    expect(seen).toBe(105);
+    expect(lists).toBe(11);
     expect(peak).toBeLessThanOrEqual(4);
   });
 
@@ -170,6 +179,10 @@ describe("S3Store", () => {
     const s = new S3Store({ bucket: "no-such-bucket", clientConfig: server().clientConfig, models: [Device] });
     await expect(s.count()).rejects.toBeInstanceOf(StorageUnavailableError);
     await expect(s.add(new Device({ name: "x", site: "y", interfaces: [] }))).rejects.toBeInstanceOf(StorageUnavailableError);
+    // remove starts with a HeadObject, whose bare 404 could be a missing object: the bucket is checked.
+    const removal = await s.remove(new Device({ name: "x", site: "y", interfaces: [] })).catch((e: unknown) => e);
+    expect(removal).toBeInstanceOf(StorageUnavailableError);
+    expect((removal as Error).message).toMatch(/bucket 'no-such-bucket' does not exist/);
     await s.close();
   });
 
@@ -177,5 +190,6 @@ describe("S3Store", () => {
     expect(() => new S3Store({ bucket: "" })).toThrow(/bucket/);
     expect(() => new S3Store({ bucket: "b", storeId: "a/b" })).toThrow(/storeId/);
     expect(() => new S3Store({ bucket: "b", concurrency: 0 })).toThrow(/concurrency/);
+    for (const maxKeys of [0, 1001, 1.5]) expect(() => new S3Store({ bucket: "b", maxKeys })).toThrow(/maxKeys/);
   });
 });

@@ -39,6 +39,29 @@ interface FauxS3Store {
   headObject(bucket: string, key: string): { etag: string };
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
   multipartUploads: Map<string, { bucket: string; key: string }>;
+  buckets: Map<string, Map<string, FauxObject>>;
+  listObjects(bucket: string, options?: FauxListOptions): FauxListing;
+}
+
+/** An object as fauxqs keeps it (only the key matters to the harness). */
+interface FauxObject {
+  key: string;
+}
+
+/** What fauxqs' ListObjects handlers ask their store for. */
+interface FauxListOptions {
+  prefix?: string;
+  delimiter?: string;
+  maxKeys?: number;
+  startAfter?: string;
+  marker?: string;
+}
+
+/** One page, as fauxqs' handlers expect it. */
+interface FauxListing {
+  objects: FauxObject[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
 }
 
 /**
@@ -51,6 +74,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
   addUploadPartCopy(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
+  listInByteOrder(stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -128,6 +152,46 @@ function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Sto
     }
     return undefined;
   });
+}
+
+/**
+ * fauxqs sorts a listing with `localeCompare` but pages it by comparing JS strings (UTF-16 units),
+ * so with small pages keys differing only in case, or beyond the BMP, are skipped or listed twice.
+ * S3 lists in UTF-8 byte order (code point order) and pages in that order: the harness does the
+ * same, keeping fauxqs' paging rules (a folder counts as one key; the token is the last key).
+ */
+function listInByteOrder(store: FauxS3Store): void {
+  const original = store.listObjects.bind(store);
+  const after = (a: string, b: string): boolean => Buffer.compare(Buffer.from(a), Buffer.from(b)) > 0;
+  store.listObjects = (bucket, options = {}) => {
+    const objects = store.buckets.get(bucket);
+    if (objects === undefined) return original(bucket, options); // fauxqs' NoSuchBucket error
+    const prefix = options.prefix ?? "";
+    const maxKeys = options.maxKeys ?? 1000;
+    const startAfter = options.startAfter ?? options.marker ?? "";
+    const sorted = [...objects.values()]
+      .filter((object) => object.key.startsWith(prefix))
+      .map((object) => ({ object, bytes: Buffer.from(object.key) }))
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+      .map(({ object }) => object);
+    const page: FauxListing = { objects: [], commonPrefixes: [], isTruncated: false };
+    const folders = new Set<string>();
+    for (const object of sorted) {
+      if (startAfter !== "" && !after(object.key, startAfter)) continue;
+      const rest = object.key.slice(prefix.length);
+      const cut = options.delimiter ? rest.indexOf(options.delimiter) : -1;
+      const folder = cut >= 0 ? prefix + rest.slice(0, cut + (options.delimiter?.length ?? 0)) : undefined;
+      if (folder !== undefined && ((startAfter !== "" && !after(folder, startAfter)) || folders.has(folder))) continue;
+      if (page.objects.length + folders.size >= maxKeys) {
+        page.isTruncated = true;
+        break;
+      }
+      if (folder === undefined) page.objects.push(object);
+      else folders.add(folder);
+    }
+    page.commonPrefixes = [...folders];
+    return page;
+  };
 }
 
 function etagOf(store: FauxS3Store, bucket: string, key: string): string | undefined {
