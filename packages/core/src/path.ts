@@ -31,8 +31,8 @@ export function validateKey(key: unknown): string {
 }
 
 /**
- * Checks a folder prefix and returns it without a trailing `/`. The empty prefix (`""`, or `"/"`
- * is NOT accepted) means the storage root; `"a/b"` and `"a/b/"` name the same folder.
+ * Checks a folder prefix and returns it without a trailing `/`. The empty prefix `""` means the
+ * storage root (`"/"` is rejected as absolute); `"a/b"` and `"a/b/"` name the same folder.
  */
 export function normalizePrefix(prefix: unknown): string {
   if (typeof prefix !== "string") throw new InvalidPathError(prefix, "a prefix must be a string");
