@@ -61,10 +61,12 @@ export class RedisConnection {
   constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
     this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     if (!(this.#timeoutMs > 0)) throw optionsError("connectTimeoutMs", options.connectTimeoutMs, "must be a positive number");
-    const targets = (["client", "url", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
-    const [, second] = targets;
-    if (second !== undefined) {
-      throw optionsError(second, options[second], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
+    // `url` comes first so the option reported (the last one given) is never the url: its value
+    // may carry a password, and option errors show the rejected value.
+    const targets = (["url", "client", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
+    const rejected = targets.length > 1 ? targets[targets.length - 1] : undefined;
+    if (rejected !== undefined) {
+      throw optionsError(rejected, options[rejected], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
     }
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);

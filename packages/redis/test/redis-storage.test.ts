@@ -29,7 +29,7 @@ describe("RedisStorage on a shared client", () => {
       await storage.write("shared", "yes");
       await storage.close();
       expect(await client.hexists(`{${storage.namespace}}:meta`, "shared")).toBe(1);
-      expect(() => new RedisStorage({ client, url: server.url })).toThrow(InvalidOptionsError);
+      expect(() => new RedisStorage({ client, url: server.url })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "client" }));
       expect(() => new RedisStorage({ client, chunkSize: 0 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "chunkSize", value: 0 }));
       expect(() => new RedisStorage({ client, connectTimeoutMs: -1 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "connectTimeoutMs", value: -1 }));
     } finally {
