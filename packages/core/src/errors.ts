@@ -20,7 +20,8 @@ export type StowageErrorCode =
   | "E_OBJECT_NOT_CREATED"
   | "E_OBJECT_NOT_UPDATED"
   | "E_OBJECT_NOT_DELETED"
-  | "E_DIFF_CLASS_MISMATCH";
+  | "E_DIFF_CLASS_MISMATCH"
+  | "E_INVALID_OPTIONS";
 
 /** Options accepted by every stowage error constructor. */
 export interface StowageErrorOptions {
@@ -115,6 +116,35 @@ export class SnapshotIOError extends SnapshotError {
     super("E_IO", message, options);
     this.path = path;
   }
+}
+
+/**
+ * A constructor option was rejected before anything was opened or connected. Nothing was changed.
+ * (Per-call arguments keep their own errors, e.g. `streamRead`'s `chunkSize` is a `RangeError`.)
+ */
+export class InvalidOptionsError extends StowageError {
+  /** The option's name, as written in the options object (e.g. `chunkSize`). */
+  readonly option: string;
+  /** The rejected value, exactly as given. */
+  readonly value: unknown;
+
+  /**
+   * @param option - the option's name
+   * @param value - the rejected value
+   * @param reason - what it must be, e.g. `must be a positive integer`
+   * @param owner - the class whose constructor rejected it, prefixed to the message
+   */
+  constructor(option: string, value: unknown, reason: string, owner?: string) {
+    const subject = owner === undefined ? "" : `${owner}: `;
+    super("E_INVALID_OPTIONS", `${subject}option '${option}' ${reason}, got ${showOption(value)}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+function showOption(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return describeValue(value);
 }
 
 function describeValue(value: unknown): string {

@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export * from "./options.js";
 export * from "./path.js";
 export * from "./root-path.js";
 export * from "./storage.js";

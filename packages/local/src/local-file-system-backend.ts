@@ -19,6 +19,8 @@ import {
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  InvalidOptionsError,
+  positiveInteger,
 } from "@stowage/core";
 import { assertReplaceable, replaceFile, syncFile, writeContent, type Fill } from "./atomic-write.js";
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
@@ -70,11 +72,9 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   constructor(options: LocalFileSystemBackendOptions) {
     const { location, chunkSize = DEFAULT_CHUNK_SIZE, durable = true } = options ?? ({} as Partial<LocalFileSystemBackendOptions>);
     if (typeof location !== "string" || location === "") {
-      throw new TypeError("LocalFileSystemBackend: 'location' must be a non-empty path");
+      throw new InvalidOptionsError("location", location, "must be a non-empty path", "LocalFileSystemBackend");
     }
-    if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
-      throw new RangeError(`LocalFileSystemBackend: 'chunkSize' must be a positive integer, got ${chunkSize}`);
-    }
+    positiveInteger("chunkSize", chunkSize, "LocalFileSystemBackend");
     try {
       mkdirSync(location, { recursive: true });
       this.location = realpathSync.native(path.resolve(location));

@@ -8,6 +8,7 @@ import {
   SnapshotNotFoundError,
   collectBytes,
   isAdvancedSnapshotStorage,
+  InvalidOptionsError,
 } from "@stowage/core";
 import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
 import { createSandbox, listDisk, readText, type Sandbox } from "./sandbox.js";
@@ -103,8 +104,8 @@ describe("LocalFileSystemBackend basics", () => {
   });
 
   it("rejects bad options and a location that is a file", () => {
-    expect(() => new LocalFileSystemBackend({ location: "" })).toThrow(TypeError);
-    expect(() => new LocalFileSystemBackend({ location: box.root, chunkSize: 0 })).toThrow(RangeError);
+    expect(() => new LocalFileSystemBackend({ location: "" })).toThrow(InvalidOptionsError);
+    expect(() => new LocalFileSystemBackend({ location: box.root, chunkSize: 0 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "chunkSize", value: 0 }));
     writeFileSync(path.join(box.dir, "file"), "x");
     expect(() => new LocalFileSystemBackend({ location: path.join(box.dir, "file") })).toThrow(/storage root/);
   });

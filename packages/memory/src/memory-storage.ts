@@ -18,6 +18,7 @@ import {
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  positiveInteger,
 } from "@stowage/core";
 
 /** Options of {@link MemoryStorage}. */
@@ -43,9 +44,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   readonly #chunkSize: number;
 
   constructor(options: MemoryStorageOptions = {}) {
-    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isInteger(chunkSize) || chunkSize <= 0) throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
-    this.#chunkSize = chunkSize;
+    this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, "MemoryStorage");
   }
 
   async read(path: string): Promise<Readable> {

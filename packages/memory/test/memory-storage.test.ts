@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { collectBytes, isAdvancedSnapshotStorage } from "@stowage/core";
+import { InvalidOptionsError, collectBytes, isAdvancedSnapshotStorage } from "@stowage/core";
 import { MemoryStorage } from "../src/index.js";
 
 describe("MemoryStorage", () => {
+  it("rejects a chunkSize that is not a positive integer with InvalidOptionsError", () => {
+    expect(() => new MemoryStorage({ chunkSize: 0 })).toThrow(InvalidOptionsError);
+    expect(() => new MemoryStorage({ chunkSize: 1.5 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "chunkSize", value: 1.5 }));
+  });
+
   it("is an advanced storage that round-trips a file", async () => {
     const storage = new MemoryStorage();
     expect(isAdvancedSnapshotStorage(storage)).toBe(true);

@@ -30,8 +30,11 @@ export interface RedisConnectionOptions {
   connectTimeoutMs?: number;
 }
 
-/** Builds the error thrown for bad connection options (a typed error of the calling backend). */
-export type OptionsErrorFactory = (message: string) => Error;
+/**
+ * Builds the error thrown for a bad connection option (a typed error of the calling backend):
+ * the option's name, the rejected value, and what it must be.
+ */
+export type OptionsErrorFactory = (option: string, value: unknown, reason: string) => Error;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 const RETRY_DELAY_MS = 100;
@@ -57,9 +60,14 @@ export class RedisConnection {
 
   constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
     this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    if (!(this.#timeoutMs > 0)) throw optionsError(`connectTimeoutMs must be a positive number, got ${options.connectTimeoutMs}`);
-    const targets = (["client", "url", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
-    if (targets.length > 1) throw optionsError(`give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
+    if (!(this.#timeoutMs > 0)) throw optionsError("connectTimeoutMs", options.connectTimeoutMs, "must be a positive number");
+    // `url` comes first so the option reported (the last one given) is never the url: its value
+    // may carry a password, and option errors show the rejected value.
+    const targets = (["url", "client", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
+    const rejected = targets.length > 1 ? targets[targets.length - 1] : undefined;
+    if (rejected !== undefined) {
+      throw optionsError(rejected, options[rejected], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
+    }
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);
     // ioredis emits 'error' on every failed attempt; failures reach callers through ready().

@@ -20,6 +20,8 @@ import {
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  InvalidOptionsError,
+  positiveInteger,
 } from "@stowage/core";
 import { blobKeys, type BlobKeys, type BlobMeta } from "./blob-keys.js";
 import { checkScript, commitScript, copyScript, deleteScript, listScript, moveScript } from "./blob-scripts.js";
@@ -44,6 +46,8 @@ export interface RedisStorageOptions extends RedisConnectionOptions {
   stagingTtlMs?: number;
 }
 
+/** Names this class in option errors. */
+const OWNER = "RedisStorage";
 const LIST_PAGE = 1000;
 /** Chunks between two refreshes of a staged file's TTL. */
 const TTL_REFRESH_CHUNKS = 64;
@@ -72,16 +76,16 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   constructor(options: RedisStorageOptions = {}) {
     const namespace = options.namespace ?? "stowage";
     if (namespace === "" || /[{}]/.test(namespace)) {
-      throw new TypeError(`RedisStorage: namespace must be non-empty and contain no '{' or '}', got ${JSON.stringify(namespace)}`);
+      throw new InvalidOptionsError("namespace", namespace, "must be non-empty and contain no '{' or '}'", OWNER);
     }
-    this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    this.#writeConcurrency = positiveInteger("writeConcurrency", options.writeConcurrency ?? 4);
-    this.#readBatch = positiveInteger("readBatch", options.readBatch ?? 4);
-    this.#graceMs = positiveInteger("readerGraceMs", options.readerGraceMs ?? 60_000);
-    this.#stagingTtlMs = positiveInteger("stagingTtlMs", options.stagingTtlMs ?? 3_600_000);
+    this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, OWNER);
+    this.#writeConcurrency = positiveInteger("writeConcurrency", options.writeConcurrency ?? 4, OWNER);
+    this.#readBatch = positiveInteger("readBatch", options.readBatch ?? 4, OWNER);
+    this.#graceMs = positiveInteger("readerGraceMs", options.readerGraceMs ?? 60_000, OWNER);
+    this.#stagingTtlMs = positiveInteger("stagingTtlMs", options.stagingTtlMs ?? 3_600_000, OWNER);
     this.namespace = namespace;
     this.#keys = blobKeys(namespace);
-    this.#connection = new RedisConnection(options, (message) => new TypeError(`RedisStorage: ${message}`));
+    this.#connection = new RedisConnection(options, (option, value, reason) => new InvalidOptionsError(option, value, reason, OWNER));
   }
 
   /** The ioredis client in use (shared or owned). */
@@ -100,7 +104,9 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   }
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
-    const size = positiveInteger("chunkSize", options.chunkSize ?? this.#chunkSize);
+    // A per-call argument, not an option: the contract makes a bad one a RangeError.
+    const size = options.chunkSize ?? this.#chunkSize;
+    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
     const meta = await this.#meta(path);
     yield* this.#content(path, meta, size);
   }
@@ -327,9 +333,4 @@ function toStorageError(error: unknown, path: string): Error {
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause: error });
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`RedisStorage: ${name} must be a positive integer, got ${value}`);
-  return value;
 }

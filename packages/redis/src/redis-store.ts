@@ -57,7 +57,7 @@ export class RedisStore extends BaseStore {
     for (const [name, value] of [["storeId", this.storeId], ["namespace", this.namespace]] as const) {
       if (typeof value !== "string" || value === "") throw new ObjectStoreError(`RedisStore: ${name} must be a non-empty string`);
     }
-    this.#connection = new RedisConnection(options, (message) => new ObjectStoreError(`RedisStore: ${message}`));
+    this.#connection = new RedisConnection(options, (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`));
     this.#keys = new StoreKeys(this.namespace, this.storeId);
     const run = (script: LuaScript, keys: string[], args: string[]) => this.#redis(() => script.run(this.client, keys, args));
     this.#inserts = new ScriptBatcher(insertScript, run);

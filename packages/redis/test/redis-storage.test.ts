@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type RedisServer } from "@stowage/testkit/redis";
+import { InvalidOptionsError } from "@stowage/core";
 import { RedisStorage } from "../src/index.js";
 import { storageBehaviour } from "./storage-behaviour.js";
 
@@ -28,7 +29,9 @@ describe("RedisStorage on a shared client", () => {
       await storage.write("shared", "yes");
       await storage.close();
       expect(await client.hexists(`{${storage.namespace}}:meta`, "shared")).toBe(1);
-      expect(() => new RedisStorage({ client, url: server.url })).toThrow(TypeError);
+      expect(() => new RedisStorage({ client, url: server.url })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "client" }));
+      expect(() => new RedisStorage({ client, chunkSize: 0 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "chunkSize", value: 0 }));
+      expect(() => new RedisStorage({ client, connectTimeoutMs: -1 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "connectTimeoutMs", value: -1 }));
     } finally {
       client.disconnect();
     }

@@ -1,18 +1,15 @@
 import { ListObjectsV2Command, type _Object, type S3Client } from "@aws-sdk/client-s3";
+import { integerOption } from "@stowage/core";
 
 /** S3's largest listing page (ListObjectsV2 `MaxKeys`), and the default page size. */
 export const MAX_KEYS = 1000;
 
 /**
  * The `maxKeys` option of a backend: keys per listing request, an integer from 1 to 1000 (S3 caps
- * pages at 1000). Rejects anything else with a `RangeError` naming the option.
+ * pages at 1000). Rejects anything else with an `InvalidOptionsError` naming the option.
  */
 export function resolveMaxKeys(owner: string, value: number | undefined): number {
-  const maxKeys = value ?? MAX_KEYS;
-  if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > MAX_KEYS) {
-    throw new RangeError(`${owner} option 'maxKeys' must be an integer from 1 to ${MAX_KEYS}, got ${maxKeys}`);
-  }
-  return maxKeys;
+  return integerOption("maxKeys", value ?? MAX_KEYS, 1, MAX_KEYS, owner);
 }
 
 /** One page of a listing: the objects, and the folders when a delimiter was given. */

@@ -1,4 +1,5 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { InvalidOptionsError } from "@stowage/core";
 
 /**
  * How a stowage S3 backend gets its client: share an existing `client` (the caller keeps
@@ -25,6 +26,6 @@ export function resolveClient(choice: S3ClientChoice): { client: S3Client; owned
 
 /** Checks the `bucket` option every backend needs. */
 export function checkBucket(owner: string, bucket: unknown): string {
-  if (typeof bucket !== "string" || bucket === "") throw new TypeError(`${owner} needs a non-empty 'bucket'`);
+  if (typeof bucket !== "string" || bucket === "") throw new InvalidOptionsError("bucket", bucket, "must be a non-empty bucket name", owner);
   return bucket;
 }

@@ -1,3 +1,4 @@
+import { integerOption } from "@stowage/core";
 import { resolveMaxKeys } from "./list-objects.js";
 import type { S3ClientChoice } from "./s3-client.js";
 
@@ -58,7 +59,7 @@ export interface S3StorageSettings {
   maxKeys: number;
 }
 
-/** Fills in defaults and rejects impossible settings with a `RangeError` naming the option. */
+/** Fills in defaults and rejects impossible settings with an `InvalidOptionsError` naming the option. */
 export function resolveSettings(options: S3StorageBaseOptions, defaultChunkSize: number): S3StorageSettings {
   const settings: S3StorageSettings = {
     partSize: options.partSize ?? 8 * MIB,
@@ -69,16 +70,10 @@ export function resolveSettings(options: S3StorageBaseOptions, defaultChunkSize:
     copyPartSize: options.copyPartSize ?? 512 * MIB,
     maxKeys: resolveMaxKeys("S3Storage", options.maxKeys),
   };
-  checkInteger("partSize", settings.partSize, MIN_PART_SIZE, MAX_PART_SIZE);
-  checkInteger("queueSize", settings.queueSize, 1, 10_000);
-  checkInteger("chunkSize", settings.chunkSize, 1, Number.MAX_SAFE_INTEGER);
-  checkInteger("multipartCopyThreshold", settings.multipartCopyThreshold, 0, MAX_PART_SIZE);
-  checkInteger("copyPartSize", settings.copyPartSize, MIN_PART_SIZE, MAX_PART_SIZE);
+  integerOption("partSize", settings.partSize, MIN_PART_SIZE, MAX_PART_SIZE, "S3Storage");
+  integerOption("queueSize", settings.queueSize, 1, 10_000, "S3Storage");
+  integerOption("chunkSize", settings.chunkSize, 1, Number.MAX_SAFE_INTEGER, "S3Storage");
+  integerOption("multipartCopyThreshold", settings.multipartCopyThreshold, 0, MAX_PART_SIZE, "S3Storage");
+  integerOption("copyPartSize", settings.copyPartSize, MIN_PART_SIZE, MAX_PART_SIZE, "S3Storage");
   return settings;
-}
-
-function checkInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`S3Storage option '${name}' must be an integer from ${min} to ${max}, got ${value}`);
-  }
 }

@@ -14,6 +14,8 @@ import {
   validateKey,
   type BaseStoreOptions,
   type ObjectModel,
+  InvalidOptionsError,
+  positiveInteger,
 } from "@stowage/core";
 import { randomUUID } from "node:crypto";
 import { BucketCheck } from "./bucket-check.js";
@@ -78,12 +80,9 @@ export class S3Store extends BaseStore {
     super(options);
     this.bucket = checkBucket("S3Store", options.bucket);
     this.storeId = options.storeId ?? randomUUID();
-    if (this.storeId.includes("/")) throw new TypeError("S3Store 'storeId' must not contain '/'");
+    if (this.storeId.includes("/")) throw new InvalidOptionsError("storeId", this.storeId, "must not contain '/'", "S3Store");
     validateKey(this.storeId);
-    this.#concurrency = options.concurrency ?? 16;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
-      throw new RangeError(`S3Store option 'concurrency' must be a positive integer, got ${this.#concurrency}`);
-    }
+    this.#concurrency = positiveInteger("concurrency", options.concurrency ?? 16, "S3Store");
     this.#conditional = options.conditionalWrites ?? true;
     this.#maxKeys = resolveMaxKeys("S3Store", options.maxKeys);
     this.prefix = normalizePrefix(options.prefix ?? "");

@@ -6,6 +6,7 @@ import {
   SnapshotNotFoundError,
   collectBytes,
   isAdvancedSnapshotStorage,
+  InvalidOptionsError,
 } from "@stowage/core";
 import { describe, expect, it } from "vitest";
 import { S3Storage } from "../src/index.js";
@@ -87,6 +88,8 @@ describe("S3Storage", () => {
     const bucket = server().bucket;
     expect(() => new S3Storage({ bucket, partSize: 1024 })).toThrow(/partSize/);
     expect(() => new S3Storage({ bucket, queueSize: 0 })).toThrow(/queueSize/);
+    expect(() => new S3Storage({ bucket, partSize: 1024 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "partSize", value: 1024 }));
+    for (const maxKeys of [0, 1001]) expect(() => new S3Storage({ bucket, maxKeys })).toThrow(InvalidOptionsError);
     expect(() => new S3Storage({ bucket: "" })).toThrow(/bucket/);
     for (const maxKeys of [0, 1001, 2.5]) expect(() => new S3Storage({ bucket, maxKeys })).toThrow(/maxKeys/);
     expect(() => new S3Storage({ bucket, prefix: "/abs" })).toThrow(InvalidPathError);

@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { ObjectAlreadyExists, ObjectNotFound, StorageUnavailableError, defineModel } from "@stowage/core";
+import { InvalidOptionsError, ObjectAlreadyExists, ObjectNotFound, StorageUnavailableError, defineModel } from "@stowage/core";
 import { describe, expect, it } from "vitest";
 import { S3Store, type S3StoreOptions } from "../src/index.js";
 import { escapeSegment, unescapeSegment } from "../src/store-keys.js";
@@ -189,7 +189,8 @@ describe("S3Store", () => {
   it("rejects bad options", () => {
     expect(() => new S3Store({ bucket: "" })).toThrow(/bucket/);
     expect(() => new S3Store({ bucket: "b", storeId: "a/b" })).toThrow(/storeId/);
-    expect(() => new S3Store({ bucket: "b", concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => new S3Store({ bucket: "b", concurrency: 0 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "concurrency", value: 0 }));
+    expect(() => new S3Store({ bucket: "" })).toThrow(InvalidOptionsError);
     for (const maxKeys of [0, 1001, 1.5]) expect(() => new S3Store({ bucket: "b", maxKeys })).toThrow(/maxKeys/);
   });
 });
