@@ -59,7 +59,7 @@ export class RedisStore extends BaseStore {
     }
     this.#connection = new RedisConnection(options, (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`));
     this.#keys = new StoreKeys(this.namespace, this.storeId);
-    const run = (script: LuaScript, keys: string[], args: string[]) => this.#redis(() => script.run(this.client, keys, args));
+    const run = (script: LuaScript, keys: string[], args: (string | number)[]) => this.#redis(() => script.run(this.client, keys, args));
     this.#inserts = new ScriptBatcher(insertScript, run);
     this.#puts = new ScriptBatcher(putScript, run);
     this.#removes = new ScriptBatcher(removeScript, run);
@@ -206,8 +206,7 @@ export class RedisStore extends BaseStore {
     const replies = await Promise.all(
       targets.map(({ model, uid }) => {
         const shard = shardOf(uid);
-        const keys = [this.#keys.object(model, uid, shard), this.#keys.index(model, shard), this.#keys.models(shard)];
-        return this.#removes.call(this.#group(shard), keys, [uid, model]);
+        return this.#removes.call(this.#group(shard), this.#keys.object(model, uid, shard), [uid], this.#keys.indexPair(model, shard));
       }),
     );
     return replies.map((reply) => reply === 1);
@@ -230,8 +229,7 @@ export class RedisStore extends BaseStore {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);
-    const keys = [this.#keys.object(model, uid, shard), this.#keys.index(model, shard), this.#keys.models(shard)];
-    return batcher.call(this.#group(shard), keys, [this.encode(obj), uid, model]);
+    return batcher.call(this.#group(shard), this.#keys.object(model, uid, shard), [this.encode(obj), uid], this.#keys.indexPair(model, shard));
   }
 
   /** Calls of one group may share a script run: everything on a standalone server, one slot on a cluster. */

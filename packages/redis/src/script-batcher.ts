@@ -1,38 +1,59 @@
 import type { LuaScript } from "./lua-script.js";
 
+/**
+ * Keys (with arguments about them) that many items of a batch share, such as the index sets of one
+ * model in one hash slot: a script run carries each once, however many of its items use it. Items
+ * share one only by passing the same object, so callers keep one per set of keys.
+ */
+export interface SharedKeys {
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+}
+
 /** One call waiting in a {@link ScriptBatcher}. */
 interface Pending {
-  keys: readonly string[];
+  key: string;
   args: readonly string[];
+  shared: SharedKeys;
   resolve: (reply: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/** How a batch is sent to a script: keys and arguments in the layout {@link ScriptBatcher} describes. */
+export type ScriptRunner = (script: LuaScript, keys: string[], args: (string | number)[]) => Promise<unknown>;
 
 /** Most calls merged into one script run: bounds how long one run blocks the server. */
 const MAX_BATCH = 1000;
 
 /**
  * Merges the calls of a per-item script made in the same tick into one run of the script (one per
- * group: a hash slot on a cluster). The script takes a fixed number of keys and arguments per item
- * and returns one reply per item, in order. A thousand `add`s issued together cost one round trip
- * and one script call instead of a thousand, and each item is still applied atomically.
+ * group: a hash slot on a cluster). A thousand `add`s issued together cost one round trip and one
+ * script call instead of a thousand, and each item is still applied atomically.
+ *
+ * The script gets, for m distinct {@link SharedKeys} s1..sm and items 1..n:
+ * - KEYS: s1.keys, ..., sm.keys, then one key per item;
+ * - ARGV: m, s1.args, ..., sm.args, then per item its arguments followed by its shared entry's
+ *   number (1..m);
+ *
+ * and returns one reply per item, in order. Each shared entry is sent once per run rather than
+ * once per item: the index keys were a large share of the bytes of a bulk add.
  */
 export class ScriptBatcher {
   readonly #script: LuaScript;
-  readonly #run: (script: LuaScript, keys: string[], args: string[]) => Promise<unknown>;
+  readonly #run: ScriptRunner;
   #queues = new Map<string | number, Pending[]>();
   #scheduled = false;
 
-  constructor(script: LuaScript, run: (script: LuaScript, keys: string[], args: string[]) => Promise<unknown>) {
+  constructor(script: LuaScript, run: ScriptRunner) {
     this.#script = script;
     this.#run = run;
   }
 
-  /** Queues one item in `group`; resolves with the script's reply for it. */
-  call(group: string | number, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  /** Queues one item (its key, arguments and shared keys) in `group`; resolves with the script's reply for it. */
+  call(group: string | number, key: string, args: readonly string[], shared: SharedKeys): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const queue = this.#queues.get(group) ?? [];
-      queue.push({ keys, args, resolve, reject });
+      queue.push({ key, args, shared, resolve, reject });
       this.#queues.set(group, queue);
       if (!this.#scheduled) {
         this.#scheduled = true;
@@ -53,11 +74,21 @@ export class ScriptBatcher {
   async #send(batch: Pending[]): Promise<void> {
     try {
       // Plain loops: flatMap's per-item arrays were a visible share of a bulk add's time.
+      const refs = new Map<SharedKeys, number>();
       const keys: string[] = [];
-      const args: string[] = [];
+      // args[0] becomes the number of shared entries once they are counted.
+      const args: (string | number)[] = [0];
       for (const item of batch) {
-        for (const key of item.keys) keys.push(key);
+        if (refs.has(item.shared)) continue;
+        refs.set(item.shared, refs.size + 1);
+        for (const key of item.shared.keys) keys.push(key);
+        for (const arg of item.shared.args) args.push(arg);
+      }
+      args[0] = refs.size;
+      for (const item of batch) {
+        keys.push(item.key);
         for (const arg of item.args) args.push(arg);
+        args.push(refs.get(item.shared) as number);
       }
       const replies = (await this.#run(this.#script, keys, args)) as unknown[];
       batch.forEach((item, i) => item.resolve(replies[i]));

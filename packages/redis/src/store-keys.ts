@@ -43,12 +43,19 @@ export function shardOf(uid: string): number {
 /** 0 .. SHARDS-1. */
 export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, shard) => shard);
 
+/** The index keys of one model in one shard: `keys` (uid set, model-name set), `args` (model name). */
+export interface IndexPair {
+  readonly keys: readonly [string, string];
+  readonly args: readonly [string];
+}
+
 /** The keys of one store. */
 export class StoreKeys {
   readonly #base: string;
   // Bulk work asks for the same few keys per object: keep them rather than rebuild them each time.
   readonly #modelPrefixes = new Map<string, string>();
   readonly #indexes = new Map<string, string[]>();
+  readonly #indexPairs = new Map<string, IndexPair[]>();
   readonly #models: readonly string[];
 
   constructor(namespace: string, storeId: string) {
@@ -74,6 +81,19 @@ export class StoreKeys {
       this.#indexes.set(model, keys);
     }
     return keys[shard] ?? `${this.#base}:{${shard}}:${escapeKeyPart(model)}`;
+  }
+
+  /**
+   * The uid set of `model` in `shard` and the model-name set of `shard`, with the model name: what
+   * a write script shares among the objects of one model and shard. The same object every time.
+   */
+  indexPair(model: string, shard: number): IndexPair {
+    let pairs = this.#indexPairs.get(model);
+    if (pairs === undefined) {
+      pairs = ALL_SHARDS.map((each) => ({ keys: [this.index(model, each), this.models(each)], args: [model] }));
+      this.#indexPairs.set(model, pairs);
+    }
+    return pairs[shard] ?? { keys: [this.index(model, shard), this.models(shard)], args: [model] };
   }
 
   /** The model-name set of `shard`. */

@@ -1,95 +1,104 @@
 import { LuaScript } from "./lua-script.js";
 
 /*
- * RedisStore's writes. Each takes an object key, the uid set and the model-name set of the
- * object's shard (one hash slot), and changes the three together, so the indexes never disagree
- * with the objects, even between two processes writing at once.
+ * RedisStore's writes. Each changes an object key together with the uid set and the model-name
+ * set of the object's shard (one hash slot), so the indexes never disagree with the objects, even
+ * between two processes writing at once. They are run through a ScriptBatcher: KEYS are the
+ * (uid set, model-name set) pairs of the batch, then the object keys; ARGV is the number of pairs,
+ * the model name of each pair, then per object its arguments and the number of its pair.
  */
 
-// Shared by the writes: collects the uids added per uid set, then indexes them with one SADD per
-// uid set and one per model-name set, not one of each per object.
+// Shared by the writes: collects the uids added per pair, then indexes them with one SADD per uid
+// set and one per model-name set, not one of each per object.
 const INDEX_ADDED = `
+local pairs_count = tonumber(ARGV[1])
 local added = {}
-local order = {}
-local function note(set, models, model, uid)
-  local entry = added[set]
-  if entry == nil then
-    entry = { models = models, model = model, uids = {} }
-    added[set] = entry
-    order[#order + 1] = set
+local function note(pair, uid)
+  local uids = added[pair]
+  if uids == nil then
+    uids = {}
+    added[pair] = uids
   end
-  entry.uids[#entry.uids + 1] = uid
+  uids[#uids + 1] = uid
 end
 local function flush()
-  for _, set in ipairs(order) do
-    local entry = added[set]
-    redis.call('SADD', set, unpack(entry.uids))
-    redis.call('SADD', entry.models, entry.model)
+  for pair = 1, pairs_count do
+    local uids = added[pair]
+    if uids ~= nil then
+      redis.call('SADD', KEYS[2 * pair - 1], unpack(uids))
+      redis.call('SADD', KEYS[2 * pair], ARGV[1 + pair])
+    end
   end
 end
 `;
 
 /**
- * KEYS: (object, uid set, model-name set) per object; ARGV: (json, uid, model) per object. Stores
- * each object unless its key exists (SET NX); replies per object the stored JSON when it did
- * exist, nil when it was added.
+ * Per object: its key; ARGV (json, uid, pair). Stores each object unless its key exists (SET NX);
+ * replies per object the stored JSON when it did exist, nil when it was added.
  */
 export const insertScript = new LuaScript(`${INDEX_ADDED}
 local out = {}
-for i = 1, #KEYS, 3 do
-  if redis.call('SET', KEYS[i], ARGV[i], 'NX') then
-    note(KEYS[i + 1], KEYS[i + 2], ARGV[i + 2], ARGV[i + 1])
+local a = 2 + pairs_count
+for i = 2 * pairs_count + 1, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[a], 'NX') then
+    note(tonumber(ARGV[a + 2]), ARGV[a + 1])
     out[#out + 1] = false
   else
     out[#out + 1] = redis.call('GET', KEYS[i])
   end
+  a = a + 3
 end
 flush()
 return out
 `);
 
-/** KEYS and ARGV as for insertScript. Stores each object, replacing any stored one; replies 1 per object. */
+/** As insertScript, but stores each object, replacing any stored one; replies 1 per object. */
 export const putScript = new LuaScript(`${INDEX_ADDED}
 local out = {}
-for i = 1, #KEYS, 3 do
-  redis.call('SET', KEYS[i], ARGV[i])
-  note(KEYS[i + 1], KEYS[i + 2], ARGV[i + 2], ARGV[i + 1])
+local a = 2 + pairs_count
+for i = 2 * pairs_count + 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[a])
+  note(tonumber(ARGV[a + 2]), ARGV[a + 1])
   out[#out + 1] = 1
+  a = a + 3
 end
 flush()
 return out
 `);
 
 /**
- * KEYS: (object, uid set, model-name set) per object; ARGV: (uid, model) per object. Deletes every
- * object given, all at once; returns per object 1 when it was stored, else 0. The index updates
- * are batched: one SREM per uid set and one SCARD per set touched, not one of each per object
- * (a batch of a thousand removes of one model costs one SREM and one SCARD).
+ * Per object: its key; ARGV (uid, pair). Deletes every object given, all at once; returns per
+ * object 1 when it was stored, else 0. The index updates are batched: one SREM and one SCARD per
+ * uid set touched, not one of each per object (a batch of a thousand removes of one model costs
+ * one SREM and one SCARD).
  */
 export const removeScript = new LuaScript(`
+local pairs_count = tonumber(ARGV[1])
 local out = {}
 local removed = {}
-local order = {}
-for i = 1, #KEYS, 3 do
-  local j = (i - 1) / 3 * 2 + 1
+local a = 2 + pairs_count
+for i = 2 * pairs_count + 1, #KEYS do
   if redis.call('DEL', KEYS[i]) == 1 then
-    local set = KEYS[i + 1]
-    local entry = removed[set]
-    if entry == nil then
-      entry = { models = KEYS[i + 2], model = ARGV[j + 1], uids = {} }
-      removed[set] = entry
-      order[#order + 1] = set
+    local pair = tonumber(ARGV[a + 1])
+    local uids = removed[pair]
+    if uids == nil then
+      uids = {}
+      removed[pair] = uids
     end
-    entry.uids[#entry.uids + 1] = ARGV[j]
+    uids[#uids + 1] = ARGV[a]
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
   end
+  a = a + 2
 end
-for _, set in ipairs(order) do
-  local entry = removed[set]
-  redis.call('SREM', set, unpack(entry.uids))
-  if redis.call('SCARD', set) == 0 then redis.call('SREM', entry.models, entry.model) end
+for pair = 1, pairs_count do
+  local uids = removed[pair]
+  if uids ~= nil then
+    local set = KEYS[2 * pair - 1]
+    redis.call('SREM', set, unpack(uids))
+    if redis.call('SCARD', set) == 0 then redis.call('SREM', KEYS[2 * pair], ARGV[1 + pair]) end
+  end
 end
 return out
 `);

@@ -59,6 +59,23 @@ export function storeBehaviour(connect: ConnectStore): void {
       await expect(store.getByUids(["dev-1", "nope"], Device)).rejects.toBeInstanceOf(ObjectNotFound);
     }));
 
+  it("keeps the indexes right for batches that mix models and shards", () =>
+    using(async (store) => {
+      // Issued together, these share script runs that reference many (model, shard) index pairs.
+      const devices = Array.from({ length: 200 }, (_, i) => new Device({ name: `d${i}`, site: "ams" }));
+      const interfaces = Array.from({ length: 200 }, (_, i) => new Interface({ device: `d${i}`, name: `eth${i}` }));
+      await Promise.all(devices.flatMap((device, i) => [store.add(device), store.add(interfaces[i] as Interface)]));
+      expect(await store.count(Device)).toBe(200);
+      expect(await store.count(Interface)).toBe(200);
+      expect(await store.getAllModelNames()).toEqual(new Set(["device", "interface"]));
+      const kept = interfaces.filter((_, i) => i % 2 === 0);
+      await Promise.all(devices.flatMap((device, i) => (i % 2 === 0 ? [store.remove(device)] : [store.remove(device), store.remove(interfaces[i] as Interface)])));
+      expect(await store.count(Device)).toBe(0);
+      expect(await store.count(Interface)).toBe(100);
+      expect(await store.getAllModelNames()).toEqual(new Set(["interface"]));
+      expect(new Set((await store.getAll(Interface)).map((each) => each.name))).toEqual(new Set(kept.map((each) => each.name)));
+    }));
+
   it("keeps model names and uids with key-syntax, glob and unicode characters apart", () =>
     using(async (store) => {
       const uids = ["a:b", "a", "*", "?", "[ab]", "{tag}", "%3A", "ü:😀", ""];
