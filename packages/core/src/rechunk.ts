@@ -1,4 +1,13 @@
 /**
+ * Checks a per-call chunk size (e.g. `streamRead`'s `chunkSize`) and returns it; the contract makes
+ * anything but a positive integer a `RangeError` (constructor options use `InvalidOptionsError`).
+ */
+export function checkChunkSize(size: number): number {
+  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  return size;
+}
+
+/**
  * Re-slices a stream of byte chunks into chunks of exactly `size` bytes (the last one may be
  * shorter; an empty source yields nothing). Input chunks that already fit are passed through as
  * views, never copied; at most `size` bytes are buffered.
@@ -7,7 +16,7 @@ export async function* rechunk(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   size: number,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  checkChunkSize(size);
   let pending: Uint8Array | undefined; // a partial chunk being filled, `size` bytes long
   let filled = 0;
   for await (const input of source) {

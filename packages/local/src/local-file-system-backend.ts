@@ -3,6 +3,7 @@ import { copyFile, lstat, open, rename, unlink, type FileHandle } from "node:fs/
 import path from "node:path";
 import { Readable } from "node:stream";
 import {
+  checkChunkSize,
   DEFAULT_CHUNK_SIZE,
   SnapshotIOError,
   SnapshotNotFoundError,
@@ -93,8 +94,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   async *streamRead(key: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
-    const size = options.chunkSize ?? this.#chunkSize;
-    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+    const size = checkChunkSize(options.chunkSize ?? this.#chunkSize);
     const handle = await this.#openFile(key);
     try {
       for (;;) {

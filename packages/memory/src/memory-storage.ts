@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  checkChunkSize,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotNotFoundError,
@@ -155,6 +156,6 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
 /** Copies of `data` in `size`-byte slices, so callers can never alter stored bytes. */
 function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, undefined> {
-  if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  checkChunkSize(size);
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }

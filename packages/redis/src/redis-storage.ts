@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  checkChunkSize,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotIOError,
@@ -104,9 +105,7 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   }
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
-    // A per-call argument, not an option: the contract makes a bad one a RangeError.
-    const size = options.chunkSize ?? this.#chunkSize;
-    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+    const size = checkChunkSize(options.chunkSize ?? this.#chunkSize);
     const meta = await this.#meta(path);
     yield* this.#content(path, meta, size);
   }

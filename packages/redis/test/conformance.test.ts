@@ -1,23 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
+import { afterEach, describe, it } from "vitest";
 import { describeAdvancedSnapshotStorage, describeObjectStore } from "@stowage/conformance";
-import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "@stowage/testkit/redis";
-import { RedisStorage, RedisStore, type RedisConnectionOptions } from "../src/index.js";
+import { RedisStorage, RedisStore } from "../src/index.js";
+import { useTopologies } from "./topologies.js";
 
-let server: RedisServer;
-let cluster: RedisCluster;
-beforeAll(async () => {
-  [server, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
-});
-afterAll(async () => {
-  await Promise.all([server?.stop(), cluster?.stop()]);
-});
-
-// Generous connect timeouts: CI machines can be slow, and these tests are not about outages.
-const topologies: [string, () => RedisConnectionOptions][] = [
-  ["standalone", () => ({ path: server.socket, connectTimeoutMs: 15_000 })],
-  ["3-master cluster", () => ({ cluster: cluster.nodes, connectTimeoutMs: 15_000 })],
-];
+const topologies = useTopologies();
 
 for (const [topology, connect] of topologies) {
   describeAdvancedSnapshotStorage({ describe, it, afterEach }, {

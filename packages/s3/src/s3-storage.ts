@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import {
+  checkChunkSize,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotIOError,
@@ -109,8 +110,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     validateKey(path);
-    const size = options.chunkSize ?? this.#settings.chunkSize;
-    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+    const size = checkChunkSize(options.chunkSize ?? this.#settings.chunkSize);
     const body = await this.#getBody(path);
     try {
       yield* rechunk(body, size);
