@@ -6,7 +6,7 @@ import {
   isSnapshotStorage,
   requiresAdvancedStorage,
   type SnapshotStorage,
-} from "../src/index.js";
+} from "../../src/index.js";
 import { AdvancedMapStorage, MapStorage } from "./helpers/map-storage.js";
 
 describe("tier guards", () => {

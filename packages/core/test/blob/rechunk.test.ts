@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rechunk } from "../src/index.js";
+import { rechunk } from "../../src/index.js";
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];

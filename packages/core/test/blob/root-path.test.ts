@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InvalidPathError, resolveUnderRoot } from "../src/index.js";
+import { InvalidPathError, resolveUnderRoot } from "../../src/index.js";
 
 describe("resolveUnderRoot", () => {
   it("joins a key's segments below the root", () => {

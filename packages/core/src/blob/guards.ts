@@ -1,4 +1,4 @@
-import { SnapshotStorageCapabilityError } from "./errors.js";
+import { SnapshotStorageCapabilityError } from "../errors.js";
 import type { AdvancedSnapshotStorage, SnapshotStorage } from "./storage.js";
 
 const BASIC_METHODS = ["read", "write", "list", "delete", "exists"] as const;

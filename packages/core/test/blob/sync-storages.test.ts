@@ -10,7 +10,7 @@ import {
   type SnapshotStorage,
   type SyncProgress,
   type WriteContent,
-} from "../src/index.js";
+} from "../../src/index.js";
 import { AdvancedMapStorage, MapStorage } from "./helpers/map-storage.js";
 
 async function fill(storage: SnapshotStorage, files: Record<string, string>): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planSync, type SyncCompare, type SyncEntry } from "../src/index.js";
+import { planSync, type SyncCompare, type SyncEntry } from "../../src/index.js";
 
 const entry = (path: string, size: number, mtime = 1000, etag?: string): SyncEntry => ({ path, size, mtime: new Date(mtime), etag });
 const paths = (entries: SyncEntry[]) => entries.map((e) => e.path);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
-import { mapSettled } from "../concurrency.js";
+import { mapSettled } from "../../concurrency.js";
 import { toChunks, type WriteContent } from "../content.js";
-import { InvalidPathError, SnapshotNotFoundError } from "../errors.js";
+import { InvalidPathError, SnapshotNotFoundError } from "../../errors.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { compareKeys, joinKey, normalizePrefix, prefixesOverlap, relativeKey } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncOptions, SyncReport } from "../storage.js";

@@ -1,5 +1,5 @@
 import nodePath, { type PlatformPath } from "node:path";
-import { InvalidPathError } from "./errors.js";
+import { InvalidPathError } from "../errors.js";
 import { validateKey } from "./path.js";
 
 /**

@@ -15,7 +15,7 @@ import {
   type SnapshotStorage,
   type SyncOptions,
   type WriteContent,
-} from "../../src/index.js";
+} from "../../../src/index.js";
 
 /**
  * The smallest honest basic-tier storage, for testing core's helpers against real reads and

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { collectBytes, isWriteContent, toChunks, toReadable, type WriteContent } from "../src/index.js";
+import { collectBytes, isWriteContent, toChunks, toReadable, type WriteContent } from "../../src/index.js";
 
 async function collect(content: WriteContent): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];

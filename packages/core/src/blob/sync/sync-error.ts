@@ -1,4 +1,4 @@
-import { StowageError } from "../errors.js";
+import { StowageError } from "../../errors.js";
 import type { SyncReport } from "../storage.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidPathError, compareKeys, isUnderPrefix, normalizePrefix, parentFolders, validateKey } from "../src/index.js";
+import { InvalidPathError, compareKeys, isUnderPrefix, normalizePrefix, parentFolders, validateKey } from "../../src/index.js";
 
 describe("validateKey", () => {
   it.each([

@@ -1,4 +1,4 @@
-import { InvalidPathError } from "./errors.js";
+import { InvalidPathError } from "../errors.js";
 
 /**
  * The one set of key rules every stowage backend applies before any I/O.
