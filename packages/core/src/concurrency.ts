@@ -35,3 +35,35 @@ export async function mapLimit<T, R>(
   if (failure) throw failure.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
 }
+
+/**
+ * Runs tasks with at most `limit` in flight, for producers that discover work as they go (a sync
+ * walking two listings): {@link TaskPool.run} waits for a free slot before it starts a task, so the
+ * producer slows to the pool's pace and memory stays bounded by `limit`. Task failures go to
+ * `onError`; {@link TaskPool.drain} waits for every started task.
+ */
+export class TaskPool {
+  readonly #limit: number;
+  readonly #running = new Set<Promise<void>>();
+  readonly #onError: (error: unknown) => void;
+
+  constructor(limit: number, onError: (error: unknown) => void) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
+    this.#limit = limit;
+    this.#onError = onError;
+  }
+
+  /** Starts `task` once fewer than `limit` tasks run; resolves when it has started. */
+  async run(task: () => Promise<void>): Promise<void> {
+    while (this.#running.size >= this.#limit) await Promise.race(this.#running);
+    const running: Promise<void> = task()
+      .catch(this.#onError)
+      .finally(() => this.#running.delete(running));
+    this.#running.add(running);
+  }
+
+  /** Resolves once every started task has settled. */
+  async drain(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all(this.#running);
+  }
+}

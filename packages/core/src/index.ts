@@ -8,7 +8,7 @@ export * from "./blob/rechunk.js";
 export * from "./blob/guards.js";
 export * from "./concurrency.js";
 export * from "./blob/walk.js";
-export * from "./blob/sync/plan.js";
+export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";
 export * from "./logging/logger.js";

@@ -22,7 +22,7 @@ export interface SnapshotStorage {
    * Parent folders are implicit. Rejects with `SnapshotConflictError` when a key would be both a
    * file and a folder (`a/b` while `a` is a file, or `a` while `a/b` exists).
    */
-  write(path: string, content: WriteContent): Promise<void>;
+  write(path: string, content: WriteContent, options?: WriteOptions): Promise<void>;
 
   /**
    * One level of folder `prefix` (`""` is the root; a trailing `/` is optional), sorted by
@@ -39,14 +39,44 @@ export interface SnapshotStorage {
   exists(path: string): Promise<boolean>;
 }
 
+/**
+ * Options of {@link SnapshotStorage.write} and {@link AdvancedSnapshotStorage.streamWrite}.
+ */
+export interface WriteOptions {
+  /**
+   * The modification time to record for the new content, kept to the millisecond (S3 keeps it as
+   * `mtime` user metadata, as rclone does). Default: the time of the write. Sync passes the source
+   * file's time, so that the next run can tell an unchanged copy by size and time (rsync's and
+   * rclone's quick check). Backends without a notion of time may ignore it.
+   */
+  mtime?: Date;
+}
+
 /** What a backend knows about a stored file. */
 export interface FileStat {
   /** The file's key. */
   path: string;
   /** Size in bytes. */
   size: number;
-  /** When the content was last written. */
+  /**
+   * The file's modification time: the one given to `write` through {@link WriteOptions.mtime}, or
+   * else when its content was last written.
+   */
   mtime: Date;
+  /**
+   * How finely `mtime` is kept, in ms: `1` (the default when absent) for the millisecond, `1000`
+   * for whole seconds (S3's LastModified, when an object carries no `mtime` metadata). Sync counts
+   * two times as equal when they differ by less than the coarser precision of the two sides (rclone's
+   * modify window).
+   */
+  mtimePrecision?: number;
+  /**
+   * Set on listing entries whose `mtime` is not the file's modification time but a stand-in (an S3
+   * listing carries the upload time; the preserved time is object metadata that only a HEAD
+   * request returns). Sync then calls `stat(path)` for the real time, but only for files whose sizes
+   * already match. Never set by `stat`.
+   */
+  needsStat?: boolean;
   /**
    * An opaque content tag, where the backend has one. Equal etags from the same backend mean equal
    * content; different etags do not prove different content (S3 multipart etags, for instance).
@@ -55,15 +85,40 @@ export interface FileStat {
   etag?: string;
 }
 
+/**
+ * An entry a listing passed over because it is not a file stowage can address: a symbolic link
+ * (local filesystems never follow them), a FIFO, socket or device, or a name that is not a valid key.
+ */
+export interface SkippedEntry {
+  /** The entry's key, or its best readable rendering when the name is not a valid key. */
+  path: string;
+  /** Why it was passed over. */
+  reason: "link" | "special" | "invalid-name";
+}
+
+/** Options of {@link AdvancedSnapshotStorage.streamList} and {@link walkFiles}. */
+export interface StreamListOptions {
+  /** Called for each entry the listing passes over (see {@link SkippedEntry}), so that nothing is dropped silently. */
+  onSkip?: (entry: SkippedEntry) => void;
+}
+
 /** Options of {@link AdvancedSnapshotStorage.streamRead}. */
 export interface StreamReadOptions {
   /** Bytes per yielded chunk (the last may be shorter). Defaults to the backend's `chunkSize`. */
   chunkSize?: number;
 }
 
-/** How {@link AdvancedSnapshotStorage.sync} decides that a target file is already up to date. */
+/**
+ * How a sync decides that a target file is already up to date. In every mode a file whose size
+ * differs is copied.
+ */
 export type SyncCompare =
-  /** Sizes differ: copy. Both etags known: equal means skip. Otherwise skip when the target is not older. */
+  /**
+   * rsync's and rclone's quick check: skip when size and modification time are equal (within the
+   * coarser {@link FileStat.mtimePrecision} of the two sides). A file rolled back to an older copy of
+   * the same size is copied. Where both sides are the same kind of backend and both have etags,
+   * different etags also mean "copy".
+   */
   | "auto"
   /** Equal size is enough to skip. Fast, and wrong when content changes but size does not. */
   | "size"
@@ -72,41 +127,51 @@ export type SyncCompare =
 
 /** Options of {@link AdvancedSnapshotStorage.sync} and {@link syncStorages}. */
 export interface SyncOptions {
-  /** Delete target files that have no source counterpart (rclone sync). Default `true`. */
+  /** Delete target files that have no source counterpart (rclone sync), after every copy succeeded. Default `true`. */
   deleteExtraneous?: boolean;
-  /** Plan and report, change nothing. Default `false`. */
+  /** Decide and report, change nothing. Default `false`. */
   dryRun?: boolean;
   /** Comparison rule. Default `"auto"`. */
   compare?: SyncCompare;
-  /** Copies (and deletes) in flight at once. Default 8. */
+  /** Files compared, copied or deleted at once (rclone's `--transfers`). Default 8. */
   concurrency?: number;
-  /** Called after each file is copied, skipped or deleted. */
-  onProgress?: (event: SyncProgress) => void;
   /**
-   * Called once with what the sync is about to do (the report a dry run would return), after
-   * planning and before any file is copied or deleted: lets a caller show totals up front.
+   * Called for every file as it is copied, skipped, deleted or ignored (in the order they finish,
+   * not sorted): the way to see paths, since the report holds only counts.
    */
-  onPlan?: (plan: SyncReport) => void;
+  onProgress?: (event: SyncProgress) => void;
 }
 
 /** One step of a running sync. */
 export interface SyncProgress {
-  /** What happened to the file. */
-  action: "copy" | "skip" | "delete";
+  /**
+   * What happened: `ignore` is a source entry that is not a file stowage can copy (see
+   * {@link SkippedEntry}); in a dry run, `copy` and `delete` say what would happen.
+   */
+  action: "copy" | "skip" | "delete" | "ignore";
   /** The file, relative to both prefixes. */
   path: string;
-  /** Bytes of this file (0 for deletes). */
+  /** Bytes of this file (0 for deletes and ignored entries; for a copy from a basic-tier source, what flowed). */
   bytes: number;
-  /** Files handled so far, and in all. */
+  /** Events so far, this one included. */
   done: number;
-  total: number;
+  /** For `ignore`: why the entry was passed over. */
+  reason?: SkippedEntry["reason"];
 }
 
-/** What a sync did (or, for a dry run, would do). Paths are relative to both prefixes, sorted. */
+/**
+ * What a sync did (or, for a dry run, would do): counts only, so that a report's size never grows
+ * with the tree. Paths reach {@link SyncOptions.onProgress}.
+ */
 export interface SyncReport {
-  copied: string[];
-  skipped: string[];
-  deleted: string[];
+  /** Files copied (or that a dry run would copy). */
+  copied: number;
+  /** Files found up to date. */
+  skipped: number;
+  /** Target files deleted (or that a dry run would delete). */
+  deleted: number;
+  /** Source entries passed over: symbolic links, special files, names that are not valid keys. */
+  ignored: number;
   /**
    * Bytes copied. A dry run from a source without `stat` (basic tier) cannot know sizes without
    * reading, and counts those files as 0; the real run counts the bytes that flowed.
@@ -114,6 +179,25 @@ export interface SyncReport {
   bytesCopied: number;
   /** True when nothing was changed because `dryRun` was set. */
   dryRun: boolean;
+}
+
+/**
+ * A target's way to bring files in from a source during a sync without the bytes passing through
+ * the sync engine: a server-side copy on one S3 endpoint, a kernel copy (reflink) between two local
+ * roots, a reference copy on one Redis server. Returned by {@link AdvancedSnapshotStorage.syncCopier}.
+ */
+export interface SyncCopier {
+  /**
+   * Copies `sourceKey` of the source onto `targetKey` of this storage, atomically (like `write`),
+   * carrying `source.mtime` as the copy's modification time. The sync engine has already ruled
+   * out file/folder conflicts that the target's listing shows.
+   */
+  copy(sourceKey: string, targetKey: string, source: FileStat): Promise<void>;
+  /**
+   * Called once when the sync's copies are over (all succeeded or not): makes them durable (one
+   * folder fsync per folder instead of one per file) and releases what the copier holds.
+   */
+  finish(): Promise<void>;
 }
 
 /**
@@ -128,7 +212,7 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
   streamRead(path: string, options?: StreamReadOptions): AsyncIterable<Uint8Array>;
 
   /** Same contract as {@link SnapshotStorage.write}, from a (sync or async) iterable of chunks. */
-  streamWrite(path: string, chunks: ChunkSource): Promise<void>;
+  streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void>;
 
   /**
    * Moves a file. The destination appears whole or not at all, and an existing destination is
@@ -137,19 +221,43 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    */
   atomicMove(src: string, dst: string): Promise<void>;
 
-  /** Every file key under folder `prefix`, at any depth, sorted by {@link compareKeys}. */
+  /**
+   * Every file key under folder `prefix`, at any depth, sorted by {@link compareKeys} (the seed's
+   * API: an array; {@link streamList} is the same listing with bounded memory).
+   */
   recursiveList(prefix: string): Promise<string[]>;
+
+  /**
+   * Every file under folder `prefix`, at any depth, with its stat, sorted by {@link compareKeys}
+   * and yielded lazily: nothing is read before the first `next()`, pages (or folders) are fetched
+   * as they are consumed, and memory stays bounded by a page or by folder depth, never by the size
+   * of the tree. Leaving the loop early releases what the listing holds. Agrees with
+   * {@link recursiveList}. Entries a backend cannot address (links, special files) are passed over
+   * and reported to `options.onSkip`. A missing folder yields nothing.
+   */
+  streamList(prefix: string, options?: StreamListOptions): AsyncIterable<FileStat>;
 
   /** Size, modification time and etag of a file; `SnapshotNotFoundError` when it is missing. */
   stat(path: string): Promise<FileStat>;
 
   /**
    * Mirrors folder `srcPrefix` onto folder `dstPrefix` like `rclone sync`: copies new and changed
-   * files, skips identical ones, deletes target files missing from the source (unless
-   * `deleteExtraneous: false`). Nothing is deleted if any copy failed (`SyncError`). Overlapping
-   * prefixes are rejected with `InvalidPathError` before anything happens.
+   * files (carrying their modification times), skips up-to-date ones, deletes target files missing
+   * from the source (unless `deleteExtraneous: false`) once every copy succeeded. Nothing is
+   * deleted if any copy failed (`SyncError`, code `E_SYNC`). Overlapping prefixes are rejected with
+   * `InvalidPathError` (`E_INVALID_PATH`) before anything happens. Memory is bounded by
+   * `concurrency` and folder depth, never by the number of files. Same as
+   * `syncStorages(this, srcPrefix, this, dstPrefix, options)`.
    */
   sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport>;
+
+  /**
+   * Optional. A {@link SyncCopier} when this storage can copy files from `source` natively (both
+   * are instances of one backend that reach each other: two roots on one host, one S3 endpoint
+   * and account, one Redis server), else `undefined`. {@link syncStorages} asks the target once
+   * per sync; with no copier, files stream through `source.read` and `target.write`.
+   */
+  syncCopier?(source: SnapshotStorage): SyncCopier | undefined;
 }
 
 /** The default chunk size of streaming reads: 256 KiB, as in django-snapshots. */

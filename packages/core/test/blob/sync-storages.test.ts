@@ -2,13 +2,17 @@ import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   InvalidPathError,
+  SnapshotIOError,
   SyncError,
   collectBytes,
+  compareKeys,
   hashFile,
   listRecursive,
   syncStorages,
   type SnapshotStorage,
+  type SyncOptions,
   type SyncProgress,
+  type SyncReport,
   type WriteContent,
 } from "../../src/index.js";
 import { AdvancedMapStorage, MapStorage } from "./helpers/map-storage.js";
@@ -39,6 +43,26 @@ function failingWritesTo<S extends SnapshotStorage>(storage: S, failingKey: stri
   });
 }
 
+/** Runs a sync and collects the paths of each action from its events, sorted. */
+async function logged(
+  source: SnapshotStorage,
+  from: string,
+  target: SnapshotStorage,
+  to: string,
+  options: SyncOptions = {},
+): Promise<SyncReport & { paths: Record<SyncProgress["action"], string[]> }> {
+  const paths: Record<SyncProgress["action"], string[]> = { copy: [], skip: [], delete: [], ignore: [] };
+  const report = await syncStorages(source, from, target, to, {
+    ...options,
+    onProgress: (event) => {
+      paths[event.action].push(event.path);
+      options.onProgress?.(event);
+    },
+  });
+  for (const list of Object.values(paths)) list.sort(compareKeys);
+  return { ...report, paths };
+}
+
 const SOURCE = { "snap/a.txt": "alpha", "snap/sub/b.txt": "bravo", "snap/sub/deep/c": "", "other/x": "not synced" };
 
 describe("syncStorages between two different storages", () => {
@@ -53,16 +77,17 @@ describe("syncStorages between two different storages", () => {
     await fill(source, SOURCE);
     await fill(target, { "mirror/extra": "x", "mirror-neighbour/keep": "k" });
 
-    const first = await syncStorages(source, "snap", target, "mirror");
-    expect(first).toEqual({ copied: ["a.txt", "sub/b.txt", "sub/deep/c"], skipped: [], deleted: ["extra"], bytesCopied: 10, dryRun: false });
+    const first = await logged(source, "snap", target, "mirror");
+    expect(first).toMatchObject({ copied: 3, skipped: 0, deleted: 1, ignored: 0, bytesCopied: 10, dryRun: false });
+    expect(first.paths).toEqual({ copy: ["a.txt", "sub/b.txt", "sub/deep/c"], skip: [], delete: ["extra"], ignore: [] });
     expect(await contents(target)).toEqual({ "mirror-neighbour/keep": "k", "mirror/a.txt": "alpha", "mirror/sub/b.txt": "bravo", "mirror/sub/deep/c": "" });
 
-    const second = await syncStorages(source, "snap", target, "mirror");
-    expect(second.copied).toEqual([]);
-    expect(second.skipped).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
+    const second = await logged(source, "snap", target, "mirror");
+    expect(second.copied).toBe(0);
+    expect(second.paths.skip).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
 
     await source.write("snap/a.txt", "ALPHA");
-    expect((await syncStorages(source, "snap", target, "mirror", { compare: "checksum" })).copied).toEqual(["a.txt"]);
+    expect((await logged(source, "snap", target, "mirror", { compare: "checksum" })).paths.copy).toEqual(["a.txt"]);
     expect((await collectBytes(await target.read("mirror/a.txt"))).toString()).toBe("ALPHA");
   });
 
@@ -77,39 +102,38 @@ describe("syncStorages between two different storages", () => {
     const source = new AdvancedMapStorage();
     const target = new OtherEtagStorage();
     await fill(source, SOURCE);
-    expect((await syncStorages(source, "snap", target, "mirror")).copied).toHaveLength(3);
-    const second = await syncStorages(source, "snap", target, "mirror");
-    expect(second.copied).toEqual([]);
-    expect(second.skipped).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toBe(3);
+    const second = await logged(source, "snap", target, "mirror");
+    expect(second.copied).toBe(0);
+    expect(second.paths.skip).toEqual(["a.txt", "sub/b.txt", "sub/deep/c"]);
   });
 
-  it("across kinds of backend, a target time truncated to whole seconds still counts as up to date", async () => {
-    /** Keeps whole seconds, as S3's LastModified does. */
+  it("a target that keeps whole seconds (mtimePrecision 1000) counts as up to date, and a rolled-back source is copied", async () => {
+    /** Keeps whole seconds, as S3's LastModified does, and says so. */
     class SecondsStorage extends AdvancedMapStorage {
       override async stat(path: string) {
         const stat = await super.stat(path);
-        return { ...stat, mtime: new Date(Math.floor(stat.mtime.getTime() / 1000) * 1000) };
+        return { ...stat, mtime: new Date(Math.floor(stat.mtime.getTime() / 1000) * 1000), mtimePrecision: 1000 };
       }
     }
     const source = new AdvancedMapStorage();
     const target = new SecondsStorage();
-    await fill(source, SOURCE);
+    await source.write("snap/a", "one", { mtime: new Date(1_700_000_000_500) });
     await syncStorages(source, "snap", target, "mirror");
-    expect((await syncStorages(source, "snap", target, "mirror")).copied).toEqual([]);
+    expect((await target.stat("mirror/a")).mtime.getTime()).toBe(1_700_000_000_000);
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toBe(0);
+    await source.write("snap/a", "two", { mtime: new Date(1_600_000_000_000) });
+    expect((await syncStorages(source, "snap", target, "mirror")).copied).toBe(1);
+    expect((await collectBytes(await target.read("mirror/a"))).toString()).toBe("two");
   });
 
-  it("calls onPlan once with the planned report before copying", async () => {
+  it("copies carry the source's modification time", async () => {
     const source = new AdvancedMapStorage();
-    const target = new AdvancedMapStorage();
-    await fill(source, SOURCE);
-    const events: string[] = [];
-    const report = await syncStorages(source, "snap", target, "mirror", {
-      concurrency: 1,
-      onPlan: (plan) => events.push(`plan ${plan.copied.length} ${plan.bytesCopied}`),
-      onProgress: (event) => events.push(`${event.action} ${event.path}`),
-    });
-    expect(events).toEqual(["plan 3 10", "copy a.txt", "copy sub/b.txt", "copy sub/deep/c"]);
-    expect(report.bytesCopied).toBe(10);
+    const target = new MapStorage();
+    const mtime = new Date(1_234_567_890_123);
+    await source.write("s/a", "x", { mtime });
+    await syncStorages(source, "s", target, "t");
+    expect(target.files.get("t/a")?.mtime.getTime()).toBe(mtime.getTime());
   });
 
   it("without stat on either side, a same-size change is found by hashing both files", async () => {
@@ -118,7 +142,7 @@ describe("syncStorages between two different storages", () => {
     await fill(source, { "s/f": "same size A" });
     await syncStorages(source, "s", target, "t");
     await source.write("s/f", "same size B");
-    expect((await syncStorages(source, "s", target, "t")).copied).toEqual(["f"]);
+    expect((await logged(source, "s", target, "t")).paths.copy).toEqual(["f"]);
     expect(await hashFile(target, "t/f")).toBe(await hashFile(source, "s/f"));
   });
 
@@ -130,7 +154,7 @@ describe("syncStorages between two different storages", () => {
     }
     expect(await contents(one)).toEqual({ "a/b/c": "1" });
     const other = new MapStorage();
-    expect((await syncStorages(one, "a", other, "a")).copied).toEqual(["b/c"]);
+    expect((await logged(one, "a", other, "a")).paths.copy).toEqual(["b/c"]);
   });
 
   it("rejects bad prefixes before touching either side", async () => {
@@ -153,8 +177,9 @@ describe("syncStorages between two different storages", () => {
     expect(syncError.failures.map((failure) => failure.path)).toEqual(["b"]);
     expect(syncError.message).toContain("disk full");
     expect((syncError.cause as Error).message).toBe("disk full writing t/b");
-    expect(syncError.report.copied).toEqual(["a", "c"]);
-    expect(syncError.report.deleted).toEqual([]);
+    expect(syncError.failureCount).toBe(1);
+    expect(syncError.stage).toBe("copy");
+    expect(syncError.report).toMatchObject({ copied: 2, deleted: 0 });
     expect(await contents(real)).toEqual({ "t/a": "1", "t/c": "3", "t/extra": "keep me until every copy worked" });
   });
 
@@ -186,7 +211,7 @@ describe("syncStorages between two different storages", () => {
     });
     const target = new MapStorage();
     await fill(target, { "t/a": "x", "t/b": "y", "t/extra": "z" });
-    await expect(syncStorages(source, "s", target, "t")).rejects.toThrow("read failed");
+    await expect(syncStorages(source, "s", target, "t")).rejects.toThrow(SyncError);
     expect(await contents(target)).toEqual({ "t/a": "x", "t/b": "y", "t/extra": "z" });
   });
 
@@ -195,10 +220,10 @@ describe("syncStorages between two different storages", () => {
     const target = new MapStorage();
     await fill(source, SOURCE);
     await fill(target, { "mirror/extra": "x", "mirror/a.txt": "stale" });
-    const dry = await syncStorages(source, "snap", target, "mirror", { dryRun: true });
+    const dry = await logged(source, "snap", target, "mirror", { dryRun: true });
     expect(await contents(target)).toEqual({ "mirror/extra": "x", "mirror/a.txt": "stale" });
     expect(dry.dryRun).toBe(true);
-    const real = await syncStorages(source, "snap", target, "mirror");
+    const real = await logged(source, "snap", target, "mirror");
     expect({ ...dry, dryRun: false }).toEqual(real);
   });
 
@@ -210,7 +235,7 @@ describe("syncStorages between two different storages", () => {
     const events: SyncProgress[] = [];
     await syncStorages(source, "s", target, "t", { onProgress: (event) => events.push(event) });
     expect(events.map((e) => [e.action, e.path, e.bytes]).sort()).toEqual([["copy", "new", 1], ["delete", "extra", 0], ["skip", "same", 1]]);
-    expect(events.map((e) => `${e.done}/${e.total}`)).toEqual(["1/3", "2/3", "3/3"]);
+    expect(events.map((e) => e.done)).toEqual([1, 2, 3]);
   });
 
   it("counts the bytes copied from a source without stat", async () => {
@@ -224,24 +249,75 @@ describe("syncStorages between two different storages", () => {
     expect(events.find((e) => e.path === "a")?.bytes).toBe(5);
   });
 
-  it("uses a backend's own copy and listing hooks within one storage", async () => {
-    const storage = new AdvancedMapStorage();
-    await fill(storage, { "s/a": "1" });
-    const copies: string[] = [];
-    const listed: string[] = [];
-    await syncStorages(storage, "s", storage, "t", {}, {
-      copy: async (from, to) => {
-        copies.push(`${from}->${to}`);
-        await storage.write(to, await storage.read(from));
-      },
-      listStats: async (prefix) => {
-        listed.push(prefix);
-        return Promise.all((await storage.recursiveList(prefix)).map((key) => storage.stat(key)));
-      },
-    });
-    expect(copies).toEqual(["s/a->t/a"]);
-    expect(listed.sort()).toEqual(["s", "t"]);
-    expect(await contents(storage, "t")).toEqual({ "t/a": "1" });
+  it("uses the target's syncCopier when it offers one, and finishes it once", async () => {
+    const calls: string[] = [];
+    class CopyingStorage extends AdvancedMapStorage {
+      syncCopier(from: SnapshotStorage) {
+        if (!(from instanceof AdvancedMapStorage)) return undefined;
+        return {
+          copy: async (sourceKey: string, targetKey: string, stat: { mtime: Date }) => {
+            calls.push(`${sourceKey}->${targetKey}`);
+            await this.write(targetKey, await from.read(sourceKey), { mtime: stat.mtime });
+          },
+          finish: async () => void calls.push("finish"),
+        };
+      }
+    }
+    const source = new AdvancedMapStorage();
+    await fill(source, { "s/a": "1", "s/b/c": "2" });
+    const target = new CopyingStorage();
+    expect((await syncStorages(source, "s", target, "t", { concurrency: 1 })).copied).toBe(2);
+    expect(calls).toEqual(["s/a->t/a", "s/b/c->t/b/c", "finish"]);
+    expect(await contents(target, "t")).toEqual({ "t/a": "1", "t/b/c": "2" });
+    calls.length = 0;
+    await syncStorages(source, "s", target, "t", { dryRun: true });
+    expect(calls).toEqual([]);
+  });
+
+  it("finds file/folder conflicts from the target's listing, before any copy, and deletes nothing", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    await fill(source, { "s/x/y": "y", "s/f": "f", "s/f!": "bang", "s/ok": "ok" });
+    await fill(target, { "t/x": "a file where a folder must go", "t/f!": "old", "t/f/deep": "a folder where a file must go", "t/zz": "extra" });
+    const error = (await syncStorages(source, "s", target, "t").catch((caught: unknown) => caught)) as SyncError;
+    expect(error).toBeInstanceOf(SyncError);
+    expect(error.failures.map((failure) => failure.path).sort(compareKeys)).toEqual(["f", "x/y"]);
+    expect(error.failures.map((failure) => (failure.error as { code?: string }).code)).toEqual(["E_CONFLICT", "E_CONFLICT"]);
+    expect(await contents(target, "t")).toMatchObject({ "t/ok": "ok", "t/f!": "bang", "t/zz": "extra", "t/x": "a file where a folder must go" });
+  });
+
+  it("a listing that holds its own folder, or breaks the order, fails with SnapshotIOError instead of looping", async () => {
+    class SelfListing extends MapStorage {
+      override async list(prefix: string): Promise<string[]> {
+        return prefix === "a" ? ["a/", "a/b"] : super.list(prefix);
+      }
+    }
+    class Unsorted extends MapStorage {
+      override async list(prefix: string): Promise<string[]> {
+        return (await super.list(prefix)).reverse();
+      }
+    }
+    const looping = new SelfListing();
+    await fill(looping, { "a/b": "1" });
+    await expect(listRecursive(looping, "a")).rejects.toThrow(SnapshotIOError);
+    await expect(syncStorages(looping, "a", new MapStorage(), "t")).rejects.toThrow(/strictly below its folder/);
+    const unsorted = new Unsorted();
+    await fill(unsorted, { "a/b": "1", "a/c": "2" });
+    await expect(listRecursive(unsorted, "a")).rejects.toThrow(/out of order/);
+    const target = new MapStorage();
+    await fill(target, { "t/extra": "kept" });
+    await expect(syncStorages(unsorted, "a", target, "t")).rejects.toThrow(SnapshotIOError);
+    expect(await contents(target)).toEqual({ "t/extra": "kept" });
+  });
+
+  it("deletes extras beyond what it remembers with a second pass over both listings", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    await fill(source, { "s/keep": "k" });
+    for (let i = 0; i < 10_050; i++) target.files.set(`t/extra-${i}`, { data: Buffer.from("x"), mtime: new Date() });
+    const report = await syncStorages(source, "s", target, "t", { concurrency: 32 });
+    expect(report).toMatchObject({ copied: 1, deleted: 10_050 });
+    expect(await listRecursive(target, "t")).toEqual(["t/keep"]);
   });
 
   it("limits copies in flight to the concurrency option", async () => {

@@ -1,25 +1,47 @@
 import { StowageError } from "../../errors.js";
 import type { SyncReport } from "../storage.js";
 
+/** How many failed files a {@link SyncError} lists; `failureCount` counts them all. */
+export const MAX_LISTED_FAILURES = 100;
+
+/** One file a sync could not handle, with its error. */
+export interface SyncFailure {
+  /** The file, relative to both prefixes. */
+  path: string;
+  error: unknown;
+}
+
 /**
- * A sync could not copy every file. Nothing was deleted; `report` lists what was copied before the
- * failure was known, and `failures` each file that failed with its error.
+ * A sync could not handle every file (code `E_SYNC`).
+ *
+ * - `stage: "copy"`: some copies (or the comparisons before them) failed, so nothing was deleted.
+ * - `stage: "delete"`: every copy succeeded, and some extra target files could not be deleted.
+ *
+ * `report` counts what the sync did before it stopped; `failures` lists the first
+ * {@link MAX_LISTED_FAILURES} failed files, and `failureCount` counts all of them.
  */
 export class SyncError extends StowageError {
   /** What the sync managed to do. */
   readonly report: SyncReport;
-  /** Each failed file (relative path) with its error. */
-  readonly failures: ReadonlyArray<{ path: string; error: unknown }>;
+  /** The first failed files (relative paths), each with its error. */
+  readonly failures: readonly SyncFailure[];
+  /** How many files failed in all. */
+  readonly failureCount: number;
+  /** Which pass failed. */
+  readonly stage: "copy" | "delete";
 
-  constructor(report: SyncReport, failures: ReadonlyArray<{ path: string; error: unknown }>) {
+  constructor(report: SyncReport, failures: readonly SyncFailure[], failureCount: number, stage: "copy" | "delete") {
     const first = failures[0];
+    const outcome = stage === "copy" ? "nothing was deleted" : "every copy succeeded";
     super(
       "E_SYNC",
-      `Sync failed for ${failures.length} file(s)${first ? `, first '${first.path}': ${messageOf(first.error)}` : ""}; nothing was deleted`,
+      `Sync failed to ${stage} ${failureCount} file(s)${first ? `, first '${first.path}': ${messageOf(first.error)}` : ""}; ${outcome}`,
       { cause: first?.error },
     );
     this.report = report;
     this.failures = failures;
+    this.failureCount = failureCount;
+    this.stage = stage;
   }
 }
 

@@ -1,32 +1,43 @@
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
-import { mapSettled } from "../../concurrency.js";
+import { TaskPool } from "../../concurrency.js";
+import { InvalidPathError, SnapshotConflictError } from "../../errors.js";
+import { positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
-import { InvalidPathError, SnapshotNotFoundError } from "../../errors.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
-import { compareKeys, joinKey, normalizePrefix, prefixesOverlap, relativeKey } from "../path.js";
-import type { FileStat, SnapshotStorage, SyncOptions, SyncReport } from "../storage.js";
-import { listRecursive } from "../walk.js";
-import { planSync, type SyncEntry } from "./plan.js";
-import { SyncError } from "./sync-error.js";
+import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
+import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
+import { walkFiles, type ListedFile } from "../walk.js";
+import { mergeListings, type MergedPath } from "./merge.js";
+import { readAhead } from "./read-ahead.js";
+import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
+import { syncVerdict, type VerdictRule } from "./verdict.js";
 
-/** Ways a backend can make {@link syncStorages} faster inside itself. */
-export interface SyncHooks {
-  /** Copies one file inside the backend (server-side copy, `copy_file_range`, ...). */
-  copy?: (sourceKey: string, targetKey: string) => Promise<void>;
-  /** Lists every file under a folder with its stat in one go (S3 listings carry sizes and etags). */
-  listStats?: (prefix: string) => Promise<FileStat[]>;
-}
-
-const STAT_CONCURRENCY = 16;
-/** Just under a second: covers backends that truncate times to whole seconds. */
-const CROSS_BACKEND_MTIME_TOLERANCE_MS = 999;
+/** Listing entries each side may read ahead of the merge: enough to keep both walks busy. */
+const LOOKAHEAD = 512;
+/**
+ * Extra target files remembered for the delete pass. Past this many, the delete pass walks both
+ * listings again instead (rclone's delete-after, with memory that does not grow with the tree).
+ */
+const EXTRAS_REMEMBERED = 10_000;
 
 /**
- * Mirrors `sourcePrefix` of `source` onto `targetPrefix` of `target` (see
- * {@link AdvancedSnapshotStorage.sync} for the rules). Works between any two backends through the
- * basic tier, streaming each file; advanced backends pass `hooks` to copy and list natively.
- * Without `stat` on either side, files are compared by content hash.
+ * Mirrors folder `sourcePrefix` of `source` onto folder `targetPrefix` of `target`, like
+ * `rclone sync`, between any two backends (either tier), and between two instances of one.
+ *
+ * - Both sides are listed as sorted streams ({@link walkFiles}) and merged side by side, so memory
+ *   is bounded by `concurrency`, a read-ahead of {@link LOOKAHEAD} entries per side and folder
+ *   depth, never by the number of files. Each file is decided by {@link syncVerdict}.
+ * - Copies carry the source's modification time ({@link WriteOptions.mtime}). When the target
+ *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
+ *   stay inside the backend; otherwise bytes stream from `source.read` to `target.write`.
+ * - Extra target files are deleted after every copy succeeded; if any failed, nothing is deleted
+ *   and the sync rejects with {@link SyncError} (`E_SYNC`).
+ * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
+ *   `concurrency` with `InvalidOptionsError` (`E_INVALID_OPTIONS`), and a listing that breaks the
+ *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
+ *
+ * Resolves with counts; paths reach `options.onProgress`.
  */
 export async function syncStorages(
   source: SnapshotStorage,
@@ -34,134 +45,206 @@ export async function syncStorages(
   target: SnapshotStorage,
   targetPrefix: string,
   options: SyncOptions = {},
-  hooks: SyncHooks = {},
 ): Promise<SyncReport> {
   const from = normalizePrefix(sourcePrefix);
   const to = normalizePrefix(targetPrefix);
   if (source === target && prefixesOverlap(from, to)) {
     throw new InvalidPathError(targetPrefix, `sync prefixes '${from}' and '${to}' overlap`);
   }
-  const { dryRun = false, deleteExtraneous = true, compare = "auto", concurrency = 8, onProgress } = options;
+  const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
+  const run = new SyncRun(source, from, target, to, options, concurrency);
+  return run.execute();
+}
 
-  const [sourceEntries, targetEntries] = await Promise.all([
-    listEntries(source, from, hooks.listStats),
-    listEntries(target, to, source === target ? hooks.listStats : undefined),
-  ]);
-  // Etags and timestamps only compare exactly within one kind of backend (Redis' and S3's etags
-  // differ for equal content; S3 keeps whole seconds): across kinds, "auto" compares sizes and
-  // times, with a second's tolerance.
-  const sameKind = backendName(source) === backendName(target);
-  const plan = planSync(sourceEntries, sameKind ? targetEntries : targetEntries.map(withoutEtag), {
-    compare,
-    deleteExtraneous,
-    mtimeTolerance: sameKind ? 0 : CROSS_BACKEND_MTIME_TOLERANCE_MS,
-  });
+/** One running sync: its counters, its pool of file tasks and its failures. */
+class SyncRun {
+  readonly #report: SyncReport;
+  readonly #rule: VerdictRule;
+  readonly #pool: TaskPool;
+  readonly #failures: SyncFailure[] = [];
+  #failureCount = 0;
+  #events = 0;
+  readonly #extras: string[] = [];
+  #extrasOverflow = false;
+  #copier: SyncCopier | undefined;
 
-  const checked = await mapSettled(plan.check, concurrency, async (entry) =>
-    (await sameContent(source, joinKey(from, entry.path), target, joinKey(to, entry.path))) ? "skip" : "copy",
-  );
-  plan.check.forEach((entry, i) => {
-    const verdict = checked[i];
-    if (verdict?.status === "rejected") throw verdict.reason;
-    plan[verdict?.value === "skip" ? "skip" : "copy"].push(entry);
-  });
-
-  plan.copy.sort(byPath);
-  plan.skip.sort(byPath);
-  const report: SyncReport = {
-    copied: plan.copy.map((entry) => entry.path),
-    skipped: plan.skip.map((entry) => entry.path),
-    deleted: plan.delete.map((entry) => entry.path),
-    bytesCopied: plan.copy.reduce((sum, entry) => sum + Math.max(entry.size, 0), 0),
-    dryRun,
-  };
-  options.onPlan?.({ ...report, copied: [...report.copied], skipped: [...report.skipped], deleted: [...report.deleted] });
-  const total = plan.copy.length + plan.skip.length + plan.delete.length;
-  let done = 0;
-  const progress = (action: "copy" | "skip" | "delete", entry: SyncEntry) =>
-    onProgress?.({ action, path: entry.path, bytes: action === "delete" ? 0 : Math.max(entry.size, 0), done: ++done, total });
-
-  for (const entry of plan.skip) progress("skip", entry);
-  if (dryRun) {
-    for (const entry of plan.copy) progress("copy", entry);
-    for (const entry of plan.delete) progress("delete", entry);
-    return report;
+  constructor(
+    private readonly source: SnapshotStorage,
+    private readonly from: string,
+    private readonly target: SnapshotStorage,
+    private readonly to: string,
+    private readonly options: SyncOptions,
+    concurrency: number,
+  ) {
+    this.#report = { copied: 0, skipped: 0, deleted: 0, ignored: 0, bytesCopied: 0, dryRun: options.dryRun === true };
+    this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
+    this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
   }
 
-  const copyOne = async (entry: SyncEntry): Promise<void> => {
-    const sourceKey = joinKey(from, entry.path);
-    const targetKey = joinKey(to, entry.path);
-    if (hooks.copy && source === target) return hooks.copy(sourceKey, targetKey);
-    const content = await source.read(sourceKey);
+  async execute(): Promise<SyncReport> {
+    const { dryRun = false, deleteExtraneous = true } = this.options;
+    this.#copier = dryRun || !isAdvancedSnapshotStorage(this.target) ? undefined : this.target.syncCopier?.(this.source);
     try {
-      if (entry.size >= 0) return await target.write(targetKey, content);
-      // A source without stat: the size is known once the bytes have flowed, for the report.
-      let size = 0;
-      await target.write(targetKey, counted(content, (bytes) => (size += bytes)));
-      entry.size = size;
+      for await (const merged of this.#merge(true)) {
+        if (merged.source !== undefined) {
+          await this.#handleSource(merged, merged.source);
+        } else if (deleteExtraneous && dryRun) {
+          this.#report.deleted++;
+          this.#emit("delete", merged.path, 0);
+        } else if (deleteExtraneous) {
+          if (this.#extras.length < EXTRAS_REMEMBERED) this.#extras.push(merged.path);
+          else this.#extrasOverflow = true;
+        }
+      }
+    } finally {
+      await this.#pool.drain();
+      await this.#copier?.finish();
+    }
+    if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "copy");
+    if (deleteExtraneous && !dryRun) await this.#deleteExtras();
+    return this.#report;
+  }
+
+  /** Both listings, read ahead side by side and merged; `withSkips` counts what the source passes over. */
+  #merge(withSkips: boolean): AsyncGenerator<MergedPath, void, undefined> {
+    const cut = this.from === "" ? 0 : this.from.length + 1;
+    const onSkip = withSkips
+      ? (entry: { path: string; reason: SyncProgress["reason"] }) => {
+          this.#report.ignored++;
+          this.#emit("ignore", entry.path.slice(cut), 0, entry.reason);
+        }
+      : undefined;
+    return mergeListings(
+      readAhead(walkFiles(this.source, this.from, onSkip === undefined ? {} : { onSkip }), LOOKAHEAD),
+      this.from,
+      readAhead(walkFiles(this.target, this.to), LOOKAHEAD),
+      this.to,
+    );
+  }
+
+  async #handleSource(merged: MergedPath, entry: ListedFile): Promise<void> {
+    const { path, target: existing } = merged;
+    if (merged.conflict !== undefined) {
+      this.#fail(path, new SnapshotConflictError(joinKey(this.to, path), merged.conflict));
+      return;
+    }
+    const verdict = syncVerdict(entry, existing, this.#rule);
+    if (verdict === "skip") {
+      this.#report.skipped++;
+      this.#emit("skip", path, entry.size ?? 0);
+      return;
+    }
+    await this.#pool.run(async () => {
+      try {
+        await this.#settle(path, entry, existing, verdict);
+      } catch (error) {
+        // A source file deleted since it was listed simply drops out of this sync.
+        if (!hasCode(error, "E_NOT_FOUND")) this.#fail(path, error);
+      }
+    });
+  }
+
+  /** Finishes what the listings could not decide alone, then copies if needed. */
+  async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "copy" | "check" | "stat"): Promise<void> {
+    let source = entry;
+    let verdict: "copy" | "skip" = "copy";
+    if (listed === "stat") {
+      const [exact, current] = await Promise.all([this.#exact(this.source, entry), existing && this.#exact(this.target, existing)]);
+      source = exact;
+      verdict = syncVerdict(exact, current, this.#rule) === "skip" ? "skip" : "copy";
+    } else if (listed === "check") {
+      const targetKey = joinKey(this.to, path);
+      verdict = (await sameContent(this.source, entry.path, this.target, targetKey)) ? "skip" : "copy";
+    }
+    if (verdict !== "copy") {
+      this.#report.skipped++;
+      this.#emit("skip", path, source.size ?? 0);
+      return;
+    }
+    const bytes = this.#report.dryRun ? Math.max(source.size ?? 0, 0) : await this.#copy(path, source);
+    this.#report.copied++;
+    this.#report.bytesCopied += bytes;
+    this.#emit("copy", path, bytes);
+  }
+
+  /** `entry` with its real modification time, when its listing only had a stand-in. */
+  async #exact(storage: SnapshotStorage, entry: ListedFile): Promise<ListedFile> {
+    if (entry.needsStat !== true || !isAdvancedSnapshotStorage(storage)) return entry;
+    return storage.stat(entry.path);
+  }
+
+  /** Copies one file, natively or streamed, carrying its modification time; resolves with its size. */
+  async #copy(path: string, entry: ListedFile): Promise<number> {
+    const targetKey = joinKey(this.to, path);
+    const stat = await this.#exact(this.source, entry);
+    if (this.#copier !== undefined && stat.size !== undefined && stat.mtime !== undefined) {
+      await this.#copier.copy(stat.path, targetKey, stat as FileStat);
+      return stat.size;
+    }
+    const content = await this.source.read(stat.path);
+    const options = stat.mtime === undefined ? {} : { mtime: stat.mtime };
+    let flowed = 0;
+    try {
+      await this.target.write(targetKey, counted(content, (bytes) => (flowed += bytes)), options);
     } catch (error) {
       // A write that failed before draining its source must not leave the source open (a file
       // descriptor, a socket) until garbage collection.
       content.destroy();
       throw error;
     }
-  };
-  const copies = await mapSettled(plan.copy, concurrency, async (entry) => {
-    await copyOne(entry);
-    progress("copy", entry);
-  });
-  const failures = copies.flatMap((result, i) =>
-    result.status === "rejected" ? [{ path: plan.copy[i]?.path ?? "", error: result.reason as unknown }] : [],
-  );
-  const failed = new Set(failures.map((failure) => failure.path));
-  const succeeded = plan.copy.filter((entry) => !failed.has(entry.path));
-  report.bytesCopied = succeeded.reduce((sum, entry) => sum + Math.max(entry.size, 0), 0);
-  if (failures.length > 0) {
-    report.copied = succeeded.map((entry) => entry.path);
-    report.deleted = [];
-    throw new SyncError(report, failures);
+    return stat.size ?? flowed;
   }
 
-  const deletes = await mapSettled(plan.delete, concurrency, async (entry) => {
-    await target.delete(joinKey(to, entry.path));
-    progress("delete", entry);
-  });
-  const deleteFailure = deletes.find((result) => result.status === "rejected");
-  if (deleteFailure) throw deleteFailure.reason;
-  return report;
+  /** rclone's delete-after: runs only once every copy succeeded. */
+  async #deleteExtras(): Promise<void> {
+    const remove = (path: string) =>
+      this.#pool.run(async () => {
+        try {
+          await this.target.delete(joinKey(this.to, path));
+          this.#report.deleted++;
+          this.#emit("delete", path, 0);
+        } catch (error) {
+          this.#fail(path, error);
+        }
+      });
+    if (this.#extrasOverflow) {
+      // Too many to remember: find them again. A file that appeared in the source since is kept.
+      try {
+        for await (const merged of this.#merge(false)) if (merged.source === undefined) await remove(merged.path);
+      } finally {
+        await this.#pool.drain();
+      }
+    } else {
+      for (const path of this.#extras) await remove(path);
+      await this.#pool.drain();
+    }
+    if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "delete");
+  }
+
+  #emit(action: SyncProgress["action"], path: string, bytes: number, reason?: SyncProgress["reason"]): void {
+    const onProgress = this.options.onProgress;
+    if (onProgress === undefined) {
+      this.#events++;
+      return;
+    }
+    const event: SyncProgress = { action, path, bytes, done: ++this.#events };
+    if (reason !== undefined) event.reason = reason;
+    onProgress(event);
+  }
+
+  #fail(path: string, error: unknown): void {
+    this.#failureCount++;
+    if (this.#failures.length < MAX_LISTED_FAILURES) this.#failures.push({ path, error });
+  }
 }
 
-const byPath = (a: SyncEntry, b: SyncEntry): number => compareKeys(a.path, b.path);
-
-function withoutEtag({ etag: _etag, ...entry }: SyncEntry): SyncEntry {
-  return entry;
-}
-
-async function listEntries(
-  storage: SnapshotStorage,
-  prefix: string,
-  listStats: SyncHooks["listStats"],
-): Promise<SyncEntry[]> {
-  const stats = listStats
-    ? await listStats(prefix)
-    : await statAll(storage, await listRecursive(storage, prefix));
-  return stats.map((stat) => ({ ...stat, path: relativeKey(stat.path, prefix) }));
-}
-
-async function statAll(storage: SnapshotStorage, keys: string[]): Promise<FileStat[]> {
-  // Without stat, size -1 makes the planner fall back to comparing content hashes.
-  if (!isAdvancedSnapshotStorage(storage)) return keys.map((path) => ({ path, size: -1, mtime: new Date(0) }));
-  const settled = await mapSettled(keys, STAT_CONCURRENCY, (key) => storage.stat(key));
-  return settled.flatMap((result) => {
-    if (result.status === "fulfilled") return [result.value];
-    // A file deleted between listing and stat simply drops out of this sync.
-    if (result.reason instanceof SnapshotNotFoundError) return [];
-    throw result.reason;
-  });
+/** Recognises a stowage error by its code, whichever copy of this package created it. */
+function hasCode(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
 
 async function sameContent(a: SnapshotStorage, aKey: string, b: SnapshotStorage, bKey: string): Promise<boolean> {
-  const [x, y] = await Promise.all([sha256(a, aKey), sha256(b, bKey)]);
+  const [x, y] = await Promise.all([hashFile(a, aKey), hashFile(b, bKey)]);
   return x === y;
 }
 
@@ -173,12 +256,8 @@ async function* counted(content: WriteContent, onBytes: (bytes: number) => void)
   }
 }
 
-/** SHA-256 (hex) of a stored file, streamed. */
+/** SHA-256 (hex) of a stored file, streamed. Rejects with `SnapshotNotFoundError` when it is missing. */
 export async function hashFile(storage: SnapshotStorage, key: string): Promise<string> {
-  return sha256(storage, key);
-}
-
-async function sha256(storage: SnapshotStorage, key: string): Promise<string> {
   const hash = createHash("sha256");
   await pipeline(await storage.read(key), hash);
   return hash.digest("hex");

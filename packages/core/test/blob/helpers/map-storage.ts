@@ -15,6 +15,7 @@ import {
   type SnapshotStorage,
   type SyncOptions,
   type WriteContent,
+  type WriteOptions,
 } from "../../../src/index.js";
 
 /**
@@ -28,9 +29,9 @@ export class MapStorage implements SnapshotStorage {
     return Readable.from([this.get(path).data]);
   }
 
-  async write(path: string, content: WriteContent): Promise<void> {
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
-    this.files.set(path, { data: await collectBytes(content), mtime: new Date() });
+    this.files.set(path, { data: await collectBytes(content), mtime: options.mtime ?? new Date() });
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -66,8 +67,8 @@ export class AdvancedMapStorage extends MapStorage implements AdvancedSnapshotSt
     yield* rechunk([this.get(path).data], options.chunkSize ?? 256 * 1024);
   }
 
-  async streamWrite(path: string, chunks: ChunkSource): Promise<void> {
-    await this.write(path, chunks);
+  async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    await this.write(path, chunks, options);
   }
 
   async atomicMove(src: string, dst: string): Promise<void> {
@@ -80,6 +81,10 @@ export class AdvancedMapStorage extends MapStorage implements AdvancedSnapshotSt
   async recursiveList(prefix: string): Promise<string[]> {
     const folder = normalizePrefix(prefix);
     return [...this.files.keys()].filter((key) => isUnderPrefix(key, folder)).sort(compareKeys);
+  }
+
+  async *streamList(prefix: string): AsyncGenerator<FileStat> {
+    for (const key of await this.recursiveList(prefix)) if (this.files.has(key)) yield this.stat(key);
   }
 
   async stat(path: string): Promise<FileStat> {
