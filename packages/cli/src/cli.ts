@@ -48,7 +48,7 @@ function buildProgram(ctx: CommandContext): Command {
   const program = new Command("stowage")
     .description("Copy, list and mirror files between storage backends: local folders, memory, Redis, S3.")
     .version(__STOWAGE_CLI_VERSION__, "-V, --version")
-    .option("-q, --quiet", "no progress bars")
+    .option("-q, --quiet", "no progress bars or summary lines (warnings and errors still go to stderr)")
     .option("-v, --verbose", "stack traces and causes on errors")
     .addHelpText("after", ADDRESSING_HELP)
     .showSuggestionAfterError()

@@ -15,7 +15,10 @@ export interface CliIo {
 
 /** Options every command accepts. */
 export interface GlobalOptions {
-  /** No progress bars, no notes on stderr (errors are still printed). */
+  /**
+   * No progress bars and no summary lines. Errors, and warnings about files a command left
+   * uncopied, still go to stderr; output a flag asked for (`--json`, `--list`) still goes to stdout.
+   */
   quiet: boolean;
   /** Stack traces and error causes on failure. */
   verbose: boolean;
@@ -46,9 +49,12 @@ export class CommandContext {
     return this.stores.open(location.store, options);
   }
 
-  /** A progress bar on stderr, drawn only when stderr is a terminal and `--quiet` is off. */
-  progress(label: string, total?: number): Progress {
-    const enabled = this.io.stderr.isTTY === true && !this.options.quiet;
+  /**
+   * A progress bar on stderr, drawn only when stderr is a terminal, `--quiet` is off and the
+   * command `wanted` it (`total` in bytes, when known).
+   */
+  progress(label: string, total?: number, wanted = true): Progress {
+    const enabled = wanted && this.io.stderr.isTTY === true && !this.options.quiet;
     return startProgress({ enabled, stream: this.io.stderr, label, ...(total === undefined ? {} : { total }) });
   }
 

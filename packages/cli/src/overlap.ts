@@ -5,7 +5,8 @@ import type { Location } from "./location.js";
  * True when two locations may name the same or nested folders through DIFFERENT store URLs:
  * `./backup::a` and `./backup/a`, or `s3://bucket/x` and `s3://bucket::x/y`. Core catches overlap
  * within one store object; across store URLs only their addresses can tell. Compared: scheme,
- * host and query must match, then the URL path joined with the key is checked segment-wise.
+ * host and query must match (a `file:` URL's query holds options, not a place, and is ignored), then
+ * the URL path joined with the key is checked segment-wise.
  */
 export function locationsOverlap(a: Location, b: Location): boolean {
   if (space(a.store) !== space(b.store)) return false;
@@ -15,7 +16,7 @@ export function locationsOverlap(a: Location, b: Location): boolean {
 }
 
 function space(url: URL): string {
-  return `${url.protocol}//${url.host}${url.search}`;
+  return `${url.protocol}//${url.host}${url.protocol === "file:" ? "" : url.search}`;
 }
 
 function physicalPath(location: Location): string {

@@ -3,12 +3,13 @@ import { pipeline } from "node:stream/promises";
 import cliProgress from "cli-progress";
 import { formatBytes, formatDuration } from "./format.js";
 
-/** A byte-counting progress display for one transfer (or one sync of many files). */
+/**
+ * A byte-counting progress display for one transfer, or one sync of many files (whose total is not
+ * known up front: a sync streams both listings, so it shows bytes, rate and files done, no ETA).
+ */
 export interface Progress {
   /** Counts `bytes` more as transferred. */
   advance(bytes: number): void;
-  /** Sets the number of bytes expected in all; `undefined` when unknown (stdin). */
-  setTotal(bytes: number | undefined): void;
   /** Replaces the text after the numbers (a file name, `3/10 files`). */
   setLabel(label: string): void;
   /** Removes the bar; safe to call twice. */
@@ -18,13 +19,13 @@ export interface Progress {
 const BAR_WIDTH = 24;
 
 /**
- * A progress bar on `stream` with bytes, rate and ETA, drawn only when `enabled` (stderr is a
+ * A progress bar on `stream` with bytes, rate and ETA (bytes and rate when `total` is unknown), drawn only when `enabled` (stderr is a
  * terminal and `--quiet` was not given); otherwise every method does nothing, so pipes and logs
  * stay clean.
  */
 export function startProgress(options: { enabled: boolean; stream: NodeJS.WriteStream; label: string; total?: number }): Progress {
-  if (!options.enabled) return { advance() {}, setTotal() {}, setLabel() {}, stop() {} };
-  let total = options.total;
+  if (!options.enabled) return { advance() {}, setLabel() {}, stop() {} };
+  const total = options.total;
   let label = options.label;
   let value = 0;
   let stopped = false;
@@ -41,10 +42,6 @@ export function startProgress(options: { enabled: boolean; stream: NodeJS.WriteS
     advance(bytes) {
       value += bytes;
       bar.update(value);
-    },
-    setTotal(bytes) {
-      total = bytes;
-      bar.setTotal(Math.max(bytes ?? 0, 1));
     },
     setLabel(text) {
       label = text;

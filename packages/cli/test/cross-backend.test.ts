@@ -22,10 +22,10 @@ describe("between backends", () => {
       expect((await run(["cp", `${server.url}::kept/a.txt`, "memory://::a.txt"])).code).toBe(0);
 
       const back = JSON.parse((await run(["sync", "--json", server.url, `${local.url}::mirror`])).out) as unknown;
-      expect(back).toMatchObject({ copied: ["kept/a.txt"], bytesCopied: 15 });
+      expect(back).toMatchObject({ copied: 1, bytesCopied: 15 });
       expect((await run(["ls", "-r", local.url])).out).toBe("docs/a.txt\nmirror/kept/a.txt\n");
       const again = JSON.parse((await run(["sync", "--json", server.url, `${local.url}::mirror`])).out) as unknown;
-      expect(again).toMatchObject({ copied: [], skipped: ["kept/a.txt"], deleted: [] });
+      expect(again).toMatchObject({ copied: 0, skipped: 1, deleted: 0 });
     } finally {
       await Promise.all([local.cleanup(), bucket.cleanup(), server.cleanup()]);
     }
@@ -52,8 +52,8 @@ describe("re-running a cross-backend sync", () => {
         await stowage(["put", "-", `${source.url}::${key}`], { env, input: `content of ${key}` });
       }
       const sync = async () => JSON.parse((await stowage(["sync", "--json", source.url, target.url], { env })).out) as unknown;
-      expect(await sync()).toMatchObject({ copied: ["a.txt", "b/c.txt"], skipped: [] });
-      expect(await sync()).toMatchObject({ copied: [], skipped: ["a.txt", "b/c.txt"] });
+      expect(await sync()).toMatchObject({ copied: 2, skipped: 0 });
+      expect(await sync()).toMatchObject({ copied: 0, skipped: 2 });
     } finally {
       await Promise.all([source.cleanup(), target.cleanup()]);
     }

@@ -34,6 +34,8 @@ describe("locationsOverlap", () => {
     ["s3://bucket/x", "s3://bucket::x/y", true],
     ["s3://bucket/x", "s3://other/x", false],
     ["redis://h/0::a", "redis://h/1::a", false],
+    ["file:///w/a?links=translate", "./a::b", true],
+    ["redis://h/0?namespace=x", "redis://h/0?namespace=y", false],
   ])("%s and %s: %s", (a, b, expected) => {
     expect(overlap(a, b)).toBe(expected);
   });

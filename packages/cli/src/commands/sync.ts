@@ -1,30 +1,30 @@
 import { Command, Option } from "commander";
 import {
   InvalidPathError,
-  SyncError,
-  isAdvancedSnapshotStorage,
   syncStorages,
+  walkFiles,
   type SnapshotStorage,
   type SyncCompare,
-  type SyncOptions,
+  type SyncError,
   type SyncReport,
 } from "@stowage/core";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
-import { formatBytes } from "../format.js";
+import { ignoredWarning } from "../ignored-warning.js";
 import { folderKey } from "../keys.js";
 import { locationsOverlap } from "../overlap.js";
-import { countBytes, type Progress } from "../progress.js";
+import { SyncOutput } from "../sync-output.js";
 
 interface SyncFlags {
   delete: boolean;
   dryRun?: boolean;
   compare: SyncCompare;
   concurrency: string;
+  list?: boolean;
   json?: boolean;
 }
 
-/** `stowage sync [--no-delete] [--dry-run] [--json] <source> <destination>`. */
+/** `stowage sync [--no-delete] [--dry-run] [--list] [--json] <source> <destination>`. */
 export function syncCommand(ctx: CommandContext): Command {
   return new Command("sync")
     .description("mirror a folder onto another, in one store or between two (like rclone sync)")
@@ -38,12 +38,16 @@ export function syncCommand(ctx: CommandContext): Command {
         .default("auto"),
     )
     .option("--concurrency <n>", "files in flight at once", "8")
-    .option("--json", "print the sync report as JSON")
+    .option("--list", "print each file copied, deleted or ignored, as it happens")
+    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)")
     .addHelpText(
       "after",
-      "\nCopies new and changed files, skips unchanged ones, and deletes destination files missing\n" +
-        "from the source (unless --no-delete). If any copy fails, nothing is deleted (exit code 9).\n" +
-        "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run ./backup s3://bucket/backup?region=eu-west-1\n  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n",
+      "\nCopies new and changed files (keeping their modification times), skips unchanged ones (same\n" +
+        "size and time), and deletes destination files missing from the source (unless --no-delete).\n" +
+        "If any copy fails, nothing is deleted (exit code 9). Symbolic links are never followed: they\n" +
+        "are counted as ignored, with a warning on stderr.\n" +
+        "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
+        "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n",
     )
     .action(async (sourceText: string, targetText: string, flags: SyncFlags) => {
       const from = ctx.location(sourceText);
@@ -59,85 +63,45 @@ export function syncCommand(ctx: CommandContext): Command {
       if (source !== target && locationsOverlap(from, to)) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
+      const dryRun = flags.dryRun === true;
+      if (flags.delete && !dryRun) await refuseToEmpty(source, fromPrefix, target, toPrefix, from.text);
 
-      if (flags.delete && !flags.dryRun) await refuseToEmpty(source, fromPrefix, target, toPrefix, from.text);
-      const progress = ctx.progress("planning…");
-      const options: SyncOptions = {
-        deleteExtraneous: flags.delete,
-        dryRun: flags.dryRun === true,
-        compare: flags.compare,
-        concurrency,
-      };
+      const list = flags.list === true;
+      // Listed lines are the progress; a bar redrawn between them on the same terminal would garble both.
+      const listOnTerminal = list && (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
+      const progress = ctx.progress("starting…", undefined, !listOnTerminal);
+      const output = new SyncOutput(ctx, { list, json: flags.json === true, quiet: ctx.options.quiet, dryRun }, progress);
       let report: SyncReport;
       try {
-        report = await runSync(source, fromPrefix, target, toPrefix, options, progress);
+        // Within one store and between two alike: native copies are the engine's business, through
+        // the target's syncCopier (two local roots get kernel copies and batched fsyncs too).
+        report = await syncStorages(source, fromPrefix, target, toPrefix, {
+          deleteExtraneous: flags.delete,
+          dryRun,
+          compare: flags.compare,
+          concurrency,
+          onProgress: output.onProgress,
+        });
       } catch (error) {
         progress.stop();
-        if (error instanceof SyncError && flags.json) {
-          ctx.printJson({ ...error.report, failures: error.failures.map((f) => ({ path: f.path, error: messageOf(f.error) })) });
-        }
+        if (hasCode(error, "E_SYNC")) output.failed(error as SyncError);
+        warnIgnored();
         throw error;
       }
       progress.stop();
-      if (flags.json) return ctx.printJson(report);
-      printReport(ctx, report);
+      output.done(report);
+      warnIgnored();
+
+      function warnIgnored(): void {
+        const warning = ignoredWarning(output.ignored, from, list);
+        if (warning !== undefined) ctx.io.stderr.write(warning);
+      }
     });
 }
 
 /**
- * Inside one store, the backend's own sync (native copies, its overlap rules); between stores,
- * core's streaming `syncStorages`, with the source's reads counted for the progress bar.
- */
-async function runSync(
-  source: SnapshotStorage,
-  fromPrefix: string,
-  target: SnapshotStorage,
-  toPrefix: string,
-  options: SyncOptions,
-  progress: Progress,
-): Promise<SyncReport> {
-  let copying = false;
-  const tracked: SyncOptions = {
-    ...options,
-    onPlan(plan) {
-      copying = true;
-      progress.setTotal(plan.bytesCopied);
-    },
-    onProgress(event) {
-      progress.setLabel(`${event.done}/${event.total} files`);
-      // Within one store the bytes never pass through here: count whole files as they finish.
-      if (source === target && event.action === "copy" && !options.dryRun) progress.advance(event.bytes);
-    },
-  };
-  if (source === target) {
-    return isAdvancedSnapshotStorage(source)
-      ? source.sync(fromPrefix, toPrefix, tracked)
-      : syncStorages(source, fromPrefix, source, toPrefix, tracked);
-  }
-  // Only the copy phase counts: checksum comparison reads the same files before it.
-  const counted = countingReads(source, (bytes) => {
-    if (copying) progress.advance(bytes);
-  });
-  return syncStorages(counted, fromPrefix, target, toPrefix, tracked);
-}
-
-/** `storage`, except that every stream `read` returns reports its bytes to `onBytes`. */
-function countingReads(storage: SnapshotStorage, onBytes: (bytes: number) => void): SnapshotStorage {
-  return new Proxy(storage, {
-    get(target, property) {
-      if (property === "read") return async (key: string) => countBytes(await target.read(key), onBytes);
-      const value: unknown = Reflect.get(target, property, target);
-      // Methods are bound to the real object (adapters keep state in private fields a Proxy
-      // cannot reach); the constructor is not a method, and it names the backend.
-      if (typeof value !== "function" || property === "constructor") return value;
-      return (value as (...args: unknown[]) => unknown).bind(target);
-    },
-  });
-}
-
-/**
  * Mirroring a source with no files at all would empty the destination: almost always a mistyped
- * source folder. Checked with one listing of each side, before anything changes.
+ * source folder. Checked with the first entry of each side's listing, before anything changes.
  */
 async function refuseToEmpty(
   source: SnapshotStorage,
@@ -146,21 +110,17 @@ async function refuseToEmpty(
   toPrefix: string,
   from: string,
 ): Promise<void> {
-  if ((await source.list(fromPrefix)).length > 0 || (await target.list(toPrefix)).length === 0) return;
+  if ((await hasFiles(source, fromPrefix)) || !(await hasFiles(target, toPrefix))) return;
   throw new UsageError(`'${from}' has no files, so sync would empty the destination: use --no-delete, or rm -r to empty it`);
 }
 
-function printReport(ctx: CommandContext, report: SyncReport): void {
-  const verb = report.dryRun ? "would " : "";
-  for (const path of report.copied) ctx.print(`${verb}copy    ${path}`);
-  for (const path of report.deleted) ctx.print(`${verb}delete  ${path}`);
-  const copied = `${report.copied.length} file${report.copied.length === 1 ? "" : "s"} (${formatBytes(report.bytesCopied)})`;
-  ctx.print(
-    `${report.dryRun ? "dry run: would copy" : "copied"} ${copied}, skipped ${report.skipped.length} unchanged, ` +
-      `${report.dryRun ? "would delete" : "deleted"} ${report.deleted.length}`,
-  );
+/** True when some file lies below `prefix`; reads only as far as the first one. */
+async function hasFiles(storage: SnapshotStorage, prefix: string): Promise<boolean> {
+  for await (const _file of walkFiles(storage, prefix)) return true;
+  return false;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Recognises a stowage error by its code, whichever copy of core created it. */
+function hasCode(error: unknown, code: string): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }

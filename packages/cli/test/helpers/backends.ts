@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,26 +90,35 @@ export function s3Backend(query = ""): TestBackend {
   };
 }
 
-/** The third-party plugin fixture, mapped through STOWAGE_ADAPTERS. */
-export const jsonfileBackend: TestBackend = {
-  name: "jsonfile (plugin)",
-  env: { STOWAGE_ADAPTERS: `jsonfile=${JSONFILE_ADAPTER}` },
-  start: nothing,
-  stop: nothing,
-  async create() {
-    const folder = await temporaryFolder();
-    return { url: `jsonfile://${folder.path}/store.json`, cleanup: folder.cleanup };
-  },
-};
+/** A plugin fixture of `fixtures/` serving `scheme:`, mapped through STOWAGE_ADAPTERS; each store is a JSON file. */
+function pluginBackend(name: string, scheme: string, fixture: string): TestBackend {
+  return {
+    name,
+    env: { STOWAGE_ADAPTERS: `${scheme}=${fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url))}` },
+    start: nothing,
+    stop: nothing,
+    async create() {
+      const folder = await temporaryFolder();
+      return { url: `${scheme}://${folder.path}/store.json`, cleanup: folder.cleanup };
+    },
+  };
+}
+
+/** The third-party plugin fixture. */
+export const jsonfileBackend = pluginBackend("jsonfile (plugin)", "jsonfile", "jsonfile-adapter.mjs");
 
 /** A basic-tier plugin (no stat, no atomicMove, no native sync) over the same JSON files. */
-export const basicBackend: TestBackend = {
-  name: "basic tier (plugin)",
-  env: { STOWAGE_ADAPTERS: `basic=${fileURLToPath(new URL("../fixtures/basic-adapter.mjs", import.meta.url))}` },
-  start: nothing,
-  stop: nothing,
-  async create() {
-    const folder = await temporaryFolder();
-    return { url: `basic://${folder.path}/store.json`, cleanup: folder.cleanup };
-  },
-};
+export const basicBackend = pluginBackend("basic tier (plugin)", "basic", "basic-adapter.mjs");
+
+/** A basic-tier plugin whose reads of keys ending in `.fail` fail (fault injection for sync errors). */
+export const failingBackend = pluginBackend("failing reads (plugin)", "failing", "failing-adapter.mjs");
+
+/**
+ * Replaces the content of a store of the JSON-file plugins (jsonfile, basic, failing) with `files`,
+ * all with one fixed modification time: faster than one CLI run per file.
+ */
+export async function fillJsonStore(store: TestStore, files: Record<string, string>): Promise<void> {
+  const mtime = "2024-05-01T12:00:00.000Z";
+  const entries = Object.entries(files).map(([key, text]) => [key, { data: Buffer.from(text).toString("base64"), mtime }]);
+  await writeFile(fileURLToPath(`file://${new URL(store.url).pathname}`), JSON.stringify(Object.fromEntries(entries)));
+}

@@ -1,0 +1,136 @@
+import type { SkippedEntry, SyncError, SyncProgress, SyncReport } from "@stowage/core";
+import type { CommandContext } from "./context.js";
+import { formatBytes } from "./format.js";
+import type { Progress } from "./progress.js";
+
+/** How `stowage sync` reports: chosen by `--list`, `--json` and the global `--quiet`. */
+export interface SyncOutputMode {
+  /** One line (or, with `json`, one JSON object) per copied, deleted or ignored file, as it happens. */
+  list: boolean;
+  /** JSON on stdout: one object at the end, or JSON lines with `list`. */
+  json: boolean;
+  /** No summary line (the warning about ignored entries still goes to stderr). */
+  quiet: boolean;
+  /** Listed lines say `would copy`, `would delete`; no bytes count as copied. */
+  dryRun: boolean;
+}
+
+/**
+ * One line of `sync --list --json`: an event as it happens. Unchanged (skipped) files are
+ * counted in the report, not listed.
+ */
+export type SyncEventLine =
+  | { type: "copy"; path: string; bytes: number }
+  | { type: "delete"; path: string }
+  | { type: "ignore"; path: string; reason: SkippedEntry["reason"] };
+
+/** The counts `sync --json` prints: the core's `SyncReport`, field for field. */
+export type SyncReportOutput = SyncReport;
+
+/** What `sync --json` prints when some files failed (exit code 9): the counts so far, and why. */
+export interface SyncFailureOutput extends SyncReport {
+  /** Files that failed, in all. */
+  failureCount: number;
+  /** `copy`: a copy failed, nothing was deleted. `delete`: every copy succeeded, some deletes failed. */
+  stage: SyncError["stage"];
+  /** The first failures (at most 100), each with its error's message. */
+  failures: Array<{ path: string; error: string }>;
+}
+
+/** Which kinds of source entries a sync passed over, counted by reason (never by path). */
+export type IgnoredTally = Record<SkippedEntry["reason"], number>;
+
+/**
+ * Turns a running sync's events into output while it runs, and its report into the final output.
+ * Holds counters only, never paths: the output of a sync of ten million files costs no memory.
+ */
+export class SyncOutput {
+  readonly ignored: IgnoredTally = { link: 0, special: 0, "invalid-name": 0 };
+  readonly #ctx: CommandContext;
+  readonly #mode: SyncOutputMode;
+  readonly #progress: Progress;
+  #copied = 0;
+
+  constructor(ctx: CommandContext, mode: SyncOutputMode, progress: Progress) {
+    this.#ctx = ctx;
+    this.#mode = mode;
+    this.#progress = progress;
+  }
+
+  /** The sync's `onProgress`: advances the bar, tallies ignored entries, prints listed lines. */
+  readonly onProgress = (event: SyncProgress): void => {
+    if (event.action === "copy" && !this.#mode.dryRun) {
+      this.#copied++;
+      this.#progress.advance(event.bytes);
+    }
+    this.#progress.setLabel(`${event.done} files, ${this.#copied} copied`);
+    if (event.action === "ignore") this.ignored[event.reason ?? "special"]++;
+    if (!this.#mode.list || event.action === "skip") return;
+    if (this.#mode.json) this.#ctx.io.stdout.write(`${JSON.stringify(eventLine(event))}\n`);
+    else this.#ctx.print(humanLine(event, this.#mode.dryRun));
+  };
+
+  /** Prints the outcome of a sync that finished. */
+  done(report: SyncReport): void {
+    const counts = countsOf(report);
+    if (this.#mode.json) return this.#printJson(counts);
+    if (!this.#mode.quiet) this.#ctx.print(summary(counts));
+  }
+
+  /** Prints what a failed sync (exit code 9) managed, before its error is reported on stderr. */
+  failed(error: SyncError): void {
+    const counts = countsOf(error.report);
+    if (!this.#mode.json) {
+      if (!this.#mode.quiet) this.#ctx.print(summary(counts));
+      return;
+    }
+    const output: SyncFailureOutput = {
+      ...counts,
+      failureCount: error.failureCount,
+      stage: error.stage,
+      failures: error.failures.map((failure) => ({ path: failure.path, error: messageOf(failure.error) })),
+    };
+    this.#printJson(output);
+  }
+
+  #printJson(value: SyncReport): void {
+    if (this.#mode.list) this.#ctx.io.stdout.write(`${JSON.stringify({ type: "report", ...value })}\n`);
+    else this.#ctx.printJson(value);
+  }
+}
+
+/** The report's counts alone, in a fixed order, whatever else the object carries. */
+function countsOf(report: SyncReport): SyncReport {
+  const { copied, skipped, deleted, ignored, bytesCopied, dryRun } = report;
+  return { copied, skipped, deleted, ignored, bytesCopied, dryRun };
+}
+
+function eventLine(event: SyncProgress): SyncEventLine {
+  if (event.action === "copy") return { type: "copy", path: event.path, bytes: event.bytes };
+  if (event.action === "delete") return { type: "delete", path: event.path };
+  return { type: "ignore", path: event.path, reason: event.reason ?? "special" };
+}
+
+const REASONS: Record<SkippedEntry["reason"], string> = {
+  link: "symbolic link",
+  special: "special file",
+  "invalid-name": "name is not a valid key",
+};
+
+function humanLine(event: SyncProgress, dryRun: boolean): string {
+  if (event.action === "ignore") return `ignore  ${event.path} (${REASONS[event.reason ?? "special"]})`;
+  return `${dryRun ? "would " : ""}${event.action.padEnd(8)}${event.path}`;
+}
+
+function summary(report: SyncReport): string {
+  const files = `${report.copied} file${report.copied === 1 ? "" : "s"} (${formatBytes(report.bytesCopied)})`;
+  const ignored = report.ignored > 0 ? `, ignored ${report.ignored}` : "";
+  return (
+    `${report.dryRun ? "dry run: would copy" : "copied"} ${files}, skipped ${report.skipped} unchanged, ` +
+    `${report.dryRun ? "would delete" : "deleted"} ${report.deleted}${ignored}`
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
