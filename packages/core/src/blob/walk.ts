@@ -1,6 +1,5 @@
-import { SnapshotIOError } from "../errors.js";
-import { backendName, isAdvancedSnapshotStorage } from "./guards.js";
-import { compareKeys, normalizePrefix } from "./path.js";
+import { ListingCheck, uncheckedListing } from "./listing.js";
+import { normalizePrefix } from "./path.js";
 import type { FileStat, SnapshotStorage, StreamListOptions } from "./storage.js";
 
 /**
@@ -26,16 +25,9 @@ export async function* walkFiles(
   options: StreamListOptions = {},
 ): AsyncGenerator<ListedFile, void, undefined> {
   const folder = normalizePrefix(prefix);
-  const entries = isAdvancedSnapshotStorage(storage) ? storage.streamList(folder, options) : walkBasic(storage, folder);
-  const base = folder === "" ? "" : `${folder}/`;
-  let previous: string | undefined;
-  for await (const entry of entries) {
-    const key = entry.path;
-    if (!key.startsWith(base) || key.length === base.length) throw badListing(storage, folder, key, "is not below the folder");
-    if (previous !== undefined && compareKeys(previous, key) >= 0) {
-      throw badListing(storage, folder, key, `comes after '${previous}', out of order`);
-    }
-    previous = key;
+  const check = new ListingCheck(storage, folder);
+  for await (const entry of uncheckedListing(storage, folder, options)) {
+    check.next(entry.path);
     yield entry;
   }
 }
@@ -45,46 +37,4 @@ export async function listRecursive(storage: SnapshotStorage, prefix: string): P
   const keys: string[] = [];
   for await (const entry of walkFiles(storage, prefix)) keys.push(entry.path);
   return keys;
-}
-
-/** Depth-first over `list`: each folder's sorted entries, sub-folders expanded where they sort. */
-async function* walkBasic(storage: SnapshotStorage, folder: string): AsyncGenerator<ListedFile, void, undefined> {
-  const stack: Array<{ entries: string[]; next: number }> = [{ entries: await listLevel(storage, folder), next: 0 }];
-  while (stack.length > 0) {
-    const level = stack[stack.length - 1] as { entries: string[]; next: number };
-    const entry = level.entries[level.next++];
-    if (entry === undefined) {
-      stack.pop();
-    } else if (entry.endsWith("/")) {
-      stack.push({ entries: await listLevel(storage, entry.slice(0, -1)), next: 0 });
-    } else {
-      yield { path: entry };
-    }
-  }
-}
-
-/** One `list` call, checked: every entry one level below `folder`, in strictly ascending order. */
-async function listLevel(storage: SnapshotStorage, folder: string): Promise<string[]> {
-  const entries = await storage.list(folder);
-  const base = folder === "" ? "" : `${folder}/`;
-  let previous: string | undefined;
-  for (const entry of entries) {
-    const name = entry.slice(base.length);
-    const slash = name.indexOf("/");
-    if (!entry.startsWith(base) || name === "" || name === "/" || (slash !== -1 && slash !== name.length - 1)) {
-      throw badListing(storage, folder, entry, "is not one level below the folder");
-    }
-    if (previous !== undefined && compareKeys(previous, entry) >= 0) {
-      throw badListing(storage, folder, entry, `comes after '${previous}', out of order`);
-    }
-    previous = entry;
-  }
-  return entries;
-}
-
-function badListing(storage: SnapshotStorage, folder: string, entry: string, problem: string): SnapshotIOError {
-  return new SnapshotIOError(
-    `${backendName(storage)} listed '${entry}' for folder '${folder}', which ${problem}: a listing must hold only entries strictly below its folder, sorted by compareKeys`,
-    folder,
-  );
 }

@@ -1,5 +1,7 @@
 import { compareKeys } from "../path.js";
+import type { ListingCheck } from "../listing.js";
 import type { ListedFile } from "../walk.js";
+import type { ListingBatches } from "./listing-batches.js";
 
 /** One relative path of a sync, with what each side's listing holds there. */
 export interface MergedPath {
@@ -16,85 +18,113 @@ export interface MergedPath {
   conflict?: string;
 }
 
+/** One side of a merge: a batched listing, the check of its entries, the length of its prefix with its slash. */
+export interface MergeSide {
+  listing: ListingBatches<ListedFile>;
+  check: ListingCheck;
+  cut: number;
+}
+
 const SLASH = 0x2f;
 
 /**
  * Merges two listings sorted by {@link compareKeys} (rclone's "march"), keyed relative to their
- * prefixes, into one stream of paths. Holds O(key length) entries besides the two heads, whatever
- * the size of the trees.
+ * prefixes, handing each path to `visit` (awaited only when it returns a promise). Holds two
+ * batches and O(key length) entries, whatever the size of the trees.
  *
  * It also finds, from the target's listing alone, the copies the target cannot take (see
  * {@link MergedPath.conflict}). A source-only path is held back while later target keys could
  * still lie below it; all such keys sort between it and the first key that does not start with it,
- * so what is held is a chain of string prefixes, and entries may come out of sorted order there.
+ * so what is held is a chain of string prefixes (and comes out in reverse order there).
  */
-export async function* mergeListings(
-  source: AsyncIterable<ListedFile>,
-  sourcePrefix: string,
-  target: AsyncIterable<ListedFile>,
-  targetPrefix: string,
-): AsyncGenerator<MergedPath, void, undefined> {
-  const sources = source[Symbol.asyncIterator]();
-  const targets = target[Symbol.asyncIterator]();
-  const sourceCut = cutOf(sourcePrefix);
-  const targetCut = cutOf(targetPrefix);
+export async function mergeListings(
+  source: MergeSide,
+  target: MergeSide,
+  visit: (merged: MergedPath) => void | Promise<void>,
+): Promise<void> {
+  const sources = new Cursor(source);
+  const targets = new Cursor(target);
   /** Target keys that may be parent folders of later keys: each a string prefix of the next. */
   const targetChain: string[] = [];
   /** Source-only paths that later target keys may still turn into folders. */
   const held: MergedPath[] = [];
-  try {
-    let s = await sources.next();
-    let t = await targets.next();
-    while (s.done !== true || t.done !== true) {
-      const sourcePath = s.done === true ? undefined : s.value.path.slice(sourceCut);
-      const targetPath = t.done === true ? undefined : t.value.path.slice(targetCut);
-      const order = sourcePath === undefined ? 1 : targetPath === undefined ? -1 : compareKeys(sourcePath, targetPath);
-      const path = (order <= 0 ? sourcePath : targetPath) as string;
-      yield* release(held, path);
-      trim(targetChain, path);
-      if (order > 0) {
-        for (const pending of held) if (isBelow(path, pending.path)) pending.conflict = "a folder exists at this path";
-        targetChain.push(path);
-        yield { path, target: t.value as ListedFile };
-        t = await targets.next();
-        continue;
-      }
-      const entry = s.value as ListedFile;
-      if (order === 0) {
-        targetChain.push(path);
-        yield { path, source: entry, target: t.value as ListedFile };
-        t = await targets.next();
-      } else {
-        const parent = targetChain.find((key) => isBelow(path, key));
-        const merged: MergedPath = { path, source: entry };
-        if (parent !== undefined) merged.conflict = `'${parent}' is a file`;
-        held.push(merged);
-      }
-      s = await sources.next();
+  const release = async (next: string | undefined): Promise<void> => {
+    while (held.length > 0) {
+      const last = held[held.length - 1] as MergedPath;
+      if (next !== undefined && next.startsWith(last.path)) return;
+      held.pop();
+      await visit(last);
     }
-    yield* release(held, undefined);
-  } finally {
-    await Promise.all([sources.return?.(), targets.return?.()]);
+  };
+
+  await Promise.all([sources.load(), targets.load()]);
+  for (;;) {
+    const s = sources.entry;
+    const t = targets.entry;
+    if (s === undefined && t === undefined) break;
+    const order = s === undefined ? 1 : t === undefined ? -1 : compareKeys(sources.path, targets.path);
+    const path = order <= 0 ? sources.path : targets.path;
+    if (held.length > 0) await release(path);
+    while (targetChain.length > 0 && !path.startsWith(targetChain[targetChain.length - 1] as string)) targetChain.pop();
+    if (order > 0) {
+      for (const pending of held) if (isBelow(path, pending.path)) pending.conflict = "a folder exists at this path";
+      targetChain.push(path);
+      const visited = visit({ path, target: t as ListedFile });
+      if (visited !== undefined) await visited;
+      const moved = targets.advance();
+      if (moved !== undefined) await moved;
+      continue;
+    }
+    if (order === 0) {
+      targetChain.push(path);
+      const visited = visit({ path, source: s as ListedFile, target: t as ListedFile });
+      if (visited !== undefined) await visited;
+      const moved = targets.advance();
+      if (moved !== undefined) await moved;
+    } else {
+      const merged: MergedPath = { path, source: s as ListedFile };
+      const parent = targetChain.find((key) => isBelow(path, key));
+      if (parent !== undefined) merged.conflict = `'${parent}' is a file`;
+      held.push(merged);
+    }
+    const moved = sources.advance();
+    if (moved !== undefined) await moved;
   }
+  await release(undefined);
 }
 
-function cutOf(prefix: string): number {
-  return prefix === "" ? 0 : prefix.length + 1;
-}
+/** A position in a batched listing; `entry` is `undefined` once it is over. */
+class Cursor {
+  entry: ListedFile | undefined;
+  /** The entry's key relative to the side's prefix. */
+  path = "";
+  #batch: ListedFile[] = [];
+  #index = 0;
 
-/** Yields (and removes) the held paths that `next` can no longer lie below; all of them at the end. */
-function* release(held: MergedPath[], next: string | undefined): Generator<MergedPath, void, undefined> {
-  while (held.length > 0) {
-    const last = held[held.length - 1] as MergedPath;
-    if (next !== undefined && next.startsWith(last.path)) return;
-    held.pop();
-    yield last;
+  constructor(private readonly side: MergeSide) {}
+
+  async load(): Promise<void> {
+    this.#batch = (await this.side.listing.next()) ?? [];
+    this.#index = 0;
+    this.#set();
   }
-}
 
-/** Drops the chain's keys that are not string prefixes of `path` (nor, then, of any later key). */
-function trim(chain: string[], path: string): void {
-  while (chain.length > 0 && !path.startsWith(chain[chain.length - 1] as string)) chain.pop();
+  /** Moves to the next entry; awaits only at the end of a batch. */
+  advance(): Promise<void> | undefined {
+    this.#index++;
+    if (this.#index < this.#batch.length) {
+      this.#set();
+      return undefined;
+    }
+    return this.load();
+  }
+
+  #set(): void {
+    this.entry = this.#batch[this.#index];
+    if (this.entry === undefined) return;
+    this.side.check.next(this.entry.path);
+    this.path = this.entry.path.slice(this.side.cut);
+  }
 }
 
 /** True when `key` lies below folder `folder` (`a/b` below `a`, not `ab`). */

@@ -6,15 +6,16 @@ import { positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
-import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
-import { walkFiles, type ListedFile } from "../walk.js";
-import { mergeListings, type MergedPath } from "./merge.js";
-import { readAhead } from "./read-ahead.js";
+import type { FileStat, SnapshotStorage, StreamListOptions, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
+import { ListingCheck, uncheckedListing } from "../listing.js";
+import type { ListedFile } from "../walk.js";
+import { ListingBatches } from "./listing-batches.js";
+import { mergeListings, type MergedPath, type MergeSide } from "./merge.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
-/** Listing entries each side may read ahead of the merge: enough to keep both walks busy. */
-const LOOKAHEAD = 512;
+/** Batches of 256 entries each side may read ahead of the merge: enough to keep both walks busy. */
+const LOOKAHEAD_BATCHES = 4;
 /**
  * Extra target files remembered for the delete pass. Past this many, the delete pass walks both
  * listings again instead (rclone's delete-after, with memory that does not grow with the tree).
@@ -26,7 +27,7 @@ const EXTRAS_REMEMBERED = 10_000;
  * `rclone sync`, between any two backends (either tier), and between two instances of one.
  *
  * - Both sides are listed as sorted streams ({@link walkFiles}) and merged side by side, so memory
- *   is bounded by `concurrency`, a read-ahead of {@link LOOKAHEAD} entries per side and folder
+ *   is bounded by `concurrency`, a read-ahead of about a thousand entries per side and folder
  *   depth, never by the number of files. Each file is decided by {@link syncVerdict}.
  * - Copies carry the source's modification time ({@link WriteOptions.mtime}). When the target
  *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
@@ -85,17 +86,19 @@ class SyncRun {
     const { dryRun = false, deleteExtraneous = true } = this.options;
     this.#copier = dryRun || !isAdvancedSnapshotStorage(this.target) ? undefined : this.target.syncCopier?.(this.source);
     try {
-      for await (const merged of this.#merge(true)) {
-        if (merged.source !== undefined) {
-          await this.#handleSource(merged, merged.source);
-        } else if (deleteExtraneous && dryRun) {
+      await this.#merge(true, (merged) => {
+        if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
+        if (!deleteExtraneous) return undefined;
+        if (dryRun) {
           this.#report.deleted++;
           this.#emit("delete", merged.path, 0);
-        } else if (deleteExtraneous) {
-          if (this.#extras.length < EXTRAS_REMEMBERED) this.#extras.push(merged.path);
-          else this.#extrasOverflow = true;
+        } else if (this.#extras.length < EXTRAS_REMEMBERED) {
+          this.#extras.push(merged.path);
+        } else {
+          this.#extrasOverflow = true;
         }
-      }
+        return undefined;
+      });
     } finally {
       await this.#pool.drain();
       await this.#copier?.finish();
@@ -105,8 +108,11 @@ class SyncRun {
     return this.#report;
   }
 
-  /** Both listings, read ahead side by side and merged; `withSkips` counts what the source passes over. */
-  #merge(withSkips: boolean): AsyncGenerator<MergedPath, void, undefined> {
+  /**
+   * Lists both sides, read ahead side by side, and merges them into `visit`; `withSkips` counts
+   * what the source passes over.
+   */
+  async #merge(withSkips: boolean, visit: (merged: MergedPath) => void | Promise<void>): Promise<void> {
     const cut = this.from === "" ? 0 : this.from.length + 1;
     const onSkip = withSkips
       ? (entry: { path: string; reason: SyncProgress["reason"] }) => {
@@ -114,12 +120,13 @@ class SyncRun {
           this.#emit("ignore", entry.path.slice(cut), 0, entry.reason);
         }
       : undefined;
-    return mergeListings(
-      readAhead(walkFiles(this.source, this.from, onSkip === undefined ? {} : { onSkip }), LOOKAHEAD),
-      this.from,
-      readAhead(walkFiles(this.target, this.to), LOOKAHEAD),
-      this.to,
-    );
+    const source = side(this.source, this.from, onSkip === undefined ? {} : { onSkip });
+    const target = side(this.target, this.to, {});
+    try {
+      await mergeListings(source, target, visit);
+    } finally {
+      await Promise.all([source.listing.close(), target.listing.close()]);
+    }
   }
 
   async #handleSource(merged: MergedPath, entry: ListedFile): Promise<void> {
@@ -210,7 +217,7 @@ class SyncRun {
     if (this.#extrasOverflow) {
       // Too many to remember: find them again. A file that appeared in the source since is kept.
       try {
-        for await (const merged of this.#merge(false)) if (merged.source === undefined) await remove(merged.path);
+        await this.#merge(false, (merged) => (merged.source === undefined ? remove(merged.path) : undefined));
       } finally {
         await this.#pool.drain();
       }
@@ -236,6 +243,14 @@ class SyncRun {
     this.#failureCount++;
     if (this.#failures.length < MAX_LISTED_FAILURES) this.#failures.push({ path, error });
   }
+}
+
+function side(storage: SnapshotStorage, folder: string, options: StreamListOptions): MergeSide {
+  return {
+    listing: new ListingBatches(uncheckedListing(storage, folder, options), LOOKAHEAD_BATCHES),
+    check: new ListingCheck(storage, folder),
+    cut: folder === "" ? 0 : folder.length + 1,
+  };
 }
 
 /** Recognises a stowage error by its code, whichever copy of this package created it. */
