@@ -10,13 +10,15 @@ import { streamedContentSizeTests } from "./parts/content-sizes.js";
 import { advancedConflictTests, advancedErrorTests } from "./parts/errors.js";
 import { recursiveListTests } from "./parts/listing.js";
 import { advancedPathAttackTests } from "./parts/path-attacks.js";
+import { mtimeTests } from "./parts/mtime.js";
 import { statTests } from "./parts/stat.js";
+import { streamListTests } from "./parts/stream-list.js";
 import { streamChunkTests } from "./parts/stream-chunks.js";
 import { syncTests } from "./parts/sync.js";
 
 /**
  * Declares the conformance suite of the advanced tier (`AdvancedSnapshotStorage`): every basic
- * part, then streaming, atomic moves, deep listings, stat and sync, with your test runner.
+ * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times and sync, with your test runner.
  *
  * @example
  * import { describe, it } from "node:test";
@@ -33,12 +35,14 @@ export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorag
     streamedContentSizeTests(t);
     streamChunkTests(t);
     recursiveListTests(t);
+    streamListTests(t);
     advancedPathAttackTests(t);
     advancedErrorTests(t);
     advancedConflictTests(t);
     streamWriteAtomicityTests(t);
     atomicMoveTests(t);
     statTests(t);
+    mtimeTests(t);
     syncTests(t);
   });
 }

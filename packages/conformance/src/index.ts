@@ -14,3 +14,4 @@ export { pseudoRandomBytes, readBytes, sha256 } from "./bytes.js";
 export { SourceFailure, failingAfter, gatedSource, type GatedSource } from "./sources.js";
 export { describeObjectStore, type ObjectStoreSuiteOptions } from "./object-store/index.js";
 export { describeAdapterSync, type AdapterSyncSuiteOptions } from "./adapter-sync/index.js";
+export { logSync, type LoggedSync } from "./sync-log.js";

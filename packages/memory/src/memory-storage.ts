@@ -15,10 +15,13 @@ import {
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type SnapshotStorage,
   type StreamReadOptions,
+  type SyncCopier,
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  type WriteOptions,
   positiveInteger,
 } from "@stowage/core";
 
@@ -27,6 +30,9 @@ export interface MemoryStorageOptions {
   /** Bytes per chunk of `read` and `streamRead`. Default 256 KiB. */
   chunkSize?: number;
 }
+
+/** Recognises a MemoryStorage from any copy of this package, for native copies between two of them. */
+const BRAND = Symbol.for("stowage.memory-storage");
 
 interface StoredFile {
   data: Buffer;
@@ -43,6 +49,8 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   /** Folder -> number of files below it; a key is a folder exactly while its count is positive. */
   readonly #folders = new Map<string, number>();
   readonly #chunkSize: number;
+  /** Every file key in compareKeys order, rebuilt on the first listing after a file appears or goes. */
+  #sorted: string[] | undefined;
 
   constructor(options: MemoryStorageOptions = {}) {
     this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, "MemoryStorage");
@@ -54,16 +62,16 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     return Readable.from(copiedChunks(data, this.#chunkSize), { objectMode: false });
   }
 
-  async write(path: string, content: WriteContent): Promise<void> {
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
     this.#assertWritable(path);
     const parts: Buffer[] = [];
     for await (const chunk of toChunks(content)) parts.push(Buffer.from(chunk));
-    this.#commit(path, Buffer.concat(parts));
+    this.#commit(path, Buffer.concat(parts), options.mtime);
   }
 
-  async streamWrite(path: string, chunks: ChunkSource): Promise<void> {
-    return this.write(path, chunks);
+  async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    return this.write(path, chunks, options);
   }
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
@@ -84,13 +92,30 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const stat of this.streamList(prefix)) keys.push(stat.path);
+    return keys;
+  }
+
+  /**
+   * Walks the sorted key index from the first key of the folder (a binary search), so a listing
+   * starts at once whatever the store holds; files changed while it runs show their state when reached.
+   */
+  async *streamList(prefix: string): AsyncGenerator<FileStat, void, undefined> {
     const folder = normalizePrefix(prefix);
-    return [...this.#files.keys()].filter((key) => isUnderPrefix(key, folder)).sort(compareKeys);
+    const keys = this.#sortedKeys();
+    for (let i = folder === "" ? 0 : firstAtOrAfter(keys, `${folder}/`); i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (!isUnderPrefix(key, folder)) return;
+      const file = this.#files.get(key);
+      if (file !== undefined) yield statOf(key, file);
+    }
   }
 
   async delete(path: string): Promise<void> {
     validateKey(path);
     if (!this.#files.delete(path)) return;
+    this.#sorted = undefined;
     for (const parent of parentFolders(path)) {
       const count = (this.#folders.get(parent) ?? 0) - 1;
       if (count > 0) this.#folders.set(parent, count);
@@ -103,8 +128,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   async stat(path: string): Promise<FileStat> {
-    const file = this.#get(path);
-    return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
+    return statOf(path, this.#get(path));
   }
 
   async atomicMove(src: string, dst: string): Promise<void> {
@@ -118,13 +142,27 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      copy: async (from, to) => {
-        const file = this.#get(from);
-        this.#assertWritable(to);
-        this.#store(to, { ...file, mtime: new Date() });
+    return syncStorages(this, srcPrefix, this, dstPrefix, options);
+  }
+
+  /** Between two MemoryStorages, copies share the stored (never mutated) bytes: nothing is copied. */
+  syncCopier(source: SnapshotStorage): SyncCopier | undefined {
+    const from = (source as { [BRAND]?: (key: string) => StoredFile })[BRAND];
+    if (typeof from !== "function") return undefined;
+    return {
+      copy: async (sourceKey, targetKey, stat) => {
+        validateKey(targetKey);
+        const file = from.call(source, sourceKey);
+        this.#assertWritable(targetKey);
+        this.#store(targetKey, { ...file, mtime: new Date(stat.mtime) });
       },
-    });
+      finish: async () => undefined,
+    };
+  }
+
+  /** @internal The stored file at `key`, for another MemoryStorage's copier (see {@link syncCopier}); never hand it out. */
+  [BRAND](key: string): StoredFile {
+    return this.#get(key);
   }
 
   #get(path: string): StoredFile {
@@ -140,17 +178,23 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     }
   }
 
-  #commit(path: string, data: Buffer): void {
+  #commit(path: string, data: Buffer, mtime: Date = new Date()): void {
     // Re-checked: the world may have changed while the content was streaming in.
     this.#assertWritable(path);
-    this.#store(path, { data, mtime: new Date(), etag: createHash("md5").update(data).digest("hex") });
+    this.#store(path, { data, mtime: new Date(mtime), etag: createHash("md5").update(data).digest("hex") });
   }
 
   #store(path: string, file: StoredFile): void {
     if (!this.#files.has(path)) {
       for (const parent of parentFolders(path)) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
+      this.#sorted = undefined;
     }
     this.#files.set(path, file);
+  }
+
+  #sortedKeys(): string[] {
+    this.#sorted ??= [...this.#files.keys()].sort(compareKeys);
+    return this.#sorted;
   }
 }
 
@@ -158,4 +202,20 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, undefined> {
   checkChunkSize(size);
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
+}
+
+function statOf(path: string, file: StoredFile): FileStat {
+  return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
+}
+
+/** The index of the first key not before `key` in sorted `keys`. */
+function firstAtOrAfter(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeys(keys[middle] as string, key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -70,8 +70,11 @@ export const ADVANCED_BUGS: readonly BrokenAdapter[] = [
       return { ...stat, etag: `size-${stat.size}` };
     }
   })()),
-  broken("etag changes on every stat", "a second run skips every unchanged file", () => new (class extends MemoryStorage {
+  broken("etag changes on every listing", "a second run skips every unchanged file", () => new (class extends MemoryStorage {
     override async stat(path: string) { return { ...(await super.stat(path)), etag: randomUUID() }; }
+    override async *streamList(prefix: string) {
+      for await (const stat of super.streamList(prefix)) yield { ...stat, etag: randomUUID() };
+    }
   })()),
   broken("atomicMove keeps the source", "removes the source", () => new (class extends MemoryStorage {
     override async atomicMove(src: string, dst: string) {

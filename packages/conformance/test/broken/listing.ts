@@ -74,4 +74,41 @@ export const LISTING_BUGS: readonly BrokenAdapter[] = [
   broken("recursiveList not sorted", "recursiveList > sorted", () => new (class extends MemoryStorage {
     override async recursiveList(prefix: string) { return (await super.recursiveList(prefix)).reverse(); }
   })()),
+  broken("list holds its own folder", "core's deep walk through list ends", () => new (class extends MemoryStorage {
+    override async list(prefix: string) {
+      const entries = await super.list(prefix);
+      const folder = normalizePrefix(prefix);
+      return folder === "" ? entries : [`${folder}/`, ...entries];
+    }
+  })()),
+  broken("streamList out of order", "streamList > yields in compareKeys order", () => new (class extends MemoryStorage {
+    override async *streamList(prefix: string) {
+      const stats = [];
+      for await (const stat of super.streamList(prefix)) stats.push(stat);
+      yield* stats.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+  })()),
+  broken("streamList reads the whole listing when called", "is lazy", () => new (class extends MemoryStorage {
+    override streamList(prefix: string) {
+      const whole = (async () => {
+        const stats = [];
+        for await (const stat of super.streamList(prefix)) stats.push(stat);
+        return stats;
+      })();
+      return (async function* () {
+        yield* await whole;
+      })();
+    }
+  })()),
+  broken("streamList misses nested files", "yields every file below a folder", () => new (class extends MemoryStorage {
+    override async *streamList(prefix: string) {
+      const depth = normalizePrefix(prefix).split("/").length;
+      for await (const stat of super.streamList(prefix)) if (stat.path.split("/").length <= depth + 1) yield stat;
+    }
+  })()),
+  broken("streamList reports a stale size", "is what stat() says", () => new (class extends MemoryStorage {
+    override async *streamList(prefix: string) {
+      for await (const stat of super.streamList(prefix)) yield { ...stat, size: stat.size + 1 };
+    }
+  })()),
 ];

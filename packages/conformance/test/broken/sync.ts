@@ -4,6 +4,8 @@ import {
   isUnderPrefix,
   normalizePrefix,
   syncStorages,
+  type SnapshotStorage,
+  type SyncCopier,
   type SyncOptions,
   type SyncReport,
 } from "@stowage/core";
@@ -52,17 +54,31 @@ export const SYNC_BUGS: readonly BrokenAdapter[] = [
       return report;
     }
   })()),
-  broken("sync report not sorted", "reports are sorted", () => new (class extends MemoryStorage {
+  broken("sync report miscounts", "the report counts what the progress events name", () => new (class extends MemoryStorage {
     override async sync(from: string, to: string, options?: SyncOptions) {
       const report = await super.sync(from, to, options);
-      return { ...report, copied: [...report.copied].sort(), deleted: [...report.deleted].reverse() };
+      return { ...report, deleted: report.deleted > 0 ? report.deleted - 1 : 0 };
     }
   })()),
   broken("sync copies through text", "copies a tree into an empty target", () => new (class extends MemoryStorage {
-    override async sync(from: string, to: string, options?: SyncOptions) {
-      return syncStorages(this, from, this, to, options, {
-        copy: async (source, target) => this.write(target, (await collectBytes(await this.read(source))).toString("utf8")),
-      });
+    override syncCopier(source: SnapshotStorage): SyncCopier {
+      return {
+        copy: async (from, to, stat) => this.write(to, (await collectBytes(await source.read(from))).toString("utf8"), { mtime: stat.mtime }),
+        finish: async () => undefined,
+      };
+    }
+  })()),
+  broken("sync copies with a new mtime", "sync carries each source file's mtime", () => new (class extends MemoryStorage {
+    override syncCopier(source: SnapshotStorage): SyncCopier {
+      return {
+        copy: async (from, to) => this.write(to, await source.read(from)),
+        finish: async () => undefined,
+      };
+    }
+  })()),
+  broken("sync skips a same-size source that is older (the old 'target not older' rule)", "a source rolled back to an older copy", () => new (class extends MemoryStorage {
+    override async sync(from: string, to: string, options: SyncOptions = {}) {
+      return super.sync(from, to, { ...options, compare: "size" });
     }
   })()),
 ];

@@ -106,4 +106,9 @@ export const WRITING_BUGS: readonly BrokenAdapter[] = [
       return super.write(path, content instanceof Uint8Array ? new Uint8Array(content.buffer) : content);
     }
   })()),
+  broken("write ignores the mtime it is given", "keep the mtime they are given", () => new (class extends MemoryStorage {
+    override async write(path: string, content: WriteContent) {
+      return super.write(path, content);
+    }
+  })()),
 ];
