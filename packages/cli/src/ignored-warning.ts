@@ -3,9 +3,14 @@ import type { IgnoredTally } from "./sync-output.js";
 
 const NOUNS: Record<keyof IgnoredTally, [string, string]> = {
   link: ["symbolic link", "symbolic links"],
-  special: ["special file (FIFO, socket or device)", "special files (FIFOs, sockets or devices)"],
+  special: ["special file", "special files"],
   "invalid-name": ["name that is not a valid key", "names that are not valid keys"],
 };
+
+/** What a passed-over entry is, in words: `symbolic link`, or `symbolic links` when `count` is not 1. */
+export function ignoredNoun(reason: keyof IgnoredTally, count = 1): string {
+  return NOUNS[reason][count === 1 ? 0 : 1];
+}
 
 /**
  * The warning a sync prints on stderr when its source passed over entries (issue 11: links are
@@ -18,7 +23,7 @@ export function ignoredWarning(tally: IgnoredTally, source: Location, listed: bo
   if (total === 0) return undefined;
   const parts = (Object.keys(NOUNS) as Array<keyof IgnoredTally>)
     .filter((reason) => tally[reason] > 0)
-    .map((reason) => `${tally[reason]} ${NOUNS[reason][tally[reason] === 1 ? 0 : 1]}`);
+    .map((reason) => `${tally[reason]} ${ignoredNoun(reason, tally[reason])}`);
   let text = `stowage: warning: ${total} ${total === 1 ? "entry was" : "entries were"} not copied (${parts.join(", ")})`;
   if (tally.link > 0) {
     text += ": stowage never follows links";

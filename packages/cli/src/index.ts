@@ -5,3 +5,4 @@ export { parseLocation, parseStore, type Location } from "./location.js";
 export { ADAPTERS_ENV, conventionalPackageName, openStorageFromUrl, type StowageAdapterModule } from "./adapters.js";
 export type { ListEntry } from "./commands/ls.js";
 export type { StatOutput } from "./commands/stat.js";
+export type { SyncEventLine, SyncFailureOutput } from "./sync-output.js";

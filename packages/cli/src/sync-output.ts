@@ -1,6 +1,7 @@
 import type { SkippedEntry, SyncError, SyncProgress, SyncReport } from "@stowage/core";
 import type { CommandContext } from "./context.js";
 import { formatBytes } from "./format.js";
+import { ignoredNoun } from "./ignored-warning.js";
 import type { Progress } from "./progress.js";
 
 /** How `stowage sync` reports: chosen by `--list`, `--json` and the global `--quiet`. */
@@ -24,10 +25,10 @@ export type SyncEventLine =
   | { type: "delete"; path: string }
   | { type: "ignore"; path: string; reason: SkippedEntry["reason"] };
 
-/** The counts `sync --json` prints: the core's `SyncReport`, field for field. */
-export type SyncReportOutput = SyncReport;
-
-/** What `sync --json` prints when some files failed (exit code 9): the counts so far, and why. */
+/**
+ * What `sync --json` prints when some files failed (exit code 9): the counts so far (core's
+ * `SyncReport`, which is also what it prints on success), and why.
+ */
 export interface SyncFailureOutput extends SyncReport {
   /** Files that failed, in all. */
   failureCount: number;
@@ -111,14 +112,8 @@ function eventLine(event: SyncProgress): SyncEventLine {
   return { type: "ignore", path: event.path, reason: event.reason ?? "special" };
 }
 
-const REASONS: Record<SkippedEntry["reason"], string> = {
-  link: "symbolic link",
-  special: "special file",
-  "invalid-name": "name is not a valid key",
-};
-
 function humanLine(event: SyncProgress, dryRun: boolean): string {
-  if (event.action === "ignore") return `ignore  ${event.path} (${REASONS[event.reason ?? "special"]})`;
+  if (event.action === "ignore") return `ignore  ${event.path} (${ignoredNoun(event.reason ?? "special")})`;
   return `${dryRun ? "would " : ""}${event.action.padEnd(8)}${event.path}`;
 }
 

@@ -45,7 +45,8 @@ export function syncCommand(ctx: CommandContext): Command {
       "\nCopies new and changed files (keeping their modification times), skips unchanged ones (same\n" +
         "size and time), and deletes destination files missing from the source (unless --no-delete).\n" +
         "If any copy fails, nothing is deleted (exit code 9). Symbolic links are never followed: they\n" +
-        "are counted as ignored, with a warning on stderr.\n" +
+        "are counted as ignored, with a warning on stderr; a source written file:///dir?links=translate\n" +
+        "keeps them as .rclonelink files.\n" +
         "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
         "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n",
     )
