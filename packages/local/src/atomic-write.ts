@@ -85,12 +85,16 @@ async function discard(root: string, dir: string, tempPath: string): Promise<voi
   await pruneEmptyFolders(root, dir); // the folders ensureFolder may have made for this write
 }
 
-/** A {@link Fill} that streams `content` in (see {@link writeBlocks}). */
-export function writeContent(content: WriteContent): Fill {
+/**
+ * A {@link Fill} that streams `content` in (see {@link writeBlocks}) and, when `mtime` is given,
+ * sets it on the temporary file before the rename, so that the file appears with its time at once.
+ */
+export function writeContent(content: WriteContent, mtime?: Date): Fill {
   return async (tempPath, durable) => {
     const handle = await open(tempPath, TEMP_FLAGS, 0o666);
     try {
       await writeBlocks(handle, content);
+      if (mtime !== undefined) await handle.utimes(new Date(), mtime);
       if (durable) await handle.sync();
     } finally {
       await handle.close();
@@ -138,11 +142,17 @@ async function writeBlocks(handle: FileHandle, content: WriteContent): Promise<v
   }
 }
 
-/** fsyncs a file that is already complete on disk (for fills that do not hold it open). */
-export async function syncFile(file: string): Promise<void> {
+/**
+ * Finishes a file that is already complete on disk (for fills that do not hold it open): gives it
+ * `mtime` (when set) and fsyncs it (when `durable`), through one descriptor opened without
+ * following a link.
+ */
+export async function finishFile(file: string, mtime: Date | undefined, durable: boolean): Promise<void> {
+  if (mtime === undefined && !durable) return;
   const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    await handle.sync();
+    if (mtime !== undefined) await handle.utimes(new Date(), mtime);
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
