@@ -12,13 +12,14 @@ import { fileURLToPath } from "node:url";
 export const SCALE = Number(process.env.STOWAGE_BENCH_SCALE ?? "1");
 if (!(SCALE > 0)) throw new Error(`STOWAGE_BENCH_SCALE must be a positive number, got ${process.env.STOWAGE_BENCH_SCALE}`);
 /** STOWAGE_BENCH_RUNS: timed runs per side and case, whose median is reported (default 3). */
-export const RUNS = Math.max(1, Number(process.env.STOWAGE_BENCH_RUNS ?? "3"));
+export const RUNS = Number(process.env.STOWAGE_BENCH_RUNS ?? "3");
+if (!Number.isSafeInteger(RUNS) || RUNS < 1) throw new Error(`STOWAGE_BENCH_RUNS must be a positive integer, got ${process.env.STOWAGE_BENCH_RUNS}`);
 
 /** The built CLI, run as `node BIN sync ...`. */
 export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const TIME = "/usr/bin/time";
 
-/** Creates a scratch folder removed when the process exits (even on failure). */
+/** Creates a scratch folder (under TMPDIR, os.tmpdir()) removed when the process exits (even on failure). */
 export function scratch(name) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `stowage-bench-${name}-`));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
