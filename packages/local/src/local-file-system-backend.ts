@@ -1,5 +1,5 @@
 import { constants, mkdirSync, realpathSync, statSync } from "node:fs";
-import { copyFile, lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import {
@@ -10,25 +10,32 @@ import {
   isWriteContent,
   mapLimit,
   normalizePrefix,
+  rechunk,
   resolveUnderRoot,
   sortKeys,
   syncStorages,
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type SnapshotStorage,
+  type StreamListOptions,
   type StreamReadOptions,
+  type SyncCopier,
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  type WriteOptions,
   InvalidOptionsError,
   positiveInteger,
 } from "@stowage/core";
-import { assertReplaceable, replaceFile, syncFile, writeContent, type Fill } from "./atomic-write.js";
+import { assertReplaceable, replaceFile, writeContent, type Fill } from "./atomic-write.js";
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
+import { createLink, isLinkName, linkPathOf, readLinkTarget, statLink, type LinkMode } from "./links.js";
+import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
+import { mtimeOf, walkSorted } from "./sorted-walk.js";
 import { assertNotReserved } from "./temp-files.js";
-import { statTree } from "./stat-tree.js";
-import { holdsFile, readFolder, walkTree } from "./tree.js";
+import { findTempFiles, holdsFile, readEntries, sortEntries } from "./tree.js";
 
 /** Options of {@link LocalFileSystemBackend}. */
 export interface LocalFileSystemBackendOptions {
@@ -42,6 +49,17 @@ export interface LocalFileSystemBackendOptions {
    * leaves durability to the kernel's writeback (faster for many small files).
    */
   durable?: boolean;
+  /**
+   * What listings, reads and writes do with symbolic links below the root. Links are never
+   * followed in either mode.
+   * - `"skip"` (default): a link is not a file. Listings pass it over and report it to
+   *   `streamList`'s `onSkip` (a sync counts it in `report.ignored`).
+   * - `"translate"` (rclone's `--links`/`-l`): a link `x` is listed and read as the small file
+   *   `x.rclonelink` holding the link's target, and writing `x.rclonelink` creates the link `x`
+   *   (atomically, with the written `mtime`). A regular file whose name ends in `.rclonelink` is
+   *   then ambiguous: it is passed over as `invalid-name`.
+   */
+  links?: LinkMode;
 }
 
 /** Options of {@link LocalFileSystemBackend.cleanupTempFiles}. */
@@ -53,8 +71,16 @@ export interface CleanupOptions {
 }
 
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
-const STAT_CONCURRENCY = 32;
+const CLEANUP_CONCURRENCY = 32;
 const LIST_CONCURRENCY = 8;
+
+/** Where a key lives on disk: a regular file, or (translate mode, `x.rclonelink`) the link `x`. */
+interface Located {
+  /** The file's (or link's) absolute path. */
+  file: string;
+  /** True when the key names a translated link. */
+  link: boolean;
+}
 
 /**
  * The advanced blob tier on a local folder: every key is a file below `location`.
@@ -63,19 +89,28 @@ const LIST_CONCURRENCY = 8;
  * - No key reaches outside `location`: keys are validated, and symbolic links below the root are
  *   never followed (reads treat them as missing, writes as conflicts, listings skip them).
  * - Folders are implicit: empty folders are pruned after deletes and moves, and never listed.
+ * - Modification times given to `write` are kept to the millisecond, and sync carries them.
+ * - Two instances on this host (any two roots) copy natively in a sync: see {@link syncCopier}.
  */
 export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   /** The canonical (absolute, symlink-free) path of the storage root. */
   readonly location: string;
+  /** How this backend shows itself to other local backends (and copies of this package), for native copies. */
+  readonly [LOCAL_BRAND]: LocalSource;
   readonly #chunkSize: number;
   readonly #durable: boolean;
+  readonly #translate: boolean;
 
   constructor(options: LocalFileSystemBackendOptions) {
-    const { location, chunkSize = DEFAULT_CHUNK_SIZE, durable = true } = options ?? ({} as Partial<LocalFileSystemBackendOptions>);
+    const given = options ?? ({} as Partial<LocalFileSystemBackendOptions>);
+    const { location, chunkSize = DEFAULT_CHUNK_SIZE, durable = true, links = "skip" } = given;
     if (typeof location !== "string" || location === "") {
       throw new InvalidOptionsError("location", location, "must be a non-empty path", "LocalFileSystemBackend");
     }
     positiveInteger("chunkSize", chunkSize, "LocalFileSystemBackend");
+    if (links !== "skip" && links !== "translate") {
+      throw new InvalidOptionsError("links", links, "must be \"skip\" or \"translate\"", "LocalFileSystemBackend");
+    }
     try {
       mkdirSync(location, { recursive: true });
       this.location = realpathSync.native(path.resolve(location));
@@ -86,16 +121,26 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     }
     this.#chunkSize = chunkSize;
     this.#durable = durable;
+    this.#translate = links === "translate";
+    const root = this.location;
+    this[LOCAL_BRAND] = { version: 1, location: root, fileOf: (key) => this.#nativeFileOf(key) };
   }
 
   async read(key: string): Promise<Readable> {
-    const handle = await this.#openFile(key);
+    const { file, link } = this.#locate(key);
+    if (link) return Readable.from([await this.#readLink(key, file)]);
+    const handle = await this.#openFile(key, file);
     return handle.createReadStream({ highWaterMark: this.#chunkSize });
   }
 
   async *streamRead(key: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const size = checkChunkSize(options.chunkSize ?? this.#chunkSize);
-    const handle = await this.#openFile(key);
+    const { file, link } = this.#locate(key);
+    if (link) {
+      yield* rechunk([await this.#readLink(key, file)], size);
+      return;
+    }
+    const handle = await this.#openFile(key, file);
     try {
       for (;;) {
         // One fresh buffer per chunk, filled straight from the file: no copy, no re-slicing.
@@ -109,8 +154,12 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     }
   }
 
-  async write(key: string, content: WriteContent): Promise<void> {
-    const target = this.#pathOf(key);
+  /**
+   * {@link SnapshotStorage.write}; `options.mtime` becomes the file's modification time (set on
+   * the temporary file before the rename, so the file appears with it).
+   */
+  async write(key: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
+    const { file: target, link } = this.#locate(key);
     if (!isWriteContent(content)) {
       throw new TypeError("write content must be a Readable, an iterable of Uint8Array, a Uint8Array or a string");
     }
@@ -120,7 +169,8 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     const holdError = (): void => undefined;
     if (content instanceof Readable) content.on("error", holdError);
     try {
-      await this.#replace(key, target, writeContent(content));
+      if (link) await createLink({ root: this.location, link: target, key, mtime: options.mtime, durable: this.#durable }, content);
+      else await this.#replace(key, target, writeContent(content, options.mtime));
     } catch (error) {
       if (content instanceof Readable) content.destroy();
       throw error;
@@ -129,41 +179,57 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     }
   }
 
-  async streamWrite(key: string, chunks: ChunkSource): Promise<void> {
-    await this.write(key, chunks);
+  async streamWrite(key: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    await this.write(key, chunks, options);
   }
 
   async list(prefix: string): Promise<string[]> {
     const { folder, dir } = this.#folderOf(prefix);
     try {
       if ((await folderState(this.location, dir)) !== "present") return [];
-      const contents = await readFolder(dir, folder);
-      const shown = await mapLimit(contents.folders, LIST_CONCURRENCY, async (entry) =>
-        (await holdsFile(entry.path)) ? `${entry.key}/` : undefined,
+      const entries = sortEntries(await readEntries(dir), folder, this.#translate, () => undefined);
+      const base = folder === "" ? "" : `${folder}/`;
+      const shown = await mapLimit(entries, LIST_CONCURRENCY, async (entry) =>
+        entry.kind !== "folder" || (await holdsFile(path.join(dir, entry.name), this.#translate)) ? `${base}${entry.order}` : undefined,
       );
-      const folders = shown.filter((key): key is string => key !== undefined);
-      return sortKeys([...contents.files.map((entry) => entry.key), ...folders]);
+      return shown.filter((key): key is string => key !== undefined);
     } catch (error) {
       throw toStowageError(error, folder, "listing");
     }
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const entry of this.streamList(prefix)) keys.push(entry.path);
+    return keys;
+  }
+
+  /**
+   * Every file below folder `prefix` with its size and mtime, sorted by `compareKeys`, read one
+   * folder at a time as the loop consumes it (a few folders ahead), so memory is bounded by
+   * folder depth and width. The folder is checked once to be reached without a link; below it,
+   * only what readdir reports as files and real folders is kept, so no link is ever followed.
+   * Links (in `links: "skip"` mode), FIFOs, sockets, devices and names that are not valid keys
+   * go to `options.onSkip`. Rejects with `SnapshotIOError` (`E_IO`) when a folder cannot be read.
+   */
+  async *streamList(prefix: string, options: StreamListOptions = {}): AsyncGenerator<FileStat, void, undefined> {
     const { folder, dir } = this.#folderOf(prefix);
     try {
-      if ((await folderState(this.location, dir)) !== "present") return [];
-      return sortKeys((await walkTree(dir, folder, "files")).map((entry) => entry.key));
+      if ((await folderState(this.location, dir)) !== "present") return;
+      yield* walkSorted(dir, folder, { onSkip: options.onSkip, links: this.#translate ? "translate" : "skip" });
     } catch (error) {
       throw toStowageError(error, folder, "listing");
     }
   }
 
   async delete(key: string): Promise<void> {
-    const file = this.#pathOf(key);
+    const { file, link } = this.#locate(key);
     const dir = path.dirname(file);
     try {
       if ((await folderState(this.location, dir)) !== "present") return;
-      if (!(await lstat(file)).isFile()) return; // folders and links are not files: nothing to delete
+      const stats = await lstat(file);
+      // Folders are not files, and links are files only as translated keys: nothing to delete.
+      if (link ? !stats.isSymbolicLink() : !stats.isFile()) return;
       await unlink(file);
     } catch (error) {
       if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") return;
@@ -173,20 +239,20 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   async exists(key: string): Promise<boolean> {
-    const file = this.#pathOf(key);
+    const located = this.#locate(key);
     try {
-      return await this.#isFile(file);
+      return await this.#isFile(located);
     } catch (error) {
       throw toStowageError(error, key, "reading");
     }
   }
 
   async stat(key: string): Promise<FileStat> {
-    const file = this.#pathOf(key);
+    const { file, link } = this.#locate(key);
     try {
       if ((await folderState(this.location, path.dirname(file))) === "present") {
-        const stats = await lstat(file);
-        if (stats.isFile()) return { path: key, size: stats.size, mtime: stats.mtime };
+        const stats = link ? await statLink(file) : await lstat(file);
+        if (stats !== undefined && (link || stats.isFile())) return { path: key, size: stats.size, mtime: mtimeOf(stats) };
       }
     } catch (error) {
       throw toStowageError(error, key, "reading");
@@ -195,10 +261,16 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   }
 
   async atomicMove(src: string, dst: string): Promise<void> {
-    const from = this.#pathOf(src);
-    const to = this.#pathOf(dst);
-    await this.#requireFile(src, from);
+    const source = this.#locate(src);
+    const destination = this.#locate(dst);
+    await this.#requireFile(src, source);
     if (src === dst) return;
+    if (source.link || destination.link) {
+      await this.#moveLink(src, dst);
+      return;
+    }
+    const from = source.file;
+    const to = destination.file;
     const toDir = path.dirname(to);
     const fromDir = path.dirname(from);
     for (let attempt = 1; ; attempt++) {
@@ -213,7 +285,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
           break;
         }
         if (errnoOf(error) === "ENOENT") {
-          await this.#requireFile(src, from); // the source vanished meanwhile: not found
+          await this.#requireFile(src, source); // the source vanished meanwhile: not found
           if (attempt < 4) continue; // a concurrent delete pruned the destination folder
         }
         await pruneEmptyFolders(this.location, toDir);
@@ -244,26 +316,43 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     }
   }
 
+  /**
+   * A move that involves a translated link (`x.rclonelink`) on either side: the link's target is
+   * written at `dst` (atomically, with the source's mtime), then the source is deleted. For a
+   * moment both exist; a crash in between leaves both, never neither.
+   */
+  async #moveLink(src: string, dst: string): Promise<void> {
+    const { mtime } = await this.stat(src);
+    await this.write(dst, await this.read(src), { mtime });
+    await this.delete(src);
+  }
+
+  /** `syncStorages(this, srcPrefix, this, dstPrefix, options)`: copies inside the root are native (see {@link syncCopier}). */
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    const knownFolders = new Set<string>();
-    const flush = async (): Promise<void> => {
-      // Each folder that received files is fsynced once, not once per file.
-      if (this.#durable) await mapLimit([...knownFolders], LIST_CONCURRENCY, syncFolder);
+    return syncStorages(this, srcPrefix, this, dstPrefix, options);
+  }
+
+  /**
+   * A native copier when `source` is a `LocalFileSystemBackend` (this one, another root, or one
+   * from another copy of this package, recognised by {@link LOCAL_BRAND}); else `undefined`.
+   * Each copy is `copyFile` with `COPYFILE_FICLONE` (a reflink where the filesystem has it) into a
+   * temporary file in the target folder, which gets the source's mtime (and, when `durable`, an
+   * fsync) and is renamed into place. `finish()` fsyncs each folder that received files once, so
+   * a resolved sync survives a power loss. The source side never follows a link: its keys come
+   * from the sync's walk, each source folder is checked once (realpath, cached for the sync) and
+   * each source file is `lstat`ed just before the copy. Translated links go through `read` and
+   * `write`.
+   */
+  syncCopier(source: SnapshotStorage): SyncCopier | undefined {
+    const from = localSourceOf(source);
+    if (from === undefined) return undefined;
+    const target = {
+      root: this.location,
+      durable: this.#durable,
+      fileOf: (key: string) => this.#nativeFileOf(key),
+      write: (key: string, content: WriteContent, options: WriteOptions) => this.write(key, content, options),
     };
-    let report: SyncReport;
-    try {
-      report = await syncStorages(this, srcPrefix, this, dstPrefix, options, {
-        copy: (from, to) => this.#copy(from, to, knownFolders),
-        listStats: (prefix) => this.#listStats(prefix),
-      });
-    } catch (error) {
-      await flush().catch(() => undefined); // the sync's own error is the one to report
-      throw error;
-    }
-    await flush().catch((error: unknown) => {
-      throw toStowageError(error, normalizePrefix(dstPrefix), "writing");
-    });
-    return report;
+    return new LocalCopier(target, from, source);
   }
 
   /**
@@ -277,7 +366,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     const { folder, dir } = this.#folderOf(prefix);
     if ((await folderState(this.location, dir)) !== "present") return [];
     const cutoff = Date.now() - olderThan;
-    const removed = await mapLimit(await walkTree(dir, folder, "temps"), STAT_CONCURRENCY, async (temp) => {
+    const removed = await mapLimit(await findTempFiles(dir, folder), CLEANUP_CONCURRENCY, async (temp) => {
       try {
         if ((await lstat(temp.path)).mtimeMs > cutoff) return undefined;
         await unlink(temp.path);
@@ -298,6 +387,29 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     return file;
   }
 
+  /** Validates a key and finds its place on disk; in translate mode `x.rclonelink` is the link `x`. */
+  #locate(key: string): Located {
+    const file = this.#pathOf(key);
+    const link = this.#translate && isLinkName(path.basename(file));
+    return { file: link ? linkPathOf(file) : file, link };
+  }
+
+  /** The path of the regular file a key names, or `undefined` for a translated link (see {@link LocalSource.fileOf}). */
+  #nativeFileOf(key: string): string | undefined {
+    const { file, link } = this.#locate(key);
+    return link ? undefined : file;
+  }
+
+  /** The target of translated link `key` at `link`, read without following it. */
+  async #readLink(key: string, link: string): Promise<Buffer> {
+    try {
+      if ((await folderState(this.location, path.dirname(link))) !== "present") throw new SnapshotNotFoundError(key);
+    } catch (error) {
+      throw toStowageError(error, key, "reading");
+    }
+    return readLinkTarget(link, key);
+  }
+
   #folderOf(prefix: string): { folder: string; dir: string } {
     const folder = normalizePrefix(prefix);
     assertNotReserved(folder);
@@ -309,29 +421,30 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     return folder === "" ? this.location : resolveUnderRoot(this.location, folder);
   }
 
-  async #isFile(file: string): Promise<boolean> {
+  /** True when a located key is there: a regular file, or a link for a translated key. */
+  async #isFile({ file, link }: Located): Promise<boolean> {
     if ((await folderState(this.location, path.dirname(file))) !== "present") return false;
     try {
-      return (await lstat(file)).isFile();
+      const stats = await lstat(file);
+      return link ? stats.isSymbolicLink() : stats.isFile();
     } catch (error) {
       if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") return false;
       throw error;
     }
   }
 
-  async #requireFile(key: string, file: string): Promise<void> {
+  async #requireFile(key: string, located: Located): Promise<void> {
     let found;
     try {
-      found = await this.#isFile(file);
+      found = await this.#isFile(located);
     } catch (error) {
       throw toStowageError(error, key, "reading");
     }
     if (!found) throw new SnapshotNotFoundError(key);
   }
 
-  /** Opens a regular file for reading without following a link at any segment. */
-  async #openFile(key: string): Promise<FileHandle> {
-    const file = this.#pathOf(key);
+  /** Opens a regular file (`file`, of `key`) for reading without following a link at any segment. */
+  async #openFile(key: string, file: string): Promise<FileHandle> {
     let handle: FileHandle | undefined;
     try {
       if ((await folderState(this.location, path.dirname(file))) === "present") {
@@ -350,51 +463,6 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   #replace(key: string, target: string, fill: Fill): Promise<void> {
     return replaceFile({ root: this.location, target, key, durable: this.#durable }, fill);
   }
-
-  /**
-   * The sync engine's copy: the kernel copies (reflink or copy_file_range) into a temporary file.
-   * Source keys come from this sync's own walk, which never follows a link.
-   */
-  async #copy(fromKey: string, toKey: string, knownFolders: Set<string>): Promise<void> {
-    const from = this.#pathOf(fromKey);
-    const to = this.#pathOf(toKey);
-    await replaceFile({ root: this.location, target: to, key: toKey, durable: this.#durable, knownFolders }, copyInto(from, fromKey));
-  }
-
-  /**
-   * Every file below a folder with its size and mtime, in one walk (for the sync planner); each
-   * folder's files are statted as soon as it is read (see {@link statTree}).
-   */
-  async #listStats(folder: string): Promise<FileStat[]> {
-    const dir = this.#folderPath(folder);
-    try {
-      if ((await folderState(this.location, dir)) !== "present") return [];
-      return await statTree(dir, folder);
-    } catch (error) {
-      throw toStowageError(error, folder, "listing");
-    }
-  }
-}
-
-/** A {@link Fill} that copies file `from` (key `fromKey`) with the kernel's fastest method. */
-function copyInto(from: string, fromKey: string): Fill {
-  return async (tempPath, durable) => {
-    try {
-      await copyFile(from, tempPath, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-    } catch (error) {
-      // ENOENT is ambiguous: a missing source is "not found"; a vanished target folder is retried.
-      if (errnoOf(error) === "ENOENT" && !(await exists(from))) throw new SnapshotNotFoundError(fromKey, { cause: error });
-      throw error;
-    }
-    if (durable) await syncFile(tempPath);
-  };
-}
-
-async function exists(file: string): Promise<boolean> {
-  return lstat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Reads until `buffer` is full or the file ends; returns the bytes read. */

@@ -1,87 +1,79 @@
 import type { Dirent } from "node:fs";
 import { opendir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { joinKey, mapLimit, validateKey } from "@stowage/core";
+import { compareKeys, validateKey, type SkippedEntry } from "@stowage/core";
 import { errnoOf } from "./fs-errors.js";
+import { isLinkName, LINK_SUFFIX } from "./links.js";
 import { isTempName } from "./temp-files.js";
 
 /**
- * Reading folders for listings. Only regular files and real folders count: links, FIFOs, sockets
- * and devices are skipped (never followed), as are temporary files and names that are not valid
- * keys (a file called `a\b` made by another program cannot be addressed, so it is not listed).
+ * What a folder's entries are to stowage. Only regular files and real folders count (and, in
+ * translate mode, symbolic links, shown as `<name>.rclonelink` files); links in skip mode, FIFOs,
+ * sockets and devices are passed over, never followed, as are names that are not valid keys (a
+ * file called `a\b` made by another program cannot be addressed). Temporary files are not data.
  */
 
-/** A folder entry that stowage shows. */
-export interface TreeEntry {
-  /** The entry's key (a folder's without a trailing `/`). */
-  key: string;
-  /** Its absolute path. */
-  path: string;
+/** One entry of a folder, as listings show it. */
+export interface Entry {
+  /** The entry's last key segment; a folder's ends with `/`, so that sorting by it sorts deep listings too. */
+  order: string;
+  /** Its name on disk. */
+  name: string;
+  kind: "file" | "folder" | "link";
 }
 
-/** The entries of one folder that matter to stowage. */
-export interface FolderContents {
-  files: TreeEntry[];
-  folders: TreeEntry[];
-  temps: TreeEntry[];
+/** What a directory entry is: an {@link Entry}, a reason to pass it over, or nothing (a temporary file). */
+export function classifyEntry(dirent: Dirent, translate: boolean): Entry | SkippedEntry["reason"] | undefined {
+  const name = dirent.name;
+  if (dirent.isFile()) {
+    if (isTempName(name)) return undefined;
+    // In translate mode `x.rclonelink` names the link `x`, so a regular file of that name would be ambiguous.
+    if (translate && isLinkName(name)) return "invalid-name";
+    return isValidName(name) ? { order: name, name, kind: "file" } : "invalid-name";
+  }
+  if (dirent.isDirectory()) return isValidName(name) ? { order: `${name}/`, name, kind: "folder" } : "invalid-name";
+  if (dirent.isSymbolicLink()) {
+    if (!translate) return "link";
+    const order = `${name}${LINK_SUFFIX}`;
+    return isValidName(order) ? { order, name, kind: "link" } : "invalid-name";
+  }
+  return "special";
 }
 
-const READ_CONCURRENCY = 8;
+/**
+ * The entries a listing shows, sorted by `compareKeys` of {@link Entry.order}; each entry passed
+ * over goes to `skip` with its key (`folderKey` joined with the raw name).
+ */
+export function sortEntries(
+  dirents: readonly Dirent[],
+  folderKey: string,
+  translate: boolean,
+  skip: (entry: SkippedEntry) => void,
+): Entry[] {
+  const entries: Entry[] = [];
+  for (const dirent of dirents) {
+    const kind = classifyEntry(dirent, translate);
+    if (typeof kind === "object") entries.push(kind);
+    else if (kind !== undefined) skip({ path: folderKey === "" ? dirent.name : `${folderKey}/${dirent.name}`, reason: kind });
+  }
+  return entries.sort((a, b) => compareKeys(a.order, b.order));
+}
 
-/** Reads one folder; a missing folder (or a file in its place) reads as empty. */
-export async function readFolder(dir: string, folderKey: string): Promise<FolderContents> {
-  const contents: FolderContents = { files: [], folders: [], temps: [] };
-  let entries: Dirent[];
+/** A folder's entries with their types; a missing folder (or a file in its place) reads as empty. */
+export async function readEntries(dir: string): Promise<Dirent[]> {
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") return contents;
+    if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") return [];
     throw error;
   }
-  for (const entry of entries) {
-    const kind = classify(entry);
-    if (kind === undefined) continue;
-    const key = toKey(folderKey, entry.name);
-    if (key !== undefined) contents[kind].push({ key, path: path.join(dir, entry.name) });
-  }
-  return contents;
-}
-
-/** Every entry of the given kind at any depth below `dir`, unsorted; folders read a few at a time. */
-export async function walkTree(dir: string, folderKey: string, kind: "files" | "temps"): Promise<TreeEntry[]> {
-  const found: TreeEntry[] = [];
-  await visitFolders(dir, folderKey, async (contents) => {
-    found.push(...contents[kind]);
-  });
-  return found;
 }
 
 /**
- * Reads every folder below `dir` (and `dir` itself), a few at a time, level by level, and hands
- * each folder's contents to `visit` as soon as it is read, so that work on one folder (stat calls)
- * overlaps the reading of others. Resolves once every visit has finished.
+ * True when a listed file lies somewhere below `dir`. Folders are implicit in stowage, so a folder
+ * holding only empty folders or temporary files (a crash leftover) is not shown. Stops at the first file.
  */
-export async function visitFolders(
-  dir: string,
-  folderKey: string,
-  visit: (contents: FolderContents) => Promise<void>,
-): Promise<void> {
-  for (let level = [{ key: folderKey, path: dir }]; level.length > 0; ) {
-    const next: TreeEntry[] = [];
-    await mapLimit(level, READ_CONCURRENCY, async (folder) => {
-      const contents = await readFolder(folder.path, folder.key);
-      next.push(...contents.folders);
-      await visit(contents);
-    });
-    level = next;
-  }
-}
-
-/**
- * True when a file lies somewhere below `dir`. Folders are implicit in stowage, so a folder holding
- * only empty folders or temporary files (a crash leftover) is not shown. Stops at the first file.
- */
-export async function holdsFile(dir: string): Promise<boolean> {
+export async function holdsFile(dir: string, translate: boolean): Promise<boolean> {
   const pending = [dir];
   for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     let handle;
@@ -90,28 +82,49 @@ export async function holdsFile(dir: string): Promise<boolean> {
     } catch {
       continue;
     }
-    for await (const entry of handle) {
-      const kind = classify(entry);
-      if (kind === "files" && toKey("", entry.name) !== undefined) return true; // closes the folder
-      if (kind === "folders" && toKey("", entry.name) !== undefined) pending.push(path.join(current, entry.name));
+    for await (const dirent of handle) {
+      const entry = classifyEntry(dirent, translate);
+      if (typeof entry !== "object") continue;
+      if (entry.kind !== "folder") return true; // closes the folder
+      pending.push(path.join(current, dirent.name));
     }
   }
   return false;
 }
 
-function classify(entry: Dirent): keyof FolderContents | undefined {
-  if (entry.isFile()) return isTempName(entry.name) ? "temps" : "files";
-  if (entry.isDirectory()) return "folders";
-  return undefined;
+/** A temporary file found by {@link findTempFiles}. */
+export interface TempFile {
+  /** Its key-like path relative to the root. */
+  key: string;
+  /** Its absolute path. */
+  path: string;
 }
 
-function toKey(folderKey: string, name: string): string | undefined {
+/** Every temporary file at any depth below `dir` (key `folderKey`), unsorted; folders read a few at a time. */
+export async function findTempFiles(dir: string, folderKey: string): Promise<TempFile[]> {
+  const found: TempFile[] = [];
+  for (let level: TempFile[] = [{ key: folderKey, path: dir }]; level.length > 0; ) {
+    const next: TempFile[] = [];
+    for (const folder of level) {
+      for (const dirent of await readEntries(folder.path)) {
+        const entry = { key: folder.key === "" ? dirent.name : `${folder.key}/${dirent.name}`, path: path.join(folder.path, dirent.name) };
+        if (dirent.isFile() && isTempName(dirent.name)) found.push(entry);
+        else if (dirent.isDirectory() && isValidName(dirent.name)) next.push(entry);
+      }
+    }
+    level = next;
+  }
+  return found;
+}
+
+/** A name that can be one segment of a key (a folder named like a temporary file cannot). */
+function isValidName(name: string): boolean {
   // U+FFFD stands in for bytes that are not UTF-8: such a name cannot be mapped back to the file.
-  if (name.includes("\uFFFD")) return undefined;
-  const key = joinKey(folderKey, name);
+  if (name.includes("\uFFFD") || isTempName(name)) return false;
   try {
-    return validateKey(key);
+    validateKey(name);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }

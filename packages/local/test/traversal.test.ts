@@ -84,7 +84,7 @@ describe("symbolic links planted inside the root are never followed", () => {
     await expect(box.storage.atomicMove("inside/f", `rootlink/${canary}`)).rejects.toBeInstanceOf(SnapshotConflictError);
     await expect(box.storage.sync("inside", `rootlink/${path.relative("/", box.outside)}`)).rejects.toBeInstanceOf(SyncError);
     const report = await box.storage.sync(`rootlink/${path.relative("/", box.outside)}`, "copy");
-    expect(report.copied).toEqual([]);
+    expect(report).toMatchObject({ copied: 0, ignored: 0 });
     expect(await readText(box.storage, "inside/f")).toBe("inside");
   });
 

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 /**
  * Where {@link RedisStorage} keeps things. Two kinds of keys:
  *
@@ -8,7 +10,11 @@
  *   files below it, for file/folder conflicts) and `{ns}:refs` (hash: content id -> number of
  *   files pointing at it);
  * - the content: one hash per stored version, `<ns>:chunks:{<content id>}`, fields `0..n-1`
- *   holding the chunks. Its own hash tag (a random id) spreads content over every master.
+ *   holding the chunks. Its own hash tag (a random id) spreads content over every master. A
+ *   version copied in from another namespace by `COPY` has the id `<source tag>.<random id>` and
+ *   the key `<ns>:chunks:{<source tag>}.<random id>`: it keeps the source's hash tag, because COPY
+ *   on a cluster needs both keys in one hash slot, yet is a key of its own, so each namespace
+ *   counts references to, and frees, only its own content.
  */
 export interface BlobKeys {
   files: string;
@@ -34,8 +40,22 @@ export function blobKeys(namespace: string): BlobKeys {
     folders,
     refs,
     catalogue: [files, meta, folders, refs],
-    chunks: (contentId) => `${namespace}:chunks:{${contentId}}`,
+    chunks: (contentId) => {
+      const dot = contentId.indexOf(".");
+      return dot === -1
+        ? `${namespace}:chunks:{${contentId}}`
+        : `${namespace}:chunks:{${contentId.slice(0, dot)}}${contentId.slice(dot)}`;
+    },
   };
+}
+
+/**
+ * A fresh content id for a copy of `contentId` that hashes to the same cluster slot: the source's
+ * hash tag (its part before any `.`) and a random suffix.
+ */
+export function copiedContentId(contentId: string): string {
+  const dot = contentId.indexOf(".");
+  return `${dot === -1 ? contentId : contentId.slice(0, dot)}.${randomUUID()}`;
 }
 
 /** What the catalogue stores per file (short names: there may be millions). */

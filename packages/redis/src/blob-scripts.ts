@@ -104,8 +104,8 @@ return {'ok', unpack(freed)}
 `);
 
 /**
- * ARGV: src, dst, mtime (ms). Makes dst share src's content (no bytes are copied) with a new
- * mtime. Returns {'missing'}, {'conflict', reason} or {'ok', freed ids...}.
+ * ARGV: src, dst. Makes dst share src's content (no bytes are copied), with src's metadata
+ * (mtime included). Returns {'missing'}, {'conflict', reason} or {'ok', freed ids...}.
  */
 export const copyScript = script(`
 local src, dst = ARGV[1], ARGV[2]
@@ -113,11 +113,9 @@ local m = redis.call('HGET', meta, src)
 if not m then return {'missing'} end
 local reason = conflict(dst)
 if reason then return {'conflict', reason} end
-local t = cjson.decode(m)
-t.m = tonumber(ARGV[3])
 local freed = {}
-incref(t.g)
-local old = attach(dst, cjson.encode(t))
+incref(content(m))
+local old = attach(dst, m)
 if old then decref(content(old), freed) end
 return {'ok', unpack(freed)}
 `);

@@ -52,6 +52,7 @@ export class RedisConnection {
   /** Whether the client was passed in (then it is never closed here). */
   readonly shared: boolean;
   readonly #timeoutMs: number;
+  readonly #startupNodes: readonly ClusterNode[];
   #lastError: unknown;
   #waiting: Promise<void> | undefined;
   readonly #onError = (error: unknown): void => {
@@ -68,6 +69,7 @@ export class RedisConnection {
     if (rejected !== undefined) {
       throw optionsError(rejected, options[rejected], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
     }
+    this.#startupNodes = options.cluster ?? [];
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);
     // ioredis emits 'error' on every failed attempt; failures reach callers through ready().
@@ -77,6 +79,23 @@ export class RedisConnection {
   /** True when the client talks to a Redis Cluster. */
   get isCluster(): boolean {
     return this.client instanceof Cluster;
+  }
+
+  /**
+   * Where this connection leads, for telling whether two connections reach the same data: for a
+   * standalone server `unix:<socket path>/<db>` or `tcp:<host>:<port>/<db>`, for a cluster
+   * `cluster:<host>:<port>` per startup node and per node the client has discovered. Two
+   * connections reach the same data when their lists share an entry. Addresses are compared as
+   * written (no DNS): `localhost` and `127.0.0.1` differ, which can only make a match missed.
+   */
+  endpoints(): string[] {
+    const client = this.client;
+    if (client instanceof Cluster) {
+      const discovered = client.nodes("all").map((node) => ({ host: node.options.host, port: node.options.port }));
+      return [...this.#startupNodes, ...discovered].map((node) => `cluster:${nodeAddress(node)}`);
+    }
+    const { path, host = "localhost", port = 6379, db = 0 } = client.options;
+    return [path ? `unix:${path}/${db}` : `tcp:${host}:${port}/${db}`];
   }
 
   /**
@@ -163,6 +182,13 @@ export class RedisConnection {
   }
 }
 
+/** `host:port` of a cluster node as ioredis accepts it (a port number, a `host:port` string or an object). */
+function nodeAddress(node: ClusterNode): string {
+  if (typeof node === "number") return `localhost:${node}`;
+  if (typeof node === "string") return /^\d+$/.test(node) ? `localhost:${node}` : node;
+  return `${node.host ?? "localhost"}:${node.port ?? 6379}`;
+}
+
 // Replies that mean "the server cannot serve right now", not "the request was wrong".
 const TRANSIENT_REPLY = /^(CLUSTERDOWN|LOADING|TRYAGAIN|MASTERDOWN|BUSY)\b/;
 
@@ -171,4 +197,13 @@ export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === "ReplyError") return TRANSIENT_REPLY.test(error.message);
   return true;
+}
+
+/**
+ * True when `error` is the server refusing a command itself rather than failing it: unknown to
+ * this server version (`COPY` before Redis 6.2) or not allowed to this user by an ACL.
+ */
+export function isRefusedCommand(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
+  return /^(ERR unknown command|NOPERM)\b/i.test(error.message);
 }

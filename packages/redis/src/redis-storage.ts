@@ -17,16 +17,27 @@ import {
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type SnapshotStorage,
+  type StreamListOptions,
   type StreamReadOptions,
+  type SyncCopier,
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  type WriteOptions,
   InvalidOptionsError,
   positiveInteger,
 } from "@stowage/core";
-import { blobKeys, type BlobKeys, type BlobMeta } from "./blob-keys.js";
+import { blobKeys, copiedContentId, type BlobKeys, type BlobMeta } from "./blob-keys.js";
 import { checkScript, commitScript, copyScript, deleteScript, listScript, moveScript } from "./blob-scripts.js";
-import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
+import {
+  RedisConnection,
+  isRefusedCommand,
+  isUnavailableError,
+  type RedisClient,
+  type RedisConnectionOptions,
+} from "./connection.js";
+import { KEY_LAYOUT, REDIS_STORAGE_BRAND, redisPeerOf, sameServer, type RedisPeer } from "./storage-brand.js";
 
 /** Options of {@link RedisStorage}: where to connect, plus how files are laid out. */
 export interface RedisStorageOptions extends RedisConnectionOptions {
@@ -52,6 +63,8 @@ const OWNER = "RedisStorage";
 const LIST_PAGE = 1000;
 /** Chunks between two refreshes of a staged file's TTL. */
 const TTL_REFRESH_CHUNKS = 64;
+/** Times a server-side copy re-reads a source that changed under it before giving up. */
+const COPY_ATTEMPTS = 3;
 
 /**
  * The advanced blob tier on Redis (standalone or Cluster), through ioredis.
@@ -73,6 +86,9 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   readonly #readBatch: number;
   readonly #graceMs: number;
   readonly #stagingTtlMs: number;
+  /** Whether the server runs `COPY` for this client; unknown until the first cross-namespace copy. */
+  #serverCopy: boolean | undefined;
+  readonly #peer: RedisPeer;
 
   constructor(options: RedisStorageOptions = {}) {
     const namespace = options.namespace ?? "stowage";
@@ -87,6 +103,10 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     this.namespace = namespace;
     this.#keys = blobKeys(namespace);
     this.#connection = new RedisConnection(options, (option, value, reason) => new InvalidOptionsError(option, value, reason, OWNER));
+    const connection = this.#connection;
+    this.#peer = { layout: KEY_LAYOUT, namespace, client: connection.client, endpoints: () => connection.endpoints() };
+    // Not enumerable, and not part of the class's type: only other RedisStorages look for it.
+    Object.defineProperty(this, REDIS_STORAGE_BRAND, { value: this.#peer });
   }
 
   /** The ioredis client in use (shared or owned). */
@@ -110,22 +130,27 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     yield* this.#content(path, meta, size);
   }
 
-  async write(path: string, content: WriteContent): Promise<void> {
+  /**
+   * Stores `content` at `path` (see the contract), recording `options.mtime` (kept to the
+   * millisecond) or else the time of the write as the file's modification time. A `mtime` that is
+   * not a valid `Date` rejects with `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O.
+   */
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
+    const mtime = options.mtime;
+    if (mtime !== undefined && !(mtime instanceof Date && Number.isFinite(mtime.getTime()))) {
+      throw new InvalidOptionsError("mtime", mtime, "must be a valid Date", OWNER);
+    }
     // Fail before consuming the content when the write cannot succeed; the swap checks again.
     const reason = await this.#redis(path, () => checkScript.run(this.client, this.#keys.catalogue, [path]));
     if (typeof reason === "string") throw new SnapshotConflictError(path, reason);
     const meta = await this.#stage(path, toChunks(content));
-    // If this call fails the outcome is unknown (the swap may have happened): the content is kept.
-    const reply = await this.#redis(path, () =>
-      commitScript.run(this.client, this.#keys.catalogue, [path, JSON.stringify(meta)]),
-    );
-    if ((reply as string[])[0] !== "ok") await this.#discard(meta.g);
-    await this.#settle(path, reply);
+    if (mtime !== undefined) meta.m = mtime.getTime();
+    await this.#commit(path, meta);
   }
 
-  async streamWrite(path: string, chunks: ChunkSource): Promise<void> {
-    return this.write(path, chunks);
+  async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    return this.write(path, chunks, options);
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -143,19 +168,49 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of this.#keyPages(prefix)) keys.push(...page);
+    return keys;
+  }
+
+  /**
+   * Every file under `prefix` with its stat (size, mtime in ms, SHA-256 etag), in
+   * {@link compareKeys} order, fetched lazily: per page of up to 1000 files one `ZRANGEBYLEX` of
+   * the catalogue's index and one `HMGET` of their metadata, the first page on the first `next()`,
+   * each further one when the previous is consumed. A file deleted between the two calls is left
+   * out. Nothing is ever skipped: every catalogued key is a valid file, so `options.onSkip` is
+   * never called.
+   */
+  async *streamList(prefix: string, options?: StreamListOptions): AsyncGenerator<FileStat, void, undefined> {
+    void options;
+    for await (const keys of this.#keyPages(prefix)) {
+      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...keys));
+      for (let i = 0; i < keys.length; i++) {
+        const json = metas[i];
+        if (typeof json === "string") yield toStat(keys[i] as string, JSON.parse(json) as BlobMeta);
+      }
+    }
+  }
+
+  /**
+   * The catalogue's keys under `prefix`, a page at a time, in byte order of their UTF-8 encoding
+   * (how a sorted set orders members of equal score), which is code point order: compareKeys
+   * order, with no sorting here.
+   */
+  async *#keyPages(prefix: string): AsyncGenerator<string[], void, undefined> {
     const folder = normalizePrefix(prefix);
     const hi = folder === "" ? "+" : `(${folder}0`; // '0' is the byte after '/'
-    const keys: string[] = [];
     for (let lo = folder === "" ? "-" : `[${folder}/`; ; ) {
+      const bound = lo;
       const page = await this.#redis(prefix, () =>
-        this.client.zrangebylex(this.#keys.files, lo, hi, "LIMIT", 0, LIST_PAGE),
+        this.client.zrangebylex(this.#keys.files, bound, hi, "LIMIT", 0, LIST_PAGE),
       );
-      keys.push(...page);
       const last = page[page.length - 1];
-      if (page.length < LIST_PAGE || last === undefined) break;
+      if (last === undefined) return;
+      yield page;
+      if (page.length < LIST_PAGE) return;
       lo = `(${last}`;
     }
-    return keys.sort(compareKeys);
   }
 
   async delete(path: string): Promise<void> {
@@ -185,32 +240,98 @@ export class RedisStorage implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      // Copies share content by reference: one script, no bytes moved.
-      copy: async (from, to) => {
-        const reply = await this.#redis(to, () =>
-          copyScript.run(this.client, this.#keys.catalogue, [from, to, Date.now()]),
-        );
-        await this.#settle(to, reply, from);
-      },
-      listStats: (prefix) => this.#listStats(prefix),
-    });
+    return syncStorages(this, srcPrefix, this, dstPrefix, options);
   }
 
-  /** Every file under a folder with its stat, from the catalogue in a few round trips. */
-  async #listStats(prefix: string): Promise<FileStat[]> {
-    const keys = await this.recursiveList(prefix);
-    const stats: FileStat[] = [];
-    for (let i = 0; i < keys.length; i += LIST_PAGE) {
-      const page = keys.slice(i, i + LIST_PAGE);
-      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...page));
-      page.forEach((key, j) => {
-        const json = metas[j];
-        // A file deleted between the two calls simply drops out.
-        if (typeof json === "string") stats.push(toStat(key, JSON.parse(json) as BlobMeta));
-      });
+  /**
+   * A native copier when `source` is a RedisStorage (of any copy of this package, recognised by
+   * its `Symbol.for("stowage.redis")` brand) on the same server and database or the same cluster:
+   * the same client object, or connections to the same socket path, host and port, or cluster
+   * node. Else `undefined`, and sync streams the bytes.
+   *
+   * - Same namespace: the copy shares the source's content by reference (one Lua script, no bytes
+   *   moved).
+   * - Another namespace: the content hash is duplicated inside Redis with `COPY` (Redis 6.2 or
+   *   later) under a key in the same hash slot, then committed to this catalogue; no chunk passes
+   *   through the client. When the server refuses `COPY` (older than 6.2, or an ACL), that copy
+   *   and the rest of the sync stream through the client, and later syncs get no copier.
+   *
+   * Copies keep the source's modification time.
+   */
+  syncCopier(source: SnapshotStorage): SyncCopier | undefined {
+    const peer = redisPeerOf(source);
+    if (peer === undefined || peer.layout !== KEY_LAYOUT || !sameServer(this.#peer, peer)) return undefined;
+    const finish = async () => undefined;
+    if (peer.namespace === this.namespace) return { copy: (from, to) => this.#referenceCopy(from, to), finish };
+    if (this.#serverCopy === false) return undefined;
+    return { copy: (from, to, stat) => this.#serverSideCopy(source, peer.namespace, from, to, stat), finish };
+  }
+
+  /** Points `to` at the content of `from` in this catalogue, keeping its mtime: one script, no bytes moved. */
+  async #referenceCopy(from: string, to: string): Promise<void> {
+    validateKey(to);
+    const reply = await this.#redis(to, () => copyScript.run(this.client, this.#keys.catalogue, [from, to]));
+    await this.#settle(to, reply, from);
+  }
+
+  /**
+   * Copies file `from` of the namespace `namespace` on this server onto `to` here: `COPY` of its
+   * content hash to a fresh key in the same hash slot, then this catalogue's commit. The metadata
+   * (content, size, mtime, etag) is read when the copy starts, so the copy is one consistent
+   * version even if the source changes meanwhile; a source whose content vanished in between is
+   * read again.
+   */
+  async #serverSideCopy(source: SnapshotStorage, namespace: string, from: string, to: string, stat: FileStat): Promise<void> {
+    validateKey(to);
+    const theirs = blobKeys(namespace);
+    for (let attempt = 1; ; attempt++) {
+      if (this.#serverCopy === false) return this.#streamCopy(source, from, to, stat);
+      const json = await this.#redis(from, () => this.client.hget(theirs.meta, from));
+      if (json === null) throw new SnapshotNotFoundError(from);
+      const meta = JSON.parse(json) as BlobMeta;
+      const copy: BlobMeta = { ...meta, g: copiedContentId(meta.g) };
+      const key = this.#keys.chunks(copy.g);
+      // An empty file has no content hash: only the catalogue entry is copied.
+      if (meta.n > 0) {
+        // Sent together (one round trip, one connection: applied in order): COPY carries a TTL
+        // over, which a source version replaced but still in its grace period has.
+        const copied = await this.#redis(to, async () => (await Promise.all([this.client.copy(theirs.chunks(meta.g), key), this.client.persist(key)]))[0]).catch(
+          (error: unknown) => {
+            if (!isRefusedCommand((error as Error).cause)) throw error;
+            this.#serverCopy = false;
+            return undefined;
+          },
+        );
+        if (copied === undefined) continue;
+        this.#serverCopy = true;
+        if (copied === 0) {
+          // The source version was replaced and its grace period ran out since its metadata was read.
+          if (attempt < COPY_ATTEMPTS) continue;
+          throw new SnapshotIOError(`'${from}' kept changing while it was being copied`, from);
+        }
+      }
+      return this.#commit(to, copy);
     }
-    return stats;
+  }
+
+  /** Copies through the client, for a server that refuses `COPY`. */
+  async #streamCopy(source: SnapshotStorage, from: string, to: string, stat: FileStat): Promise<void> {
+    const content = await source.read(from);
+    try {
+      await this.write(to, content, { mtime: stat.mtime });
+    } finally {
+      content.destroy();
+    }
+  }
+
+  /**
+   * Swaps staged (or copied) content in at `path`. Content the swap did not take is removed; if the
+   * call itself fails the outcome is unknown (the swap may have happened), so the content is kept.
+   */
+  async #commit(path: string, meta: BlobMeta): Promise<void> {
+    const reply = await this.#redis(path, () => commitScript.run(this.client, this.#keys.catalogue, [path, JSON.stringify(meta)]));
+    if ((reply as string[])[0] !== "ok") await this.#discard(meta.g);
+    await this.#settle(path, reply);
   }
 
   async #meta(path: string): Promise<BlobMeta> {

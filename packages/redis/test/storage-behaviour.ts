@@ -188,16 +188,15 @@ export function storageBehaviour(connect: Connect): void {
 
   it("syncs by sharing content: copies, skips identical files, deletes extraneous ones", () =>
     using({}, async (storage) => {
-      await storage.write("src/a", "A");
+      const mtime = new Date("2025-01-01T00:00:00.000Z");
+      await storage.write("src/a", "A", { mtime });
       await storage.write("src/d/b", "B");
-      await storage.write("dst/a", "A");
+      await storage.write("dst/a", "A", { mtime });
       await storage.write("dst/old", "gone");
       const events: string[] = [];
       const report = await storage.sync("src", "dst", { onProgress: (event) => events.push(`${event.action}:${event.path}`) });
-      expect(report.copied).toEqual(["d/b"]);
-      expect(report.skipped).toEqual(["a"]);
-      expect(report.deleted).toEqual(["old"]);
-      expect(events).toHaveLength(3);
+      expect(report).toMatchObject({ copied: 1, skipped: 1, deleted: 1 });
+      expect(events.sort()).toEqual(["copy:d/b", "delete:old", "skip:a"]);
       expect(await storage.recursiveList("dst")).toEqual(["dst/a", "dst/d/b"]);
       // The copy shares the source's content: overwriting the source leaves the copy intact.
       await storage.write("src/d/b", "B2");

@@ -1,0 +1,114 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { compareKeys, type FileStat, type SkippedEntry } from "@stowage/core";
+import { TEMP_PREFIX } from "../src/index.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+
+/** Counts the backend's readdir calls (the real readdir runs): the honest measure of what a listing read. */
+const reads = vi.hoisted(() => ({ folders: [] as string[] }));
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:fs/promises")>();
+  const readdir = (async (...args: Parameters<typeof real.readdir>) => {
+    reads.folders.push(String(args[0]));
+    return real.readdir(...args);
+  }) as typeof real.readdir;
+  const mocked = { ...real, readdir };
+  return { ...mocked, default: mocked };
+});
+
+let box: Sandbox;
+beforeEach(() => {
+  box = createSandbox();
+});
+afterEach(() => box.cleanup());
+
+async function collect(iterable: AsyncIterable<FileStat>): Promise<FileStat[]> {
+  const found: FileStat[] = [];
+  for await (const entry of iterable) found.push(entry);
+  return found;
+}
+
+describe("streamList order", () => {
+  it("is compareKeys order at any depth: a folder sorts as 'name/' among its siblings", async () => {
+    // '!' (0x21) < '-' < '.' (0x2e) < '/' (0x2f) < '0': so "a!", "a-b", "a.txt" come before the
+    // folder "a/", and "a0" after it; U+FFFF sorts before U+1F600 by code point (not by UTF-16 unit).
+    const keys = ["a/x", "a/b/c", "a.txt", "a!", "a-b/y", "a0", "\u{1f600}", "\uffff/z", "ab/\uffff", "ab/\u{1f600}", "z"];
+    for (const key of keys) await box.storage.write(key, key);
+    const listed = (await collect(box.storage.streamList(""))).map((entry) => entry.path);
+    expect(listed).toEqual([...keys].sort(compareKeys));
+    expect(listed.slice(0, 5)).toEqual(["a!", "a-b/y", "a.txt", "a/b/c", "a/x"]);
+    expect(listed).toEqual(await box.storage.recursiveList(""));
+    expect((await collect(box.storage.streamList("ab/"))).map((entry) => entry.path)).toEqual(["ab/\uffff", "ab/\u{1f600}"]);
+    expect(await collect(box.storage.streamList("missing"))).toEqual([]);
+  });
+
+  it("yields each file's size and mtime, as stat does", async () => {
+    const mtime = new Date(1_600_000_000_123);
+    await box.storage.write("d/f", "12345", { mtime });
+    const [entry] = await collect(box.storage.streamList("d"));
+    expect(entry).toEqual({ path: "d/f", size: 5, mtime });
+    expect(await box.storage.stat("d/f")).toEqual(entry);
+  });
+});
+
+describe("streamList laziness", () => {
+  const FOLDERS = 40;
+  beforeEach(async () => {
+    for (let i = 0; i < FOLDERS; i++) await box.storage.write(`f${String(i).padStart(2, "0")}/deep/file`, "x");
+  });
+
+  it("reads nothing before the first next(), then one folder per level plus a bounded read-ahead", async () => {
+    reads.folders.length = 0;
+    const iterator = box.storage.streamList("")[Symbol.asyncIterator]();
+    expect(reads.folders).toEqual([]);
+    const first = await iterator.next();
+    expect(first.value?.path).toBe("f00/deep/file");
+    // The root, f00 and f00/deep are needed; at most 4 folders are read ahead of the walk.
+    const atFirst = reads.folders.length;
+    expect(atFirst).toBeGreaterThanOrEqual(3);
+    expect(atFirst).toBeLessThanOrEqual(3 + 4);
+    await iterator.return?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(reads.folders.length).toBe(atFirst);
+    expect(atFirst).toBeLessThan(2 * FOLDERS);
+  });
+
+  it("reads every folder once when consumed to the end", async () => {
+    reads.folders.length = 0;
+    expect(await collect(box.storage.streamList(""))).toHaveLength(FOLDERS);
+    expect(reads.folders).toHaveLength(1 + 2 * FOLDERS);
+    expect(new Set(reads.folders).size).toBe(reads.folders.length);
+  });
+});
+
+describe("streamList never follows links and reports what it passes over", () => {
+  it("reports links, special files and bad names to onSkip; temporary files silently drop out", async () => {
+    await box.storage.write("d/real", "x");
+    symlinkSync(path.join(box.outside, "canary.txt"), path.join(box.root, "d", "file-link"));
+    symlinkSync(box.outside, path.join(box.root, "folder-link"));
+    execFileSync("mkfifo", [path.join(box.root, "d", "fifo")]);
+    writeFileSync(path.join(box.root, "d", "back\\slash"), "x");
+    writeFileSync(path.join(box.root, "d", `${TEMP_PREFIX}0123456789abcdef`), "partial");
+    mkdirSync(path.join(box.root, `${TEMP_PREFIX}folder`));
+    const skipped: SkippedEntry[] = [];
+    const listed = await collect(box.storage.streamList("", { onSkip: (entry) => skipped.push(entry) }));
+    expect(listed.map((entry) => entry.path)).toEqual(["d/real"]);
+    expect(skipped.sort((a, b) => compareKeys(a.path, b.path))).toEqual([
+      { path: `${TEMP_PREFIX}folder`, reason: "invalid-name" },
+      { path: "d/back\\slash", reason: "invalid-name" },
+      { path: "d/fifo", reason: "special" },
+      { path: "d/file-link", reason: "link" },
+      { path: "folder-link", reason: "link" },
+    ]);
+  });
+
+  it("lists nothing through a linked prefix", async () => {
+    symlinkSync(box.outside, path.join(box.root, "outside-link"));
+    const skipped: SkippedEntry[] = [];
+    expect(await collect(box.storage.streamList("outside-link", { onSkip: (entry) => skipped.push(entry) }))).toEqual([]);
+    expect(await collect(box.storage.streamList("outside-link/sub"))).toEqual([]);
+    expect(skipped).toEqual([]);
+  });
+});
