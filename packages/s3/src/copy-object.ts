@@ -8,12 +8,14 @@ import {
 } from "@aws-sdk/client-s3";
 import { mapLimit } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
+import { mtimeMetadata } from "./mtime-metadata.js";
 
-/** A server-side copy inside one bucket. */
+/** A server-side copy on one endpoint, inside a bucket or across buckets. */
 export interface CopyRequest {
   client: S3Client;
+  /** Destination bucket. */
   bucket: string;
-  /** The `CopySource` header, already encoded (see `KeySpace.copySource`). */
+  /** The `CopySource` header (`<bucket>/<key>`), already encoded (see `KeySpace.copySource`). */
   copySource: string;
   /** Destination object key. */
   key: string;
@@ -27,20 +29,27 @@ export interface CopyRequest {
   partSize: number;
   /** Parts copying at once. */
   queueSize: number;
+  /** Modification time the copy carries, as `mtime` metadata (the source's, for a sync or a move). */
+  mtime: Date;
 }
 
 /**
  * Copies an object without moving its bytes through this process. The destination appears whole
  * or not at all: CopyObject is atomic, and a multipart copy only shows once completed (and is
- * aborted on any failure).
+ * aborted on any failure). The copy's metadata is replaced by `mtime` alone (CopyObject's
+ * `MetadataDirective: REPLACE`; CreateMultipartUpload's `Metadata`), as rclone does, so that a
+ * source without `mtime` metadata still yields a copy whose time matches the source's.
  */
 export async function copyObject(request: CopyRequest): Promise<void> {
   const { client, bucket, key, copySource } = request;
+  const metadata = mtimeMetadata(request.mtime);
   if (request.size <= request.multipartThreshold) {
-    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource }));
+    await client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: "REPLACE", Metadata: metadata }),
+    );
     return;
   }
-  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata }));
   if (uploadId === undefined) throw new Error("CreateMultipartUpload returned no UploadId");
   const ranges: Array<[number, number]> = [];
   for (let start = 0; start < request.size; start += request.partSize) {

@@ -7,8 +7,8 @@ import {
   type CompletedPart,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { rechunk } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
+import { uploadParts } from "./upload-parts.js";
 
 /** Where and how {@link uploadObject} writes. */
 export interface UploadTarget {
@@ -19,12 +19,17 @@ export interface UploadTarget {
   partSize: number;
   /** Parts uploading at once. */
   queueSize: number;
+  /** User metadata of the new object (`mtime`, see `mtime-metadata.ts`). */
+  metadata: Record<string, string>;
 }
 
 /**
  * Writes a stream of unknown length to one object with memory bounded by
  * `(queueSize + 1) x partSize`: a body that fits in one part goes in a single PutObject, a longer
- * one through a multipart upload. The object appears only when the upload completes, so a failure
+ * one through a multipart upload. With `size` (the source's size, when known) a body over one part
+ * starts its multipart upload at the first part instead of reading a second one to find out; the
+ * size only guides that choice, the bytes that flow are what is stored. The object appears only
+ * when the upload completes, so a failure
  * at any point leaves the previous object (or its absence) untouched.
  *
  * On the first failure (a part rejected, or the source throwing) no more of the source is read,
@@ -32,26 +37,26 @@ export interface UploadTarget {
  * lib-storage's Upload, by contrast, keeps draining the source into new parts until it ends and only
  * then aborts, and replaces the original error when the abort fails.
  */
-export async function uploadObject(target: UploadTarget, source: AsyncIterable<Uint8Array>): Promise<void> {
-  const parts = rechunk(source, target.partSize);
+export async function uploadObject(target: UploadTarget, source: AsyncIterable<Uint8Array>, size?: number): Promise<void> {
+  const parts = uploadParts(source, target.partSize);
   const first = await parts.next();
   if (first.done) return putObject(target, new Uint8Array(0));
+  if (size !== undefined && size > target.partSize) return multipartUpload(target, [first.value], parts);
   const second = await parts.next();
   if (second.done) return putObject(target, first.value);
-  await multipartUpload(target, first.value, second.value, parts);
+  await multipartUpload(target, [first.value, second.value], parts);
 }
 
-async function putObject({ client, bucket, key }: UploadTarget, body: Uint8Array): Promise<void> {
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength }));
+async function putObject({ client, bucket, key, metadata }: UploadTarget, body: Uint8Array): Promise<void> {
+  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength, Metadata: metadata }));
 }
 
 async function multipartUpload(
   target: UploadTarget,
-  first: Uint8Array,
-  second: Uint8Array,
+  firstParts: Uint8Array[],
   rest: AsyncGenerator<Uint8Array, void, undefined>,
 ): Promise<void> {
-  const { client, bucket, key, queueSize } = target;
+  const { client, bucket, key, queueSize, metadata } = target;
   // With checksums on (the SDK default), each part carries a CRC32 that S3 only accepts when the
   // upload was created with the same algorithm.
   const checksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
@@ -59,6 +64,7 @@ async function multipartUpload(
     new CreateMultipartUploadCommand({
       Bucket: bucket,
       Key: key,
+      Metadata: metadata,
       ...(checksum ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
     }),
   );
@@ -87,9 +93,8 @@ async function multipartUpload(
   };
 
   try {
-    startPart(first, 1);
-    startPart(second, 2);
-    let partNumber = 2;
+    let partNumber = 0;
+    for (const part of firstParts) startPart(part, ++partNumber);
     while (failure === undefined) {
       while (inFlight.size >= queueSize && failure === undefined) await Promise.race(inFlight);
       if (failure !== undefined) break;

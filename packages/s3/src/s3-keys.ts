@@ -1,4 +1,4 @@
-import { isUnderPrefix, joinKey, normalizePrefix, relativeKey } from "@stowage/core";
+import { isUnderPrefix, joinKey, normalizePrefix, relativeKey, validateKey } from "@stowage/core";
 
 /**
  * Maps storage keys to S3 object keys under an optional root prefix, and back. Storage keys are
@@ -36,5 +36,21 @@ export class KeySpace {
   copySource(key: string): string {
     const encoded = this.objectKey(key).split("/").map(encodeURIComponent).join("/");
     return `${this.bucket}/${encoded}`;
+  }
+}
+
+/**
+ * The storage key of a listed object; `undefined` for keys outside the root and for keys other
+ * S3 tools can make but stowage never does (folder markers `a/`, empty segments `a//b`, `..`):
+ * they cannot be read back through the storage API, so they are not listed as files.
+ */
+export function addressableKey(keys: KeySpace, objectKey: string): string | undefined {
+  const key = keys.storageKey(objectKey);
+  if (key === undefined) return undefined;
+  try {
+    validateKey(key);
+    return key;
+  } catch {
+    return undefined;
   }
 }

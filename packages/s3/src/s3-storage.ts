@@ -24,19 +24,28 @@ import {
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type SnapshotStorage,
+  type StreamListOptions,
   type StreamReadOptions,
+  type SyncCopier,
   type SyncOptions,
   type SyncReport,
   type WriteContent,
+  type WriteOptions,
 } from "@stowage/core";
 import { BucketCheck } from "./bucket-check.js";
 import { copyObject } from "./copy-object.js";
 import { listObjectPages } from "./list-objects.js";
+import { mtimeMetadata, MTIME_METADATA_KEY, parseMtime } from "./mtime-metadata.js";
 import { uploadObject } from "./multipart-upload.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
 import { checkBucket, resolveClient } from "./s3-client.js";
-import { KeySpace } from "./s3-keys.js";
+import { comparableEtag } from "./s3-etag.js";
+import { addressableKey, KeySpace } from "./s3-keys.js";
+import { S3_LOCATION, type S3Location } from "./s3-location.js";
 import { resolveSettings, type S3StorageOptions, type S3StorageSettings } from "./s3-storage-options.js";
+import { streamFileStats } from "./stream-list.js";
+import { S3SyncCopier } from "./sync-copier.js";
 
 /** S3 accepts at most this many keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;
@@ -44,7 +53,12 @@ const DELETE_BATCH = 1000;
 /**
  * The advanced blob tier on an S3 bucket (AWS, or any S3-compatible server through `endpoint` and
  * `forcePathStyle`). Reads stream the GetObject body; writes stream through a multipart upload with
- * bounded memory; copies, moves and syncs inside the bucket are server-side.
+ * bounded memory; moves are server-side, and so are syncs between S3 storages of one endpoint and
+ * account, across buckets too (see {@link S3Storage.syncCopier}).
+ *
+ * Every write records its modification time as `mtime` user metadata, in rclone's format
+ * (`X-Amz-Meta-Mtime`: seconds since the epoch with a fraction), which `stat` reads back to the
+ * millisecond. Objects without it (written by other tools) fall back to S3's LastModified.
  *
  * On S3, "atomic" means: a write or a move makes the new object appear whole or not at all, never a
  * partial object. A move is a copy then a delete, so the source can linger if the delete fails
@@ -81,10 +95,23 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return this.#getBody(validateKey(path));
   }
 
-  async write(path: string, content: WriteContent): Promise<void> {
+  /**
+   * Writes a file as one object (PutObject, or a multipart upload above `partSize`), recording
+   * `options.mtime` (default: now) as its `mtime` metadata.
+   */
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
     if (!isWriteContent(content)) throw new TypeError("write content must be bytes, a string, an iterable of chunks or a Readable");
     await this.#assertWritable(path);
+    await this.#upload(path, content, options.mtime ?? new Date());
+  }
+
+  async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    return this.write(path, chunks, options);
+  }
+
+  /** Uploads without checks; `size`, when known, only picks PutObject or multipart upfront. */
+  async #upload(path: string, content: WriteContent, mtime: Date, size?: number): Promise<void> {
     // The source's own failure is the caller's error: it is rethrown as is, not as a backend failure.
     let sourceFailure: { error: unknown } | undefined;
     const chunks = (async function* () {
@@ -95,17 +122,19 @@ export class S3Storage implements AdvancedSnapshotStorage {
         throw error;
       }
     })();
-    const target = { client: this.client, bucket: this.bucket, key: this.#keys.objectKey(path), ...this.#settings };
+    const target = {
+      client: this.client,
+      bucket: this.bucket,
+      key: this.#keys.objectKey(path),
+      metadata: mtimeMetadata(mtime),
+      ...this.#settings,
+    };
     try {
-      await uploadObject(target, chunks);
+      await uploadObject(target, chunks, size);
     } catch (error) {
       if (sourceFailure !== undefined && error === sourceFailure.error) throw error;
       throw toStowageError(error, "write", this.bucket, path);
     }
-  }
-
-  async streamWrite(path: string, chunks: ChunkSource): Promise<void> {
-    return this.write(path, chunks);
   }
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
@@ -130,12 +159,12 @@ export class S3Storage implements AdvancedSnapshotStorage {
         maxKeys: this.#settings.maxKeys,
       })) {
         for (const object of page.objects) {
-          const key = this.#storageKey(object.Key);
+          const key = object.Key === undefined ? undefined : addressableKey(this.#keys, object.Key);
           if (key !== undefined) entries.add(key);
         }
         // A Set, because some servers repeat a CommonPrefix on several pages.
         for (const common of page.folders) {
-          const key = this.#storageKey(common.slice(0, -1));
+          const key = addressableKey(this.#keys, common.slice(0, -1));
           if (key !== undefined) entries.add(`${key}/`);
         }
       }
@@ -144,7 +173,28 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
-    return (await this.#listStats(normalizePrefix(prefix))).map((stat) => stat.path);
+    const keys: string[] = [];
+    for await (const stat of this.streamList(prefix)) keys.push(stat.path);
+    return keys;
+  }
+
+  /**
+   * Every file under `prefix`, any depth, from ListObjectsV2 pages without a delimiter (S3 lists
+   * in UTF-8 byte order, which is {@link compareKeys} order): lazy, one page fetched ahead at most,
+   * `maxKeys` keys per page. Entries carry LastModified as a stand-in time (`mtimePrecision: 1000`,
+   * `needsStat: true`: the `mtime` metadata takes a HeadObject) and the ETag unless it is a
+   * multipart one. Objects whose names are not stowage keys go to `options.onSkip`; folder markers
+   * are passed over silently. A server that lists out of byte order fails the iteration with
+   * `SnapshotIOError`; a failed request with the error `read` would give.
+   */
+  async *streamList(prefix: string, options: StreamListOptions = {}): AsyncGenerator<FileStat, void, undefined> {
+    const folder = normalizePrefix(prefix);
+    const request = { client: this.client, keys: this.#keys, folder, maxKeys: this.#settings.maxKeys };
+    try {
+      yield* streamFileStats(request, options);
+    } catch (error) {
+      throw toStowageError(error, "list", this.bucket);
+    }
   }
 
   async delete(path: string): Promise<void> {
@@ -184,24 +234,26 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return (await this.#head(path)) !== undefined;
   }
 
+  /**
+   * One HeadObject. `mtime` is the object's `mtime` metadata, to the millisecond; without it (or
+   * when it does not parse), LastModified with `mtimePrecision: 1000`. `etag` is left out for
+   * multipart ETags, which depend on the part size (see README).
+   */
   async stat(path: string): Promise<FileStat> {
     validateKey(path);
     const head = await this.#head(path);
     if (head === undefined) throw new SnapshotNotFoundError(path);
-    return {
-      path,
-      size: head.ContentLength ?? 0,
-      mtime: head.LastModified ?? new Date(0),
-      ...(head.ETag === undefined ? {} : { etag: unquote(head.ETag) }),
-    };
+    return statOf(path, head);
   }
 
   async atomicMove(src: string, dst: string): Promise<void> {
     validateKey(src);
     validateKey(dst);
-    const source = await this.stat(src);
+    const head = await this.#head(src);
+    if (head === undefined) throw new SnapshotNotFoundError(src);
     if (src === dst) return;
-    await this.#copy(src, dst, source);
+    await this.#assertWritable(dst);
+    await this.#serverCopy(this.#location, src, dst, statOf(src, head), head.ETag);
     try {
       await this.delete(src);
     } catch (error) {
@@ -214,16 +266,34 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    // The listing already knows each source's size and ETag: no HeadObject per copy.
-    const listed = new Map<string, FileStat>();
-    return syncStorages(this, srcPrefix, this, dstPrefix, options, {
-      copy: async (from, to) => this.#copy(from, to, listed.get(from) ?? (await this.stat(from))),
-      listStats: async (prefix) => {
-        const stats = await this.#listStats(prefix);
-        for (const stat of stats) listed.set(stat.path, stat);
-        return stats.map(comparableEtag);
+    return syncStorages(this, srcPrefix, this, dstPrefix, options);
+  }
+
+  /**
+   * The copier a sync into this storage uses, whatever the source (see {@link S3SyncCopier}):
+   * server-side CopyObject / UploadPartCopy from an S3 storage on the same endpoint, region and
+   * access key (any bucket or prefix), a streamed upload from anything else. Both carry the
+   * source's modification time and skip the file/folder checks, which the sync engine has
+   * already made from the target's listing.
+   */
+  syncCopier(source: SnapshotStorage): SyncCopier {
+    return new S3SyncCopier(
+      {
+        location: this.#location,
+        serverCopy: (from, sourceKey, targetKey, stat) => this.#serverCopy(from, sourceKey, targetKey, stat),
+        upload: (targetKey, content, stat) => this.#upload(targetKey, content, stat.mtime, stat.size),
       },
-    });
+      source,
+    );
+  }
+
+  /** How other S3 storages recognise this one, across package copies (see `s3-location.ts`). */
+  get [S3_LOCATION](): S3Location {
+    return this.#location;
+  }
+
+  get #location(): S3Location {
+    return { client: this.client, bucket: this.bucket, root: this.prefix };
   }
 
   /** Destroys the client if this storage created it; a client you passed in is left open. */
@@ -252,40 +322,36 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return undefined;
   }
 
-  async #listStats(folder: string): Promise<FileStat[]> {
-    const stats: FileStat[] = [];
-    await this.#call("list", undefined, async () => {
-      for await (const page of listObjectPages(this.client, this.bucket, this.#keys.listPrefix(folder), { maxKeys: this.#settings.maxKeys })) {
-        for (const object of page.objects) {
-          const path = this.#storageKey(object.Key);
-          if (path === undefined) continue;
-          stats.push({
-            path,
-            size: object.Size ?? 0,
-            mtime: object.LastModified ?? new Date(0),
-            ...(object.ETag === undefined ? {} : { etag: unquote(object.ETag) }),
-          });
-        }
+  /**
+   * Server-side copy of `sourceKey` in `source` onto `targetKey` here, carrying `stat.mtime`. Above
+   * the multipart threshold the parts are copied with `If-Match` on the source's full ETag
+   * (`sourceEtag`, as HeadObject returns it), so a source replaced mid-copy fails the copy instead
+   * of mixing two versions; without it (a sync's stat leaves multipart ETags out), one HeadObject
+   * fetches it, and the current size with it.
+   */
+  async #serverCopy(source: S3Location, sourceKey: string, targetKey: string, stat: FileStat, sourceEtag?: string): Promise<void> {
+    const sourceKeys = new KeySpace(source.bucket, source.root);
+    await this.#call("copy", targetKey, async () => {
+      let size = stat.size;
+      let etag = sourceEtag;
+      if (size > this.#settings.multipartCopyThreshold && etag === undefined) {
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: source.bucket, Key: sourceKeys.objectKey(sourceKey) }));
+        size = head.ContentLength ?? size;
+        etag = head.ETag;
       }
-    });
-    return stats.sort((a, b) => compareKeys(a.path, b.path));
-  }
-
-  async #copy(src: string, dst: string, source: FileStat): Promise<void> {
-    await this.#assertWritable(dst);
-    await this.#call("copy", dst, () =>
-      copyObject({
+      await copyObject({
         client: this.client,
         bucket: this.bucket,
-        copySource: this.#keys.copySource(src),
-        key: this.#keys.objectKey(dst),
-        size: source.size,
-        etag: source.etag === undefined ? undefined : `"${source.etag}"`,
+        copySource: sourceKeys.copySource(sourceKey),
+        key: this.#keys.objectKey(targetKey),
+        size,
+        etag,
+        mtime: stat.mtime,
         multipartThreshold: this.#settings.multipartCopyThreshold,
         partSize: this.#settings.copyPartSize,
         queueSize: this.#settings.queueSize,
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -310,16 +376,6 @@ export class S3Storage implements AdvancedSnapshotStorage {
     if (children > 0) throw new SnapshotConflictError(path, "a folder exists at this path");
   }
 
-  /**
-   * The storage key of a listed object; `undefined` for keys outside the root and for keys other
-   * S3 tools can make but stowage never does (folder markers `a/`, empty segments `a//b`, `..`):
-   * they cannot be read back through this API, so they are not listed.
-   */
-  #storageKey(objectKey: string | undefined): string | undefined {
-    const key = objectKey === undefined ? undefined : this.#keys.storageKey(objectKey);
-    return key !== undefined && isValidKey(key) ? key : undefined;
-  }
-
   async #call<T>(operation: string, path: string | undefined, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -329,25 +385,17 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 }
 
-function isValidKey(key: string): boolean {
-  try {
-    validateKey(key);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, "");
-}
-
 /**
- * A multipart ETag (`<md5>-<parts>`) depends on the part size, so the same bytes uploaded twice can
- * carry different ETags; sync then compares such files by modification time instead.
+ * A FileStat from a HeadObject: the `mtime` metadata when it parses (kept to the millisecond),
+ * else LastModified (whole seconds).
  */
-function comparableEtag(stat: FileStat): FileStat {
-  if (stat.etag === undefined || !stat.etag.includes("-")) return stat;
-  const { etag: _multipart, ...rest } = stat;
-  return rest;
+function statOf(path: string, head: HeadObjectCommandOutput): FileStat {
+  const preserved = parseMtime(head.Metadata?.[MTIME_METADATA_KEY]);
+  const etag = comparableEtag(head.ETag);
+  return {
+    path,
+    size: head.ContentLength ?? 0,
+    ...(preserved === undefined ? { mtime: head.LastModified ?? new Date(0), mtimePrecision: 1000 } : { mtime: preserved }),
+    ...(etag === undefined ? {} : { etag }),
+  };
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { S3Storage } from "../src/index.js";
-import { PART, chunks, useS3Server } from "./s3-fixture.js";
+import { PART, chunks, recordCommands as record, useS3Server } from "./s3-fixture.js";
 
 const { server, storage } = useS3Server();
 const MIB = 1024 * 1024;
@@ -13,16 +13,7 @@ async function sha256(s3: S3Storage, key: string): Promise<string> {
 }
 
 function recordCommands(s3: S3Storage, failOn?: { command: string; nth: number }): string[] {
-  const sent: string[] = [];
-  s3.client.middlewareStack.add((next, context) => async (args) => {
-    const name = context.commandName ?? "";
-    sent.push(name);
-    if (failOn && name === failOn.command && sent.filter((n) => n === name).length === failOn.nth) {
-      throw new Error(`injected ${name} failure`);
-    }
-    return next(args);
-  }, { step: "initialize", name: "record" });
-  return sent;
+  return record(s3.client, failOn);
 }
 
 describe("S3Storage multipart copies (objects over the CopyObject limit)", () => {
@@ -55,17 +46,20 @@ describe("S3Storage multipart copies (objects over the CopyObject limit)", () =>
     await s3.delete("big");
   });
 
-  it("syncs a large object part by part, from the listing alone", async () => {
+  it("syncs a large object part by part, carrying its modification time", async () => {
     const s3 = storage(options);
-    await s3.write("src/big", chunks(11, MIB));
+    const mtime = new Date("2025-05-05T05:05:05.555Z");
+    await s3.write("src/big", chunks(11, MIB), { mtime });
     const before = await sha256(s3, "src/big");
     const sent = recordCommands(s3);
-    expect((await s3.sync("src", "dst")).copied).toEqual(["big"]);
+    expect((await s3.sync("src", "dst")).copied).toBe(1);
     expect(sent.filter((name) => name === "UploadPartCopyCommand")).toHaveLength(3);
     expect(sent).not.toContain("GetObjectCommand"); // no bytes through this process
-    // One HeadObject: the conflict check of the parent 'dst'; the source's size came from the listing.
-    expect(sent.filter((name) => name === "HeadObjectCommand")).toHaveLength(1);
+    // Two HeadObjects on the source: the engine's stat for its preserved mtime, and the copy's for
+    // the multipart ETag that the parts' If-Match needs. No conflict checks on the target.
+    expect(sent.filter((name) => name === "HeadObjectCommand")).toHaveLength(2);
     expect(await sha256(s3, "dst/big")).toBe(before);
+    expect((await s3.stat("dst/big")).mtime).toEqual(mtime);
     await s3.deleteMany(["src/big", "dst/big"]);
   });
 

@@ -55,3 +55,29 @@ export async function cleanupStorage(storage: S3Storage): Promise<void> {
   await storage.deleteMany(await storage.recursiveList(""));
   storage.close();
 }
+
+/**
+ * Records the name of every command `client` sends (`"HeadObjectCommand"`, ...), in order; with
+ * `failOn`, the `nth` command of that name fails instead of being sent.
+ */
+export function recordCommands(client: S3Client, failOn?: { command: string; nth: number }): string[] {
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? "";
+      sent.push(name);
+      if (failOn && name === failOn.command && sent.filter((n) => n === name).length === failOn.nth) {
+        throw new Error(`injected ${name} failure`);
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "record" },
+  );
+  return sent;
+}
+
+/** How many times `name` (`"GetObject"` or `"GetObjectCommand"`) occurs in `sent`. */
+export function countOf(sent: readonly string[], name: string): number {
+  const full = name.endsWith("Command") ? name : `${name}Command`;
+  return sent.filter((entry) => entry === full).length;
+}

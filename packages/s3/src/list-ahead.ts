@@ -1,0 +1,47 @@
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type _Object, type S3Client } from "@aws-sdk/client-s3";
+
+/**
+ * Every object under `prefix` (ListObjectsV2 without a delimiter, so every depth), one at a time,
+ * in the server's order. Lazy: the first request is sent by the first `next()`. To overlap the
+ * network with the consumer, the next page is requested once the consumer comes back for a second
+ * object of the current page, so at most one page is fetched ahead and at most two are held.
+ * Leaving the loop early aborts a page still in flight. SDK errors are thrown as they are.
+ */
+export async function* listObjectsAhead(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  maxKeys: number,
+): AsyncGenerator<_Object, void, undefined> {
+  const cancel = new AbortController();
+  let pending: Promise<ListObjectsV2CommandOutput> | undefined;
+  const request = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
+    const page = client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: maxKeys, ContinuationToken: token }),
+      { abortSignal: cancel.signal },
+    );
+    // A prefetched page may fail while the consumer is busy: it is awaited (and its error thrown)
+    // when its turn comes, and must not count as an unhandled rejection before.
+    page.catch(() => undefined);
+    return page;
+  };
+  try {
+    pending = request(undefined);
+    while (pending !== undefined) {
+      const page = await pending;
+      pending = undefined;
+      const token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+      const objects = page.Contents ?? [];
+      for (let i = 0; i < objects.length; i++) {
+        if (i === 1 && token !== undefined) pending = request(token);
+        yield objects[i] as _Object;
+      }
+      if (token !== undefined) pending ??= request(token);
+    }
+  } finally {
+    if (pending !== undefined) {
+      cancel.abort();
+      await pending.catch(() => undefined);
+    }
+  }
+}
