@@ -53,9 +53,24 @@ export class TaskPool {
     this.#onError = onError;
   }
 
-  /** Starts `task` once fewer than `limit` tasks run; resolves when it has started. */
-  async run(task: () => Promise<void>): Promise<void> {
+  /**
+   * Starts `task` once fewer than `limit` tasks run. Returns `undefined` when it started at once,
+   * else a promise that resolves when it has started (so a caller awaits only when it must).
+   */
+  run(task: () => Promise<void>): Promise<void> | undefined {
+    if (this.#running.size < this.#limit) {
+      this.#start(task);
+      return undefined;
+    }
+    return this.#startWhenFree(task);
+  }
+
+  async #startWhenFree(task: () => Promise<void>): Promise<void> {
     while (this.#running.size >= this.#limit) await Promise.race(this.#running);
+    this.#start(task);
+  }
+
+  #start(task: () => Promise<void>): void {
     const running: Promise<void> = task()
       .catch(this.#onError)
       .finally(() => this.#running.delete(running));

@@ -293,11 +293,15 @@ export class RedisStorage implements AdvancedSnapshotStorage {
       const key = this.#keys.chunks(copy.g);
       // An empty file has no content hash: only the catalogue entry is copied.
       if (meta.n > 0) {
-        const copied = await this.#redis(to, () => this.client.copy(theirs.chunks(meta.g), key)).catch((error: unknown) => {
-          if (!isRefusedCommand((error as Error).cause)) throw error;
-          this.#serverCopy = false;
-          return undefined;
-        });
+        // Sent together (one round trip, one connection: applied in order): COPY carries a TTL
+        // over, which a source version replaced but still in its grace period has.
+        const copied = await this.#redis(to, async () => (await Promise.all([this.client.copy(theirs.chunks(meta.g), key), this.client.persist(key)]))[0]).catch(
+          (error: unknown) => {
+            if (!isRefusedCommand((error as Error).cause)) throw error;
+            this.#serverCopy = false;
+            return undefined;
+          },
+        );
         if (copied === undefined) continue;
         this.#serverCopy = true;
         if (copied === 0) {
@@ -305,8 +309,6 @@ export class RedisStorage implements AdvancedSnapshotStorage {
           if (attempt < COPY_ATTEMPTS) continue;
           throw new SnapshotIOError(`'${from}' kept changing while it was being copied`, from);
         }
-        // COPY carries a TTL over (a source version already replaced, within its grace period).
-        await this.#redis(to, () => this.client.persist(key));
       }
       return this.#commit(to, copy);
     }

@@ -7,8 +7,8 @@ import {
   type CompletedPart,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { rechunk } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
+import { uploadParts } from "./upload-parts.js";
 
 /** Where and how {@link uploadObject} writes. */
 export interface UploadTarget {
@@ -38,7 +38,7 @@ export interface UploadTarget {
  * then aborts, and replaces the original error when the abort fails.
  */
 export async function uploadObject(target: UploadTarget, source: AsyncIterable<Uint8Array>, size?: number): Promise<void> {
-  const parts = rechunk(source, target.partSize);
+  const parts = uploadParts(source, target.partSize);
   const first = await parts.next();
   if (first.done) return putObject(target, new Uint8Array(0));
   if (size !== undefined && size > target.partSize) return multipartUpload(target, [first.value], parts);

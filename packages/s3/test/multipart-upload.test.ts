@@ -77,4 +77,28 @@ describe("S3Storage multipart uploads", () => {
     expect((await s3.stat("parts")).size).toBe(23 * MIB);
     await s3.delete("parts");
   });
+
+  it("keeps the bytes of a source that reuses one buffer for every chunk", async () => {
+    const s3 = storage();
+    const buffer = Buffer.alloc(3 * MIB);
+    async function* reusing(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 4; i++) {
+        buffer.fill(i + 1);
+        yield buffer; // 12 MiB in all: parts of 5 + 5 + 2 MiB, each made of several chunks
+      }
+    }
+    await s3.streamWrite("reused", reusing());
+    const bytes = await collectBytes(await s3.read("reused"));
+    expect(bytes.byteLength).toBe(12 * MIB);
+    // Runs of equal bytes, as "<byte>x<MiB>": each chunk must keep the byte it was written with.
+    const runs: string[] = [];
+    for (let at = 0; at < bytes.byteLength; ) {
+      let end = at;
+      while (end < bytes.byteLength && bytes[end] === bytes[at]) end++;
+      runs.push(`${bytes[at]}x${(end - at) / MIB}`);
+      at = end;
+    }
+    expect(runs).toEqual(["1x3", "2x3", "3x3", "4x3"]);
+    await s3.delete("reused");
+  });
 });

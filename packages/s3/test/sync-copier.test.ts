@@ -99,4 +99,22 @@ describe("S3Storage sync copier", () => {
     expect(countOf(sent, "HeadObject")).toBe(8);
     expect(sent).toHaveLength(10);
   });
+
+  it("recognises an S3 source by its Symbol.for brand, not by its class", async () => {
+    const source = storage();
+    await source.write("k", "value", { mtime: new Date(1_000) });
+    const target = storage();
+    // What another copy of this package would present: the brand, and nothing to read through.
+    const foreign = {
+      [Symbol.for("stowage.s3.location")]: { client: new S3Client(server().clientConfig), bucket: source.bucket, root: source.prefix },
+      read: () => Promise.reject(new Error("must not be read")),
+    };
+    const copier = target.syncCopier(foreign as unknown as S3Storage);
+    const sent = recordCommands(target.client);
+    await copier.copy("k", "copy", await source.stat("k"));
+    await copier.finish();
+    expect(sent).toEqual(["CopyObjectCommand"]);
+    expect(await text(target, "copy")).toBe("value");
+    expect((await target.stat("copy")).mtime).toEqual(new Date(1_000));
+  });
 });

@@ -7,39 +7,66 @@ export function checkChunkSize(size: number): number {
   return size;
 }
 
+/** The first buffer held for a partial chunk; it doubles as needed, up to the chunk size. */
+const FIRST_PARTIAL = 64 * 1024;
+
 /**
  * Re-slices a stream of byte chunks into chunks of exactly `size` bytes (the last one may be
  * shorter; an empty source yields nothing). Input chunks that already fit are passed through as
- * views, never copied; at most `size` bytes are buffered.
+ * views, never copied; at most `size` bytes are buffered. A partial chunk is copied into a buffer
+ * that grows as it fills, so a small file costs memory for its bytes, not for a whole chunk (an
+ * 8 MiB part size must not mean 8 MiB per small write).
  */
 export async function* rechunk(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   size: number,
 ): AsyncGenerator<Uint8Array, void, undefined> {
   checkChunkSize(size);
-  let pending: Uint8Array | undefined; // a partial chunk being filled, `size` bytes long
-  let filled = 0;
+  const partial = new PartialChunk(size);
   for await (const input of source) {
     let offset = 0;
-    if (pending !== undefined) {
-      const take = Math.min(size - filled, input.byteLength);
-      pending.set(input.subarray(0, take), filled);
-      filled += take;
-      offset = take;
-      if (filled < size) continue;
-      yield pending;
-      pending = undefined;
-      filled = 0;
+    if (partial.filled > 0) {
+      offset = partial.add(input, 0);
+      if (partial.filled < size) continue;
+      yield partial.take();
     }
     while (input.byteLength - offset >= size) {
       yield input.subarray(offset, offset + size);
       offset += size;
     }
-    if (offset < input.byteLength) {
-      pending = new Uint8Array(size);
-      pending.set(input.subarray(offset), 0);
-      filled = input.byteLength - offset;
-    }
+    if (offset < input.byteLength) partial.add(input, offset);
   }
-  if (pending !== undefined && filled > 0) yield pending.subarray(0, filled);
+  if (partial.filled > 0) yield partial.take();
+}
+
+/** The bytes of a chunk being filled, copied (a producer may reuse its buffer once it is asked for more). */
+class PartialChunk {
+  filled = 0;
+  #buffer: Uint8Array | undefined;
+
+  constructor(private readonly size: number) {}
+
+  /** Copies bytes of `input` from `offset` until the chunk is full; returns the offset reached. */
+  add(input: Uint8Array, offset: number): number {
+    const take = Math.min(this.size - this.filled, input.byteLength - offset);
+    const needed = this.filled + take;
+    if (this.#buffer === undefined || this.#buffer.byteLength < needed) {
+      let capacity = Math.min(this.size, Math.max(FIRST_PARTIAL, this.#buffer?.byteLength ?? 0));
+      while (capacity < needed) capacity = Math.min(this.size, capacity * 2);
+      const grown = Buffer.allocUnsafe(capacity);
+      if (this.#buffer !== undefined) grown.set(this.#buffer.subarray(0, this.filled), 0);
+      this.#buffer = grown;
+    }
+    this.#buffer.set(input.subarray(offset, offset + take), this.filled);
+    this.filled = needed;
+    return offset + take;
+  }
+
+  /** The chunk so far (handed over: the next one starts in a fresh buffer). */
+  take(): Uint8Array {
+    const chunk = (this.#buffer as Uint8Array).subarray(0, this.filled);
+    this.#buffer = undefined;
+    this.filled = 0;
+    return chunk;
+  }
 }

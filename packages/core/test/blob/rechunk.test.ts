@@ -45,4 +45,24 @@ describe("rechunk", () => {
   it.each([0, -1, 1.5, Number.NaN])("rejects the chunk size %s with RangeError", async (size) => {
     await expect(collect(rechunk([bytes(3)], size))).rejects.toThrow(RangeError);
   });
+  it("holds memory for the bytes of a short chunk, not for a whole chunk size", async () => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of rechunk([new Uint8Array(10), new Uint8Array(20)], 8 * 1024 * 1024)) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.byteLength)).toEqual([30]);
+    expect((chunks[0] as Uint8Array).buffer.byteLength).toBeLessThan(1024 * 1024);
+  });
+
+  it("copies held bytes, so a producer may reuse its buffer once asked for more", async () => {
+    const reused = new Uint8Array(3);
+    async function* producer() {
+      for (const value of [1, 2, 3]) {
+        reused.fill(value);
+        yield reused;
+      }
+    }
+    const chunks: number[][] = [];
+    for await (const chunk of rechunk(producer(), 4)) chunks.push([...chunk]);
+    expect(chunks).toEqual([[1, 1, 1, 2], [2, 2, 3, 3], [3]]);
+  });
 });
+

@@ -351,3 +351,24 @@ describe("listRecursive", () => {
     expect(await listRecursive(storage, "")).toHaveLength(5);
   });
 });
+
+describe("syncStorages over storages that answer from memory", () => {
+  it("gives timers a turn while it runs, so a progress display or a deadline can fire", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    const mtime = new Date(0);
+    for (let i = 0; i < 20_000; i++) {
+      const file = { data: Buffer.from("x"), mtime };
+      source.files.set(`s/${String(i).padStart(6, "0")}`, file);
+      target.files.set(`t/${String(i).padStart(6, "0")}`, file);
+    }
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      expect((await syncStorages(source, "s", target, "t")).skipped).toBe(20_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+});

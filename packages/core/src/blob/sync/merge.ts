@@ -26,6 +26,11 @@ export interface MergeSide {
 }
 
 const SLASH = 0x2f;
+/**
+ * Batches between two turns of the event loop: listings that answer from memory would otherwise
+ * run a whole sync in microtasks, and timers (a progress display, a deadline) would never fire.
+ */
+const BATCHES_PER_TURN = 16;
 
 /**
  * Merges two listings sorted by {@link compareKeys} (rclone's "march"), keyed relative to their
@@ -100,10 +105,12 @@ class Cursor {
   path = "";
   #batch: ListedFile[] = [];
   #index = 0;
+  #loads = 0;
 
   constructor(private readonly side: MergeSide) {}
 
   async load(): Promise<void> {
+    if (++this.#loads % BATCHES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     this.#batch = (await this.side.listing.next()) ?? [];
     this.#index = 0;
     this.#set();

@@ -129,19 +129,20 @@ class SyncRun {
     }
   }
 
-  async #handleSource(merged: MergedPath, entry: ListedFile): Promise<void> {
+  /** Decides one source file; returns a promise only when it must wait for room in the pool. */
+  #handleSource(merged: MergedPath, entry: ListedFile): Promise<void> | undefined {
     const { path, target: existing } = merged;
     if (merged.conflict !== undefined) {
       this.#fail(path, new SnapshotConflictError(joinKey(this.to, path), merged.conflict));
-      return;
+      return undefined;
     }
     const verdict = syncVerdict(entry, existing, this.#rule);
     if (verdict === "skip") {
       this.#report.skipped++;
       this.#emit("skip", path, entry.size ?? 0);
-      return;
+      return undefined;
     }
-    await this.#pool.run(async () => {
+    return this.#pool.run(async () => {
       try {
         await this.#settle(path, entry, existing, verdict);
       } catch (error) {
@@ -204,7 +205,7 @@ class SyncRun {
 
   /** rclone's delete-after: runs only once every copy succeeded. */
   async #deleteExtras(): Promise<void> {
-    const remove = (path: string) =>
+    const remove = (path: string): Promise<void> | undefined =>
       this.#pool.run(async () => {
         try {
           await this.target.delete(joinKey(this.to, path));
