@@ -11,8 +11,13 @@ import { stowage } from "./helpers/run-cli.js";
 const MIB = 1024 * 1024;
 const REPORTER = new URL("./fixtures/report-peak-rss.mjs", import.meta.url).href;
 const BASELINE = MIB;
-/** Room for stream buffers and measurement noise (up to 10 MiB seen) on top of the adapters' by-design window. */
-const SLACK = 16 * MIB;
+/**
+ * Room for stream buffers and measurement noise on top of the adapters' by-design window: up to
+ * 10 MiB seen on a quiet machine, 17 MiB on a loaded one.
+ */
+const SLACK = 24 * MIB;
+/** Holding the 50 MiB file would add at least this much: the bound stays below it whatever the window. */
+const HELD = 48 * MIB;
 
 /** Writes `size` pseudo-random bytes to `file` in 1 MiB pieces and returns their SHA-256. */
 async function writeRandomFile(file: string, size: number): Promise<string> {
@@ -84,6 +89,6 @@ describe.each(STREAMING_PAIRS)("a 50 MiB sync from $source.name to $target.name"
       `peak RSS ${source.name} -> ${target.name}: 1 MiB file ${(small.peak / MIB).toFixed(1)} MiB, 50 MiB file ${(big.peak / MIB).toFixed(1)} MiB`,
     );
     // Holding the file would add at least 50 MiB; streaming adds the window and a little slack.
-    expect(big.peak - small.peak).toBeLessThan(window + SLACK);
+    expect(big.peak - small.peak).toBeLessThan(Math.min(window + SLACK, HELD));
   });
 });
