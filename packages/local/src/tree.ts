@@ -1,4 +1,4 @@
-import type { Dirent } from "node:fs";
+import { lstatSync, type Dirent } from "node:fs";
 import { opendir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { compareKeys, validateKey, type SkippedEntry } from "@stowage/core";
@@ -29,13 +29,13 @@ export function classifyEntry(dirent: Dirent, translate: boolean): Entry | Skipp
     if (isTempName(name)) return undefined;
     // In translate mode `x.rclonelink` names the link `x`, so a regular file of that name would be ambiguous.
     if (translate && isLinkName(name)) return "invalid-name";
-    return isValidName(name) ? { order: name, name, kind: "file" } : "invalid-name";
+    return isValidName(name, dirent) ? { order: name, name, kind: "file" } : "invalid-name";
   }
-  if (dirent.isDirectory()) return isValidName(name) ? { order: `${name}/`, name, kind: "folder" } : "invalid-name";
+  if (dirent.isDirectory()) return isValidName(name, dirent) ? { order: `${name}/`, name, kind: "folder" } : "invalid-name";
   if (dirent.isSymbolicLink()) {
     if (!translate) return "link";
     const order = `${name}${LINK_SUFFIX}`;
-    return isValidName(order) ? { order, name, kind: "link" } : "invalid-name";
+    return isValidName(order, dirent) ? { order, name, kind: "link" } : "invalid-name";
   }
   return "special";
 }
@@ -51,12 +51,20 @@ export function sortEntries(
   skip: (entry: SkippedEntry) => void,
 ): Entry[] {
   const entries: Entry[] = [];
+  const keyOf = (name: string): string => (folderKey === "" ? name : `${folderKey}/${name}`);
   for (const dirent of dirents) {
     const kind = classifyEntry(dirent, translate);
     if (typeof kind === "object") entries.push(kind);
-    else if (kind !== undefined) skip({ path: folderKey === "" ? dirent.name : `${folderKey}/${dirent.name}`, reason: kind });
+    else if (kind !== undefined) skip({ path: keyOf(dirent.name), reason: kind });
   }
-  return entries.sort((a, b) => compareKeys(a.order, b.order));
+  entries.sort((a, b) => compareKeys(a.order, b.order));
+  // Two names decode alike only when one of them is not UTF-8 (both read as U+FFFD): the key
+  // addresses the true UTF-8 name, so it is listed once and the other is passed over.
+  return entries.filter((entry, i) => {
+    if (entries[i - 1]?.order !== entry.order) return true;
+    skip({ path: keyOf(entry.name), reason: "invalid-name" });
+    return false;
+  });
 }
 
 /** A folder's entries with their types; a missing folder (or a file in its place) reads as empty. */
@@ -109,7 +117,7 @@ export async function findTempFiles(dir: string, folderKey: string): Promise<Tem
       for (const dirent of await readEntries(folder.path)) {
         const entry = { key: folder.key === "" ? dirent.name : `${folder.key}/${dirent.name}`, path: path.join(folder.path, dirent.name) };
         if (dirent.isFile() && isTempName(dirent.name)) found.push(entry);
-        else if (dirent.isDirectory() && isValidName(dirent.name)) next.push(entry);
+        else if (dirent.isDirectory() && isValidName(dirent.name, dirent)) next.push(entry);
       }
     }
     level = next;
@@ -117,14 +125,28 @@ export async function findTempFiles(dir: string, folderKey: string): Promise<Tem
   return found;
 }
 
-/** A name that can be one segment of a key (a folder named like a temporary file cannot). */
-function isValidName(name: string): boolean {
-  // U+FFFD stands in for bytes that are not UTF-8: such a name cannot be mapped back to the file.
-  if (name.includes("\uFFFD") || isTempName(name)) return false;
+/**
+ * A name that can be one segment of a key (a folder named like a temporary file cannot). `dirent`
+ * is the directory entry the name comes from (its own name, for a translated link).
+ */
+function isValidName(name: string, dirent: Dirent): boolean {
+  if (isTempName(name) || !hasUtf8Name(dirent)) return false;
   try {
     validateKey(name);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * False when the entry's name on disk is not UTF-8. Node decodes such bytes as U+FFFD, and the key
+ * would then address another file (or none). A U+FFFD that stowage wrote is a real character
+ * (bytes EF BF BD): then a file by the decoded name exists. Only names holding U+FFFD pay the lstat.
+ */
+function hasUtf8Name(dirent: Dirent): boolean {
+  if (!dirent.name.includes("\uFFFD")) return true;
+  const folder = (dirent as Dirent & { parentPath?: string; path?: string }).parentPath ?? (dirent as { path?: string }).path;
+  if (folder === undefined) return false;
+  return lstatSync(path.join(folder, dirent.name), { throwIfNoEntry: false }) !== undefined;
 }

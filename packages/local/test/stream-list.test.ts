@@ -112,3 +112,20 @@ describe("streamList never follows links and reports what it passes over", () =>
     expect(skipped).toEqual([]);
   });
 });
+
+describe("names that are not UTF-8", () => {
+  it("a U+FFFD that stowage wrote is listed; a name of bytes that are not UTF-8 is passed over, once", async () => {
+    await box.storage.write("r/a\uFFFD", "written by stowage");
+    await box.storage.write("r/\uFFFD/c", "in a folder named U+FFFD");
+    const dir = path.join(box.storage.location, "r");
+    // 0xff is never UTF-8: Node reads this name as "b\uFFFD", a key that names no file.
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/b`), Buffer.from([0xff])]), "raw bytes");
+    // And one that decodes exactly like the key stowage wrote.
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/a`), Buffer.from([0xfe])]), "raw bytes too");
+    const skipped: SkippedEntry[] = [];
+    const listed = (await collect(box.storage.streamList("r", { onSkip: (entry) => skipped.push(entry) }))).map((entry) => entry.path);
+    expect(listed).toEqual(["r/a\uFFFD", "r/\uFFFD/c"].sort(compareKeys));
+    expect(skipped.map((entry) => `${entry.path} ${entry.reason}`).sort()).toEqual(["r/a\uFFFD invalid-name", "r/b\uFFFD invalid-name"]);
+    expect(await box.storage.list("r")).toEqual(["r/a\uFFFD", "r/\uFFFD/"].sort(compareKeys));
+  });
+});

@@ -24,6 +24,8 @@ export const TRICKY_KEYS: readonly string[] = [
   "special/a..b",
   "special/~!@$^*()[]{}'\",;<>|`",
   "C:/x",
+  "replacement/\uFFFD/c",
+  "replacement/a\uFFFD",
   `long/${"é".repeat(127)}`,
 ];
 

@@ -7,7 +7,9 @@ import { InvalidPathError } from "../errors.js";
  * the empty key, a leading `/`, empty segments (`a//b`, trailing `/`), `.` and `..` segments,
  * backslashes (a Windows separator that could escape a root), control characters including NUL,
  * segments over 255 UTF-8 bytes and keys over 1024 UTF-8 bytes (the limits of common filesystems
- * and of S3). Everything else, including unicode, spaces and `: # ? % + & =`, is a literal
+ * and of S3), and strings that are not well-formed Unicode (a lone surrogate such as `"a\uD800"`
+ * has no UTF-8 form: filesystems, S3 and Redis would store U+FFFD instead, so `"a\uD800"` and
+ * `"a\uDC00"` would become one file). Everything else, including unicode, spaces and `: # ? % + & =`, is a literal
  * character that must round-trip on every backend; `%2e%2e` is a file name, not `..`. Keys are
  * exact code-point strings: no case folding and no unicode normalization, so `readme` and
  * `README`, or the NFC and NFD spellings of `café`, are different files on every backend.
@@ -21,6 +23,8 @@ export const MAX_KEY_BYTES = 1024;
 // C0 controls (NUL included) and DEL: invisible in listings and refused by several backends.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Checks a file key and returns it unchanged, or throws {@link InvalidPathError}. */
 export function validateKey(key: unknown): string {
@@ -47,6 +51,9 @@ function checkSegments(key: string, original: string = key): void {
   if (key.startsWith("/")) throw new InvalidPathError(original, "an absolute path is not allowed");
   if (key.includes("\\")) throw new InvalidPathError(original, "backslashes are not allowed");
   if (CONTROL.test(key)) throw new InvalidPathError(original, "control characters (including NUL) are not allowed");
+  if (LONE_SURROGATE.test(key)) {
+    throw new InvalidPathError(original, "a lone surrogate is not well-formed Unicode and has no UTF-8 form");
+  }
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
     throw new InvalidPathError(original, `longer than ${MAX_KEY_BYTES} UTF-8 bytes`);
   }

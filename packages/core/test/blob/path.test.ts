@@ -59,3 +59,14 @@ describe("compareKeys", () => {
     expect([...keys].sort(compareKeys)).toEqual(byBytes);
   });
 });
+
+describe("well-formed Unicode", () => {
+  it("rejects lone surrogates, which have no UTF-8 form, and accepts pairs and U+FFFD", () => {
+    for (const key of ["a\uD800", "a\uDC00", "\uDC00\uD800", "x/\uD83Dy"]) {
+      expect(() => validateKey(key)).toThrow(InvalidPathError);
+      expect(() => normalizePrefix(key)).toThrow(/lone surrogate/);
+    }
+    for (const key of ["\u{1F389}", "a\uFFFD", "\uD83D\uDE00/b"]) expect(validateKey(key)).toBe(key);
+  });
+});
+
