@@ -43,7 +43,8 @@ export function parseStore(text: string, cwd: string = process.cwd()): URL {
   try {
     return new URL(text);
   } catch {
-    throw new UsageError(`'${text}' is not a valid store URL`);
+    // The text may carry a password (redis://:secret@host): never print its user info.
+    throw new UsageError(`'${text.replace(/\/\/[^/@]*@/, "//***@")}' is not a valid store URL`);
   }
 }
 

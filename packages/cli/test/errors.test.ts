@@ -14,6 +14,7 @@ describe("errors and exit codes", () => {
     ["stdin without a key", ["put", "-", "memory://::dir/"], EXIT_CODES.usage, /standard input has no file name/],
     ["unknown URL parameter", ["ls", "memory://?chunksize=1"], EXIT_CODES.usage, /unknown parameter 'chunksize' in memory: URL \(accepted: chunkSize\)/],
     ["malformed URL", ["ls", "s3://bu cket"], EXIT_CODES.usage, /is not a valid store URL/],
+    ["malformed URL with a password, which is never printed", ["ls", "redis://:S3cr3t@127.0.0.1:99999::x"], EXIT_CODES.usage, /^stowage: 'redis:\/\/\*\*\*@127\.0\.0\.1:99999' is not a valid store URL$/m],
     ["missing file", ["cat", "memory://::nope.txt"], EXIT_CODES.notFound, /^stowage: No such file: 'nope.txt'$/m],
     ["missing local file", ["put", "no-such-local-file", "memory://::a"], EXIT_CODES.notFound, /No such file: 'no-such-local-file'/],
     ["traversal key", ["cat", "memory://::a/../../etc/passwd"], EXIT_CODES.invalidPath, /'\.\.' segments are not allowed/],

@@ -69,6 +69,7 @@ export class RedisConnection {
     if (rejected !== undefined) {
       throw optionsError(rejected, options[rejected], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
     }
+    checkTarget(options, optionsError);
     this.#startupNodes = options.cluster ?? [];
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);
@@ -180,6 +181,41 @@ export class RedisConnection {
       db: options.db,
     });
   }
+}
+
+/**
+ * Rejects targets that cannot work before any connection is tried, so that a typo is a bad option
+ * at once, not an outage after the connect timeout: a url that does not parse or is not `redis:`,
+ * `rediss:`; a port outside 1–65535; a database that is not a non-negative integer.
+ */
+function checkTarget(options: RedisConnectionOptions, optionsError: OptionsErrorFactory): void {
+  if (options.url !== undefined) {
+    // The value may carry a password: errors show it with the user info masked.
+    const shown = typeof options.url === "string" ? maskUserInfo(options.url) : options.url;
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw optionsError("url", shown, "must be a URL like redis://[user:password@]host[:port][/db]");
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+      throw optionsError("url", shown, `must start with redis:// or rediss://, not ${url.protocol}//`);
+    }
+    if (url.hostname === "") throw optionsError("url", shown, "must name a host");
+    const db = url.pathname.replace(/^\//, "");
+    if (db !== "" && !/^\d+$/.test(db)) throw optionsError("url", shown, "must end with a database number (/0, /1, ...) or nothing");
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 1 && options.port <= 65535)) {
+    throw optionsError("port", options.port, "must be an integer from 1 to 65535");
+  }
+  if (options.db !== undefined && !(Number.isInteger(options.db) && options.db >= 0)) {
+    throw optionsError("db", options.db, "must be a non-negative integer");
+  }
+}
+
+/** `url` with anything between `//` and `@` replaced by `***`. */
+function maskUserInfo(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, "//***@");
 }
 
 /** `host:port` of a cluster node as ioredis accepts it (a port number, a `host:port` string or an object). */

@@ -37,3 +37,29 @@ describe("RedisStorage on a shared client", () => {
     }
   });
 });
+
+describe("RedisStorage targets that cannot work", () => {
+  it("are bad options at once, not outages after the connect timeout, and never show a password", () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ url: "redis//x" }, "url"],
+      [{ url: "redis://:S3cr3t@127.0.0.1:99999" }, "url"],
+      [{ url: "http://user:S3cr3t@127.0.0.1:6379" }, "url"],
+      [{ url: "redis://:S3cr3t@127.0.0.1:6379/abc" }, "url"],
+      [{ host: "127.0.0.1", port: 99999 }, "port"],
+      [{ host: "127.0.0.1", port: 0 }, "port"],
+      [{ path: "/tmp/redis.sock", db: -1 }, "db"],
+      [{ path: "/tmp/redis.sock", db: 1.5 }, "db"],
+    ];
+    for (const [options, option] of cases) {
+      let caught: unknown;
+      try {
+        new RedisStorage(options);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, JSON.stringify(options)).toMatchObject({ code: "E_INVALID_OPTIONS", option });
+      expect(String((caught as Error).message)).not.toContain("S3cr3t");
+      expect(JSON.stringify((caught as { value?: unknown }).value ?? null)).not.toContain("S3cr3t");
+    }
+  });
+});
