@@ -1,4 +1,4 @@
-import { constants, mkdirSync, realpathSync, statSync } from "node:fs";
+import { constants, existsSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import { lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -112,7 +112,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
       throw new InvalidOptionsError("links", links, "must be \"skip\" or \"translate\"", "LocalFileSystemBackend");
     }
     try {
-      mkdirSync(location, { recursive: true });
+      makeFolders(path.resolve(location));
       this.location = realpathSync.native(path.resolve(location));
       if (!statSync(this.location).isDirectory()) throw new Error("not a folder");
     } catch (error) {
@@ -478,4 +478,24 @@ async function readFull(handle: FileHandle, buffer: Buffer, key: string): Promis
     throw toStowageError(error, key, "reading");
   }
   return filled;
+}
+
+/**
+ * Creates `dir` and its missing parents one segment at a time. Node's recursive `mkdirSync` never
+ * returns on some paths (below `/proc`, where mkdir fails with ENOENT forever); here such a
+ * path fails at its first segment that cannot be made.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let current = dir; !existsSync(current); current = path.dirname(current)) {
+    missing.push(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      if (errnoOf(error) !== "EEXIST") throw error;
+    }
+  }
 }

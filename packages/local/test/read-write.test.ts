@@ -109,6 +109,15 @@ describe("LocalFileSystemBackend basics", () => {
     writeFileSync(path.join(box.dir, "file"), "x");
     expect(() => new LocalFileSystemBackend({ location: path.join(box.dir, "file") })).toThrow(/storage root/);
   });
+
+  it("creates a missing root with its parents, and fails with a typed error where it cannot (never hangs)", () => {
+    const nested = path.join(box.dir, "new", "deeper", "root");
+    expect(new LocalFileSystemBackend({ location: nested }).location).toBe(nested);
+    // Node's recursive mkdirSync never returns on this path; this must fail at once.
+    for (const location of ["/proc/stowage-x", "/proc/stowage-x/y/z"]) {
+      expect(() => new LocalFileSystemBackend({ location })).toThrow(expect.objectContaining({ code: "E_IO", message: expect.stringMatching(/storage root/) }));
+    }
+  });
 });
 
 describe("atomic writes", () => {
