@@ -46,6 +46,7 @@ import { S3_LOCATION, type S3Location } from "./s3-location.js";
 import { resolveSettings, type S3StorageOptions, type S3StorageSettings } from "./s3-storage-options.js";
 import { streamFileStats } from "./stream-list.js";
 import { S3SyncCopier } from "./sync-copier.js";
+import { withTypedErrors } from "./typed-body.js";
 
 /** S3 accepts at most this many keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;
@@ -92,7 +93,8 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   async read(path: string): Promise<Readable> {
-    return this.#getBody(validateKey(path));
+    const body = await this.#getBody(validateKey(path));
+    return withTypedErrors(body, (error) => toStowageError(error, "read", this.bucket, path));
   }
 
   /**

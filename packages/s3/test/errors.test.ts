@@ -102,3 +102,74 @@ describe("S3Storage errors", () => {
     await s3.delete("still-works");
   });
 });
+
+/**
+ * A TCP proxy to the test server that cuts the connection once `limit` bytes of responses have
+ * passed: a reset mid-body, which a real server does not produce on demand.
+ */
+async function cuttingProxy(target: URL, limit: number): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const { connect } = await import("node:net");
+  const sockets = new Set<import("node:net").Socket>();
+  const proxy = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    let passed = 0;
+    client.pipe(upstream);
+    upstream.on("data", (chunk: Buffer) => {
+      passed += chunk.byteLength;
+      if (passed > limit) {
+        client.destroy();
+        upstream.destroy();
+      } else {
+        client.write(chunk);
+      }
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const address = proxy.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}
+
+describe("S3Storage reads cut off mid-body", () => {
+  it("read() fails with a typed stowage error (cause: the socket's error), not a bare 'aborted'", async () => {
+    const direct = storage();
+    await direct.write("big.bin", Buffer.alloc(4 * 1024 * 1024, 7));
+    const proxy = await cuttingProxy(new URL(server().endpoint), 256 * 1024);
+    const cut = new S3Storage({
+      bucket: direct.bucket,
+      prefix: direct.prefix,
+      clientConfig: { ...server().clientConfig, endpoint: proxy.endpoint, maxAttempts: 1 },
+    });
+    try {
+      const body = await cut.read("big.bin");
+      let failure: unknown;
+      try {
+        for await (const _ of body) {
+          // drain until the connection is cut
+        }
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toBeDefined();
+      expect(["E_IO", "E_UNAVAILABLE"]).toContain((failure as { code?: string }).code);
+      expect((failure as Error).message).toContain("big.bin");
+      expect((failure as Error).cause).toBeDefined();
+    } finally {
+      cut.close();
+      await proxy.close();
+    }
+  });
+});
