@@ -1,5 +1,5 @@
 export { S3Storage } from "./s3-storage.js";
 export type { S3StorageOptions } from "./s3-storage-options.js";
 export { S3Store, type S3StoreOptions } from "./s3-store.js";
-export type { S3ClientChoice } from "./s3-client.js";
+export { DEFAULT_S3_TIMEOUTS, type S3ClientChoice } from "./s3-client.js";
 export { AbortFailure } from "./abort-upload.js";

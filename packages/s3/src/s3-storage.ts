@@ -76,7 +76,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
   constructor(options: S3StorageOptions) {
     this.#keys = new KeySpace(checkBucket("S3Storage", options.bucket), normalizePrefix(options.prefix ?? ""));
     this.#settings = resolveSettings(options, DEFAULT_CHUNK_SIZE);
-    const { client, owned } = resolveClient(options);
+    const { client, owned } = resolveClient(options, "S3Storage");
     this.client = client;
     this.#ownsClient = owned;
     this.#bucketCheck = new BucketCheck(client, this.bucket);

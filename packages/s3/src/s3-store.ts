@@ -87,7 +87,7 @@ export class S3Store extends BaseStore {
     this.#maxKeys = resolveMaxKeys("S3Store", options.maxKeys);
     this.prefix = normalizePrefix(options.prefix ?? "");
     this.#keys = new StoreKeys(this.prefix, this.storeId);
-    const { client, owned } = resolveClient(options);
+    const { client, owned } = resolveClient(options, "S3Store");
     this.client = client;
     this.#owned = owned;
     this.#bucketCheck = new BucketCheck(client, this.bucket);

@@ -173,3 +173,32 @@ describe("S3Storage reads cut off mid-body", () => {
     }
   });
 });
+
+describe("S3 deadlines", () => {
+  it("an endpoint that accepts connections and never answers fails within requestTimeoutMs, as StorageUnavailableError", async () => {
+    const silent = createServer(() => undefined); // accepts, reads nothing, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    const hanging = new S3Storage({
+      bucket: "b",
+      clientConfig: { ...server().clientConfig, endpoint: `http://127.0.0.1:${address.port}`, maxAttempts: 1 },
+      requestTimeoutMs: 300,
+    });
+    try {
+      const started = Date.now();
+      await expect(hanging.write("k", "v")).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(hanging.read("k")).rejects.toMatchObject({ code: "E_UNAVAILABLE" });
+      // Far below the SDK's own default, which is to wait forever.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      hanging.close();
+      silent.close();
+    }
+  });
+
+  it("rejects a deadline that is not a positive integer", () => {
+    expect(() => new S3Storage({ bucket: "b", requestTimeoutMs: 0 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "requestTimeoutMs" }));
+    expect(() => new S3Storage({ bucket: "b", connectTimeoutMs: 1.5 })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS", option: "connectTimeoutMs" }));
+  });
+});
