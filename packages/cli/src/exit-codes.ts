@@ -25,6 +25,11 @@ export const EXIT_CODES = {
   adapterMissing: 8,
   /** A sync could not copy every file; nothing was deleted (`E_SYNC`). */
   syncFailed: 9,
+  /**
+   * A sync would have deleted more files than `--max-delete` allows, so it deleted none; every copy
+   * succeeded (`E_SYNC` with `stage: "max-delete"`).
+   */
+  maxDelete: 10,
 } as const;
 
 /** One of the {@link EXIT_CODES}. */
@@ -46,7 +51,7 @@ export function exitCodeOf(error: unknown): ExitCode {
     case "E_UNAVAILABLE":
       return EXIT_CODES.unavailable;
     case "E_SYNC":
-      return EXIT_CODES.syncFailed;
+      return (error as { stage?: unknown }).stage === "max-delete" ? EXIT_CODES.maxDelete : EXIT_CODES.syncFailed;
     default:
       return EXIT_CODES.failure;
   }

@@ -17,8 +17,8 @@ export interface SyncOutputMode {
 }
 
 /**
- * One line of `sync --list --json`: an event as it happens. Unchanged (skipped) files are
- * counted in the report, not listed.
+ * One line of `sync --list --json`: an event as it happens. Unchanged (skipped) and excluded files
+ * are counted in the report, not listed.
  */
 export type SyncEventLine =
   | { type: "copy"; path: string; bytes: number }
@@ -32,8 +32,14 @@ export type SyncEventLine =
 export interface SyncFailureOutput extends SyncReport {
   /** Files that failed, in all. */
   failureCount: number;
-  /** `copy`: a copy failed, nothing was deleted. `delete`: every copy succeeded, some deletes failed. */
+  /**
+   * `copy`: a copy failed, nothing was deleted. `delete`: every copy succeeded, some deletes failed.
+   * `max-delete` (exit code 10): every copy succeeded, and more files than `--max-delete` would
+   * have been deleted, so none were.
+   */
   stage: SyncError["stage"];
+  /** With `stage: "max-delete"`: how many files the sync would have deleted. */
+  deleteCount?: number;
   /** The first failures (at most 100), each with its error's message. */
   failures: Array<{ path: string; error: string }>;
 }
@@ -66,7 +72,8 @@ export class SyncOutput {
     }
     this.#progress.setLabel(`${event.done} files, ${this.#copied} copied`);
     if (event.action === "ignore") this.ignored[event.reason ?? "special"]++;
-    if (!this.#mode.list || event.action === "skip") return;
+    // Unchanged and excluded files can be most of a tree: counted, never listed.
+    if (!this.#mode.list || event.action === "skip" || event.action === "exclude") return;
     if (this.#mode.json) this.#ctx.io.stdout.write(`${JSON.stringify(eventLine(event))}\n`);
     else this.#ctx.print(humanLine(event, this.#mode.dryRun));
   };
@@ -91,6 +98,7 @@ export class SyncOutput {
       stage: error.stage,
       failures: error.failures.map((failure) => ({ path: failure.path, error: messageOf(failure.error) })),
     };
+    if (error.stage === "max-delete") output.deleteCount = error.deleteCount;
     this.#printJson(output);
   }
 
@@ -102,8 +110,8 @@ export class SyncOutput {
 
 /** The report's counts alone, in a fixed order, whatever else the object carries. */
 function countsOf(report: SyncReport): SyncReport {
-  const { copied, skipped, deleted, ignored, bytesCopied, dryRun } = report;
-  return { copied, skipped, deleted, ignored, bytesCopied, dryRun };
+  const { copied, skipped, deleted, ignored, excluded, bytesCopied, dryRun } = report;
+  return { copied, skipped, deleted, ignored, excluded, bytesCopied, dryRun };
 }
 
 function eventLine(event: SyncProgress): SyncEventLine {
@@ -119,7 +127,7 @@ function humanLine(event: SyncProgress, dryRun: boolean): string {
 
 function summary(report: SyncReport): string {
   const files = `${report.copied} file${report.copied === 1 ? "" : "s"} (${formatBytes(report.bytesCopied)})`;
-  const ignored = report.ignored > 0 ? `, ignored ${report.ignored}` : "";
+  const ignored = `${report.ignored > 0 ? `, ignored ${report.ignored}` : ""}${report.excluded > 0 ? `, excluded ${report.excluded}` : ""}`;
   return (
     `${report.dryRun ? "dry run: would copy" : "copied"} ${files}, skipped ${report.skipped} unchanged, ` +
     `${report.dryRun ? "would delete" : "deleted"} ${report.deleted}${ignored}`

@@ -15,10 +15,11 @@ import { statTests } from "./parts/stat.js";
 import { streamListTests } from "./parts/stream-list.js";
 import { streamChunkTests } from "./parts/stream-chunks.js";
 import { syncTests } from "./parts/sync.js";
+import { syncFilterTests } from "./parts/sync-filters.js";
 
 /**
  * Declares the conformance suite of the advanced tier (`AdvancedSnapshotStorage`): every basic
- * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times and sync, with your test runner.
+ * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times, sync and its filters and delete limit, with your test runner.
  *
  * @example
  * import { describe, it } from "node:test";
@@ -44,5 +45,6 @@ export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorag
     statTests(t);
     mtimeTests(t);
     syncTests(t);
+    syncFilterTests(t);
   });
 }

@@ -10,14 +10,17 @@ export interface LoggedSync extends SyncReport {
  * numbered 1..n, and each count of the report equal to the events of its action.
  */
 export async function logSync(sync: (onProgress: (event: SyncProgress) => void) => Promise<SyncReport>): Promise<LoggedSync> {
-  const paths: LoggedSync["paths"] = { copy: [], skip: [], delete: [], ignore: [] };
+  const paths: LoggedSync["paths"] = { copy: [], skip: [], delete: [], ignore: [], exclude: [] };
   let done = 0;
   const report = await sync((event) => {
     if (event.done !== ++done) throw new Error(`progress event ${done} was numbered ${event.done}`);
     paths[event.action].push(event.path);
   });
   for (const list of Object.values(paths)) list.sort(compareKeys);
-  const counts = { copied: paths.copy.length, skipped: paths.skip.length, deleted: paths.delete.length, ignored: paths.ignore.length };
+  const counts = {
+    copied: paths.copy.length, skipped: paths.skip.length, deleted: paths.delete.length, ignored: paths.ignore.length,
+    excluded: paths.exclude.length,
+  };
   for (const [key, count] of Object.entries(counts)) {
     if (report[key as keyof typeof counts] !== count) {
       throw new Error(`the report counts ${report[key as keyof typeof counts]} ${key}, but progress events named ${count}`);

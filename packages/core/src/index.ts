@@ -9,6 +9,7 @@ export * from "./blob/guards.js";
 export * from "./concurrency.js";
 export * from "./blob/walk.js";
 export * from "./blob/sync/verdict.js";
+export * from "./blob/sync/filter.js";
 export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";
 export * from "./logging/logger.js";

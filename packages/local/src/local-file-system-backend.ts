@@ -216,7 +216,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     const { folder, dir } = this.#folderOf(prefix);
     try {
       if ((await folderState(this.location, dir)) !== "present") return;
-      yield* walkSorted(dir, folder, { onSkip: options.onSkip, links: this.#translate ? "translate" : "skip" });
+      yield* walkSorted(dir, folder, { onSkip: options.onSkip, descend: options.descend, links: this.#translate ? "translate" : "skip" });
     } catch (error) {
       throw toStowageError(error, folder, "listing");
     }

@@ -33,6 +33,11 @@ export interface WalkOptions {
    * holds its folder's names in memory until the walk reaches it.
    */
   readAhead?: number;
+  /**
+   * Asked with a sub-folder's key before it is read (or read ahead): `false` passes over the
+   * whole subtree unread (`streamList`'s `descend`, which a sync's filter uses).
+   */
+  descend?: ((folderKey: string) => boolean) | undefined;
 }
 
 /** Folder reads in flight ahead of the walk: enough to hide readdir latency, few enough to stay small. */
@@ -57,6 +62,7 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
   const reader = new FolderReader(options.readAhead ?? READ_AHEAD);
   const translate = options.links === "translate";
   const skip = options.onSkip ?? (() => undefined);
+  const descend = options.descend ?? (() => true);
   try {
     const stack: Level[] = [{ dir, key: folderKey, entries: sortEntries(await reader.read(dir), folderKey, translate, skip), next: 0 }];
     while (stack.length > 0) {
@@ -70,7 +76,8 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
       const key = level.key === "" ? entry.order : `${level.key}/${entry.order}`;
       if (entry.kind === "folder") {
         const childKey = key.slice(0, -1);
-        reader.readAhead(upcomingFolders(level));
+        if (!descend(childKey)) continue;
+        reader.readAhead(upcomingFolders(level, descend));
         stack.push({ dir: file, key: childKey, entries: sortEntries(await reader.read(file), childKey, translate, skip), next: 0 });
         continue;
       }
@@ -93,11 +100,13 @@ export function mtimeOf(stats: Stats): Date {
   return new Date(Math.round(stats.mtimeMs));
 }
 
-/** The next few sub-folders of `level` after the one being entered, in walk order. */
-function* upcomingFolders(level: Level): Generator<string, void, undefined> {
+/** The sub-folders of `level` after the one being entered that the walk will enter, in walk order. */
+function* upcomingFolders(level: Level, descend: (folderKey: string) => boolean): Generator<string, void, undefined> {
   for (let i = level.next; i < level.entries.length; i++) {
     const entry = level.entries[i] as Entry;
-    if (entry.kind === "folder") yield path.join(level.dir, entry.name);
+    if (entry.kind !== "folder") continue;
+    const key = level.key === "" ? entry.order : `${level.key}/${entry.order}`;
+    if (descend(key.slice(0, -1))) yield path.join(level.dir, entry.name);
   }
 }
 

@@ -129,3 +129,32 @@ describe("names that are not UTF-8", () => {
     expect(await box.storage.list("r")).toEqual(["r/a\uFFFD", "r/\uFFFD/"].sort(compareKeys));
   });
 });
+
+describe("streamList descend: folders turned down are never read", () => {
+  const notModules = (key: string): boolean => !key.split("/").includes("node_modules");
+
+  it("passes over the subtree unread, read-ahead included, and asks with full keys", async () => {
+    // Many sibling folders after node_modules, so the read-ahead would reach it if it ignored descend.
+    for (const key of ["app/a.js", "app/node_modules/p/i.js", "app/node_modules/q/j.js", "app/z.js", "lib/node_modules/r/k.js", "lib/m.js"]) {
+      await box.storage.write(key, "x");
+    }
+    for (let i = 0; i < 6; i++) await box.storage.write(`app/n${i}/f`, "x");
+    reads.folders.length = 0;
+    const asked: string[] = [];
+    const listed = await collect(box.storage.streamList("", { descend: (key) => (asked.push(key), notModules(key)) }));
+    expect(listed.map((entry) => entry.path)).toEqual(["app/a.js", ...[0, 1, 2, 3, 4, 5].map((i) => `app/n${i}/f`), "app/z.js", "lib/m.js"]);
+    expect(reads.folders.filter((dir) => dir.includes("node_modules"))).toEqual([]);
+    expect(reads.folders.length).toBe(3 + 6);
+    expect(asked).toContain("app/node_modules");
+    expect(asked).toContain("lib/node_modules");
+  });
+
+  it("a sync's exclude rule keeps both sides' walks out of the excluded folder", async () => {
+    for (const key of ["src/a", "src/node_modules/p/i.js", "dst/node_modules/old.js", "dst/gone"]) await box.storage.write(key, "x");
+    reads.folders.length = 0;
+    const report = await box.storage.sync("src", "dst", { filter: [{ action: "exclude", pattern: "node_modules/" }] });
+    expect(report).toMatchObject({ copied: 1, deleted: 1, excluded: 0 });
+    expect(reads.folders.filter((dir) => dir.includes("node_modules"))).toEqual([]);
+    expect(await box.storage.recursiveList("dst")).toEqual(["dst/a", "dst/node_modules/old.js"]);
+  });
+});

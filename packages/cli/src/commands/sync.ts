@@ -10,6 +10,7 @@ import {
 } from "@stowage/core";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
+import { FilterFlags } from "../filter-flags.js";
 import { ignoredWarning } from "../ignored-warning.js";
 import { folderKey } from "../keys.js";
 import { locationsOverlap } from "../overlap.js";
@@ -22,10 +23,15 @@ interface SyncFlags {
   concurrency: string;
   list?: boolean;
   json?: boolean;
+  maxDelete?: string;
 }
 
-/** `stowage sync [--no-delete] [--dry-run] [--list] [--json] <source> <destination>`. */
+/**
+ * `stowage sync [--no-delete] [--dry-run] [--list] [--json] [--exclude P] [--include P]
+ * [--exclude-from FILE] [--max-delete N] <source> <destination>`.
+ */
 export function syncCommand(ctx: CommandContext): Command {
+  const filters = new FilterFlags();
   return new Command("sync")
     .description("mirror a folder onto another, in one store or between two (like rclone sync)")
     .argument("<source>", "store or store::folder to copy from")
@@ -40,6 +46,10 @@ export function syncCommand(ctx: CommandContext): Command {
     .option("--concurrency <n>", "files in flight at once", "8")
     .option("--list", "print each file copied, deleted or ignored, as it happens")
     .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)")
+    .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", filters.parser("exclude"))
+    .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", filters.parser("include"))
+    .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", filters.parser("exclude-from"))
+    .option("--max-delete <n>", "delete nothing, and exit 10, if the sync would delete more than n files")
     .addHelpText(
       "after",
       "\nCopies new and changed files (keeping their modification times), skips unchanged ones (same\n" +
@@ -47,8 +57,16 @@ export function syncCommand(ctx: CommandContext): Command {
         "If any copy fails, nothing is deleted (exit code 9). Symbolic links are never followed: they\n" +
         "are counted as ignored, with a warning on stderr; a source written file:///dir?links=translate\n" +
         "keeps them as .rclonelink files.\n" +
+        "\nFilters are rclone's: --include and --exclude rules apply in command-line order, first match\n" +
+        "wins; with any --include, files no rule matches are left out. Patterns are globs over paths\n" +
+        "relative to the two folders: a leading / anchors at the folder (/build/**), other patterns\n" +
+        "match at any depth (*.tmp), a trailing / means a folder and all it holds (node_modules/).\n" +
+        "Excluded files are neither copied nor deleted; folders excluded whole are not even walked.\n" +
+        "--max-delete N: when more than N destination files would be deleted, none are (the copies\n" +
+        "still happen) and sync exits 10.\n" +
         "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
-        "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n",
+        "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n" +
+        "  stowage sync --exclude node_modules/ --exclude '*.tmp' --max-delete 100 ./project s3://bucket/project\n",
     )
     .action(async (sourceText: string, targetText: string, flags: SyncFlags) => {
       const from = ctx.location(sourceText);
@@ -57,6 +75,11 @@ export function syncCommand(ctx: CommandContext): Command {
       if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
         throw new UsageError(`--concurrency must be a positive integer, got '${flags.concurrency}'`);
       }
+      const maxDelete = flags.maxDelete === undefined ? undefined : Number(flags.maxDelete);
+      if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
+        throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
+      }
+      const filter = await filters.rules();
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
       const source = await ctx.open(from);
@@ -82,6 +105,8 @@ export function syncCommand(ctx: CommandContext): Command {
           compare: flags.compare,
           concurrency,
           onProgress: output.onProgress,
+          filter,
+          ...(maxDelete === undefined ? {} : { maxDelete }),
         });
       } catch (error) {
         progress.stop();

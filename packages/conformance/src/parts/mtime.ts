@@ -33,7 +33,7 @@ export function mtimeTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       await storage.sync("src", "dst");
       assertSameTime(await storage.stat("dst/a"), PAST, "a synced copy");
       assertSameTime(await storage.stat("dst/sub/b"), sourceTime, "a synced copy");
-      assert.deepEqual(await storage.sync("src", "dst"), { copied: 0, skipped: 2, deleted: 0, ignored: 0, bytesCopied: 0, dryRun: false });
+      assert.deepEqual(await storage.sync("src", "dst"), { copied: 0, skipped: 2, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: false });
     });
 
     t.test("a source rolled back to an older copy of the same size is copied (cp -p, tar x)", async (storage) => {

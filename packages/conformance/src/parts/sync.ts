@@ -31,9 +31,10 @@ function report(copy: string[], skip: string[], del: string[], bytesCopied: numb
     skipped: skip.length,
     deleted: del.length,
     ignored: 0,
+    excluded: 0,
     bytesCopied,
     dryRun,
-    paths: { copy, skip, delete: del, ignore: [] },
+    paths: { copy, skip, delete: del, ignore: [], exclude: [] },
   };
 }
 

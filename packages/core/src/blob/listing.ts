@@ -14,7 +14,7 @@ import type { ListedFile } from "./walk.js";
  * {@link ListingCheck} themselves (the sync engine, which batches entries). `folder` is normalized.
  */
 export function uncheckedListing(storage: SnapshotStorage, folder: string, options: StreamListOptions): AsyncIterable<ListedFile> {
-  return isAdvancedSnapshotStorage(storage) ? storage.streamList(folder, options) : walkBasic(storage, folder);
+  return isAdvancedSnapshotStorage(storage) ? storage.streamList(folder, options) : walkBasic(storage, folder, options.descend);
 }
 
 /**
@@ -43,8 +43,15 @@ export class ListingCheck {
   }
 }
 
-/** Depth-first over `list`: each folder's sorted entries, sub-folders expanded where they sort. */
-async function* walkBasic(storage: SnapshotStorage, folder: string): AsyncGenerator<ListedFile, void, undefined> {
+/**
+ * Depth-first over `list`: each folder's sorted entries, sub-folders expanded where they sort,
+ * except those `descend` turns down (never listed).
+ */
+async function* walkBasic(
+  storage: SnapshotStorage,
+  folder: string,
+  descend: StreamListOptions["descend"],
+): AsyncGenerator<ListedFile, void, undefined> {
   const stack: Array<{ entries: string[]; next: number }> = [{ entries: await listLevel(storage, folder), next: 0 }];
   while (stack.length > 0) {
     const level = stack[stack.length - 1] as { entries: string[]; next: number };
@@ -52,6 +59,7 @@ async function* walkBasic(storage: SnapshotStorage, folder: string): AsyncGenera
     if (entry === undefined) {
       stack.pop();
     } else if (entry.endsWith("/")) {
+      if (descend !== undefined && !descend(entry.slice(0, -1))) continue;
       stack.push({ entries: await listLevel(storage, entry.slice(0, -1)), next: 0 });
     } else {
       yield { path: entry };

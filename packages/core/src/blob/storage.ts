@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { WriteContent, ChunkSource } from "./content.js";
+import type { SyncFilterRule } from "./sync/filter.js";
 
 /**
  * The basic blob tier: five promise-based operations, streaming in both directions.
@@ -100,6 +101,14 @@ export interface SkippedEntry {
 export interface StreamListOptions {
   /** Called for each entry the listing passes over (see {@link SkippedEntry}), so that nothing is dropped silently. */
   onSkip?: (entry: SkippedEntry) => void;
+  /**
+   * Asked, with a sub-folder's full key (no trailing slash), before a listing that walks folders
+   * reads it: `false` means nothing below it is wanted, so the listing passes over the whole
+   * subtree without reading it (a sync's filter uses this to save the walk of an excluded
+   * `node_modules/`). Core's basic-tier walk and the local backend honour it; flat listings (S3,
+   * Redis, memory) may ignore it, so a caller still filters the entries it gets.
+   */
+  descend?: (folderKey: string) => boolean;
 }
 
 /** Options of {@link AdvancedSnapshotStorage.streamRead}. */
@@ -140,15 +149,32 @@ export interface SyncOptions {
    * not sorted): the way to see paths, since the report holds only counts.
    */
   onProgress?: (event: SyncProgress) => void;
+  /**
+   * rclone's filter rules (`--include`, `--exclude`, `--exclude-from`), in order, first match wins;
+   * see {@link SyncFilterRule} for the glob syntax and anchoring. A path that no rule matches is
+   * included, unless some rule is an `include` (then it is excluded, as in rclone). Excluded files
+   * are neither copied nor deleted, on either side, and are counted as {@link SyncReport.excluded}.
+   * A folder whose whole subtree is excluded is not read by folder-walking listings (see
+   * {@link StreamListOptions.descend}). Default: no rules, every file takes part.
+   */
+  filter?: readonly SyncFilterRule[];
+  /**
+   * rclone's `--max-delete`: when the sync would delete more than this many target files, it
+   * deletes none (the copies still happen) and rejects with {@link SyncError} of
+   * `stage: "max-delete"` (code `E_SYNC`), whose `deleteCount` says how many it would have deleted.
+   * A dry run rejects likewise. A non-negative integer; default: no limit.
+   */
+  maxDelete?: number;
 }
 
 /** One step of a running sync. */
 export interface SyncProgress {
   /**
    * What happened: `ignore` is a source entry that is not a file stowage can copy (see
-   * {@link SkippedEntry}); in a dry run, `copy` and `delete` say what would happen.
+   * {@link SkippedEntry}); `exclude` a file of either side left out by {@link SyncOptions.filter};
+   * in a dry run, `copy` and `delete` say what would happen.
    */
-  action: "copy" | "skip" | "delete" | "ignore";
+  action: "copy" | "skip" | "delete" | "ignore" | "exclude";
   /** The file, relative to both prefixes. */
   path: string;
   /** Bytes of this file (0 for deletes and ignored entries; for a copy from a basic-tier source, what flowed). */
@@ -172,6 +198,13 @@ export interface SyncReport {
   deleted: number;
   /** Source entries passed over: symbolic links, special files, names that are not valid keys. */
   ignored: number;
+  /**
+   * Files left out by {@link SyncOptions.filter}, on either side (a path on both sides counts
+   * once). Files in a folder that a walk passed over unread (see {@link StreamListOptions.descend})
+   * are not seen, so not counted: the same sync may count more against a flat listing (S3) than
+   * against a folder walk (local).
+   */
+  excluded: number;
   /**
    * Bytes copied. A dry run from a source without `stat` (basic tier) cannot know sizes without
    * reading, and counts those files as 0; the real run counts the bytes that flowed.

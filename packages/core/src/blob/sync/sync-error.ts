@@ -16,6 +16,8 @@ export interface SyncFailure {
  *
  * - `stage: "copy"`: some copies (or the comparisons before them) failed, so nothing was deleted.
  * - `stage: "delete"`: every copy succeeded, and some extra target files could not be deleted.
+ * - `stage: "max-delete"`: every copy succeeded, and the sync would have deleted `deleteCount`
+ *   target files, more than {@link SyncOptions.maxDelete}, so it deleted none. `failures` is empty.
  *
  * `report` counts what the sync did before it stopped; `failures` lists the first
  * {@link MAX_LISTED_FAILURES} failed files, and `failureCount` counts all of them.
@@ -28,20 +30,42 @@ export class SyncError extends StowageError {
   /** How many files failed in all. */
   readonly failureCount: number;
   /** Which pass failed. */
-  readonly stage: "copy" | "delete";
+  readonly stage: "copy" | "delete" | "max-delete";
+  /** For `stage: "max-delete"`: how many target files the sync would have deleted; else 0. */
+  readonly deleteCount: number;
 
-  constructor(report: SyncReport, failures: readonly SyncFailure[], failureCount: number, stage: "copy" | "delete") {
-    const first = failures[0];
-    const outcome = stage === "copy" ? "nothing was deleted" : "every copy succeeded";
-    super(
-      "E_SYNC",
-      `Sync failed to ${stage} ${failureCount} file(s)${first ? `, first '${first.path}': ${messageOf(first.error)}` : ""}; ${outcome}`,
-      { cause: first?.error },
-    );
+  constructor(report: SyncReport, failures: readonly SyncFailure[], failureCount: number, stage: "copy" | "delete");
+  constructor(report: SyncReport, stage: "max-delete", deleteCount: number, maxDelete: number);
+  constructor(
+    report: SyncReport,
+    failuresOrStage: readonly SyncFailure[] | "max-delete",
+    count: number,
+    stageOrLimit: "copy" | "delete" | number,
+  ) {
+    if (typeof failuresOrStage === "string") {
+      super(
+        "E_SYNC",
+        `Sync would delete ${count} file(s), more than maxDelete (${String(stageOrLimit)}), so it deleted none; every copy succeeded`,
+      );
+      this.failures = [];
+      this.failureCount = 0;
+      this.stage = "max-delete";
+      this.deleteCount = count;
+    } else {
+      const first = failuresOrStage[0];
+      const stage = stageOrLimit as "copy" | "delete";
+      const outcome = stage === "copy" ? "nothing was deleted" : "every copy succeeded";
+      super(
+        "E_SYNC",
+        `Sync failed to ${stage} ${count} file(s)${first ? `, first '${first.path}': ${messageOf(first.error)}` : ""}; ${outcome}`,
+        { cause: first?.error },
+      );
+      this.failures = failuresOrStage;
+      this.failureCount = count;
+      this.stage = stage;
+      this.deleteCount = 0;
+    }
     this.report = report;
-    this.failures = failures;
-    this.failureCount = failureCount;
-    this.stage = stage;
   }
 }
 

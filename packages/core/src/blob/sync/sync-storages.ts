@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { TaskPool } from "../../concurrency.js";
 import { InvalidPathError, SnapshotConflictError } from "../../errors.js";
-import { positiveInteger } from "../../options.js";
+import { integerOption, positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
 import type { FileStat, SnapshotStorage, StreamListOptions, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import { ListingCheck, uncheckedListing } from "../listing.js";
 import type { ListedFile } from "../walk.js";
+import { SyncFilter } from "./filter.js";
 import { ListingBatches } from "./listing-batches.js";
 import { mergeListings, type MergedPath, type MergeSide } from "./merge.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
@@ -33,7 +34,10 @@ const EXTRAS_REMEMBERED = 10_000;
  *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
  *   stay inside the backend; otherwise bytes stream from `source.read` to `target.write`.
  * - Extra target files are deleted after every copy succeeded; if any failed, nothing is deleted
- *   and the sync rejects with {@link SyncError} (`E_SYNC`).
+ *   and the sync rejects with {@link SyncError} (`E_SYNC`). With `maxDelete`, they are counted
+ *   first (all of them), and more than `maxDelete` rejects with `SyncError` of stage `max-delete`.
+ * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
+ *   the rules exclude whole ({@link StreamListOptions.descend}).
  * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
  *   `concurrency` with `InvalidOptionsError` (`E_INVALID_OPTIONS`), and a listing that breaks the
  *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
@@ -53,6 +57,7 @@ export async function syncStorages(
     throw new InvalidPathError(targetPrefix, `sync prefixes '${from}' and '${to}' overlap`);
   }
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
+  if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
   const run = new SyncRun(source, from, target, to, options, concurrency);
   return run.execute();
 }
@@ -66,7 +71,9 @@ class SyncRun {
   #failureCount = 0;
   #events = 0;
   readonly #extras: string[] = [];
-  #extrasOverflow = false;
+  /** Extra target files found by the merge, all of them (only the first 10,000 are remembered). */
+  #extraCount = 0;
+  readonly #filter: SyncFilter | undefined;
   #copier: SyncCopier | undefined;
 
   constructor(
@@ -77,7 +84,8 @@ class SyncRun {
     private readonly options: SyncOptions,
     concurrency: number,
   ) {
-    this.#report = { copied: 0, skipped: 0, deleted: 0, ignored: 0, bytesCopied: 0, dryRun: options.dryRun === true };
+    this.#report = { copied: 0, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
+    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter);
     this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
     this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
   }
@@ -89,14 +97,7 @@ class SyncRun {
       await this.#merge(true, (merged) => {
         if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
         if (!deleteExtraneous) return undefined;
-        if (dryRun) {
-          this.#report.deleted++;
-          this.#emit("delete", merged.path, 0);
-        } else if (this.#extras.length < EXTRAS_REMEMBERED) {
-          this.#extras.push(merged.path);
-        } else {
-          this.#extrasOverflow = true;
-        }
+        if (this.#extraCount++ < EXTRAS_REMEMBERED) this.#extras.push(merged.path);
         return undefined;
       });
     } finally {
@@ -104,26 +105,42 @@ class SyncRun {
       await this.#copier?.finish();
     }
     if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "copy");
-    if (deleteExtraneous && !dryRun) await this.#deleteExtras();
+    if (!deleteExtraneous) return this.#report;
+    const { maxDelete } = this.options;
+    if (maxDelete !== undefined && this.#extraCount > maxDelete) {
+      throw new SyncError(this.#report, "max-delete", this.#extraCount, maxDelete);
+    }
+    await this.#deleteExtras();
     return this.#report;
   }
 
   /**
-   * Lists both sides, read ahead side by side, and merges them into `visit`; `withSkips` counts
-   * what the source passes over.
+   * Lists both sides, read ahead side by side, and merges into `visit` the paths the filter keeps;
+   * `firstPass` counts what the source passes over and what the filter leaves out.
    */
-  async #merge(withSkips: boolean, visit: (merged: MergedPath) => void | Promise<void>): Promise<void> {
+  async #merge(firstPass: boolean, visit: (merged: MergedPath) => void | Promise<void>): Promise<void> {
+    const filter = this.#filter;
     const cut = this.from === "" ? 0 : this.from.length + 1;
-    const onSkip = withSkips
+    const onSkip = firstPass
       ? (entry: { path: string; reason: SyncProgress["reason"] }) => {
+          const path = entry.path.slice(cut);
+          if (filter !== undefined && !filter.includes(path)) return this.#exclude(path);
           this.#report.ignored++;
-          this.#emit("ignore", entry.path.slice(cut), 0, entry.reason);
+          this.#emit("ignore", path, 0, entry.reason);
         }
       : undefined;
-    const source = side(this.source, this.from, onSkip === undefined ? {} : { onSkip });
-    const target = side(this.target, this.to, {});
+    const source = side(this.source, this.from, filter, onSkip);
+    const target = side(this.target, this.to, filter, undefined);
+    const filtered =
+      filter === undefined
+        ? visit
+        : (merged: MergedPath) => {
+            if (filter.includes(merged.path)) return visit(merged);
+            if (firstPass) this.#exclude(merged.path);
+            return undefined;
+          };
     try {
-      await mergeListings(source, target, visit);
+      await mergeListings(source, target, filtered);
     } finally {
       await Promise.all([source.listing.close(), target.listing.close()]);
     }
@@ -203,19 +220,25 @@ class SyncRun {
     return stat.size ?? flowed;
   }
 
-  /** rclone's delete-after: runs only once every copy succeeded. */
+  #exclude(path: string): void {
+    this.#report.excluded++;
+    this.#emit("exclude", path, 0);
+  }
+
+  /** rclone's delete-after: runs only once every copy succeeded. A dry run only counts. */
   async #deleteExtras(): Promise<void> {
+    const dryRun = this.#report.dryRun;
     const remove = (path: string): Promise<void> | undefined =>
       this.#pool.run(async () => {
         try {
-          await this.target.delete(joinKey(this.to, path));
+          if (!dryRun) await this.target.delete(joinKey(this.to, path));
           this.#report.deleted++;
           this.#emit("delete", path, 0);
         } catch (error) {
           this.#fail(path, error);
         }
       });
-    if (this.#extrasOverflow) {
+    if (this.#extraCount > EXTRAS_REMEMBERED) {
       // Too many to remember: find them again. A file that appeared in the source since is kept.
       try {
         await this.#merge(false, (merged) => (merged.source === undefined ? remove(merged.path) : undefined));
@@ -246,11 +269,20 @@ class SyncRun {
   }
 }
 
-function side(storage: SnapshotStorage, folder: string, options: StreamListOptions): MergeSide {
+function side(
+  storage: SnapshotStorage,
+  folder: string,
+  filter: SyncFilter | undefined,
+  onSkip: StreamListOptions["onSkip"],
+): MergeSide {
+  const cut = folder === "" ? 0 : folder.length + 1;
+  const options: StreamListOptions = {};
+  if (onSkip !== undefined) options.onSkip = onSkip;
+  if (filter !== undefined) options.descend = (folderKey) => filter.descend(folderKey.slice(cut));
   return {
     listing: new ListingBatches(uncheckedListing(storage, folder, options), LOOKAHEAD_BATCHES),
     check: new ListingCheck(storage, folder),
-    cut: folder === "" ? 0 : folder.length + 1,
+    cut,
   };
 }
 
