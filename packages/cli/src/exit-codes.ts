@@ -1,4 +1,4 @@
-import { StowageError } from "@stowage/core";
+import { isStowageError } from "@stowage/core";
 
 /**
  * The process exit code of each class of failure. Scripts can branch on these: they are stable
@@ -35,10 +35,14 @@ export const EXIT_CODES = {
 /** One of the {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** The exit code for an error thrown by a command. */
+/**
+ * The exit code for an error thrown by a command. Stowage errors are recognised by their brand, so
+ * an error from an adapter that carries its own copy of core (a CommonJS plugin, a bundled one)
+ * gets the same exit code as one from the CLI's copy.
+ */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
-  if (!(error instanceof StowageError)) return EXIT_CODES.failure;
+  if (!isStowageError(error)) return EXIT_CODES.failure;
   switch (error.code) {
     case "E_NOT_FOUND":
       return EXIT_CODES.notFound;

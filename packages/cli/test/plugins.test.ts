@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SnapshotNotFoundError } from "@stowage/core";
 import { EXIT_CODES } from "../src/exit-codes.js";
 import { JSONFILE_ADAPTER, temporaryFolder } from "./helpers/backends.js";
 import { stowage } from "./helpers/run-cli.js";
@@ -51,6 +52,33 @@ describe("adapter plugins", () => {
     const bad = await stowage(["ls", "bad://x"], { cwd: dir });
     expect(bad.code).toBe(EXIT_CODES.failure);
     expect(bad.stderr).toMatch(/is not a stowage storage/);
+  });
+
+  // A plugin's errors may come from another copy of core than the CLI's: core's CommonJS build when
+  // the plugin is CJS, or a copy of its own. The CLI recognises them by their brand.
+  const plugins = {
+    "ESM plugin sharing the CLI's core": "basic-adapter.mjs",
+    "CJS plugin (require of @stowage/core)": "map-adapter.cjs",
+    "ESM plugin with its own copy of core": "own-core-adapter.mjs",
+  };
+
+  it("the CJS and own-copy plugin fixtures really throw errors of another copy of core", async () => {
+    for (const fixture of [plugins["CJS plugin (require of @stowage/core)"], plugins["ESM plugin with its own copy of core"]]) {
+      const plugin = (await import(`./fixtures/${fixture}`)) as { createStorageFromUrl(url: URL): { read(key: string): Promise<unknown> } };
+      const error = await plugin.createStorageFromUrl(new URL("x://")).read("missing.txt").catch((caught: unknown) => caught);
+      expect((error as Error).name, fixture).toBe("SnapshotNotFoundError");
+      expect(Object.prototype.isPrototypeOf.call(SnapshotNotFoundError.prototype, error as object), fixture).toBe(false);
+    }
+  });
+
+  it.each(Object.entries(plugins))("%s: a missing file exits 3, for cat and for cp", async (_name, fixture) => {
+    const env = { STOWAGE_ADAPTERS: `pl=${join(import.meta.dirname, "fixtures", fixture)}` };
+    const storeUrl = fixture === "basic-adapter.mjs" ? `pl://${dir}/store.json` : "pl://x";
+    const missing = await stowage(["cat", `${storeUrl}::missing.txt`], { env });
+    expect(missing.stderr).toBe("stowage: No such file: 'missing.txt'\n");
+    expect(missing.code).toBe(EXIT_CODES.notFound);
+    const copy = await stowage(["cp", `${storeUrl}::missing.txt`, "memory://::a"], { env });
+    expect(copy.code).toBe(EXIT_CODES.notFound);
   });
 
   it("a malformed STOWAGE_ADAPTERS is a usage error", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InvalidPathError, SnapshotNotFoundError, StowageError } from "@stowage/core";
+import { InvalidPathError, isStowageError, SnapshotNotFoundError } from "@stowage/core";
 
 type ErrorClass<E> = abstract new (...args: never[]) => E;
 
@@ -23,7 +23,12 @@ export async function failureOf(action: () => unknown, what: string, allowSyncTh
   return assert.fail(`${what} should have failed, but it succeeded`);
 }
 
-/** Asserts that `action` rejects with an instance of `type`, and returns the error. */
+/**
+ * Asserts that `action` rejects with an instance of `type`, and returns the error. For a stowage
+ * error class, `instanceof` goes by the error's brand and code (core's `Symbol.hasInstance`), so
+ * an adapter that throws errors from another copy of core (its CommonJS build, a bundled copy)
+ * passes as one that shares the suite's copy.
+ */
 export async function expectRejects<E>(
   action: () => unknown,
   type: ErrorClass<E>,
@@ -38,8 +43,7 @@ export async function expectRejects<E>(
 /** Asserts a `SnapshotNotFoundError` (a `StowageError` with code `E_NOT_FOUND`) naming `path`. */
 export async function expectNotFound(action: () => unknown, path: string, what: string): Promise<void> {
   const error = await expectRejects(action, SnapshotNotFoundError, what);
-  assert.ok(error instanceof StowageError, `${what}: SnapshotNotFoundError must be a StowageError`);
-  assert.equal(error.code, "E_NOT_FOUND", `${what}: code`);
+  assert.ok(isStowageError(error, "E_NOT_FOUND"), `${what}: SnapshotNotFoundError must be a StowageError with code E_NOT_FOUND`);
   assert.equal(error.path, path, `${what}: the error's path must be the missing key`);
 }
 
@@ -64,8 +68,14 @@ export function isOrWraps(error: unknown, cause: unknown): boolean {
   return false;
 }
 
-/** A short description of a thrown value for assertion messages. */
+/**
+ * A short description of a thrown value for assertion messages; a stowage error's code is shown,
+ * and an error that only looks like one (a `code` but no brand) says so.
+ */
 export function describe(error: unknown): string {
+  if (isStowageError(error)) return `${error.name} (${error.code}): ${error.message}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === "string") return `${error.name} (code ${code}, not a stowage error): ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return `${typeof error} ${String(error)}`;
 }

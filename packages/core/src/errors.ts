@@ -1,7 +1,11 @@
 /**
- * Every error stowage throws is a {@link StowageError}: `instanceof` works across packages, `code`
- * is stable across releases, and `cause` carries the underlying error when one was wrapped.
+ * Every error stowage throws is a {@link StowageError}: `code` is stable across releases, `cause`
+ * carries the underlying error when one was wrapped, and `instanceof` works across copies of this
+ * package (ESM and CommonJS builds, bundled copies), because it goes by a brand and the code (see
+ * {@link isStowageError}), not by which copy's class made the error.
  */
+
+import { brand, brandOf, isInstance, standsFor } from "./error-brand.js";
 
 /** Stable machine-readable error codes. New codes may be added; existing ones never change. */
 export type StowageErrorCode =
@@ -29,8 +33,20 @@ export interface StowageErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error thrown by stowage packages. */
+/**
+ * Base class of every error thrown by stowage packages.
+ *
+ * Each instance carries its `code` under the registered symbol `Symbol.for("stowage.error")`
+ * (non-enumerable), and every class's `instanceof` accepts such a branded error when its code is
+ * one the class stands for: `err instanceof SnapshotNotFoundError` holds for an `E_NOT_FOUND` error
+ * made by any copy of core, and `err instanceof StowageError` for every branded error. Instances of
+ * this copy's classes pass by their prototype chain as ever, whatever their code.
+ */
 export class StowageError extends Error {
+  static {
+    standsFor(this, "any");
+  }
+
   /** Stable error code; switch on this rather than on the message. */
   readonly code: StowageErrorCode;
 
@@ -38,14 +54,46 @@ export class StowageError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    brand(this, code);
+  }
+
+  /** Prototype chain, or (for an error from another copy of core) the brand and a code this class stands for. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isInstance(this, value);
   }
 }
 
-/** Base class of the blob-storage errors. */
-export class SnapshotError extends StowageError {}
+/**
+ * True when `value` is a stowage error, made by any copy of core; with `code`, only when it has
+ * that code. Goes by the brand, not the class, so a plain `Error` with a matching `code` property
+ * is not one.
+ *
+ * @example
+ * ```ts
+ * if (isStowageError(err, "E_NOT_FOUND")) console.log(`missing: ${err.message}`);
+ * ```
+ */
+export function isStowageError<C extends StowageErrorCode = StowageErrorCode>(
+  value: unknown,
+  code?: C,
+): value is StowageError & { readonly code: C } {
+  const branded = brandOf(value);
+  return branded !== undefined && (code === undefined || branded === code);
+}
+
+/** Base class of the blob-storage errors; across copies it stands for `E_NOT_FOUND`, `E_INVALID_PATH`, `E_CAPABILITY`, `E_CONFLICT` and `E_IO`. */
+export class SnapshotError extends StowageError {
+  static {
+    standsFor(this, ["E_NOT_FOUND", "E_INVALID_PATH", "E_CAPABILITY", "E_CONFLICT", "E_IO"]);
+  }
+}
 
 /** A file that an operation needs does not exist. */
 export class SnapshotNotFoundError extends SnapshotError {
+  static {
+    standsFor(this, ["E_NOT_FOUND"]);
+  }
+
   /** The key that was not found. */
   readonly path: string;
 
@@ -57,6 +105,10 @@ export class SnapshotNotFoundError extends SnapshotError {
 
 /** A key or prefix was rejected before any I/O happened. Nothing was read or changed. */
 export class InvalidPathError extends SnapshotError {
+  static {
+    standsFor(this, ["E_INVALID_PATH"]);
+  }
+
   /** The rejected key, exactly as given (it may not even be a string). */
   readonly path: unknown;
   /** Why it was rejected, in a few words. */
@@ -71,6 +123,10 @@ export class InvalidPathError extends SnapshotError {
 
 /** An operation needs the advanced tier but was given a basic-tier backend. */
 export class SnapshotStorageCapabilityError extends SnapshotError {
+  static {
+    standsFor(this, ["E_CAPABILITY"]);
+  }
+
   /** The operation that needed the capability. */
   readonly operation: string;
   /** The backend's name (its constructor name). */
@@ -91,6 +147,10 @@ export class SnapshotStorageCapabilityError extends SnapshotError {
  * (writing `a/b` while `a` is a file, or `a` while `a/b` exists).
  */
 export class SnapshotConflictError extends SnapshotError {
+  static {
+    standsFor(this, ["E_CONFLICT"]);
+  }
+
   /** The key that could not be written. */
   readonly path: string;
 
@@ -102,6 +162,10 @@ export class SnapshotConflictError extends SnapshotError {
 
 /** The backend cannot be reached (server down, connection refused, timeout). Retrying may help. */
 export class StorageUnavailableError extends StowageError {
+  static {
+    standsFor(this, ["E_UNAVAILABLE"]);
+  }
+
   constructor(message: string, options?: StowageErrorOptions) {
     super("E_UNAVAILABLE", message, options);
   }
@@ -109,6 +173,10 @@ export class StorageUnavailableError extends StowageError {
 
 /** Any other failure of the backend (permissions, disk full, ...), with the original as `cause`. */
 export class SnapshotIOError extends SnapshotError {
+  static {
+    standsFor(this, ["E_IO"]);
+  }
+
   /** The key involved, when there is one. */
   readonly path: string | undefined;
 
@@ -123,6 +191,10 @@ export class SnapshotIOError extends SnapshotError {
  * (Per-call arguments keep their own errors, e.g. `streamRead`'s `chunkSize` is a `RangeError`.)
  */
 export class InvalidOptionsError extends StowageError {
+  static {
+    standsFor(this, ["E_INVALID_OPTIONS"]);
+  }
+
   /** The option's name, as written in the options object (e.g. `chunkSize`). */
   readonly option: string;
   /** The rejected value, exactly as given. */

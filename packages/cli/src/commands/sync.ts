@@ -5,7 +5,7 @@ import {
   walkFiles,
   type SnapshotStorage,
   type SyncCompare,
-  type SyncError,
+  SyncError,
   type SyncReport,
 } from "@stowage/core";
 import type { CommandContext } from "../context.js";
@@ -110,7 +110,7 @@ export function syncCommand(ctx: CommandContext): Command {
         });
       } catch (error) {
         progress.stop();
-        if (hasCode(error, "E_SYNC")) output.failed(error as SyncError);
+        if (error instanceof SyncError) output.failed(error);
         warnIgnored();
         throw error;
       }
@@ -144,9 +144,4 @@ async function refuseToEmpty(
 async function hasFiles(storage: SnapshotStorage, prefix: string): Promise<boolean> {
   for await (const _file of walkFiles(storage, prefix)) return true;
   return false;
-}
-
-/** Recognises a stowage error by its code, whichever copy of core created it. */
-function hasCode(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }

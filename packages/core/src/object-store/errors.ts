@@ -1,3 +1,4 @@
+import { standsFor } from "../error-brand.js";
 import { StowageError, type StowageErrorCode, type StowageErrorOptions } from "../errors.js";
 
 /**
@@ -11,8 +12,28 @@ export interface DescribedObject {
   getUniqueId(): string;
 }
 
-/** Base class of every object-store error. */
+/**
+ * Every code the object-store errors use; across copies of core, {@link ObjectStoreError} stands
+ * for all of them.
+ */
+const OBJECT_STORE_CODES = [
+  "E_OBJECT_STORE",
+  "E_OBJECT_NOT_FOUND",
+  "E_OBJECT_EXISTS",
+  "E_OBJECT_WRONG_TYPE",
+  "E_OBJECT_INVALID",
+  "E_OBJECT_NOT_CREATED",
+  "E_OBJECT_NOT_UPDATED",
+  "E_OBJECT_NOT_DELETED",
+  "E_DIFF_CLASS_MISMATCH",
+] as const satisfies readonly StowageErrorCode[];
+
+/** Base class of every object-store error (the `E_OBJECT_*` codes and `E_DIFF_CLASS_MISMATCH`). */
 export class ObjectStoreError extends StowageError {
+  static {
+    standsFor(this, OBJECT_STORE_CODES);
+  }
+
   constructor(message: string, options?: StowageErrorOptions, code: StowageErrorCode = "E_OBJECT_STORE") {
     super(code, message, options);
   }
@@ -20,6 +41,10 @@ export class ObjectStoreError extends StowageError {
 
 /** No object of type `modelType` with unique id `uid` is stored (or listed as a child). */
 export class ObjectNotFound extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_OBJECT_NOT_FOUND"]);
+  }
+
   /** The model type name that was looked up. */
   readonly modelType: string;
   /** The unique id that was looked up. */
@@ -38,6 +63,10 @@ export class ObjectNotFound extends ObjectStoreError {
  * `incoming` the one that was refused.
  */
 export class ObjectAlreadyExists<T extends DescribedObject = DescribedObject> extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_OBJECT_EXISTS"]);
+  }
+
   /** The model type name. */
   readonly modelType: string;
   /** The unique id both objects share. */
@@ -58,6 +87,10 @@ export class ObjectAlreadyExists<T extends DescribedObject = DescribedObject> ex
 
 /** An object of one model type was given where another type was expected. */
 export class ObjectStoreWrongType extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_OBJECT_WRONG_TYPE"]);
+  }
+
   constructor(message: string) {
     super(message, undefined, "E_OBJECT_WRONG_TYPE");
   }
@@ -68,16 +101,33 @@ export class ObjectStoreWrongType extends ObjectStoreError {
  * anything is changed.
  */
 export class InvalidObjectError extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_OBJECT_INVALID"]);
+  }
+
   constructor(message: string, options?: StowageErrorOptions) {
     super(message, options, "E_OBJECT_INVALID");
   }
 }
 
-/** Base class of the errors a model's create/update/delete hook raises to refuse a change. */
-export class ObjectCrudError extends ObjectStoreError {}
+/**
+ * Base class of the errors a model's create/update/delete hook raises to refuse a change. Across
+ * copies of core it stands for `E_OBJECT_NOT_CREATED`, `E_OBJECT_NOT_UPDATED` and
+ * `E_OBJECT_NOT_DELETED`: raise one of its subclasses, not this class, so that every copy sees a
+ * CRUD error.
+ */
+export class ObjectCrudError extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_OBJECT_NOT_CREATED", "E_OBJECT_NOT_UPDATED", "E_OBJECT_NOT_DELETED"]);
+  }
+}
 
 /** A model's create hook could not create the object in its system. */
 export class ObjectNotCreated extends ObjectCrudError {
+  static {
+    standsFor(this, ["E_OBJECT_NOT_CREATED"]);
+  }
+
   constructor(message: string, options?: StowageErrorOptions) {
     super(message, options, "E_OBJECT_NOT_CREATED");
   }
@@ -85,6 +135,10 @@ export class ObjectNotCreated extends ObjectCrudError {
 
 /** A model's update hook could not update the object in its system. */
 export class ObjectNotUpdated extends ObjectCrudError {
+  static {
+    standsFor(this, ["E_OBJECT_NOT_UPDATED"]);
+  }
+
   constructor(message: string, options?: StowageErrorOptions) {
     super(message, options, "E_OBJECT_NOT_UPDATED");
   }
@@ -92,6 +146,10 @@ export class ObjectNotUpdated extends ObjectCrudError {
 
 /** A model's delete hook could not delete the object in its system. */
 export class ObjectNotDeleted extends ObjectCrudError {
+  static {
+    standsFor(this, ["E_OBJECT_NOT_DELETED"]);
+  }
+
   constructor(message: string, options?: StowageErrorOptions) {
     super(message, options, "E_OBJECT_NOT_DELETED");
   }
@@ -99,6 +157,10 @@ export class ObjectNotDeleted extends ObjectCrudError {
 
 /** Two objects or adapters that a diff compares are declared with different model classes. */
 export class DiffClassMismatch extends ObjectStoreError {
+  static {
+    standsFor(this, ["E_DIFF_CLASS_MISMATCH"]);
+  }
+
   constructor(message: string) {
     super(message, undefined, "E_DIFF_CLASS_MISMATCH");
   }

@@ -1,3 +1,4 @@
+import { standsFor } from "../../error-brand.js";
 import { StowageError } from "../../errors.js";
 import type { SyncReport } from "../storage.js";
 
@@ -23,6 +24,10 @@ export interface SyncFailure {
  * {@link MAX_LISTED_FAILURES} failed files, and `failureCount` counts all of them.
  */
 export class SyncError extends StowageError {
+  static {
+    standsFor(this, ["E_SYNC"]);
+  }
+
   /** What the sync managed to do. */
   readonly report: SyncReport;
   /** The first failed files (relative paths), each with its error. */

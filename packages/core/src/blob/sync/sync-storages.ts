@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { TaskPool } from "../../concurrency.js";
-import { InvalidPathError, SnapshotConflictError } from "../../errors.js";
+import { InvalidPathError, isStowageError, SnapshotConflictError } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
@@ -164,7 +164,7 @@ class SyncRun {
         await this.#settle(path, entry, existing, verdict);
       } catch (error) {
         // A source file deleted since it was listed simply drops out of this sync.
-        if (!hasCode(error, "E_NOT_FOUND")) this.#fail(path, error);
+        if (!isStowageError(error, "E_NOT_FOUND")) this.#fail(path, error);
       }
     });
   }
@@ -284,11 +284,6 @@ function side(
     check: new ListingCheck(storage, folder),
     cut,
   };
-}
-
-/** Recognises a stowage error by its code, whichever copy of this package created it. */
-function hasCode(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }
 
 async function sameContent(a: SnapshotStorage, aKey: string, b: SnapshotStorage, bKey: string): Promise<boolean> {
