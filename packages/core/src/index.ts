@@ -12,6 +12,8 @@ export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/filter.js";
 export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";
+export * from "./blob/sync/hash-file.js";
+export * from "./blob/sync/check.js";
 export * from "./logging/logger.js";
 export * from "./object-store/json.js";
 export * from "./object-store/errors.js";

@@ -1,22 +1,18 @@
-import { createHash } from "node:crypto";
-import { pipeline } from "node:stream/promises";
 import { TaskPool } from "../../concurrency.js";
 import { InvalidPathError, isStowageError, SnapshotConflictError } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
-import type { FileStat, SnapshotStorage, StreamListOptions, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
-import { ListingCheck, uncheckedListing } from "../listing.js";
+import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { SyncFilter } from "./filter.js";
-import { ListingBatches } from "./listing-batches.js";
-import { mergeListings, type MergedPath, type MergeSide } from "./merge.js";
+import { mergeListings, type MergedPath } from "./merge.js";
+import { mergeSide } from "./merge-side.js";
+import { exactEntry, settleVerdict } from "./settle.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
-/** Batches of 256 entries each side may read ahead of the merge: enough to keep both walks busy. */
-const LOOKAHEAD_BATCHES = 4;
 /**
  * Extra target files remembered for the delete pass. Past this many, the delete pass walks both
  * listings again instead (rclone's delete-after, with memory that does not grow with the tree).
@@ -129,8 +125,8 @@ class SyncRun {
           this.#emit("ignore", path, 0, entry.reason);
         }
       : undefined;
-    const source = side(this.source, this.from, filter, onSkip);
-    const target = side(this.target, this.to, filter, undefined);
+    const source = mergeSide(this.source, this.from, filter, onSkip);
+    const target = mergeSide(this.target, this.to, filter, undefined);
     const filtered =
       filter === undefined
         ? visit
@@ -171,16 +167,8 @@ class SyncRun {
 
   /** Finishes what the listings could not decide alone, then copies if needed. */
   async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "copy" | "check" | "stat"): Promise<void> {
-    let source = entry;
-    let verdict: "copy" | "skip" = "copy";
-    if (listed === "stat") {
-      const [exact, current] = await Promise.all([this.#exact(this.source, entry), existing && this.#exact(this.target, existing)]);
-      source = exact;
-      verdict = syncVerdict(exact, current, this.#rule) === "skip" ? "skip" : "copy";
-    } else if (listed === "check") {
-      const targetKey = joinKey(this.to, path);
-      verdict = (await sameContent(this.source, entry.path, this.target, targetKey)) ? "skip" : "copy";
-    }
+    const target = existing && { storage: this.target, entry: existing };
+    const { verdict, source } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule);
     if (verdict !== "copy") {
       this.#report.skipped++;
       this.#emit("skip", path, source.size ?? 0);
@@ -192,16 +180,10 @@ class SyncRun {
     this.#emit("copy", path, bytes);
   }
 
-  /** `entry` with its real modification time, when its listing only had a stand-in. */
-  async #exact(storage: SnapshotStorage, entry: ListedFile): Promise<ListedFile> {
-    if (entry.needsStat !== true || !isAdvancedSnapshotStorage(storage)) return entry;
-    return storage.stat(entry.path);
-  }
-
   /** Copies one file, natively or streamed, carrying its modification time; resolves with its size. */
   async #copy(path: string, entry: ListedFile): Promise<number> {
     const targetKey = joinKey(this.to, path);
-    const stat = await this.#exact(this.source, entry);
+    const stat = await exactEntry(this.source, entry);
     if (this.#copier !== undefined && stat.size !== undefined && stat.mtime !== undefined) {
       await this.#copier.copy(stat.path, targetKey, stat as FileStat);
       return stat.size;
@@ -269,39 +251,10 @@ class SyncRun {
   }
 }
 
-function side(
-  storage: SnapshotStorage,
-  folder: string,
-  filter: SyncFilter | undefined,
-  onSkip: StreamListOptions["onSkip"],
-): MergeSide {
-  const cut = folder === "" ? 0 : folder.length + 1;
-  const options: StreamListOptions = {};
-  if (onSkip !== undefined) options.onSkip = onSkip;
-  if (filter !== undefined) options.descend = (folderKey) => filter.descend(folderKey.slice(cut));
-  return {
-    listing: new ListingBatches(uncheckedListing(storage, folder, options), LOOKAHEAD_BATCHES),
-    check: new ListingCheck(storage, folder),
-    cut,
-  };
-}
-
-async function sameContent(a: SnapshotStorage, aKey: string, b: SnapshotStorage, bKey: string): Promise<boolean> {
-  const [x, y] = await Promise.all([hashFile(a, aKey), hashFile(b, bKey)]);
-  return x === y;
-}
-
 /** Passes chunks through, telling `onBytes` the size of each. */
 async function* counted(content: WriteContent, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
   for await (const chunk of toChunks(content)) {
     onBytes(chunk.byteLength);
     yield chunk;
   }
-}
-
-/** SHA-256 (hex) of a stored file, streamed. Rejects with `SnapshotNotFoundError` when it is missing. */
-export async function hashFile(storage: SnapshotStorage, key: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(await storage.read(key), hash);
-  return hash.digest("hex");
 }
