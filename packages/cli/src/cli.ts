@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { catCommand } from "./commands/cat.js";
+import { checkCommand } from "./commands/check.js";
 import { cpCommand } from "./commands/cp.js";
 import { getCommand } from "./commands/get.js";
 import { lsCommand } from "./commands/ls.js";
@@ -56,7 +57,7 @@ function buildProgram(ctx: CommandContext): Command {
       const options = action.optsWithGlobals<Partial<GlobalOptions>>();
       ctx.options = { quiet: options.quiet === true, verbose: options.verbose === true };
     });
-  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand];
+  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand, checkCommand];
   for (const make of commands) program.addCommand(make(ctx));
   // Every command (and the program) throws instead of exiting, and writes through the context's streams.
   for (const command of [program, ...program.commands]) {

@@ -30,6 +30,8 @@ export const EXIT_CODES = {
    * succeeded (`E_SYNC` with `stage: "max-delete"`).
    */
   maxDelete: 10,
+  /** `stowage check` found the two locations different: files only in one, or differing. Nothing failed. */
+  differ: 11,
 } as const;
 
 /** One of the {@link EXIT_CODES}. */
