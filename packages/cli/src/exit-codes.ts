@@ -21,7 +21,7 @@ export const EXIT_CODES = {
   conflict: 6,
   /** The backend cannot be reached: server down, connection refused, timeout (`E_UNAVAILABLE`). Retrying may help. */
   unavailable: 7,
-  /** No adapter is installed for the URL's scheme. */
+  /** No adapter is installed for the URL's scheme, or its module fails to load. */
   adapterMissing: 8,
   /** A sync could not copy every file; nothing was deleted (`E_SYNC`). */
   syncFailed: 9,
