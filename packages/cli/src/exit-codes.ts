@@ -30,6 +30,10 @@ export const EXIT_CODES = {
    * succeeded (`E_SYNC` with `stage: "max-delete"`).
    */
   maxDelete: 10,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** One of the {@link EXIT_CODES}. */

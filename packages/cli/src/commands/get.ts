@@ -27,7 +27,8 @@ export function getCommand(ctx: CommandContext): Command {
       const storage = await ctx.open(location);
       const { size, source } = await withFolderHint(storage, key, location, async () => ({
         size: isAdvancedSnapshotStorage(storage) ? (await storage.stat(key)).size : undefined,
-        source: await storage.read(key),
+        // Aborted on an interrupt, so the half-written local file beside the target is removed.
+        source: ctx.abortable(await storage.read(key)),
       }));
       if (file === undefined || file === "-") {
         await pipeline(source, ctx.io.stdout, { end: false });
