@@ -18,5 +18,6 @@ Examples:
 
 Exit codes:
   0 ok, 1 other failure, 2 usage, 3 not found, 4 invalid path, 5 capability,
-  6 conflict, 7 unavailable, 8 adapter not installed, 9 sync incomplete
+  6 conflict, 7 unavailable, 8 adapter missing or not loadable, 9 sync incomplete,
+  10 over --max-delete, 130 interrupted (SIGINT), 143 stopped (SIGTERM)
 `;
