@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import { CliError, EXIT_CODES, UsageError } from "./exit-codes.js";
+import { nearestScheme } from "./nearest-scheme.js";
 import { FIRST_PARTY_SCHEMES } from "./schemes/index.js";
 import type { AdapterModule, FirstPartyScheme } from "./schemes/scheme.js";
 
@@ -44,8 +45,10 @@ export async function openStorageFromUrl(
   }
   const specifier = mapped ?? firstParty?.packageName ?? conventionalPackageName(scheme);
 
-  const module = await importAdapter(specifier, options.cwd);
-  if (module === undefined) throw missingAdapter(url, specifier, mapped !== undefined);
+  const module = await importAdapter(specifier, options.cwd, mapped !== undefined);
+  if (module === undefined) {
+    throw missingAdapter(url, specifier, { mapped: mapped !== undefined, firstParty: firstParty !== undefined, env: options.env });
+  }
   const storage = await createStorage(module, url, specifier, mapped === undefined ? firstParty : undefined);
   if (!isSnapshotStorage(storage)) {
     throw new CliError(`${specifier} returned something that is not a stowage storage for ${url.protocol} URLs`, EXIT_CODES.failure);
@@ -65,9 +68,34 @@ function createStorage(
   throw new CliError(`${specifier} does not export createStorageFromUrl(url), so it cannot serve ${url.protocol} URLs`, EXIT_CODES.adapterMissing);
 }
 
-function missingAdapter(url: URL, specifier: string, mapped: boolean): CliError {
-  const how = mapped ? `check ${ADAPTERS_ENV}` : `install ${specifier}`;
-  return new CliError(`no adapter for ${url.protocol} URLs: ${how}`, EXIT_CODES.adapterMissing);
+/**
+ * Says what to do about a scheme no adapter serves. A first-party or mapped scheme names its
+ * package or the variable. Otherwise a scheme near a known one is taken for a typo and answered
+ * with that scheme: suggesting `stowage-adapter-<typo>` would send people to install a package
+ * name that anyone could register. Only a scheme unlike any known one names the plugin convention.
+ */
+function missingAdapter(
+  url: URL,
+  specifier: string,
+  from: { mapped: boolean; firstParty: boolean; env: NodeJS.ProcessEnv },
+): CliError {
+  const prefix = `no adapter for ${url.protocol} URLs`;
+  if (from.mapped) return new CliError(`${prefix}: check ${ADAPTERS_ENV}`, EXIT_CODES.adapterMissing);
+  if (from.firstParty) return new CliError(`${prefix}: install ${specifier}`, EXIT_CODES.adapterMissing);
+  const known = knownSchemes(from.env);
+  const near = nearestScheme(url.protocol.slice(0, -1), known);
+  if (near !== undefined) return new CliError(`${prefix}: did you mean ${near}:?`, EXIT_CODES.adapterMissing);
+  return new CliError(
+    `${prefix} (known: ${known.join(", ")}); a plugin for it would be a package named ${specifier} ` +
+      `or a module mapped in ${ADAPTERS_ENV}: install one only from a publisher you trust`,
+    EXIT_CODES.adapterMissing,
+  );
+}
+
+/** The schemes served without a plugin lookup: first-party ones and those mapped in {@link ADAPTERS_ENV}. */
+function knownSchemes(env: NodeJS.ProcessEnv): string[] {
+  const firstParty = FIRST_PARTY_SCHEMES.flatMap((entry) => entry.protocols.map((protocol) => protocol.slice(0, -1)));
+  return [...new Set([...firstParty, ...parseAdapterMap(env[ADAPTERS_ENV]).keys()])];
 }
 
 /** `scheme=module,scheme=module` → map. */
@@ -89,12 +117,13 @@ function parseAdapterMap(text: string | undefined): Map<string, string> {
  * is installed (global installs, workspaces), then from the working directory's node_modules
  * (a project that installed the CLI and its adapters locally). `undefined` when it is not there.
  */
-async function importAdapter(specifier: string, cwd: string): Promise<AdapterModule | undefined> {
+async function importAdapter(specifier: string, cwd: string, mapped: boolean): Promise<AdapterModule | undefined> {
+  const source = mapped ? ` (mapped in ${ADAPTERS_ENV})` : "";
   if (isPathSpecifier(specifier)) {
     const file = resolve(cwd, specifier);
-    return tryImport(pathToFileURL(file).href, file);
+    return tryImport(pathToFileURL(file).href, file, source);
   }
-  const installed = await tryImport(specifier, specifier);
+  const installed = await tryImport(specifier, specifier, source);
   if (installed !== undefined) return installed;
   let resolved: string;
   try {
@@ -103,17 +132,23 @@ async function importAdapter(specifier: string, cwd: string): Promise<AdapterMod
     if (isModuleNotFound(error, specifier)) return undefined;
     throw error;
   }
-  return tryImport(pathToFileURL(resolved).href, resolved);
+  return tryImport(pathToFileURL(resolved).href, resolved, source);
 }
 
-async function tryImport(target: string, name: string): Promise<AdapterModule | undefined> {
+/**
+ * Imports `target`; `undefined` when the module itself is absent. Any other failure (a syntax
+ * error, a missing dependency of the adapter, a throw at load time) is an adapter problem: it
+ * names the module and its path and gives the load error's message, the stack only with -v.
+ */
+async function tryImport(target: string, name: string, source: string): Promise<AdapterModule | undefined> {
   try {
     return (await import(target)) as AdapterModule;
   } catch (error) {
-    // Only the adapter itself being absent means "not installed"; a missing dependency of the
-    // adapter is a real error worth showing.
     if (isModuleNotFound(error, name)) return undefined;
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(`cannot load adapter ${name}${source}: ${message.split("\n", 1)[0]}`, EXIT_CODES.adapterMissing, {
+      cause: error,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { run } from "./cli.js";
+import { interruptSignal } from "./interrupt.js";
 
 // The AWS SDK (loaded by @stowage/s3) warns on every run under Node 20 that its releases after
 // January 2027 need Node 22. @stowage/s3 pins the SDK, so the notice is not actionable here, and it
@@ -13,6 +14,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 // Exit explicitly once output is flushed: an adapter that kept a socket open must not hang the shell.
-void run(process.argv.slice(2)).then((code) => {
+void run(process.argv.slice(2), { signal: interruptSignal() }).then((code) => {
   process.stdout.write("", () => process.exit(code));
 });

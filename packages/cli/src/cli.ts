@@ -11,6 +11,7 @@ import { statCommand } from "./commands/stat.js";
 import { syncCommand } from "./commands/sync.js";
 import { CommandContext, type CliIo, type GlobalOptions } from "./context.js";
 import { EXIT_CODES, exitCodeOf } from "./exit-codes.js";
+import { Interrupt } from "./interrupt.js";
 import { ADDRESSING_HELP } from "./help.js";
 import { reportError } from "./report-error.js";
 
@@ -27,10 +28,14 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
     stderr: io.stderr ?? process.stderr,
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
+    signal: io.signal ?? new AbortController().signal,
   });
   const program = buildProgram(ctx);
   try {
-    await program.parseAsync([...args], { from: "user" });
+    const command = program.parseAsync([...args], { from: "user" });
+    // A command that loses the race to an interrupt is abandoned; its late failure is not news.
+    command.catch(() => undefined);
+    await Promise.race([command, ctx.interrupted()]);
     return EXIT_CODES.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -38,8 +43,10 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
     if ((error as { code?: unknown } | null)?.code === "EPIPE") return EXIT_CODES.ok; // see bin.ts
-    reportError(ctx.io.stderr, error, ctx.options.verbose);
-    return exitCodeOf(error);
+    // Whatever failed once the signal came (an aborted stream, a closed connection) is the interrupt.
+    const interrupt = ctx.io.signal.aborted && ctx.io.signal.reason instanceof Interrupt ? ctx.io.signal.reason : undefined;
+    reportError(ctx.io.stderr, interrupt ?? error, ctx.options.verbose);
+    return interrupt?.exitCode ?? exitCodeOf(error);
   } finally {
     await ctx.stores.closeAll();
   }

@@ -1,4 +1,4 @@
-import type { Readable, Writable } from "node:stream";
+import { addAbortSignal, type Readable, type Writable } from "node:stream";
 import type { SnapshotStorage } from "@stowage/core";
 import { parseLocation, type Location } from "./location.js";
 import { startProgress, type Progress } from "./progress.js";
@@ -11,6 +11,12 @@ export interface CliIo {
   stderr: NodeJS.WriteStream;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * Aborted when the process is asked to stop (the binary wires SIGINT and SIGTERM to it, with an
+   * `Interrupt` error as the reason). Transfers abort their source on it, so the backend's failed
+   * write removes its temporary file. Never aborts by default.
+   */
+  signal: AbortSignal;
 }
 
 /** Options every command accepts. */
@@ -30,6 +36,8 @@ export class CommandContext {
   readonly stores: StoreSet;
   /** Filled in from the command line just before a command's action runs. */
   options: GlobalOptions = { quiet: false, verbose: false };
+  /** Whether the command made a stream {@link abortable}, so it fails by itself on an interrupt. */
+  #cleansUp = false;
 
   constructor(io: CliIo) {
     this.io = io;
@@ -56,6 +64,31 @@ export class CommandContext {
   progress(label: string, total?: number, wanted = true): Progress {
     const enabled = wanted && this.io.stderr.isTTY === true && !this.options.quiet;
     return startProgress({ enabled, stream: this.io.stderr, label, ...(total === undefined ? {} : { total }) });
+  }
+
+  /**
+   * `source`, destroyed with the abort reason when {@link CliIo.signal} aborts: the write that
+   * consumes it fails, and the backend cleans up what it started.
+   */
+  abortable<T extends Readable>(source: T): T {
+    this.#cleansUp = true;
+    return addAbortSignal(this.io.signal, source);
+  }
+
+  /**
+   * Rejects with the abort reason once {@link CliIo.signal} aborts, unless the command made a
+   * stream {@link abortable}: then the command fails by itself, after its backend cleaned up, and
+   * this never settles. Commands with nothing to clean up end at once.
+   */
+  interrupted(): Promise<never> {
+    const signal = this.io.signal;
+    return new Promise<never>((_resolve, reject) => {
+      const stop = (): void => {
+        if (!this.#cleansUp) reject(signal.reason);
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
+    });
   }
 
   /** Writes one line of output to stdout. */

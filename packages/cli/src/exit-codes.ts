@@ -21,7 +21,7 @@ export const EXIT_CODES = {
   conflict: 6,
   /** The backend cannot be reached: server down, connection refused, timeout (`E_UNAVAILABLE`). Retrying may help. */
   unavailable: 7,
-  /** No adapter is installed for the URL's scheme. */
+  /** No adapter is installed for the URL's scheme, or its module fails to load. */
   adapterMissing: 8,
   /** A sync could not copy every file; nothing was deleted (`E_SYNC`). */
   syncFailed: 9,
@@ -32,6 +32,10 @@ export const EXIT_CODES = {
   maxDelete: 10,
   /** `stowage check` found the two locations different: files only in one, or differing. Nothing failed. */
   differ: 11,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** One of the {@link EXIT_CODES}. */

@@ -18,6 +18,7 @@ Examples:
 
 Exit codes:
   0 ok, 1 other failure, 2 usage, 3 not found, 4 invalid path, 5 capability,
-  6 conflict, 7 unavailable, 8 adapter not installed, 9 sync incomplete,
-  10 sync over --max-delete, 11 check found differences
+  6 conflict, 7 unavailable, 8 adapter missing or not loadable, 9 sync incomplete,
+  10 sync over --max-delete, 11 check found differences, 130 interrupted (SIGINT),
+  143 stopped (SIGTERM)
 `;

@@ -39,13 +39,43 @@ export function parseLocation(text: string, cwd: string = process.cwd()): Locati
 
 /** Turns a store URL or plain path into a URL. */
 export function parseStore(text: string, cwd: string = process.cwd()): URL {
-  if (!SCHEME.test(text)) return pathToFileURL(resolve(cwd, text));
+  if (!SCHEME.test(text)) return plainPathUrl(text, cwd);
+  let url: URL;
   try {
-    return new URL(text);
+    url = new URL(text);
   } catch {
     // The text may carry a password (redis://:secret@host): never print its user info.
     throw new UsageError(`'${text.replace(/\/\/[^/@]*@/, "//***@")}' is not a valid store URL`);
   }
+  if (url.protocol === "file:") checkFileUrl(text);
+  return url;
+}
+
+/**
+ * A plain path as a `file:` URL. A `?` is refused rather than read either way: taking it as part
+ * of the name silently created a folder called `dst?durable=false`, and taking it as options would
+ * make a folder whose name holds `?` unreachable. Options go in a `file:` URL, where the query is
+ * unambiguous (and a `?` in a name is written `%3F`).
+ */
+function plainPathUrl(text: string, cwd: string): URL {
+  const query = text.indexOf("?");
+  if (query === -1) return pathToFileURL(resolve(cwd, text));
+  const suggestion = `${pathToFileURL(resolve(cwd, text.slice(0, query))).href}${text.slice(query)}`;
+  throw new UsageError(`'${text}' is a plain path with '?': options need a file URL, ${suggestion}`);
+}
+
+/**
+ * Refuses `file:` URLs that are not absolute: `file://backup/x` names host `backup`, and
+ * `file:backup` is read by WHATWG URL as `/backup`; neither is the relative folder meant.
+ */
+function checkFileUrl(text: string): void {
+  if (/^file:\/\/(localhost)?\//i.test(text)) return;
+  // On Windows a host is a network share (file://server/share/dir), which Node accepts.
+  if (process.platform === "win32" && /^file:\/\/[^/]/i.test(text)) return;
+  const path = text.replace(/^file:(\/\/)?/i, "");
+  throw new UsageError(
+    `'${text}' is not an absolute file URL: write file:///abs/path (three slashes) or a plain path like ./${path}`,
+  );
 }
 
 /** Index of the first `::` outside square brackets (IPv6 hosts), or -1. */

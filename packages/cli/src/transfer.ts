@@ -16,7 +16,7 @@ export async function copyFile(
   targetKey: string,
 ): Promise<void> {
   const size = isAdvancedSnapshotStorage(source) ? (await source.stat(sourceKey)).size : undefined;
-  const stream = await source.read(sourceKey);
+  const stream = ctx.abortable(await source.read(sourceKey));
   const progress = ctx.progress(targetKey, size);
   try {
     await target.write(targetKey, countBytes(stream, (bytes) => progress.advance(bytes)));

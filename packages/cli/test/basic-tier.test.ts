@@ -18,7 +18,7 @@ describe("a basic-tier backend", () => {
   it("stat fails with a capability error", async () => {
     const result = await run(["stat", `${store}::a/one.txt`]);
     expect(result.code).toBe(EXIT_CODES.capability);
-    expect(result.stderr).toMatch(/^stowage: Operation 'stat' requires AdvancedSnapshotStorage/);
+    expect(result.stderr).toMatch(/^stowage: operation 'stat' requires AdvancedSnapshotStorage/);
   });
 
   it("ls -r walks folders; -l shows no sizes", async () => {

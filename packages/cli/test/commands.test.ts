@@ -91,7 +91,7 @@ describe.each(BACKENDS)("every command on $name", (backend) => {
     for (const key of ["d/1", "d/2", "d/e/3", "keep"]) await run(["put", "-", at(key)], { input: key });
     const folder = await run(["rm", at("d")]);
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toMatch(/is a folder: use rm -r/);
+    expect(folder.stderr).toMatch(/is a folder, not a file: use rm -r/);
     expect((await run(["rm", at("d/1")])).code).toBe(0);
     expect((await run(["rm", "-r", at("d")])).code).toBe(0);
     expect((await run(["ls", "-r", store])).out).toBe("keep\n");

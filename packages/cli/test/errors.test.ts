@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES } from "../src/exit-codes.js";
-import { jsonfileBackend } from "./helpers/backends.js";
+import { jsonfileBackend, temporaryFolder } from "./helpers/backends.js";
 import { BIN, stowage } from "./helpers/run-cli.js";
 
 /** Each class of failure: its own exit code, one line on stderr, nothing on stdout. */
@@ -15,11 +18,21 @@ describe("errors and exit codes", () => {
     ["unknown URL parameter", ["ls", "memory://?chunksize=1"], EXIT_CODES.usage, /unknown parameter 'chunksize' in memory: URL \(accepted: chunkSize\)/],
     ["malformed URL", ["ls", "s3://bu cket"], EXIT_CODES.usage, /is not a valid store URL/],
     ["malformed URL with a password, which is never printed", ["ls", "redis://:S3cr3t@127.0.0.1:99999::x"], EXIT_CODES.usage, /^stowage: 'redis:\/\/\*\*\*@127\.0\.0\.1:99999' is not a valid store URL$/m],
-    ["missing file", ["cat", "memory://::nope.txt"], EXIT_CODES.notFound, /^stowage: No such file: 'nope.txt'$/m],
-    ["missing local file", ["put", "no-such-local-file", "memory://::a"], EXIT_CODES.notFound, /No such file: 'no-such-local-file'/],
+    ["missing file", ["cat", "memory://::nope.txt"], EXIT_CODES.notFound, /^stowage: no such file: 'nope.txt'$/m],
+    ["missing local file", ["put", "no-such-local-file", "memory://::a"], EXIT_CODES.notFound, /no such file: 'no-such-local-file'/],
     ["traversal key", ["cat", "memory://::a/../../etc/passwd"], EXIT_CODES.invalidPath, /'\.\.' segments are not allowed/],
     ["absolute key", ["stat", "memory://::/etc/passwd"], EXIT_CODES.invalidPath, /absolute path is not allowed/],
-    ["no adapter installed", ["ls", "ftp://example.invalid/x"], EXIT_CODES.adapterMissing, /^stowage: no adapter for ftp: URLs: install stowage-adapter-ftp$/m],
+    [
+      "a scheme unlike any known one: the plugin convention, with a word of caution",
+      ["ls", "ftp://example.invalid/x"],
+      EXIT_CODES.adapterMissing,
+      /^stowage: no adapter for ftp: URLs \(known: file, memory, redis, rediss, redis\+unix, s3\); a plugin for it would be a package named stowage-adapter-ftp or a module mapped in STOWAGE_ADAPTERS: install one only from a publisher you trust$/m,
+    ],
+    ["a scheme one typo from a known one: that scheme, no package name", ["ls", "rdis://localhost"], EXIT_CODES.adapterMissing, /^stowage: no adapter for rdis: URLs: did you mean redis:\?$/m],
+    ["a swapped pair of letters is one typo", ["ls", "memroy://"], EXIT_CODES.adapterMissing, /^stowage: no adapter for memroy: URLs: did you mean memory:\?$/m],
+    ["a relative file URL (a host)", ["ls", "file://relative/path"], EXIT_CODES.usage, /^stowage: 'file:\/\/relative\/path' is not an absolute file URL: write file:\/\/\/abs\/path \(three slashes\) or a plain path like \.\/relative\/path$/m],
+    ["a relative file URL (no slashes)", ["ls", "file:relative"], EXIT_CODES.usage, /is not an absolute file URL/],
+    ["a plain path with a query", ["ls", "./dst?durable=false"], EXIT_CODES.usage, /^stowage: '\.\/dst\?durable=false' is a plain path with '\?': options need a file URL, file:\/\/\/\S*\/dst\?durable=false$/m],
     ["rm -r on a whole store", ["rm", "-r", "memory://"], EXIT_CODES.usage, /refusing to delete every file/],
   ];
 
@@ -37,7 +50,7 @@ describe("errors and exit codes", () => {
       await stowage(["put", "-", `${url}::a`], { input: "file", env: jsonfileBackend.env });
       const result = await stowage(["put", "-", `${url}::a/b`], { input: "x", env: jsonfileBackend.env });
       expect(result.code).toBe(EXIT_CODES.conflict);
-      expect(result.stderr).toMatch(/^stowage: Conflict at 'a\/b'/);
+      expect(result.stderr).toMatch(/^stowage: conflict at 'a\/b'/);
     } finally {
       await cleanup();
     }
@@ -67,6 +80,59 @@ describe("errors and exit codes", () => {
     const result = await stowage(["--version"]);
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("a plain path with '?' never becomes a folder with a query in its name", async () => {
+    const { path, cleanup } = await temporaryFolder();
+    try {
+      await writeFile(join(path, "a.txt"), "a");
+      const put = await stowage(["put", "a.txt", "./dst?durable=false::a.txt"], { cwd: path });
+      expect(put.code).toBe(EXIT_CODES.usage);
+      const sync = await stowage(["sync", "memory://", "dst?durable=false"], { cwd: path });
+      expect(sync.code).toBe(EXIT_CODES.usage);
+      expect(sync.stderr).toContain(`options need a file URL, ${pathToFileURL(join(path, "dst")).href}?durable=false`);
+      expect(await readdir(path)).toEqual(["a.txt"]);
+      // The suggested URL works, and its query is options, not part of the name.
+      const url = `${pathToFileURL(join(path, "dst")).href}?durable=false`;
+      expect((await stowage(["put", "a.txt", `${url}::a.txt`], { cwd: path })).code).toBe(0);
+      expect((await readdir(path)).sort()).toEqual(["a.txt", "dst"]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("rm -f and rm -rf on a missing local store exit 0, as rm -f does; without -f it is exit 3", async () => {
+    const { path, cleanup } = await temporaryFolder();
+    try {
+      expect((await stowage(["rm", "-r", "-f", "./missing"], { cwd: path })).code).toBe(0);
+      expect((await stowage(["rm", "-f", "./missing::a.txt"], { cwd: path })).code).toBe(0);
+      const strict = await stowage(["rm", "-r", "./missing::x"], { cwd: path });
+      expect(strict.code).toBe(EXIT_CODES.notFound);
+      expect(strict.stderr).toBe(`stowage: no such store: ${join(path, "missing")}\n`);
+      expect(await readdir(path)).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("get and cat on a folder say it is a folder, not a file", async () => {
+    const { path, cleanup } = await temporaryFolder();
+    try {
+      await mkdir(join(path, "store", "docs"), { recursive: true });
+      await writeFile(join(path, "store", "docs", "x.txt"), "x");
+      for (const args of [["get", "./store::docs", "out"], ["cat", "./store::docs"]]) {
+        const result = await stowage(args, { cwd: path });
+        expect(result.code, args[0]).toBe(EXIT_CODES.usage);
+        expect(result.stderr).toBe("stowage: './store::docs' is a folder, not a file: use sync to copy a folder\n");
+      }
+      // A file that is simply missing is still "not found".
+      const missing = await stowage(["get", "./store::nope", "out"], { cwd: path });
+      expect(missing.code).toBe(EXIT_CODES.notFound);
+      expect(missing.stderr).toBe("stowage: no such file: 'nope'\n");
+      expect(await readdir(path)).toEqual(["store"]);
+    } finally {
+      await cleanup();
+    }
   });
 
   it("a reader that leaves early (cat | head) ends the command quietly with 0", async () => {

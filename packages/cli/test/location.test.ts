@@ -19,6 +19,15 @@ describe("parseLocation", () => {
     expect(location.key).toBe(key);
   });
 
+  it("accepts absolute file URLs (with a query of options) and refuses relative ones and plain paths with '?'", () => {
+    expect(parseLocation("file:///srv/d?durable=false::k").store.href).toBe("file:///srv/d?durable=false");
+    expect(parseLocation("file://localhost/srv/d").store.pathname).toBe("/srv/d");
+    expect(() => parseLocation("file://srv/d")).toThrow(/not an absolute file URL/);
+    expect(() => parseLocation("file:srv/d")).toThrow(/not an absolute file URL/);
+    expect(() => parseLocation("dst?durable=false", "/work")).toThrow("options need a file URL, file:///work/dst?durable=false");
+    expect(() => parseLocation("/srv/what?::k", "/work")).toThrow(UsageError);
+  });
+
   it("rejects an empty store and a malformed URL", () => {
     expect(() => parseLocation("::a")).toThrow(UsageError);
     expect(() => parseLocation("http://exa mple")).toThrow(UsageError);

@@ -43,6 +43,26 @@ describe("adapter plugins", () => {
     expect(result.stderr).toBe("stowage: no adapter for jf: URLs: check STOWAGE_ADAPTERS\n");
   });
 
+  it("a mapped module that fails to load is reported with its path and the load error, exit 8", async () => {
+    await writeFile(join(dir, "throws.mjs"), 'throw new Error("adapter exploded at load");\n');
+    await writeFile(join(dir, "broken.mjs"), "export const = ;\n");
+    const env = { STOWAGE_ADAPTERS: "jf=./throws.mjs,br=./broken.mjs" };
+    const throws = await stowage(["ls", "jf://x"], { env, cwd: dir });
+    expect(throws.code).toBe(EXIT_CODES.adapterMissing);
+    expect(throws.stderr).toBe(`stowage: cannot load adapter ${join(dir, "throws.mjs")} (mapped in STOWAGE_ADAPTERS): adapter exploded at load\n`);
+    const broken = await stowage(["ls", "br://x"], { env, cwd: dir });
+    expect(broken.code).toBe(EXIT_CODES.adapterMissing);
+    expect(broken.stderr).toMatch(new RegExp(`^stowage: cannot load adapter ${join(dir, "broken.mjs").replace(/[.*+?^$()|[\]\\]/g, "\\$&")} \\(mapped in STOWAGE_ADAPTERS\\): \\S.*\\n$`));
+    // -v adds the original error's stack.
+    expect((await stowage(["-v", "ls", "jf://x"], { env, cwd: dir })).stderr).toMatch(/throws\.mjs:1/);
+  });
+
+  it("a scheme one typo from a mapped one is answered with the mapped scheme", async () => {
+    const result = await stowage(["ls", "jsonfil://x"], { env: { STOWAGE_ADAPTERS: `jsonfile=${JSONFILE_ADAPTER}` } });
+    expect(result.code).toBe(EXIT_CODES.adapterMissing);
+    expect(result.stderr).toBe("stowage: no adapter for jsonfil: URLs: did you mean jsonfile:?\n");
+  });
+
   it("a package without createStorageFromUrl, or returning something else, is refused", async () => {
     await installPackage("stowage-adapter-none", "export const nothing = 1;\n");
     const none = await stowage(["ls", "none://x"], { cwd: dir });
@@ -75,7 +95,7 @@ describe("adapter plugins", () => {
     const env = { STOWAGE_ADAPTERS: `pl=${join(import.meta.dirname, "fixtures", fixture)}` };
     const storeUrl = fixture === "basic-adapter.mjs" ? `pl://${dir}/store.json` : "pl://x";
     const missing = await stowage(["cat", `${storeUrl}::missing.txt`], { env });
-    expect(missing.stderr).toBe("stowage: No such file: 'missing.txt'\n");
+    expect(missing.stderr).toBe("stowage: no such file: 'missing.txt'\n");
     expect(missing.code).toBe(EXIT_CODES.notFound);
     const copy = await stowage(["cp", `${storeUrl}::missing.txt`, "memory://::a"], { env });
     expect(copy.code).toBe(EXIT_CODES.notFound);

@@ -87,7 +87,7 @@ describe("a sync that cannot copy every file (exit code 9)", () => {
       ]) as unknown,
     });
     expect(result.out).not.toMatch(/\n\s+at /);
-    expect(result.stderr).toMatch(/^stowage: Sync failed to copy 2 file\(s\)/);
+    expect(result.stderr).toMatch(/^stowage: sync failed to copy 2 file\(s\)/);
   });
 
   it("with --list --json the last JSON line is the report with the failures; without --json, the summary", async () => {

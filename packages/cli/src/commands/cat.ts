@@ -1,6 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import { Command } from "commander";
 import type { CommandContext } from "../context.js";
+import { withFolderHint } from "../folder-hint.js";
 import { fileKey } from "../keys.js";
 
 /** `stowage cat <location...>`: files to stdout, streamed, one after the other. */
@@ -14,7 +15,8 @@ export function catCommand(ctx: CommandContext): Command {
         const location = ctx.location(text);
         const key = fileKey(location);
         const storage = await ctx.open(location);
-        await pipeline(await storage.read(key), ctx.io.stdout, { end: false });
+        const source = await withFolderHint(storage, key, location, () => storage.read(key));
+        await pipeline(source, ctx.io.stdout, { end: false });
       }
     });
 }

@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { Command } from "commander";
 import { isAdvancedSnapshotStorage } from "@stowage/core";
 import type { CommandContext } from "../context.js";
+import { withFolderHint } from "../folder-hint.js";
 import { baseName, fileKey } from "../keys.js";
 import { countBytes } from "../progress.js";
 
@@ -24,8 +25,11 @@ export function getCommand(ctx: CommandContext): Command {
       const location = ctx.location(text);
       const key = fileKey(location);
       const storage = await ctx.open(location);
-      const size = isAdvancedSnapshotStorage(storage) ? (await storage.stat(key)).size : undefined;
-      const source = await storage.read(key);
+      const { size, source } = await withFolderHint(storage, key, location, async () => ({
+        size: isAdvancedSnapshotStorage(storage) ? (await storage.stat(key)).size : undefined,
+        // Aborted on an interrupt, so the half-written local file beside the target is removed.
+        source: ctx.abortable(await storage.read(key)),
+      }));
       if (file === undefined || file === "-") {
         await pipeline(source, ctx.io.stdout, { end: false });
         return;

@@ -30,7 +30,7 @@ export function putCommand(ctx: CommandContext): Command {
       const storage = await ctx.open(location, { create: true });
       const progress = ctx.progress(key, size);
       try {
-        const source: Readable = fromStdin ? ctx.io.stdin : createReadStream(file);
+        const source: Readable = ctx.abortable(fromStdin ? ctx.io.stdin : createReadStream(file));
         await storage.write(key, countBytes(source, (bytes) => progress.advance(bytes)));
       } finally {
         progress.stop();

@@ -9,7 +9,9 @@ import {
   type SnapshotStorage,
 } from "@stowage/core";
 import type { CommandContext } from "../context.js";
-import { UsageError } from "../exit-codes.js";
+import { CliError, EXIT_CODES, UsageError } from "../exit-codes.js";
+import { isFolder } from "../folder-hint.js";
+import type { Location } from "../location.js";
 
 const DELETE_CONCURRENCY = 8;
 /** Files taken from the listing, then deleted, at a time: memory stays flat whatever the folder holds. */
@@ -26,7 +28,9 @@ export function rmCommand(ctx: CommandContext): Command {
     .action(async (texts: string[], flags: { recursive?: boolean; force?: boolean }) => {
       for (const text of texts) {
         const location = ctx.location(text);
-        const storage = await ctx.open(location);
+        const storage = await openUnlessForcedMissing(ctx, location, flags.force === true);
+        // `rm -f` on a missing local store has nothing to delete: exit 0, as rm(1) -f does.
+        if (storage === undefined) continue;
         if (flags.recursive) {
           const prefix = normalizePrefix(location.key);
           if (prefix === "" && !flags.force) {
@@ -45,13 +49,27 @@ export function rmCommand(ctx: CommandContext): Command {
         const key = validateKey(location.key);
         if (await storage.exists(key)) {
           await storage.delete(key);
-        } else if ((await storage.list(key)).length > 0) {
-          throw new UsageError(`'${text}' is a folder: use rm -r`);
+        } else if (await isFolder(storage, key)) {
+          throw new UsageError(`'${text}' is a folder, not a file: use rm -r`);
         } else if (!flags.force) {
           throw new SnapshotNotFoundError(key);
         }
       }
     });
+}
+
+/** The store of `location`; with `force`, `undefined` when it does not exist instead of exit 3. */
+async function openUnlessForcedMissing(
+  ctx: CommandContext,
+  location: Location,
+  force: boolean,
+): Promise<SnapshotStorage | undefined> {
+  try {
+    return await ctx.open(location);
+  } catch (error) {
+    if (force && error instanceof CliError && error.exitCode === EXIT_CODES.notFound) return undefined;
+    throw error;
+  }
 }
 
 /**
