@@ -76,6 +76,15 @@ export class CommandContext {
   }
 
   /**
+   * {@link CliIo.signal}, for a command that passes it to an operation that stops by itself when it
+   * aborts (a sync), so that the command can report what it did and its backend can clean up.
+   */
+  abortSignal(): AbortSignal {
+    this.#cleansUp = true;
+    return this.io.signal;
+  }
+
+  /**
    * Rejects with the abort reason once {@link CliIo.signal} aborts, unless the command made a
    * stream {@link abortable}: then the command fails by itself, after its backend cleaned up, and
    * this never settles. Commands with nothing to clean up end at once.

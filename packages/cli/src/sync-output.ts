@@ -57,15 +57,19 @@ export class SyncOutput {
   readonly #mode: SyncOutputMode;
   readonly #progress: Progress;
   #copied = 0;
+  /** What the events said so far: the report of a sync that was interrupted. */
+  readonly #sofar: SyncReport;
 
   constructor(ctx: CommandContext, mode: SyncOutputMode, progress: Progress) {
     this.#ctx = ctx;
     this.#mode = mode;
     this.#progress = progress;
+    this.#sofar = { copied: 0, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: mode.dryRun };
   }
 
   /** The sync's `onProgress`: advances the bar, tallies ignored entries, prints listed lines. */
   readonly onProgress = (event: SyncProgress): void => {
+    this.#tally(event);
     if (event.action === "copy" && !this.#mode.dryRun) {
       this.#copied++;
       this.#progress.advance(event.bytes);
@@ -83,6 +87,22 @@ export class SyncOutput {
     const counts = countsOf(report);
     if (this.#mode.json) return this.#printJson(counts);
     if (!this.#mode.quiet) this.#ctx.print(summary(counts));
+  }
+
+  /** Prints what an interrupted sync did before it stopped, from its events. */
+  interrupted(): void {
+    this.done(this.#sofar);
+  }
+
+  #tally(event: SyncProgress): void {
+    const counts = this.#sofar;
+    if (event.action === "copy") {
+      counts.copied++;
+      counts.bytesCopied += event.bytes;
+    } else if (event.action === "skip") counts.skipped++;
+    else if (event.action === "delete") counts.deleted++;
+    else if (event.action === "ignore") counts.ignored++;
+    else counts.excluded++;
   }
 
   /** Prints what a failed sync (exit code 9) managed, before its error is reported on stderr. */

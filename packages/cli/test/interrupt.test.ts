@@ -22,13 +22,15 @@ describe("interrupting put, cp, get and sync", () => {
   afterEach(() => cleanup());
 
   /** Runs the CLI, sends `signal` once the destination folder holds the write's temporary file. */
-  async function interrupt(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; seen: string[] }> {
+  async function interrupt(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string; seen: string[] }> {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: dir,
       env: { ...process.env, STOWAGE_ADAPTERS: `endless=${ENDLESS_ADAPTER}` },
       stdio: ["pipe", "pipe", "pipe"],
     });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.on("error", () => undefined);
     // Some input, and stdin left open: a `put -` that is still reading.
@@ -41,7 +43,7 @@ describe("interrupting put, cp, get and sync", () => {
       seen = await readdir(join(dir, "dst")).catch(() => []);
     }
     child.kill(signal);
-    return { code: await closed, stderr, seen };
+    return { code: await closed, stdout, stderr, seen };
   }
 
   it.each([
@@ -71,11 +73,12 @@ describe("interrupting put, cp, get and sync", () => {
     expect(await readdir(join(dir, "dst"))).toEqual([]);
   });
 
-  // sync cannot abort its engine's reads yet: it stops at once with the signal's exit code, and
-  // may leave the temporary file of a copy in flight (not yet the clean stop of put and cp).
-  it("sync stopped by SIGTERM ends at once with exit 143", async () => {
+  it("sync stopped by SIGTERM aborts the copy in flight, leaves no temporary file and prints its counts so far", async () => {
     const result = await interrupt(["sync", "endless://x", "./dst"], "SIGTERM");
+    expect(result.seen[0]).toMatch(/^\.stowage-tmp-/);
     expect(result.code).toBe(EXIT_CODES.terminated);
     expect(result.stderr).toBe("stowage: interrupted by SIGTERM\n");
+    expect(result.stdout).toMatch(/^copied 0 files \(0 B\), skipped 0 unchanged, deleted 0/m);
+    expect(await readdir(join(dir, "dst"))).toEqual([]);
   });
 });

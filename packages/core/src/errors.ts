@@ -25,7 +25,8 @@ export type StowageErrorCode =
   | "E_OBJECT_NOT_UPDATED"
   | "E_OBJECT_NOT_DELETED"
   | "E_DIFF_CLASS_MISMATCH"
-  | "E_INVALID_OPTIONS";
+  | "E_INVALID_OPTIONS"
+  | "E_ABORTED";
 
 /** Options accepted by every stowage error constructor. */
 export interface StowageErrorOptions {
@@ -169,6 +170,26 @@ export class StorageUnavailableError extends StowageError {
   constructor(message: string, options?: StowageErrorOptions) {
     super("E_UNAVAILABLE", message, options);
   }
+}
+
+/**
+ * An operation stopped because its `AbortSignal` was aborted (`options.signal`): `cause` is the
+ * signal's reason. What the operation leaves is said where it takes the signal (a sync: every copy
+ * already made is whole, none is started after the abort, nothing is deleted).
+ */
+export class AbortError extends StowageError {
+  static {
+    standsFor(this, ["E_ABORTED"]);
+  }
+
+  constructor(message: string, options?: StowageErrorOptions) {
+    super("E_ABORTED", message, options);
+  }
+}
+
+/** Throws {@link AbortError} (`E_ABORTED`, the signal's reason as `cause`) when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted === true) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
 }
 
 /** Any other failure of the backend (permissions, disk full, ...), with the original as `cause`. */

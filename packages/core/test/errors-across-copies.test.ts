@@ -36,6 +36,7 @@ function samples(core: Core): Record<string, Error> {
     ObjectNotUpdated: new core.ObjectNotUpdated("refused"),
     ObjectNotDeleted: new core.ObjectNotDeleted("refused"),
     DiffClassMismatch: new core.DiffClassMismatch("other class"),
+    AbortError: new core.AbortError("stopped"),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import {
   InvalidPathError,
+  isStowageError,
   syncStorages,
   walkFiles,
   type SnapshotStorage,
@@ -105,12 +106,14 @@ export function syncCommand(ctx: CommandContext): Command {
           compare: flags.compare,
           concurrency,
           onProgress: output.onProgress,
+          signal: ctx.abortSignal(),
           filter,
           ...(maxDelete === undefined ? {} : { maxDelete }),
         });
       } catch (error) {
         progress.stop();
         if (error instanceof SyncError) output.failed(error);
+        else if (isStowageError(error, "E_ABORTED")) output.interrupted();
         warnIgnored();
         throw error;
       }

@@ -136,6 +136,13 @@ export type SyncCompare =
 
 /** Options of {@link AdvancedSnapshotStorage.sync} and {@link syncStorages}. */
 export interface SyncOptions {
+  /**
+   * Stops the sync when aborted: no copy or delete starts after the abort, the copies already in
+   * flight finish (each whole or not at all, as any write), nothing is deleted unless the delete
+   * pass had begun, and the sync rejects with `AbortError` (`E_ABORTED`, the signal's reason as
+   * `cause`). `onProgress` has heard about everything done until then.
+   */
+  signal?: AbortSignal;
   /** Delete target files that have no source counterpart (rclone sync), after every copy succeeded. Default `true`. */
   deleteExtraneous?: boolean;
   /** Decide and report, change nothing. Default `false`. */

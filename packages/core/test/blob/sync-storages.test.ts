@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
+  AbortError,
   InvalidPathError,
   SnapshotIOError,
   SyncError,
@@ -370,5 +371,41 @@ describe("syncStorages over storages that answer from memory", () => {
       clearInterval(timer);
     }
     expect(ticks).toBeGreaterThan(0);
+  });
+});
+
+describe("syncStorages with an AbortSignal", () => {
+  it("an aborted sync starts nothing more, lets copies in flight finish whole, deletes nothing, and rejects with AbortError", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    for (let i = 0; i < 50; i++) await source.write(`s/${String(i).padStart(2, "0")}`, `file ${i}`);
+    await target.write("t/zz-extra", "kept: nothing is deleted after an abort");
+    const controller = new AbortController();
+    const reason = new Error("user pressed Ctrl-C");
+    let copied = 0;
+    const error = await syncStorages(source, "s", target, "t", {
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.action === "copy" && ++copied === 5) controller.abort(reason);
+      },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: "E_ABORTED", cause: reason });
+    const written = (await listRecursive(target, "t")).filter((key) => key !== "t/zz-extra");
+    // The abort came at the fifth copy: at most the copies then in flight finished after it.
+    expect(written.length).toBeGreaterThanOrEqual(5);
+    expect(written.length).toBeLessThanOrEqual(5 + 2);
+    for (const key of written) expect((await collectBytes(await target.read(key))).toString()).toBe(`file ${Number(key.slice(2))}`);
+    expect(await target.exists("t/zz-extra")).toBe(true);
+  });
+
+  it("an already aborted signal changes nothing", async () => {
+    const source = new AdvancedMapStorage();
+    await source.write("s/a", "1");
+    const target = new AdvancedMapStorage();
+    await target.write("t/extra", "x");
+    await expect(syncStorages(source, "s", target, "t", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "E_ABORTED" });
+    expect(await listRecursive(target, "t")).toEqual(["t/extra"]);
   });
 });

@@ -1,5 +1,6 @@
+import { addAbortSignal } from "node:stream";
 import { TaskPool } from "../../concurrency.js";
-import { InvalidPathError, isStowageError, SnapshotConflictError } from "../../errors.js";
+import { InvalidPathError, isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
@@ -87,10 +88,12 @@ class SyncRun {
   }
 
   async execute(): Promise<SyncReport> {
-    const { dryRun = false, deleteExtraneous = true } = this.options;
+    const { dryRun = false, deleteExtraneous = true, signal } = this.options;
+    throwIfAborted(signal, "the sync");
     this.#copier = dryRun || !isAdvancedSnapshotStorage(this.target) ? undefined : this.target.syncCopier?.(this.source);
     try {
       await this.#merge(true, (merged) => {
+        throwIfAborted(signal, "the sync");
         if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
         if (!deleteExtraneous) return undefined;
         if (this.#extraCount++ < EXTRAS_REMEMBERED) this.#extras.push(merged.path);
@@ -100,6 +103,8 @@ class SyncRun {
       await this.#pool.drain();
       await this.#copier?.finish();
     }
+    // Copies cut short by an abort are failures of the abort, not of the copies.
+    throwIfAborted(signal, "the sync");
     if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "copy");
     if (!deleteExtraneous) return this.#report;
     const { maxDelete } = this.options;
@@ -189,6 +194,8 @@ class SyncRun {
       return stat.size;
     }
     const content = await this.source.read(stat.path);
+    // An abort destroys the stream: the write fails, and the target removes what it started.
+    if (this.options.signal !== undefined) addAbortSignal(this.options.signal, content);
     const options = stat.mtime === undefined ? {} : { mtime: stat.mtime };
     let flowed = 0;
     try {
@@ -210,8 +217,9 @@ class SyncRun {
   /** rclone's delete-after: runs only once every copy succeeded. A dry run only counts. */
   async #deleteExtras(): Promise<void> {
     const dryRun = this.#report.dryRun;
-    const remove = (path: string): Promise<void> | undefined =>
-      this.#pool.run(async () => {
+    const remove = (path: string): Promise<void> | undefined => {
+      throwIfAborted(this.options.signal, "the sync");
+      return this.#pool.run(async () => {
         try {
           if (!dryRun) await this.target.delete(joinKey(this.to, path));
           this.#report.deleted++;
@@ -220,6 +228,7 @@ class SyncRun {
           this.#fail(path, error);
         }
       });
+    };
     if (this.#extraCount > EXTRAS_REMEMBERED) {
       // Too many to remember: find them again. A file that appeared in the source since is kept.
       try {
@@ -228,8 +237,11 @@ class SyncRun {
         await this.#pool.drain();
       }
     } else {
-      for (const path of this.#extras) await remove(path);
-      await this.#pool.drain();
+      try {
+        for (const path of this.#extras) await remove(path);
+      } finally {
+        await this.#pool.drain();
+      }
     }
     if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "delete");
   }
