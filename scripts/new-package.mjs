@@ -47,15 +47,9 @@ write("tsconfig.json", JSON.stringify({
 }, null, 2) + "\n");
 
 write("tsup.config.ts", `import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default defineConfig(packageBuild());
 `);
 
 write("vitest.config.ts", `import { defineConfig } from "vitest/config";
