@@ -2,7 +2,7 @@ import {
   SnapshotConflictError,
   SnapshotIOError,
   SnapshotNotFoundError,
-  StowageError,
+  isStowageError,
 } from "@stowage/core";
 
 /** The `code` of a Node system error (`"ENOENT"`, ...), or `undefined` for anything else. */
@@ -26,7 +26,7 @@ export type Operation = "reading" | "listing" | "writing" | "moving" | "deleting
  * {@link SnapshotIOError}. The original error is always kept as `cause`; stowage errors pass through.
  */
 export function toStowageError(error: unknown, key: string, operation: Operation): Error {
-  if (error instanceof StowageError) return error;
+  if (isStowageError(error)) return error;
   const code = errnoOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (code !== undefined && operation === "reading" && NOT_FOUND.has(code)) {

@@ -7,7 +7,7 @@ import {
   SnapshotIOError,
   SnapshotNotFoundError,
   StorageUnavailableError,
-  StowageError,
+  isStowageError,
   compareKeys,
   normalizePrefix,
   rechunk,
@@ -446,7 +446,7 @@ function toStat(path: string, meta: BlobMeta): FileStat {
 }
 
 function toStorageError(error: unknown, path: string): Error {
-  if (error instanceof StowageError) return error;
+  if (isStowageError(error)) return error;
   if (isUnavailableError(error)) {
     const detail = error instanceof Error ? error.message : String(error);
     return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause: error });

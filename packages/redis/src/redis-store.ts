@@ -3,7 +3,7 @@ import {
   BaseStore,
   ObjectNotFound,
   ObjectStoreError,
-  StowageError,
+  isStowageError,
   logEvent,
   modelClassOf,
   schemaOf,
@@ -243,7 +243,7 @@ export class RedisStore extends BaseStore {
       if (this.client.status !== "ready") await this.#connection.ready();
       return await call();
     } catch (error) {
-      if (error instanceof StowageError) throw error;
+      if (isStowageError(error)) throw error;
       if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause: error });
       throw new ObjectStoreError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

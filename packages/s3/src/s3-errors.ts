@@ -3,6 +3,7 @@ import {
   SnapshotNotFoundError,
   StorageUnavailableError,
   StowageError,
+  isStowageError,
 } from "@stowage/core";
 
 /** The fields of an SDK error that decide how it maps; every field may be missing. */
@@ -40,7 +41,7 @@ export function isMissingObject(error: unknown): boolean {
  * denied access included, `SnapshotIOError`. Stowage errors pass through unchanged.
  */
 export function toStowageError(error: unknown, operation: string, bucket: string, path?: string): StowageError {
-  if (error instanceof StowageError) return error;
+  if (isStowageError(error)) return error;
   const { name, status, code } = shape(error);
   const where = path === undefined ? `bucket '${bucket}'` : `'${path}' in bucket '${bucket}'`;
   if (path !== undefined && isMissingObject(error)) return new SnapshotNotFoundError(path, { cause: error });

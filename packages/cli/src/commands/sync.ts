@@ -6,7 +6,7 @@ import {
   walkFiles,
   type SnapshotStorage,
   type SyncCompare,
-  SyncError,
+  type SyncError,
   type SyncReport,
 } from "@stowage/core";
 import type { CommandContext } from "../context.js";
@@ -112,7 +112,7 @@ export function syncCommand(ctx: CommandContext): Command {
         });
       } catch (error) {
         progress.stop();
-        if (error instanceof SyncError) output.failed(error);
+        if (isStowageError(error, "E_SYNC")) output.failed(error as SyncError);
         else if (isStowageError(error, "E_ABORTED")) output.interrupted();
         warnIgnored();
         throw error;
