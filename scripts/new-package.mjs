@@ -34,7 +34,7 @@ write("package.json", JSON.stringify({
   scripts: {
     build: "tsup",
     typecheck: "tsc -p tsconfig.json",
-    lint: "publint --strict",
+    lint: "publint --strict && attw --pack . --quiet",
     test: "vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json",
   },
   dependencies: {},

@@ -4,11 +4,16 @@ import { packageBuild } from "../../tsup.base.mjs";
 
 const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
 
-export default defineConfig(
-  packageBuild({
-    entry: ["src/index.ts", "src/bin.ts"],
-    define: { __STOWAGE_CLI_VERSION__: JSON.stringify(version) },
-    // Adapters are loaded at run time by URL scheme; they must never be bundled into the CLI.
-    external: [/^@stowage\//],
-  }),
-);
+const shared = {
+  define: { __STOWAGE_CLI_VERSION__: JSON.stringify(version) },
+  // Adapters are loaded at run time by URL scheme; they must never be bundled into the CLI.
+  external: [/^@stowage\//],
+};
+
+// The library (`run`, exit codes) ships as ESM, CommonJS and types; the `stowage` executable is one
+// ESM file that `bin` points at, with no CommonJS twin or types nobody can import. Each build cleans
+// only its own files, so the two (run side by side) never delete each other's output.
+export default defineConfig([
+  packageBuild({ ...shared, entry: ["src/index.ts", "src/bin.ts"], format: ["esm"], dts: { entry: "src/index.ts" }, clean: ["*.js", "*.js.map", "*.d.ts"] }),
+  packageBuild({ ...shared, entry: ["src/index.ts"], format: ["cjs"], dts: { entry: "src/index.ts" }, clean: ["*.cjs", "*.cjs.map", "*.d.cts"] }),
+]);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
-import { DiffSyncFlags, InvalidObjectError, disableLogging, enableConsoleLogging } from "@stowage/core";
+import { DiffSyncFlags, InvalidObjectError, disableLogging, useLogger, type LogFields, type LogLevel } from "@stowage/core";
 import { EXAMPLE_DEST, EXAMPLE_SOURCE, devices, sites } from "../data.js";
 import { assertConsistent, assertInSync, expectRejects, snapshot, syncTest } from "../fixture.js";
 import { Device, DeviceNetwork, DevicesOnly, Interface, Site, SiteNetwork, Vlan } from "../models.js";
@@ -56,7 +55,7 @@ export function describeFlags(api: TestApi, options: AdapterSyncSuiteOptions, pa
     const verbose = await logged(DiffSyncFlags.LOG_UNCHANGED_RECORDS);
     const unchanged = verbose.filter((event) => event.action === null);
     assert.deepEqual(unchanged.map((event) => `${String(event.model)} ${String(event.uid)}`), ["device r4"]);
-    assert.equal(unchanged[0]?.level, 20, "at debug level");
+    assert.equal(unchanged[0]?.level, "debug", "at debug level");
     const success = verbose.find((event) => event.action === "update" && event.model === "device");
     assert.deepEqual([success?.uid, success?.status, success?.src, success?.dst], ["r1", "success", "src", "dst"]);
     assert.deepEqual(success?.diffs, { "-": { role: "leaf" }, "+": { role: "spine" } });
@@ -124,20 +123,15 @@ export function describeFlags(api: TestApi, options: AdapterSyncSuiteOptions, pa
   });
 }
 
-/** Runs `action` with stowage's logging at debug level into a buffer; resolves the parsed events. */
+/** Runs `action` with stowage's logging at debug level into a list; resolves the events (fields, `level` name, `msg`). */
 export async function captureLogs(action: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const chunks: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  enableConsoleLogging(2, sink);
+  const events: Record<string, unknown>[] = [];
+  const record = (level: LogLevel) => (fields: LogFields, msg: string) => void events.push({ ...fields, level, msg });
+  useLogger({ isLevelEnabled: () => true, debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") });
   try {
     await action();
   } finally {
     disableLogging();
   }
-  return chunks.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return events;
 }
