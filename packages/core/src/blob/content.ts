@@ -97,6 +97,20 @@ export function isWriteContent(value: unknown): value is WriteContent {
   return Symbol.asyncIterator in value || Symbol.iterator in value || isBlob(value) || isWebReadableStream(value);
 }
 
+/**
+ * Rejects anything that is not {@link WriteContent}, before any I/O, naming the forms accepted.
+ *
+ * @throws TypeError when `value` is not a string, bytes, a `Readable`, an iterable of chunks, a web
+ *   `ReadableStream` or a `Blob`
+ */
+export function assertWriteContent(value: unknown): asserts value is WriteContent {
+  if (!isWriteContent(value)) {
+    throw new TypeError(
+      "write content must be a Uint8Array, a string, a Readable, a sync or async iterable of Uint8Array, a web ReadableStream or a Blob",
+    );
+  }
+}
+
 /** A web `ReadableStream`, by shape (`getReader` and `cancel`), from any realm. */
 function isWebReadableStream(value: unknown): value is ReadableStream<unknown> {
   return (

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { collectBytes, isWriteContent, toChunks, toReadable } from "../../src/index.js";
+import { assertWriteContent, collectBytes, isWriteContent, toChunks, toReadable } from "../../src/index.js";
 
 /** A web stream over `parts`, recording whether and why it was cancelled. */
 function webStream(parts: unknown[]): { stream: ReadableStream<Uint8Array>; cancelled: () => unknown[] } {
@@ -88,5 +88,15 @@ describe("web content forms", () => {
     const readable = toReadable(new Blob(["blob bytes"]));
     expect(readable).toBeInstanceOf(Readable);
     expect((await collectBytes(readable)).toString()).toBe("blob bytes");
+  });
+
+  it("assertWriteContent accepts every form and names them all when it rejects", () => {
+    for (const ok of ["", new Uint8Array(1), Readable.from([]), [], new Blob([]), webStream([]).stream]) {
+      expect(() => assertWriteContent(ok)).not.toThrow();
+    }
+    for (const bad of [42, null, undefined, {}, new ArrayBuffer(1)]) {
+      expect(() => assertWriteContent(bad)).toThrow(TypeError);
+    }
+    expect(() => assertWriteContent(1)).toThrow(/web ReadableStream or a Blob/);
   });
 });
