@@ -4,6 +4,9 @@ import path from "node:path";
 /** How a block is checked: `run` (type-check, then run), `typecheck-only`, or `skip` (neither). */
 export type BlockMode = "run" | "typecheck-only" | "skip";
 
+/** A test server a block runs against: `redis` (a private redis-server, its URL in `REDIS_URL`). */
+export type BlockService = "redis";
+
 /** The kind of code a fenced block holds, from its info string. */
 export type BlockKind = "ts" | "js" | "cjs" | "shell" | "other";
 
@@ -21,6 +24,8 @@ export interface CodeBlock {
   mode: BlockMode;
   /** Why the block is not run (the marker's reason), for `typecheck-only` and `skip`. */
   reason: string | undefined;
+  /** Servers the harness starts for the block's run (`<!-- docs-check: with redis -->`). */
+  services: BlockService[];
 }
 
 const KINDS: Record<string, BlockKind> = {
@@ -40,6 +45,8 @@ const KINDS: Record<string, BlockKind> = {
  * `<!-- docs-check: typecheck-only: <reason> -->` or `<!-- docs-check: skip: <reason> -->`.
  */
 const MARKER = /^<!--\s*docs-check:\s*(typecheck-only|skip)\s*:\s*(.*?)\s*-->\s*$/;
+/** The service marker: `<!-- docs-check: with redis -->`, the block runs against a private server. */
+const SERVICE_MARKER = /^<!--\s*docs-check:\s*with\s+(redis)\s*-->\s*$/;
 const ANY_MARKER = /^<!--\s*docs-check\b/;
 
 /** Every README the check covers: the top-level one and each `packages/<name>/README.md`. */
@@ -60,17 +67,22 @@ export function findReadmes(root: string): string[] {
 export function extractBlocks(root: string, readme: string): CodeBlock[] {
   const lines = readFileSync(path.join(root, readme), "utf8").split(/\r?\n/);
   const blocks: CodeBlock[] = [];
-  let pending: { mode: BlockMode; reason: string; line: number } | undefined;
+  let pending: { mode: BlockMode; reason: string | undefined; services: BlockService[]; line: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i] ?? "";
     const fence = /^ {0,3}(`{3,})\s*([\w+-]*)/.exec(text);
     if (fence === null) {
-      if (ANY_MARKER.test(text)) {
+      const service = SERVICE_MARKER.exec(text);
+      if (service !== null) {
+        pending = { mode: "run", reason: undefined, services: [service[1] as BlockService], line: i + 1 };
+      } else if (ANY_MARKER.test(text)) {
         const marker = MARKER.exec(text);
         if (marker === null || (marker[2] ?? "").length < 8) {
-          throw new Error(`${readme}:${i + 1}: a docs-check marker needs a mode and a reason: <!-- docs-check: typecheck-only: why -->`);
+          throw new Error(
+            `${readme}:${i + 1}: a docs-check marker is <!-- docs-check: typecheck-only: why -->, <!-- docs-check: skip: why --> or <!-- docs-check: with redis -->`,
+          );
         }
-        pending = { mode: marker[1] as BlockMode, reason: marker[2] ?? "", line: i + 1 };
+        pending = { mode: marker[1] as BlockMode, reason: marker[2] ?? "", services: [], line: i + 1 };
       } else if (text.trim() !== "" && pending !== undefined) {
         throw new Error(`${readme}:${pending.line}: a docs-check marker must come right before a code block`);
       }
@@ -90,10 +102,24 @@ export function extractBlocks(root: string, readme: string): CodeBlock[] {
       code: body.join("\n"),
       mode: pending?.mode ?? "run",
       reason: pending?.reason,
+      services: pending?.services ?? [],
     });
     pending = undefined;
   }
   return blocks;
+}
+
+/**
+ * The relative paths a block reads with `createReadStream("...")` or `readFile("...")`: the harness
+ * creates them, with sample bytes, in the folder the block runs in.
+ */
+export function inputFiles(code: string): string[] {
+  const files = new Set<string>();
+  for (const match of code.matchAll(/\b(?:createReadStream|readFile|readFileSync)\(\s*["']([^"'/][^"']*)["']/g)) {
+    const file = match[1] ?? "";
+    if (!file.startsWith("..") && !file.includes(":")) files.add(file);
+  }
+  return [...files];
 }
 
 /** The package names an `npm install` / `pnpm add` / `yarn add` line of a shell block installs. */

@@ -87,8 +87,9 @@ export interface RunResult {
  * TypeScript is transpiled first (types erased, nothing checked: {@link typecheck} does that).
  *
  * @param timeoutMs - the block is killed after this many milliseconds
+ * @param env - variables added to this process's environment (e.g. `REDIS_URL`)
  */
-export async function runBlock(entry: BlockFile, cwd: string, timeoutMs: number): Promise<RunResult> {
+export async function runBlock(entry: BlockFile, cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   let script = entry.file;
   if (entry.block.kind === "ts") {
     const output = ts.transpileModule(entry.block.code, {
@@ -99,7 +100,8 @@ export async function runBlock(entry: BlockFile, cwd: string, timeoutMs: number)
     writeFileSync(script, output.outputText);
   }
   return new Promise((resolve) => {
-    execFile(process.execPath, [script], { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const options = { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 };
+    execFile(process.execPath, [script], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
       resolve({ code, stdout, stderr });
     });

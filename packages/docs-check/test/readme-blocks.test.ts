@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { extractBlocks, findReadmes, importedPackages, installedPackages, type CodeBlock } from "../src/blocks.js";
+import { startRedis, type RedisServer } from "@stowage/testkit/redis";
+import { extractBlocks, findReadmes, importedPackages, inputFiles, installedPackages, type CodeBlock } from "../src/blocks.js";
 import { isCode, runBlock, typecheck, writeBlocks } from "../src/check.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,9 +24,21 @@ const files = writeBlocks(
   blocksDir,
 );
 const temps: string[] = [];
-afterAll(() => {
+let redis: Promise<RedisServer> | undefined;
+afterAll(async () => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  if (redis !== undefined) await (await redis).stop();
 });
+
+/** The environment a block's services need, starting each server on first use. */
+async function serviceEnv(block: CodeBlock): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {};
+  if (block.services.includes("redis")) {
+    redis ??= startRedis();
+    env.REDIS_URL = (await redis).url;
+  }
+  return env;
+}
 
 function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `stowage-docs-${name}-`));
@@ -63,7 +76,11 @@ describe("README code blocks", () => {
   const runnable = files.filter((entry) => entry.block.mode === "run");
   it.each(runnable.map((entry) => [where(entry.block), entry] as const))("%s runs", async (_, entry) => {
     const cwd = tempDir("run");
-    const result = await runBlock(entry, cwd, 60_000);
+    for (const file of inputFiles(entry.block.code)) {
+      mkdirSync(path.dirname(path.join(cwd, file)), { recursive: true });
+      writeFileSync(path.join(cwd, file), Buffer.alloc(100_000, 42));
+    }
+    const result = await runBlock(entry, cwd, 60_000, await serviceEnv(entry.block));
     expect(result.code, `${where(entry.block)} exited with ${result.code}:\n${result.stderr}`).toBe(0);
   });
 
