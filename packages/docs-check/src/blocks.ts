@@ -4,8 +4,12 @@ import path from "node:path";
 /** How a block is checked: `run` (type-check, then run), `typecheck-only`, or `skip` (neither). */
 export type BlockMode = "run" | "typecheck-only" | "skip";
 
-/** A test server a block runs against: `redis` (a private redis-server, its URL in `REDIS_URL`). */
-export type BlockService = "redis";
+/**
+ * A test server a block runs against: `redis` (a private redis-server, its URL in `REDIS_URL`) or
+ * `s3` (an S3-compatible server, given to the AWS SDK through `AWS_ENDPOINT_URL` and dummy
+ * credentials, with every bucket the block names as `bucket: "..."` created).
+ */
+export type BlockService = "redis" | "s3";
 
 /** The kind of code a fenced block holds, from its info string. */
 export type BlockKind = "ts" | "js" | "cjs" | "shell" | "other";
@@ -45,8 +49,8 @@ const KINDS: Record<string, BlockKind> = {
  * `<!-- docs-check: typecheck-only: <reason> -->` or `<!-- docs-check: skip: <reason> -->`.
  */
 const MARKER = /^<!--\s*docs-check:\s*(typecheck-only|skip)\s*:\s*(.*?)\s*-->\s*$/;
-/** The service marker: `<!-- docs-check: with redis -->`, the block runs against a private server. */
-const SERVICE_MARKER = /^<!--\s*docs-check:\s*with\s+(redis)\s*-->\s*$/;
+/** The service marker: `<!-- docs-check: with redis -->` (or `s3`), the block runs against a private server. */
+const SERVICE_MARKER = /^<!--\s*docs-check:\s*with\s+(redis|s3)\s*-->\s*$/;
 const ANY_MARKER = /^<!--\s*docs-check\b/;
 
 /** Every README the check covers: the top-level one and each `packages/<name>/README.md`. */
@@ -120,6 +124,11 @@ export function inputFiles(code: string): string[] {
     if (!file.startsWith("..") && !file.includes(":")) files.add(file);
   }
   return [...files];
+}
+
+/** The bucket names a block gives as `bucket: "..."`: the harness creates them on its S3 server. */
+export function bucketNames(code: string): string[] {
+  return [...new Set([...code.matchAll(/\bbucket:\s*["']([^"']+)["']/g)].map((match) => match[1] ?? ""))];
 }
 
 /** The package names an `npm install` / `pnpm add` / `yarn add` line of a shell block installs. */

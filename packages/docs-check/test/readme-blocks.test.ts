@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedis, type RedisServer } from "@stowage/testkit/redis";
-import { extractBlocks, findReadmes, importedPackages, inputFiles, installedPackages, type CodeBlock } from "../src/blocks.js";
+import { startS3Server, type S3TestServer } from "@stowage/testkit/s3";
+import { bucketNames, extractBlocks, findReadmes, importedPackages, inputFiles, installedPackages, type CodeBlock } from "../src/blocks.js";
 import { isCode, runBlock, typecheck, writeBlocks } from "../src/check.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,9 +26,11 @@ const files = writeBlocks(
 );
 const temps: string[] = [];
 let redis: Promise<RedisServer> | undefined;
+let s3: Promise<S3TestServer> | undefined;
 afterAll(async () => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   if (redis !== undefined) await (await redis).stop();
+  if (s3 !== undefined) await (await s3).stop();
 });
 
 /** The environment a block's services need, starting each server on first use. */
@@ -36,6 +39,27 @@ async function serviceEnv(block: CodeBlock): Promise<NodeJS.ProcessEnv> {
   if (block.services.includes("redis")) {
     redis ??= startRedis();
     env.REDIS_URL = (await redis).url;
+  }
+  if (block.services.includes("s3")) {
+    s3 ??= startS3Server();
+    const server = await s3;
+    // A fresh server per block would be cleaner; one server with fresh buckets is cheaper.
+    for (const bucket of bucketNames(block.code)) {
+      try {
+        server.createBucket(bucket);
+      } catch {
+        // already made for an earlier block
+      }
+    }
+    Object.assign(env, {
+      AWS_ENDPOINT_URL: server.endpoint, // an IP address: the SDK uses path-style requests
+      AWS_ACCESS_KEY_ID: "docs-check",
+      AWS_SECRET_ACCESS_KEY: "docs-check",
+      AWS_REGION: "us-east-1",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
   }
   return env;
 }
