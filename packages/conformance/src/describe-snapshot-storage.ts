@@ -5,7 +5,7 @@ import { createSuiteContext, type SuiteContext } from "./fixture.js";
 import { atomicityTests } from "./parts/atomicity.js";
 import { basicOperationTests } from "./parts/basic-operations.js";
 import { concurrencyTests } from "./parts/concurrency.js";
-import { contentFormTests } from "./parts/content-forms.js";
+import { contentFormTests, webReadStreamTests } from "./parts/content-forms.js";
 import { contentSizeTests } from "./parts/content-sizes.js";
 import { conflictTests, errorTests } from "./parts/errors.js";
 import { keyTests } from "./parts/keys.js";
@@ -18,6 +18,7 @@ import { tierGuardTests } from "./parts/tier-guards.js";
 export function basicParts(t: SuiteContext<SnapshotStorage>): void {
   basicOperationTests(t);
   contentFormTests(t);
+  webReadStreamTests(t);
   contentSizeTests(t);
   keyTests(t);
   pathAttackTests(t);

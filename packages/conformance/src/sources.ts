@@ -65,3 +65,39 @@ export async function* reusedBuffer(data: Uint8Array, chunkSize: number, pause: 
     yield chunk.byteLength === chunkSize ? buffer : buffer.subarray(0, chunk.byteLength);
   }
 }
+
+/** A web `ReadableStream` built by {@link webStreamOf}, with what its consumer did to it. */
+export interface RecordedWebStream {
+  /** The content, to pass to `write` or `streamWrite`. */
+  stream: ReadableStream<Uint8Array>;
+  /** Every `cancel(reason)` the stream received, in order. */
+  cancels: unknown[];
+}
+
+/**
+ * A pull-based WHATWG `ReadableStream` of `parts`, one per pull with a turn of the event loop
+ * before each (as a `fetch` body delivers them). Parts are given as is, so a test can slip in a
+ * chunk that is not bytes.
+ */
+export function webStreamOf(parts: readonly unknown[]): RecordedWebStream {
+  const cancels: unknown[] = [];
+  let index = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await nextTurn();
+      if (index < parts.length) controller.enqueue(parts[index++] as Uint8Array);
+      else controller.close();
+    },
+    cancel(reason) {
+      cancels.push(reason);
+    },
+  });
+  return { stream, cancels };
+}
+
+/** `data` cut into views of at most `chunkSize` bytes. */
+export function sliced(data: Uint8Array, chunkSize: number): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let offset = 0; offset < data.byteLength; offset += chunkSize) parts.push(data.subarray(offset, offset + chunkSize));
+  return parts;
+}

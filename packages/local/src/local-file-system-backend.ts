@@ -7,7 +7,7 @@ import {
   DEFAULT_CHUNK_SIZE,
   SnapshotIOError,
   SnapshotNotFoundError,
-  isWriteContent,
+  assertWriteContent,
   mapLimit,
   normalizePrefix,
   rechunk,
@@ -160,9 +160,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
    */
   async write(key: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     const { file: target, link } = this.#locate(key);
-    if (!isWriteContent(content)) {
-      throw new TypeError("write content must be a Readable, an iterable of Uint8Array, a Uint8Array or a string");
-    }
+    assertWriteContent(content);
     // A Readable may fail while the folder and temporary file are being made, before it is read:
     // hold its 'error' event so it rejects this write instead of crashing the process, and destroy
     // the stream if the write fails before consuming it.

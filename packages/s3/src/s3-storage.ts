@@ -14,7 +14,7 @@ import {
   SnapshotIOError,
   SnapshotNotFoundError,
   compareKeys,
-  isWriteContent,
+  assertWriteContent,
   normalizePrefix,
   parentFolders,
   rechunk,
@@ -103,7 +103,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
    */
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
-    if (!isWriteContent(content)) throw new TypeError("write content must be bytes, a string, an iterable of chunks or a Readable");
+    assertWriteContent(content);
     await this.#assertWritable(path);
     await this.#upload(path, content, options.mtime ?? new Date());
   }

@@ -22,6 +22,9 @@ export interface SnapshotStorage {
    * absence) is kept and nothing new is listed.
    * Parent folders are implicit. Rejects with `SnapshotConflictError` when a key would be both a
    * file and a folder (`a/b` while `a` is a file, or `a` while `a/b` exists).
+   * `content` is any {@link WriteContent} (bytes, a string, a `Readable`, an iterable of chunks, a
+   * web `ReadableStream` or a `Blob`), read through {@link toChunks}; anything else, or a chunk that
+   * is not bytes, rejects with a `TypeError` and changes nothing.
    */
   write(path: string, content: WriteContent, options?: WriteOptions): Promise<void>;
 
@@ -251,7 +254,10 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    */
   streamRead(path: string, options?: StreamReadOptions): AsyncIterable<Uint8Array>;
 
-  /** Same contract as {@link SnapshotStorage.write}, from a (sync or async) iterable of chunks. */
+  /**
+   * Same contract as {@link SnapshotStorage.write}, from a (sync or async) iterable of chunks, a
+   * web `ReadableStream` or a `Blob` (a {@link ChunkSource}).
+   */
   streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void>;
 
   /**
