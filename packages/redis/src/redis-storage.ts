@@ -436,7 +436,7 @@ export class RedisStorage implements AdvancedSnapshotStorage {
       await this.#connection.ready();
       return await call();
     } catch (error) {
-      throw toStorageError(error, path);
+      throw toStorageError(error, path, this.#connection);
     }
   }
 }
@@ -445,12 +445,14 @@ function toStat(path: string, meta: BlobMeta): FileStat {
   return { path, size: meta.s, mtime: new Date(meta.m), etag: meta.e };
 }
 
-function toStorageError(error: unknown, path: string): Error {
+/** A stowage error for a failed call; the cause is redacted (ioredis errors carry command arguments). */
+function toStorageError(error: unknown, path: string, connection: RedisConnection): Error {
   if (isStowageError(error)) return error;
-  if (isUnavailableError(error)) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause: error });
+  const cause = connection.redact(error);
+  const detail = connection.redact(error instanceof Error ? error.message : String(error));
+  if (connection.isCommandTimeout(error)) {
+    return new StorageUnavailableError(`Redis did not answer within ${connection.commandTimeoutMs} ms (commandTimeoutMs)`, { cause });
   }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause: error });
+  if (isUnavailableError(error)) return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause });
+  return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause });
 }
