@@ -32,3 +32,4 @@ export type { AdapterSyncOptions, DiffOptions, DiffSyncProgress, DiffSyncStage }
 export { diffAdapters } from "./diff/differ.js";
 export { syncAdapters } from "./diff/syncer.js";
 export * from "./redact.js";
+export * from "./blob/garbage.js";

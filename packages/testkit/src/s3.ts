@@ -3,7 +3,8 @@
  * port of 127.0.0.1. It keeps everything in memory and rejects request bodies over 11 MiB (HTTP 413),
  * so keep multipart parts at 8 MiB or less and delete big objects once measured. It has no
  * ListMultipartUploads, ListParts or UploadPartCopy; {@link S3TestServer.pendingMultipartUploads}
- * reads its state directly instead.
+ * reads its state directly instead. The harness adds ListMultipartUploads (unpaged), UploadPartCopy
+ * and conditional writes.
  */
 import { randomBytes } from "node:crypto";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
@@ -38,7 +39,7 @@ interface FauxS3Store {
   /** Throws when the object (or bucket) does not exist. */
   headObject(bucket: string, key: string): { etag: string };
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
-  multipartUploads: Map<string, { bucket: string; key: string }>;
+  multipartUploads: Map<string, { bucket: string; key: string; initiated?: Date }>;
   buckets: Map<string, Map<string, FauxObject>>;
   listObjects(bucket: string, options?: FauxListOptions): FauxListing;
 }
@@ -73,6 +74,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
   addUploadPartCopy(app, stores.s3Store);
+  addListMultipartUploads(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
   listInByteOrder(stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -126,6 +128,39 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
       .header("content-type", "application/xml")
       .send(`<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${etag.replace(/"/g, "&quot;")}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
   });
+}
+
+/**
+ * fauxqs has no ListMultipartUploads (`GET /bucket?uploads`): it would answer with an object
+ * listing. The harness answers it from fauxqs' state: every pending upload of the bucket whose key
+ * starts with `prefix`, in key order, in one page (`IsTruncated` false).
+ */
+function addListMultipartUploads(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const params = request.params as Record<string, string | undefined>;
+    if (request.method !== "GET" || !("uploads" in query) || (params["*"] ?? "") !== "") return;
+    const bucket = params.bucket ?? "";
+    const prefix = query.prefix ?? "";
+    const uploads = [...store.multipartUploads.entries()]
+      .filter(([, upload]) => upload.bucket === bucket && upload.key.startsWith(prefix))
+      .sort(([, a], [, b]) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(
+        ([id, upload]) =>
+          `<Upload><Key>${xmlText(upload.key)}</Key><UploadId>${xmlText(id)}</UploadId><Initiated>${(upload.initiated ?? new Date()).toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+      );
+    return reply
+      .status(200)
+      .header("content-type", "application/xml")
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${xmlText(bucket)}</Bucket><Prefix>${xmlText(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join("")}</ListMultipartUploadsResult>`,
+      );
+  });
+}
+
+/** `text` escaped for an XML element. */
+function xmlText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
