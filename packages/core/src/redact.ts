@@ -37,11 +37,21 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
  * Use it where a foreign error (a driver's or an SDK's) becomes the `cause` of a stowage error:
  * drivers put command arguments, passwords included, into their errors.
  */
-export function redactError<T>(error: T, secrets: readonly string[] = []): T {
-  return copy(error, secrets, 0, new Map()) as T;
+export function redactError<T>(error: T, secrets: readonly string[] = [], options: RedactOptions = {}): T {
+  return copy(error, secrets, 0, new Map(), new Set(options.fields ?? [])) as T;
 }
 
-function copy(value: unknown, secrets: readonly string[], depth: number, seen: Map<object, unknown>): unknown {
+/** Options of {@link redactError}. */
+export interface RedactOptions {
+  /**
+   * Names of properties whose values are replaced whole by {@link REDACTED}, at any depth: fields a
+   * driver fills with credentials that no pattern finds (S3's `CanonicalRequest` echoes the
+   * session token).
+   */
+  fields?: readonly string[];
+}
+
+function copy(value: unknown, secrets: readonly string[], depth: number, seen: Map<object, unknown>, fields: ReadonlySet<string>): unknown {
   if (typeof value === "string") return redactText(value, secrets);
   if (typeof value !== "object" || value === null) return value;
   if (ArrayBuffer.isView(value)) return `<${value.byteLength} bytes>`;
@@ -52,7 +62,7 @@ function copy(value: unknown, secrets: readonly string[], depth: number, seen: M
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     seen.set(value, out);
-    for (const item of value) out.push(copy(item, secrets, depth + 1, seen));
+    for (const item of value) out.push(copy(item, secrets, depth + 1, seen, fields));
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(value);
@@ -69,12 +79,12 @@ function copy(value: unknown, secrets: readonly string[], depth: number, seen: M
     if (key === "stack" && !("value" in descriptor)) {
       // Some engines make `stack` an accessor: copy what it reads as.
       const stack = (value as Error).stack;
-      Object.defineProperty(out, key, { value: copy(stack, secrets, depth + 1, seen), writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: copy(stack, secrets, depth + 1, seen, fields), writable: true, configurable: true });
       continue;
     }
     // Other accessors are not copied: calling them could reach what is being hidden.
     if (!("value" in descriptor)) continue;
-    descriptor.value = copy(descriptor.value, secrets, depth + 1, seen);
+    descriptor.value = typeof key === "string" && fields.has(key) ? REDACTED : copy(descriptor.value, secrets, depth + 1, seen, fields);
     Object.defineProperty(out, key, descriptor);
   }
   return out;

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canCollectGarbage, collectBytes, isStowageError } from "@stowage/core";
 import { killWhen } from "@stowage/testkit/kill";
-import { startRedis, type RedisServer } from "@stowage/testkit/redis";
+import { startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "@stowage/testkit/redis";
 import { RedisStorage } from "../src/index.js";
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/index.js");
@@ -121,6 +121,34 @@ describe("collectGarbage on Redis", () => {
     try {
       const error = await storage.collectGarbage({ olderThanMs: -5 }).catch((reason: unknown) => reason);
       expect(isStowageError(error, "E_INVALID_OPTIONS")).toBe(true);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe("collectGarbage on a 3-master cluster", () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(() => cluster?.stop());
+
+  it("scans every master: orphans spread over the cluster are all found, files kept", async () => {
+    const storage = new RedisStorage({ cluster: cluster.nodes, namespace: randomUUID(), connectTimeoutMs: 15_000 });
+    try {
+      for (let i = 0; i < 6; i++) await storage.write(`f${i}`, `content ${i}`);
+      // Orphans (what a crash between PERSIST and the swap leaves), one per random hash tag: they land on different masters.
+      const orphans = Array.from({ length: 12 }, () => `${storage.namespace}:chunks:{${randomUUID()}}`);
+      for (const key of orphans) await storage.client.hset(key, "0", "lost", "t", Date.now() - 2 * 60 * 60 * 1000);
+      // testkit's masters own the slot ranges 0-5460, 5461-10922 and 10923-16383.
+      const slots = await Promise.all(orphans.map(async (key) => (await storage.client.cluster("KEYSLOT", key)) as number));
+      const masters = new Set(slots.map((slot) => (slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2)));
+      expect(masters.size).toBeGreaterThan(1);
+      expect(await storage.collectGarbage({ olderThanMs: 60 * 60 * 1000, dryRun: true })).toEqual({ found: 12, removed: 0 });
+      expect(await storage.collectGarbage({ olderThanMs: 60 * 60 * 1000 })).toEqual({ found: 12, removed: 12 });
+      expect(await Promise.all(orphans.map((key) => storage.client.exists(key)))).toEqual(orphans.map(() => 0));
+      for (let i = 0; i < 6; i++) expect((await collectBytes(await storage.read(`f${i}`))).toString()).toBe(`content ${i}`);
     } finally {
       await storage.close();
     }

@@ -22,6 +22,11 @@ export interface S3TestServer {
   createBucket(name?: string): string;
   /** Keys of the multipart uploads started in `bucket` and neither completed nor aborted. */
   pendingMultipartUploads(bucket?: string): string[];
+  /**
+   * Starts a multipart upload of `key` with one part and leaves it pending, as a writer killed
+   * mid-upload does. Returns its upload id.
+   */
+  leaveMultipartUpload(key: string, bucket?: string): string;
   /** Stops the server; every bucket and object is gone. */
   stop(): Promise<void>;
 }
@@ -39,6 +44,7 @@ interface FauxS3Store {
   /** Throws when the object (or bucket) does not exist. */
   headObject(bucket: string, key: string): { etag: string };
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
+  createMultipartUpload(bucket: string, key: string): string;
   multipartUploads: Map<string, { bucket: string; key: string; initiated?: Date }>;
   buckets: Map<string, Map<string, FauxObject>>;
   listObjects(bucket: string, options?: FauxListOptions): FauxListing;
@@ -94,6 +100,11 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
     createBucket,
     pendingMultipartUploads: (name = bucket) =>
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
+    leaveMultipartUpload: (key, name = bucket) => {
+      const uploadId = s3.createMultipartUpload(name, key);
+      s3.uploadPart(uploadId, 1, Buffer.from("a part of a write that never finished"));
+      return uploadId;
+    },
     stop: () => app.close(),
   };
 }
@@ -256,7 +267,7 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
 }
 
 /** A test S3 server running in a child process (see {@link spawnS3Server}). */
-export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads">;
+export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload">;
 
 /**
  * Starts the same server in a child Node process, so that its memory (it holds every object) stays
@@ -290,5 +301,42 @@ export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<
         child.once("exit", () => resolve());
         child.stdin.end();
       }),
+  };
+}
+
+/** An endpoint started by {@link startRejectingS3Endpoint}. */
+export interface RejectingS3Endpoint {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** Stops it. */
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP endpoint on loopback answering every request as AWS answers one signed with the wrong
+ * secret key: 403 `SignatureDoesNotMatch`, the body echoing the canonical request (the
+ * `x-amz-security-token` header's value among it) and the string to sign. The test S3 server
+ * accepts any credentials, so this stands in for AWS where a test needs bad credentials refused.
+ */
+export async function startRejectingS3Endpoint(): Promise<RejectingS3Endpoint> {
+  const { createServer } = await import("node:http");
+  const server = createServer((request, response) => {
+    request.resume();
+    const token = String(request.headers["x-amz-security-token"] ?? "");
+    const canonical = `${request.method}\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n`;
+    response.writeHead(403, { "content-type": "application/xml" });
+    response.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code>` +
+        `<Message>The request signature we calculated does not match the signature you provided.</Message>` +
+        `<StringToSign>AWS4-HMAC-SHA256\n${token}</StringToSign><SignatureProvided>0</SignatureProvided>` +
+        `<CanonicalRequest>${xmlText(canonical)}</CanonicalRequest><RequestId>1</RequestId></Error>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the rejecting endpoint did not bind a TCP port");
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
