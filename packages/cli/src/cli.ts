@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { redactText } from "@stowage/core";
 import { catCommand } from "./commands/cat.js";
 import { checkCommand } from "./commands/check.js";
 import { cpCommand } from "./commands/cp.js";
+import { gcCommand } from "./commands/gc.js";
 import { getCommand } from "./commands/get.js";
 import { lsCommand } from "./commands/ls.js";
 import { mvCommand } from "./commands/mv.js";
@@ -14,6 +16,7 @@ import { EXIT_CODES, exitCodeOf } from "./exit-codes.js";
 import { Interrupt } from "./interrupt.js";
 import { ADDRESSING_HELP } from "./help.js";
 import { reportError } from "./report-error.js";
+import { secretsOf } from "./secrets.js";
 
 declare const __STOWAGE_CLI_VERSION__: string;
 
@@ -30,7 +33,8 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
     env: io.env ?? process.env,
     signal: io.signal ?? new AbortController().signal,
   });
-  const program = buildProgram(ctx);
+  const secrets = secretsOf(ctx.io.env, args);
+  const program = buildProgram(ctx, secrets);
   try {
     const command = program.parseAsync([...args], { from: "user" });
     // A command that loses the race to an interrupt is abandoned; its late failure is not news.
@@ -45,14 +49,14 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
     if ((error as { code?: unknown } | null)?.code === "EPIPE") return EXIT_CODES.ok; // see bin.ts
     // Whatever failed once the signal came (an aborted stream, a closed connection) is the interrupt.
     const interrupt = ctx.io.signal.aborted && ctx.io.signal.reason instanceof Interrupt ? ctx.io.signal.reason : undefined;
-    reportError(ctx.io.stderr, interrupt ?? error, ctx.options.verbose);
+    reportError(ctx.io.stderr, interrupt ?? error, ctx.options.verbose, secrets);
     return interrupt?.exitCode ?? exitCodeOf(error);
   } finally {
     await ctx.stores.closeAll();
   }
 }
 
-function buildProgram(ctx: CommandContext): Command {
+function buildProgram(ctx: CommandContext, secrets: readonly string[]): Command {
   const program = new Command("stowage")
     .description("Copy, list and mirror files between storage backends: local folders, memory, Redis, S3.")
     .version(__STOWAGE_CLI_VERSION__, "-V, --version")
@@ -64,14 +68,14 @@ function buildProgram(ctx: CommandContext): Command {
       const options = action.optsWithGlobals<Partial<GlobalOptions>>();
       ctx.options = { quiet: options.quiet === true, verbose: options.verbose === true };
     });
-  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand, checkCommand];
+  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand, checkCommand, gcCommand];
   for (const make of commands) program.addCommand(make(ctx));
   // Every command (and the program) throws instead of exiting, and writes through the context's streams.
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, "stowage: ")),
+      outputError: (text, write) => write(redactText(text.replace(/^error: /, "stowage: "), secrets)),
     });
   }
   return program;

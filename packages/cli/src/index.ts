@@ -6,3 +6,4 @@ export { ADAPTERS_ENV, conventionalPackageName, openStorageFromUrl, type Stowage
 export type { ListEntry } from "./commands/ls.js";
 export type { StatOutput } from "./commands/stat.js";
 export type { SyncEventLine, SyncFailureOutput } from "./sync-output.js";
+export type { GcOutput } from "./commands/gc.js";

@@ -1,14 +1,17 @@
 import { inspect } from "node:util";
+import { redactError, redactText } from "@stowage/core";
 
 /**
  * Prints a failure as one line on stderr (`stowage: no such file: 'a.txt'`); with `verbose`, the
  * stack and the chain of causes follow. Messages start in lower case after the `stowage:` prefix,
  * as the CLI's own and commander's do, whatever the library that raised them capitalises.
+ * Nothing printed holds a secret: URL user info is masked and every string in `secrets` (see
+ * `secrets.ts`) replaced by `***`, in the message and in every cause.
  */
-export function reportError(stderr: NodeJS.WritableStream, error: unknown, verbose: boolean): void {
+export function reportError(stderr: NodeJS.WritableStream, error: unknown, verbose: boolean, secrets: readonly string[] = []): void {
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`stowage: ${lowerFirst(firstLine(message))}\n`);
-  if (verbose) stderr.write(`${inspect(error, { depth: 6 })}\n`);
+  stderr.write(`stowage: ${lowerFirst(firstLine(redactText(message, secrets)))}\n`);
+  if (verbose) stderr.write(`${inspect(redactError(error, secrets), { depth: 6 })}\n`);
 }
 
 function firstLine(text: string): string {

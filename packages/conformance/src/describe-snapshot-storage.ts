@@ -13,6 +13,7 @@ import { listingTests } from "./parts/listing.js";
 import { mirrorTests } from "./parts/mirror.js";
 import { pathAttackTests } from "./parts/path-attacks.js";
 import { tierGuardTests } from "./parts/tier-guards.js";
+import { garbageTests } from "./parts/garbage.js";
 
 /** Declares every basic-tier part into an open suite context. */
 export function basicParts(t: SuiteContext<SnapshotStorage>): void {
@@ -29,6 +30,7 @@ export function basicParts(t: SuiteContext<SnapshotStorage>): void {
   concurrencyTests(t);
   mirrorTests(t);
   tierGuardTests(t);
+  garbageTests(t);
 }
 
 /**

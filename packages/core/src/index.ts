@@ -32,3 +32,5 @@ export * from "./diff/diff.js";
 export type { AdapterSyncOptions, DiffOptions, DiffSyncProgress, DiffSyncStage } from "./diff/options.js";
 export { diffAdapters } from "./diff/differ.js";
 export { syncAdapters } from "./diff/syncer.js";
+export * from "./redact.js";
+export * from "./blob/garbage.js";

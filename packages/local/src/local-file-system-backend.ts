@@ -27,6 +27,9 @@ import {
   type WriteOptions,
   InvalidOptionsError,
   positiveInteger,
+  checkGarbageOptions,
+  type CollectGarbageOptions,
+  type GarbageReport,
 } from "@stowage/core";
 import { assertReplaceable, replaceFile, writeContent, type Fill } from "./atomic-write.js";
 import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
@@ -68,6 +71,8 @@ export interface CleanupOptions {
   olderThan?: number;
   /** Only look below this folder. Default: the whole root. */
   prefix?: string;
+  /** Find them, remove nothing: resolves with the paths that would be removed. Default false. */
+  dryRun?: boolean;
 }
 
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
@@ -357,16 +362,18 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
    * Removes temporary files that crashed processes left behind (`.stowage-tmp-*`), then prunes the
    * folders they leave empty. Files written to within `olderThan` are kept: they may belong to a
    * write still in progress (a running write touches its temporary file with every block).
-   * Resolves with the removed paths, relative to {@link location}.
+   * Resolves with the removed paths (with `dryRun`, the paths it would remove; nothing is
+   * touched), relative to {@link location}.
    */
   async cleanupTempFiles(options: CleanupOptions = {}): Promise<string[]> {
-    const { olderThan = 60 * 60 * 1000, prefix = "" } = options;
+    const { olderThan = 60 * 60 * 1000, prefix = "", dryRun = false } = options;
     const { folder, dir } = this.#folderOf(prefix);
     if ((await folderState(this.location, dir)) !== "present") return [];
     const cutoff = Date.now() - olderThan;
     const removed = await mapLimit(await findTempFiles(dir, folder), CLEANUP_CONCURRENCY, async (temp) => {
       try {
         if ((await lstat(temp.path)).mtimeMs > cutoff) return undefined;
+        if (dryRun) return temp.key;
         await unlink(temp.path);
       } catch (error) {
         if (errnoOf(error) === "ENOENT") return undefined;
@@ -376,6 +383,18 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
       return temp.key;
     });
     return sortKeys(removed.filter((key): key is string => key !== undefined));
+  }
+
+  /**
+   * Garbage collection (see `GarbageCollectingStorage` in core): the temporary files of writes
+   * that never finished (`.stowage-tmp-*`, a killed process's), untouched for longer than
+   * `olderThanMs`, anywhere below the root; {@link cleanupTempFiles} does the work. Rejects with
+   * `InvalidOptionsError` for a bad `olderThanMs` before any I/O.
+   */
+  async collectGarbage(options: CollectGarbageOptions): Promise<GarbageReport> {
+    const { olderThanMs, dryRun } = checkGarbageOptions(options, "LocalFileSystemBackend");
+    const found = await this.cleanupTempFiles({ olderThan: olderThanMs, dryRun });
+    return { found: found.length, removed: dryRun ? 0 : found.length };
   }
 
   /** Validates a key and maps it to its path; reserved temporary-file names are refused. */

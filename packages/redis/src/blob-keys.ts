@@ -27,6 +27,13 @@ export interface BlobKeys {
   chunks(contentId: string): string;
 }
 
+/**
+ * The field of a content hash holding when its writer last showed it was alive (ms since the
+ * epoch): set with the first chunk, at each staging-TTL refresh, just before the swap, and on a
+ * `COPY` in. Chunk fields are numbers, so it never collides with one. gc goes by it.
+ */
+export const STAMP_FIELD = "t";
+
 /** The key layout of a namespace; `namespace` must not contain `{` or `}` (hash tag delimiters). */
 export function blobKeys(namespace: string): BlobKeys {
   const tag = `{${namespace}}`;

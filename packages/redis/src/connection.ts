@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode } from "ioredis";
+import { redactError } from "@stowage/core";
 
 /** A Redis client stowage can use: a standalone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -28,6 +29,13 @@ export interface RedisConnectionOptions {
    * Default 2000. Bounds connect attempts too: stowage never queues commands without limit.
    */
   connectTimeoutMs?: number;
+  /**
+   * How long one command (a script, a read, one chunk's write) may wait for the server's reply,
+   * in ms, once it is sent. Default 5000. Past it the call fails as unavailable (a frozen or
+   * overloaded server); the connection stays open, so the same instance works again once the
+   * server answers. Not applied to a `client` passed in: set ioredis's `commandTimeout` on it.
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -37,6 +45,7 @@ export interface RedisConnectionOptions {
 export type OptionsErrorFactory = (option: string, value: unknown, reason: string) => Error;
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 const RETRY_DELAY_MS = 100;
 
 /**
@@ -52,16 +61,40 @@ export class RedisConnection {
   /** Whether the client was passed in (then it is never closed here). */
   readonly shared: boolean;
   readonly #timeoutMs: number;
+  readonly #commandTimeoutMs: number;
   readonly #startupNodes: readonly ClusterNode[];
+  readonly #secrets: readonly string[];
+  readonly #optionsError: OptionsErrorFactory;
   #lastError: unknown;
   #waiting: Promise<void> | undefined;
+  /** Set while a refused connection is being closed: the next connect waits for that to finish. */
+  #closing: Promise<void> | undefined;
+  /** Fails the wait in progress at once (a refused password or database). */
+  #failWait: ((error: unknown) => void) | undefined;
   readonly #onError = (error: unknown): void => {
-    this.#lastError = error;
+    const refused = this.#refusal(error);
+    if (refused === undefined) {
+      this.#lastError = error;
+      return;
+    }
+    // Retrying cannot help: stop reconnecting (the next ready() tries once more) and fail now.
+    // A database the server rejected leaves the connection on db 0: it must never get ready.
+    this.#lastError = refused;
+    if (!this.shared && this.#closing === undefined) {
+      this.#closing = new Promise((resolve) => this.client.once("end", () => resolve()));
+      this.client.disconnect();
+    }
+    this.#failWait?.(refused);
   };
 
   constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
     this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     if (!(this.#timeoutMs > 0)) throw optionsError("connectTimeoutMs", options.connectTimeoutMs, "must be a positive number");
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    if (!(Number.isSafeInteger(this.#commandTimeoutMs) && this.#commandTimeoutMs > 0)) {
+      throw optionsError("commandTimeoutMs", options.commandTimeoutMs, "must be a positive integer");
+    }
+    this.#optionsError = optionsError;
     // `url` comes first so the option reported (the last one given) is never the url: its value
     // may carry a password, and option errors show the rejected value.
     const targets = (["url", "client", "host", "path", "cluster"] as const).filter((name) => options[name] !== undefined);
@@ -70,6 +103,7 @@ export class RedisConnection {
       throw optionsError(rejected, options[rejected], `conflicts: give only one of ${targets.map((name) => `'${name}'`).join(" and ")}`);
     }
     checkTarget(options, optionsError);
+    this.#secrets = secretsOf(options);
     this.#startupNodes = options.cluster ?? [];
     this.shared = options.client !== undefined;
     this.client = options.client ?? this.#create(options);
@@ -114,18 +148,25 @@ export class RedisConnection {
 
   async #waitForReady(): Promise<void> {
     const client = this.client;
-    if (client.status === "wait" || client.status === "end" || client.status === "close") {
-      client.connect().catch((error: unknown) => {
-        this.#lastError = error;
-      });
+    if (this.#closing !== undefined) {
+      await this.#closing;
+      this.#closing = undefined;
     }
+    this.#lastError = undefined;
     await new Promise<void>((resolve, reject) => {
       const done = (error?: unknown) => {
         clearTimeout(timer);
         client.off("ready", onReady);
+        this.#failWait = undefined;
         if (error === undefined) resolve();
         else reject(error);
       };
+      this.#failWait = done;
+      if (client.status === "wait" || client.status === "end" || client.status === "close") {
+        client.connect().catch((error: unknown) => {
+          this.#lastError ??= error;
+        });
+      }
       const onReady = () => done();
       const timer = setTimeout(
         () => done(this.#lastError ?? new Error(`no connection within ${this.#timeoutMs} ms`)),
@@ -134,6 +175,45 @@ export class RedisConnection {
       client.on("ready", onReady);
       if (client.status === "ready") done();
     });
+  }
+
+  /**
+   * A copy of `error` safe to attach as a `cause`: the password (of the url or the options) and
+   * URL user info replaced by `***`, command arguments' byte buffers summarised. ioredis puts each
+   * failed command's arguments, AUTH's password included, into its errors.
+   */
+  redact<T>(error: T): T {
+    return redactError(error, this.#secrets);
+  }
+
+  /** True when `error` is ioredis's "Command timed out" (no reply within `commandTimeoutMs`). */
+  isCommandTimeout(error: unknown): boolean {
+    return error instanceof Error && error.message === "Command timed out";
+  }
+
+  /** The command deadline in ms, for messages. */
+  get commandTimeoutMs(): number {
+    return this.#commandTimeoutMs;
+  }
+
+  /**
+   * The typed error for a connection the server refused for a reason retrying cannot fix: a wrong
+   * password or user (`WRONGPASS`, `NOAUTH`, ...) or a database number it does not have. Else
+   * `undefined`.
+   */
+  #refusal(error: unknown): Error | undefined {
+    if (!(error instanceof Error) || error.name !== "ReplyError") return undefined;
+    const command = (error as { command?: { name?: unknown; args?: unknown } }).command;
+    const reply = error.message;
+    if (command?.name === "select" || /^ERR (DB index|invalid DB index)/i.test(reply)) {
+      const db = Array.isArray(command?.args) ? Number(command.args[0]) : Number.NaN;
+      return this.#optionsError("db", Number.isNaN(db) ? "(as given)" : db, `was refused by the server (${reply})`);
+    }
+    if (command?.name === "auth" || /^(WRONGPASS|NOAUTH)\b|^ERR (invalid (username-)?password|AUTH)/i.test(reply)) {
+      // The value shown is never the password itself.
+      return this.#optionsError("password", "***", `was refused by the server: authentication failed (${this.redact(reply)})`);
+    }
+    return undefined;
   }
 
   /** Closes an owned client (a shared one is left open). */
@@ -156,6 +236,8 @@ export class RedisConnection {
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
       connectTimeout: timeout,
+      // Every command, script and pipelined command included, gets a deadline for its reply.
+      commandTimeout: this.#commandTimeoutMs,
       // Commands issued in the same tick go out as one pipeline: bulk work costs few round trips.
       enableAutoPipelining: true,
     };
@@ -211,6 +293,23 @@ function checkTarget(options: RedisConnectionOptions, optionsError: OptionsError
   if (options.db !== undefined && !(Number.isInteger(options.db) && options.db >= 0)) {
     throw optionsError("db", options.db, "must be a non-negative integer");
   }
+}
+
+/** The password given in the options or the url (to keep out of messages), if any. */
+function secretsOf(options: RedisConnectionOptions): string[] {
+  const secrets: string[] = [];
+  if (typeof options.url === "string") {
+    try {
+      const url = new URL(options.url);
+      if (url.password !== "") secrets.push(url.password, decodeURIComponent(url.password));
+      else if (url.username !== "") secrets.push(url.username, decodeURIComponent(url.username));
+    } catch {
+      // checkTarget already rejected it.
+    }
+  }
+  const password = (options as { password?: unknown }).password;
+  if (typeof password === "string") secrets.push(password);
+  return secrets;
 }
 
 /** `url` with anything between `//` and `@` replaced by `***`. */

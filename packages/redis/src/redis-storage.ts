@@ -27,8 +27,13 @@ import {
   type WriteOptions,
   InvalidOptionsError,
   positiveInteger,
+  checkGarbageOptions,
+  type CollectGarbageOptions,
+  type GarbageReport,
 } from "@stowage/core";
-import { blobKeys, copiedContentId, type BlobKeys, type BlobMeta } from "./blob-keys.js";
+import type { ChainableCommander } from "ioredis";
+import { STAMP_FIELD, blobKeys, copiedContentId, type BlobKeys, type BlobMeta } from "./blob-keys.js";
+import { collectStagedGarbage } from "./staged-garbage.js";
 import { checkScript, commitScript, copyScript, deleteScript, listScript, moveScript } from "./blob-scripts.js";
 import {
   RedisConnection,
@@ -54,7 +59,11 @@ export interface RedisStorageOptions extends RedisConnectionOptions {
    * change can finish. Default 60 000.
    */
   readerGraceMs?: number;
-  /** How long unfinished staged content survives a crashed writer, in ms. Default one hour. */
+  /**
+   * How long unfinished staged content survives a crashed writer, in ms. Default one hour. Staged
+   * content always carries this expiry (set with its first chunk, refreshed every 64 chunks) until
+   * just before the swap; `collectGarbage` removes it sooner.
+   */
   stagingTtlMs?: number;
 }
 
@@ -295,7 +304,7 @@ export class RedisStorage implements AdvancedSnapshotStorage {
       if (meta.n > 0) {
         // Sent together (one round trip, one connection: applied in order): COPY carries a TTL
         // over, which a source version replaced but still in its grace period has.
-        const copied = await this.#redis(to, async () => (await Promise.all([this.client.copy(theirs.chunks(meta.g), key), this.client.persist(key)]))[0]).catch(
+        const copied = await this.#redis(to, async () => (await Promise.all([this.client.copy(theirs.chunks(meta.g), key), this.client.persist(key), this.client.hset(key, STAMP_FIELD, Date.now())]))[0]).catch(
           (error: unknown) => {
             if (!isRefusedCommand((error as Error).cause)) throw error;
             this.#serverCopy = false;
@@ -388,8 +397,8 @@ export class RedisStorage implements AdvancedSnapshotStorage {
         // The staging TTL is set with the first chunk and refreshed now and then, not per chunk.
         const refreshTtl = count % TTL_REFRESH_CHUNKS === 1;
         const sent: Promise<void> = this.#redis(path, async () => {
-          await this.client.hset(key, field, buffer);
-          if (refreshTtl) await this.client.pexpire(key, this.#stagingTtlMs);
+          if (refreshTtl) await this.#stamp(key, (tx) => tx.hset(key, field, buffer).pexpire(key, this.#stagingTtlMs));
+          else await this.client.hset(key, field, buffer);
         }).then(
           () => void inFlight.delete(sent),
           (error: unknown) => {
@@ -402,8 +411,12 @@ export class RedisStorage implements AdvancedSnapshotStorage {
       }
       await Promise.all(inFlight);
       if (failure !== undefined) throw failure;
-      // Made permanent before the swap: a crash in between leaves an orphan, never a dangling file.
-      if (count > 0) await this.#redis(path, () => this.client.persist(key));
+      // Made permanent before the swap: a crash in between leaves an orphan (gc finds it), never a
+      // dangling file. Every chunk must still be there: an expiry or a gc may have removed them.
+      if (count > 0) {
+        const [length] = await this.#redis(path, () => this.#stamp(key, (tx) => tx.hlen(key).persist(key)));
+        if (length !== count + 1) throw new SnapshotIOError(`the staged content of '${path}' expired or was collected before it was complete`, path);
+      }
     } catch (error) {
       await Promise.all(inFlight);
       await this.#discard(id);
@@ -430,13 +443,47 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     await this.client.unlink(this.#keys.chunks(id)).catch(() => undefined);
   }
 
+  /**
+   * Runs `commands` on the content hash `key` in one MULTI/EXEC transaction after stamping it
+   * ({@link STAMP_FIELD}: this writer is alive now); resolves with the replies of `commands`.
+   */
+  async #stamp(key: string, commands: (tx: ChainableCommander) => ChainableCommander): Promise<unknown[]> {
+    const replies = await commands(this.client.multi().hset(key, STAMP_FIELD, Date.now())).exec();
+    if (replies === null) throw new Error("the transaction was discarded");
+    const failed = replies.find(([error]) => error !== null);
+    if (failed !== undefined) throw failed[0];
+    return replies.slice(1).map(([, reply]) => reply);
+  }
+
+  /**
+   * Garbage collection (see `GarbageCollectingStorage` in core): content hashes of this namespace
+   * that no file points at and whose writer has not stamped them for `olderThanMs`: staged
+   * content of a writer that died (it would expire after `stagingTtlMs` anyway), and orphans a
+   * crash left between making content permanent and swapping it in (these have no expiry). Freed
+   * content still in its reader grace period is left to expire. Scans with `SCAN` (every master
+   * of a cluster), never `KEYS`. Rejects with `InvalidOptionsError` for a bad `olderThanMs` before
+   * any I/O.
+   */
+  async collectGarbage(options: CollectGarbageOptions): Promise<GarbageReport> {
+    const { olderThanMs, dryRun } = checkGarbageOptions(options, OWNER);
+    return collectStagedGarbage({
+      client: this.client,
+      namespace: this.namespace,
+      keys: this.#keys,
+      redis: (call) => this.#redis("", call),
+      graceMs: this.#graceMs,
+      olderThanMs,
+      dryRun,
+    });
+  }
+
   /** Runs one Redis call on a ready connection, turning its failures into stowage errors. */
   async #redis<T>(path: string, call: () => Promise<T>): Promise<T> {
     try {
       await this.#connection.ready();
       return await call();
     } catch (error) {
-      throw toStorageError(error, path);
+      throw toStorageError(error, path, this.#connection);
     }
   }
 }
@@ -445,12 +492,14 @@ function toStat(path: string, meta: BlobMeta): FileStat {
   return { path, size: meta.s, mtime: new Date(meta.m), etag: meta.e };
 }
 
-function toStorageError(error: unknown, path: string): Error {
+/** A stowage error for a failed call; the cause is redacted (ioredis errors carry command arguments). */
+function toStorageError(error: unknown, path: string, connection: RedisConnection): Error {
   if (isStowageError(error)) return error;
-  if (isUnavailableError(error)) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause: error });
+  const cause = connection.redact(error);
+  const detail = connection.redact(error instanceof Error ? error.message : String(error));
+  if (connection.isCommandTimeout(error)) {
+    return new StorageUnavailableError(`Redis did not answer within ${connection.commandTimeoutMs} ms (commandTimeoutMs)`, { cause });
   }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause: error });
+  if (isUnavailableError(error)) return new StorageUnavailableError(`Redis is unavailable: ${detail}`, { cause });
+  return new SnapshotIOError(`Redis failed: ${detail}`, path === "" ? undefined : path, { cause });
 }

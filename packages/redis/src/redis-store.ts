@@ -237,15 +237,20 @@ export class RedisStore extends BaseStore {
     return this.#connection.isCluster ? shard : 0;
   }
 
-  /** Runs Redis calls on a ready connection; connection failures become ObjectStoreError. */
+  /**
+   * Runs Redis calls on a ready connection; connection failures, and replies missing past
+   * `commandTimeoutMs`, become ObjectStoreError("Redis store is unavailable").
+   */
   async #redis<T>(call: () => Promise<T>): Promise<T> {
     try {
       if (this.client.status !== "ready") await this.#connection.ready();
       return await call();
     } catch (error) {
       if (isStowageError(error)) throw error;
-      if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause: error });
-      throw new ObjectStoreError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      // Redacted: ioredis errors carry command arguments (AUTH's password among them).
+      const cause = this.#connection.redact(error);
+      if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause });
+      throw new ObjectStoreError(`Redis failed: ${this.#connection.redact(error instanceof Error ? error.message : String(error))}`, { cause });
     }
   }
 }

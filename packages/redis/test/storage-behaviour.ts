@@ -45,7 +45,10 @@ export function storageBehaviour(connect: Connect): void {
       const meta = JSON.parse((await storage.client.hget(`{${storage.namespace}}:meta`, "big.bin")) ?? "{}");
       expect(meta.n).toBe(11);
       const stored = await storage.client.hgetallBuffer(`${storage.namespace}:chunks:{${meta.g}}`);
-      expect(Object.keys(stored)).toHaveLength(11);
+      // Fields 0..10, and the writer's stamp `t` (ms since the epoch) that gc goes by.
+      expect(Object.keys(stored).sort()).toEqual([...Array.from({ length: 11 }, (_, i) => String(i)), "t"].sort());
+      expect(Number(stored.t?.toString())).toBeGreaterThan(Date.now() - 60_000);
+      delete stored.t;
       expect(Math.max(...Object.values(stored).map((chunk) => chunk.byteLength))).toBe(1000);
       const sizes: number[] = [];
       const parts: Uint8Array[] = [];

@@ -1,6 +1,6 @@
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { StorageUnavailableError } from "@stowage/core";
-import { toStowageError } from "./s3-errors.js";
+import { redactSdkError, toStowageError } from "./s3-errors.js";
 
 /**
  * Tells a missing bucket from a missing key. HeadObject answers both with a bare 404 (a HEAD
@@ -38,7 +38,7 @@ export class BucketCheck {
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
       if (status === 404) {
-        throw new StorageUnavailableError(`S3 ${operation} failed: bucket '${this.#bucket}' does not exist`, { cause: error });
+        throw new StorageUnavailableError(`S3 ${operation} failed: bucket '${this.#bucket}' does not exist`, { cause: redactSdkError(error) });
       }
       if (status !== 403) throw toStowageError(error, operation, this.#bucket);
     }

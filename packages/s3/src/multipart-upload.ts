@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { abortAndThrow } from "./abort-upload.js";
+import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
 import { uploadParts } from "./upload-parts.js";
 
 /** Where and how {@link uploadObject} writes. */
@@ -75,7 +76,9 @@ async function multipartUpload(
   const completed: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  let size = 0;
   const startPart = (body: Uint8Array, partNumber: number): void => {
+    size += body.byteLength;
     const upload = client
       .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body }), {
         abortSignal: cancel.signal,
@@ -116,6 +119,9 @@ async function multipartUpload(
       );
       return;
     } catch (error) {
+      // The response may have been lost after S3 completed the upload (the SDK's retry then gets
+      // NoSuchUpload): the object tells.
+      if (completionInDoubt(error) && (await completedAnyway({ client, bucket, key, parts: completed, size, metadata }))) return;
       failure = { error };
     }
   }

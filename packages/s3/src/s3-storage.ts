@@ -32,7 +32,11 @@ import {
   type SyncReport,
   type WriteContent,
   type WriteOptions,
+  checkGarbageOptions,
+  type CollectGarbageOptions,
+  type GarbageReport,
 } from "@stowage/core";
+import { abortStaleUploads } from "./upload-garbage.js";
 import { BucketCheck } from "./bucket-check.js";
 import { copyObject } from "./copy-object.js";
 import { listObjectPages } from "./list-objects.js";
@@ -376,6 +380,26 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const fileParent = fileParents.flat()[0];
     if (fileParent !== undefined) throw new SnapshotConflictError(path, `'${fileParent}' is a file`);
     if (children > 0) throw new SnapshotConflictError(path, "a folder exists at this path");
+  }
+
+  /**
+   * Garbage collection (see `GarbageCollectingStorage` in core): aborts the incomplete multipart
+   * uploads under this storage's prefix started more than `olderThanMs` ago, which a killed
+   * writer, or an SDK retry of CreateMultipartUpload whose first response was lost, leaves behind
+   * (their parts are billed until aborted). Uploads outside the prefix are never touched. Needs
+   * `s3:ListBucketMultipartUploads` and `s3:AbortMultipartUpload`. Rejects with
+   * `InvalidOptionsError` for a bad `olderThanMs` before any request.
+   */
+  async collectGarbage(options: CollectGarbageOptions): Promise<GarbageReport> {
+    const { olderThanMs, dryRun } = checkGarbageOptions(options, "S3Storage");
+    return abortStaleUploads({
+      client: this.client,
+      bucket: this.bucket,
+      root: this.prefix,
+      olderThanMs,
+      dryRun,
+      call: (operation, run) => this.#call(operation, undefined, run),
+    });
   }
 
   async #call<T>(operation: string, path: string | undefined, run: () => Promise<T>): Promise<T> {

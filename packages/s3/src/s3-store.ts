@@ -21,7 +21,7 @@ import { randomUUID } from "node:crypto";
 import { BucketCheck } from "./bucket-check.js";
 import { listObjectPages, resolveMaxKeys } from "./list-objects.js";
 import { checkBucket, resolveClient, type S3ClientChoice } from "./s3-client.js";
-import { isMissingObject, toStowageError } from "./s3-errors.js";
+import { isMissingObject, redactSdkError, toStowageError } from "./s3-errors.js";
 import { StoreKeys } from "./store-keys.js";
 
 /** Options of {@link S3Store}. */
@@ -237,7 +237,7 @@ export class S3Store extends BaseStore {
   /** S3 failures as stowage errors: unavailability stays `StorageUnavailableError`, the rest `ObjectStoreError`. */
   #error(error: unknown, operation: string): Error {
     const mapped = toStowageError(error, operation, this.bucket);
-    return mapped instanceof SnapshotIOError ? new ObjectStoreError(mapped.message, { cause: error }) : mapped;
+    return mapped instanceof SnapshotIOError ? new ObjectStoreError(mapped.message, { cause: redactSdkError(error) }) : mapped;
   }
 }
 

@@ -33,6 +33,13 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** Stops the server and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Freezes the redis-server process (SIGSTOP): connections stay open and nothing is answered,
+   * like a hung or swapped-out server. Always pair with {@link RedisServer.thaw}.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen server run again (SIGCONT). Harmless when it is not frozen. */
+  thaw(): Promise<void>;
 }
 
 /** One master of a {@link RedisCluster}. */
@@ -58,7 +65,8 @@ const PORT_ATTEMPTS = 5;
 
 // The wrapper: redis-server in the background; when stdin closes (stop() or our death), kill it.
 // `exec` would lose the stdin watch, so the shell stays as a tiny supervisor.
-const SUPERVISOR = 'redis-server "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid';
+// A server frozen by freeze() (SIGSTOP) gets SIGCONT after the TERM, or it would never act on it.
+const SUPERVISOR = 'redis-server "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; kill -CONT $pid 2>/dev/null; wait $pid';
 // Owns a temp dir: removes it when stdin closes, so a killed runner leaves no files either. It
 // ignores the signals a whole process group gets (Ctrl-C, `timeout`), which would stop it short.
 const DIR_GUARD = 'trap "" INT TERM HUP; cat >/dev/null; rm -rf "$0"';
@@ -82,7 +90,13 @@ export async function startRedis(): Promise<RedisServer> {
     await dir.remove();
     throw error;
   }
+  let frozen: number | undefined;
+  const thaw = async () => {
+    if (frozen !== undefined) process.kill(frozen, "SIGCONT");
+    frozen = undefined;
+  };
   const kill = async () => {
+    await thaw();
     if (child !== undefined) await stopProcess(child);
     child = undefined;
   };
@@ -100,7 +114,27 @@ export async function startRedis(): Promise<RedisServer> {
       await kill();
       await dir.remove();
     },
+    freeze: async () => {
+      if (frozen !== undefined) return;
+      frozen = await serverPid(port);
+      process.kill(frozen, "SIGSTOP");
+    },
+    thaw,
   };
+}
+
+/** The process id of the redis-server listening on `port`, as it reports it (INFO server). */
+async function serverPid(port: number): Promise<number> {
+  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    const info = await client.info("server");
+    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`redis-server on port ${port} reported no process_id`);
+    return pid;
+  } finally {
+    client.disconnect();
+  }
 }
 
 /**

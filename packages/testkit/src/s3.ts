@@ -3,7 +3,8 @@
  * port of 127.0.0.1. It keeps everything in memory and rejects request bodies over 11 MiB (HTTP 413),
  * so keep multipart parts at 8 MiB or less and delete big objects once measured. It has no
  * ListMultipartUploads, ListParts or UploadPartCopy; {@link S3TestServer.pendingMultipartUploads}
- * reads its state directly instead.
+ * reads its state directly instead. The harness adds ListMultipartUploads (unpaged), UploadPartCopy
+ * and conditional writes.
  */
 import { randomBytes } from "node:crypto";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
@@ -21,6 +22,11 @@ export interface S3TestServer {
   createBucket(name?: string): string;
   /** Keys of the multipart uploads started in `bucket` and neither completed nor aborted. */
   pendingMultipartUploads(bucket?: string): string[];
+  /**
+   * Starts a multipart upload of `key` with one part and leaves it pending, as a writer killed
+   * mid-upload does. Returns its upload id.
+   */
+  leaveMultipartUpload(key: string, bucket?: string): string;
   /** Stops the server; every bucket and object is gone. */
   stop(): Promise<void>;
 }
@@ -38,7 +44,8 @@ interface FauxS3Store {
   /** Throws when the object (or bucket) does not exist. */
   headObject(bucket: string, key: string): { etag: string };
   uploadPart(uploadId: string, partNumber: number, body: Buffer): string;
-  multipartUploads: Map<string, { bucket: string; key: string }>;
+  createMultipartUpload(bucket: string, key: string): string;
+  multipartUploads: Map<string, { bucket: string; key: string; initiated?: Date }>;
   buckets: Map<string, Map<string, FauxObject>>;
   listObjects(bucket: string, options?: FauxListOptions): FauxListing;
 }
@@ -73,6 +80,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   // buildApp rather than startFauxqs: the latter listens on 0.0.0.0, and tests stay on loopback.
   const app = buildApp({ logger: false, stores: stores as unknown as NonNullable<BuildAppOptions["stores"]> });
   addUploadPartCopy(app, stores.s3Store);
+  addListMultipartUploads(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
   listInByteOrder(stores.s3Store);
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -92,6 +100,11 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
     createBucket,
     pendingMultipartUploads: (name = bucket) =>
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
+    leaveMultipartUpload: (key, name = bucket) => {
+      const uploadId = s3.createMultipartUpload(name, key);
+      s3.uploadPart(uploadId, 1, Buffer.from("a part of a write that never finished"));
+      return uploadId;
+    },
     stop: () => app.close(),
   };
 }
@@ -126,6 +139,39 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
       .header("content-type", "application/xml")
       .send(`<?xml version="1.0" encoding="UTF-8"?><CopyPartResult><ETag>${etag.replace(/"/g, "&quot;")}</ETag><LastModified>${new Date().toISOString()}</LastModified></CopyPartResult>`);
   });
+}
+
+/**
+ * fauxqs has no ListMultipartUploads (`GET /bucket?uploads`): it would answer with an object
+ * listing. The harness answers it from fauxqs' state: every pending upload of the bucket whose key
+ * starts with `prefix`, in key order, in one page (`IsTruncated` false).
+ */
+function addListMultipartUploads(app: ReturnType<typeof buildApp>, store: FauxS3Store): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const params = request.params as Record<string, string | undefined>;
+    if (request.method !== "GET" || !("uploads" in query) || (params["*"] ?? "") !== "") return;
+    const bucket = params.bucket ?? "";
+    const prefix = query.prefix ?? "";
+    const uploads = [...store.multipartUploads.entries()]
+      .filter(([, upload]) => upload.bucket === bucket && upload.key.startsWith(prefix))
+      .sort(([, a], [, b]) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(
+        ([id, upload]) =>
+          `<Upload><Key>${xmlText(upload.key)}</Key><UploadId>${xmlText(id)}</UploadId><Initiated>${(upload.initiated ?? new Date()).toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+      );
+    return reply
+      .status(200)
+      .header("content-type", "application/xml")
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>${xmlText(bucket)}</Bucket><Prefix>${xmlText(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join("")}</ListMultipartUploadsResult>`,
+      );
+  });
+}
+
+/** `text` escaped for an XML element. */
+function xmlText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -221,7 +267,7 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
 }
 
 /** A test S3 server running in a child process (see {@link spawnS3Server}). */
-export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads">;
+export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload">;
 
 /**
  * Starts the same server in a child Node process, so that its memory (it holds every object) stays
@@ -255,5 +301,42 @@ export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<
         child.once("exit", () => resolve());
         child.stdin.end();
       }),
+  };
+}
+
+/** An endpoint started by {@link startRejectingS3Endpoint}. */
+export interface RejectingS3Endpoint {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** Stops it. */
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP endpoint on loopback answering every request as AWS answers one signed with the wrong
+ * secret key: 403 `SignatureDoesNotMatch`, the body echoing the canonical request (the
+ * `x-amz-security-token` header's value among it) and the string to sign. The test S3 server
+ * accepts any credentials, so this stands in for AWS where a test needs bad credentials refused.
+ */
+export async function startRejectingS3Endpoint(): Promise<RejectingS3Endpoint> {
+  const { createServer } = await import("node:http");
+  const server = createServer((request, response) => {
+    request.resume();
+    const token = String(request.headers["x-amz-security-token"] ?? "");
+    const canonical = `${request.method}\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n`;
+    response.writeHead(403, { "content-type": "application/xml" });
+    response.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code>` +
+        `<Message>The request signature we calculated does not match the signature you provided.</Message>` +
+        `<StringToSign>AWS4-HMAC-SHA256\n${token}</StringToSign><SignatureProvided>0</SignatureProvided>` +
+        `<CanonicalRequest>${xmlText(canonical)}</CanonicalRequest><RequestId>1</RequestId></Error>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the rejecting endpoint did not bind a TCP port");
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
