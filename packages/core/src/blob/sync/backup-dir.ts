@@ -58,10 +58,7 @@ export function resolveBackupDir(backup: SyncBackupDir, sides: SyncSides): Resol
     throw new InvalidOptionsError("backupDir.storage", backup?.storage, "must be a SnapshotStorage", "sync");
   }
   const prefix = normalizePrefix(backup.prefix ?? "");
-  const suffix = backup.suffix ?? "";
-  if (typeof suffix !== "string" || suffix.includes("/") || !isValidSegmentTail(suffix)) {
-    throw new InvalidOptionsError("backupDir.suffix", suffix, "must be text that can end a key segment (no '/', '\\' or control characters)", "sync");
-  }
+  const suffix = validateBackupSuffix(backup.suffix ?? "");
   const { storage } = backup;
   for (const [side, folder, name] of [
     [sides.target, sides.to, "target"],
@@ -100,12 +97,19 @@ function suffixed(path: string, suffix: string, keepExtension: boolean): string 
   return path.slice(0, dot) + suffix + path.slice(dot);
 }
 
-function isValidSegmentTail(suffix: string): boolean {
-  if (suffix === "") return true;
+/**
+ * Checks a {@link SyncBackupDir.suffix} and returns it: text that can end a key segment (no `/`,
+ * `\`, control characters or lone surrogates), or `""`. Else `InvalidOptionsError`
+ * (`E_INVALID_OPTIONS`).
+ */
+export function validateBackupSuffix(suffix: unknown): string {
+  if (suffix === "") return suffix;
+  let valid = typeof suffix === "string" && !suffix.includes("/");
   try {
-    validateKey(`x${suffix}`);
-    return true;
+    if (valid) validateKey(`x${suffix as string}`);
   } catch {
-    return false;
+    valid = false;
   }
+  if (!valid) throw new InvalidOptionsError("backupDir.suffix", suffix, "must be text that can end a key segment (no '/', '\\' or control characters)", "sync");
+  return suffix as string;
 }
