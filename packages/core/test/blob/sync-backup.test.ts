@@ -214,6 +214,22 @@ describe("syncStorages with backupDir", () => {
     expect(await contents(backup)).toEqual({ a: "old a" });
   });
 
+  it("a backup key that breaks the key rules fails that file before any I/O, even through a native copier", async () => {
+    const { source, target, backup } = await storages({ "src/a.txt": "new", "src/b": "new b" }, { "dst/a.txt": "old", "dst/b": "old b" });
+    const copies: string[] = [];
+    const copying = Object.assign(backup, {
+      syncCopier: () => ({ copy: async (_: string, key: string) => void copies.push(key), finish: async () => undefined }),
+    });
+    const error = (await syncStorages(source, "src", target, "dst", { backupDir: { storage: copying, suffix: "x".repeat(252) } }).catch(
+      (caught: unknown) => caught,
+    )) as SyncError;
+    expect(error.failures.map((failure) => [failure.path, failure.step, failure.error instanceof InvalidPathError]).sort()).toEqual([
+      ["a.txt", "backup", true],
+    ]);
+    expect(copies).toEqual([`b${"x".repeat(252)}`]);
+    expect(await contents(target)).toEqual({ "dst/a.txt": "old", "dst/b": "new b" });
+  });
+
   it("between basic-tier storages, old versions are streamed to the backup", async () => {
     const source = new MapStorage();
     const target = new MapStorage();

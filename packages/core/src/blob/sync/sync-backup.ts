@@ -1,5 +1,6 @@
 import { isStowageError } from "../../errors.js";
 import { isAdvancedSnapshotStorage } from "../guards.js";
+import { validateKey } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncCopier } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { resolvedBackupKey, type ResolvedBackupDir } from "./backup-dir.js";
@@ -24,7 +25,11 @@ export interface BackupOutcome {
  * - {@link move} (before a delete) uses `atomicMove` when the backup storage is the target object
  *   and of the advanced tier, else copies and leaves the delete to the sync.
  *
- * Both keep the old version's modification time where the target knows it.
+ * Both keep the old version's modification time where the target knows it. Backup keys are
+ * checked with {@link validateKey} first (`InvalidPathError`: a suffix can make a segment too
+ * long). A native copier is trusted as in a sync: the S3 one, for one, makes no file/folder
+ * conflict checks, so a backup folder on S3 whose files stand where later backups need folders
+ * (or the reverse) can come to hold both.
  */
 export class SyncBackup {
   readonly #dir: ResolvedBackupDir;
@@ -45,7 +50,8 @@ export class SyncBackup {
 
   /** Copies target file `targetKey` (relative `path`, as the target's listing showed it) to its backup key. */
   async copy(path: string, targetKey: string, listed: ListedFile): Promise<BackupOutcome> {
-    const key = resolvedBackupKey(this.#dir, path);
+    // Checked here, before any I/O: a native copier may trust its keys (a suffix can make a segment too long).
+    const key = validateKey(resolvedBackupKey(this.#dir, path));
     try {
       const stat = await exactEntry(this.#target, listed);
       const copier = this.#nativeCopier();
@@ -68,8 +74,9 @@ export class SyncBackup {
    */
   async move(path: string, targetKey: string, listed: ListedFile): Promise<BackupOutcome & { moved: boolean }> {
     if (!this.moves || !isAdvancedSnapshotStorage(this.#target)) return { ...(await this.copy(path, targetKey, listed)), moved: false };
+    const key = validateKey(resolvedBackupKey(this.#dir, path));
     try {
-      await this.#target.atomicMove(targetKey, resolvedBackupKey(this.#dir, path));
+      await this.#target.atomicMove(targetKey, key);
     } catch (error) {
       if (isStowageError(error, "E_NOT_FOUND") && !(await this.#target.exists(targetKey))) return { saved: false, bytes: 0, moved: true };
       throw error;
