@@ -36,7 +36,7 @@ interface SyncFlags extends BackupFlags {
  */
 export function syncCommand(ctx: CommandContext): Command {
   const filters = new FilterFlags();
-  return new Command("sync")
+  const command = new Command("sync")
     .description("mirror a folder onto another, in one store or between two (like rclone sync)")
     .argument("<source>", "store or store::folder to copy from")
     .argument("<destination>", "store or store::folder to make identical to the source")
@@ -49,10 +49,9 @@ export function syncCommand(ctx: CommandContext): Command {
     )
     .option("--concurrency <n>", "files in flight at once", "8")
     .option("--list", "print each file copied, deleted or ignored, as it happens")
-    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)")
-    .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", filters.parser("exclude"))
-    .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", filters.parser("include"))
-    .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", filters.parser("exclude-from"))
+    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
+  return filters
+    .addTo(command)
     .option("--max-delete <n>", "delete nothing, and exit 10, if the sync would delete more than n files")
     .option("--backup-dir <location>", "first save each destination file that sync overwrites or deletes here (any store or folder)")
     .option("--suffix <suffix>", "with --backup-dir: add this to the names of saved files (e.g. a date), so runs do not replace each other")
