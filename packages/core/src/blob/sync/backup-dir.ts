@@ -76,8 +76,8 @@ export function resolveBackupDir(backup: SyncBackupDir, sides: SyncSides): Resol
  * target file `path` (relative to the sync's target folder): `path` in folder `backup.prefix`,
  * with `backup.suffix` appended to its last segment, or put before that segment's extension with
  * `suffixKeepExtension` (rclone's `SuffixName`): `backupKey({ prefix: "old", suffix: "-1" }, "a/b.txt")`
- * is `old/a/b.txt-1`. Throws `InvalidPathError` for a bad prefix; the key itself is checked by
- * the storage that stores it.
+ * is `old/a/b.txt-1`. Throws `InvalidPathError` for a bad prefix; a sync checks each key with
+ * {@link validateKey} before it saves a file there (a suffix can make a segment too long).
  */
 export function backupKey(backup: Omit<SyncBackupDir, "storage">, path: string): string {
   return resolvedBackupKey({ prefix: normalizePrefix(backup.prefix ?? ""), suffix: backup.suffix ?? "", suffixKeepExtension: backup.suffixKeepExtension === true }, path);
