@@ -48,7 +48,7 @@ export function syncCommand(ctx: CommandContext): Command {
         .default("auto"),
     )
     .option("--concurrency <n>", "files in flight at once", "8")
-    .option("--list", "print each file copied, deleted or ignored, as it happens")
+    .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
     .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
   return filters
     .addTo(command)
