@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { SyncFilterRule } from "@stowage/core";
+import type { Command } from "commander";
 import { UsageError } from "./exit-codes.js";
 
 /** One filter flag as given: `--include`, `--exclude` or `--exclude-from`, with its value. */
@@ -15,6 +16,17 @@ interface FilterFlag {
  */
 export class FilterFlags {
   readonly #flags: FilterFlag[] = [];
+
+  /**
+   * Adds `--exclude`, `--include` and `--exclude-from` to `command` (for `sync` and `check`, so
+   * that `check` compares exactly what `sync` with the same flags mirrors), each recorded in order.
+   */
+  addTo(command: Command): Command {
+    return command
+      .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", this.parser("exclude"))
+      .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", this.parser("include"))
+      .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", this.parser("exclude-from"));
+  }
 
   /** A commander option parser that records `flag` in order. */
   parser(flag: FilterFlag["flag"]): (value: string) => string {

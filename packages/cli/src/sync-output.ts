@@ -18,10 +18,13 @@ export interface SyncOutputMode {
 
 /**
  * One line of `sync --list --json`: an event as it happens. Unchanged (skipped) and excluded files
- * are counted in the report, not listed.
+ * are counted in the report, not listed. A `backup` line (with `--backup-dir`) comes before the
+ * `copy` or `delete` line of the same file, once its old version is saved; `bytes` is its size
+ * where known.
  */
 export type SyncEventLine =
   | { type: "copy"; path: string; bytes: number }
+  | { type: "backup"; path: string; bytes: number }
   | { type: "delete"; path: string }
   | { type: "ignore"; path: string; reason: SkippedEntry["reason"] };
 
@@ -40,8 +43,11 @@ export interface SyncFailureOutput extends SyncReport {
   stage: SyncError["stage"];
   /** With `stage: "max-delete"`: how many files the sync would have deleted. */
   deleteCount?: number;
-  /** The first failures (at most 100), each with its error's message. */
-  failures: Array<{ path: string; error: string }>;
+  /**
+   * The first failures (at most 100), each with its error's message; `step: "backup"` when saving
+   * the old version to `--backup-dir` failed (that destination file was left as it was).
+   */
+  failures: Array<{ path: string; error: string; step?: "backup" }>;
 }
 
 /** Which kinds of source entries a sync passed over, counted by reason (never by path). */
@@ -64,7 +70,7 @@ export class SyncOutput {
     this.#ctx = ctx;
     this.#mode = mode;
     this.#progress = progress;
-    this.#sofar = { copied: 0, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: mode.dryRun };
+    this.#sofar = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: mode.dryRun };
   }
 
   /** The sync's `onProgress`: advances the bar, tallies ignored entries, prints listed lines. */
@@ -101,6 +107,7 @@ export class SyncOutput {
       counts.bytesCopied += event.bytes;
     } else if (event.action === "skip") counts.skipped++;
     else if (event.action === "delete") counts.deleted++;
+    else if (event.action === "backup") counts.backedUp++;
     else if (event.action === "ignore") counts.ignored++;
     else counts.excluded++;
   }
@@ -116,7 +123,11 @@ export class SyncOutput {
       ...counts,
       failureCount: error.failureCount,
       stage: error.stage,
-      failures: error.failures.map((failure) => ({ path: failure.path, error: messageOf(failure.error) })),
+      failures: error.failures.map((failure) => ({
+        path: failure.path,
+        error: messageOf(failure.error),
+        ...(failure.step === undefined ? {} : { step: failure.step }),
+      })),
     };
     if (error.stage === "max-delete") output.deleteCount = error.deleteCount;
     this.#printJson(output);
@@ -130,19 +141,21 @@ export class SyncOutput {
 
 /** The report's counts alone, in a fixed order, whatever else the object carries. */
 function countsOf(report: SyncReport): SyncReport {
-  const { copied, skipped, deleted, ignored, excluded, bytesCopied, dryRun } = report;
-  return { copied, skipped, deleted, ignored, excluded, bytesCopied, dryRun };
+  const { copied, skipped, deleted, backedUp, ignored, excluded, bytesCopied, dryRun } = report;
+  return { copied, skipped, deleted, backedUp, ignored, excluded, bytesCopied, dryRun };
 }
 
 function eventLine(event: SyncProgress): SyncEventLine {
   if (event.action === "copy") return { type: "copy", path: event.path, bytes: event.bytes };
+  if (event.action === "backup") return { type: "backup", path: event.path, bytes: event.bytes };
   if (event.action === "delete") return { type: "delete", path: event.path };
   return { type: "ignore", path: event.path, reason: event.reason ?? "special" };
 }
 
 function humanLine(event: SyncProgress, dryRun: boolean): string {
   if (event.action === "ignore") return `ignore  ${event.path} (${ignoredNoun(event.reason ?? "special")})`;
-  return `${dryRun ? "would " : ""}${event.action.padEnd(8)}${event.path}`;
+  const verb = event.action === "backup" ? "back up" : event.action;
+  return `${dryRun ? "would " : ""}${verb.padEnd(8)}${event.path}`;
 }
 
 function summary(report: SyncReport): string {
@@ -150,8 +163,14 @@ function summary(report: SyncReport): string {
   const ignored = `${report.ignored > 0 ? `, ignored ${report.ignored}` : ""}${report.excluded > 0 ? `, excluded ${report.excluded}` : ""}`;
   return (
     `${report.dryRun ? "dry run: would copy" : "copied"} ${files}, skipped ${report.skipped} unchanged, ` +
-    `${report.dryRun ? "would delete" : "deleted"} ${report.deleted}${ignored}`
+    `${report.dryRun ? "would delete" : "deleted"} ${report.deleted}${backedUp(report)}${ignored}`
   );
+}
+
+/** The summary's backup part: only when something was (or would be) backed up. */
+function backedUp(report: SyncReport): string {
+  if (report.backedUp === 0) return "";
+  return `, ${report.dryRun ? "would back up" : "backed up"} ${report.backedUp} old version${report.backedUp === 1 ? "" : "s"}`;
 }
 
 function messageOf(error: unknown): string {

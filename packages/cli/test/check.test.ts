@@ -57,6 +57,17 @@ describe("stowage check", () => {
     expect((await run("--one-way", "a", "b")).code).toBe(EXIT_CODES.ok);
   });
 
+  it("--exclude, --include and --exclude-from leave files out of the comparison, as sync's filters do", async () => {
+    await writeFile(join(dir, "rules.txt"), "only-b.txt\n");
+    const filtered = await run("--json", "--exclude", "changed.txt", "--exclude-from", "rules.txt", "--exclude", "d/", "a", "b");
+    expect(filtered.code).toBe(EXIT_CODES.ok);
+    // changed.txt (on both sides, counted once) and only-b.txt; the excluded folder d/ is not even walked.
+    expect(JSON.parse(filtered.out)).toMatchObject({ matched: 1, onlyInA: 0, onlyInB: 0, differing: 0, excluded: 2 });
+    const included = await run("--include", "same.txt", "a", "b");
+    expect(included.code).toBe(EXIT_CODES.ok);
+    expect(included.out).toMatch(/^1 matched, 0 only in A, 0 only in B, 0 differing, \d+ excluded\n$/);
+  });
+
   it("--checksum sees equal size and time with different bytes", async () => {
     await put({ "a/same.txt": "SAME" });
     expect((await run("--one-way", "--json", "a", "b")).out).toContain('"differing": 1');

@@ -105,7 +105,7 @@ describe.each(BACKENDS)("every command on $name", (backend) => {
   it("sync mirrors a folder, skips unchanged files on a rerun, --no-delete keeps extras, --dry-run changes nothing", async () => {
     for (const key of ["src/a.txt", "src/b/c.txt", "dst/stale.txt"]) await run(["put", "-", at(key)], { input: key });
     const dry = await run(["sync", "--dry-run", "--json", at("src"), at("dst")]);
-    expect(JSON.parse(dry.out)).toEqual({ copied: 2, skipped: 0, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 20, dryRun: true });
+    expect(JSON.parse(dry.out)).toEqual({ copied: 2, skipped: 0, deleted: 1, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 20, dryRun: true });
     expect((await run(["ls", "-r", at("dst")])).out).toBe("dst/stale.txt\n");
 
     const kept = await run(["sync", "--no-delete", at("src"), at("dst")]);

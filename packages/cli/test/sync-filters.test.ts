@@ -38,7 +38,7 @@ describe("sync filters and --max-delete", () => {
   it("--exclude leaves files out on both sides, and --json counts them", async () => {
     const result = await run("--json", "--exclude", "node_modules/", "--exclude", "*.tmp", "src", "dst");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toEqual({ copied: 3, skipped: 0, deleted: 0, ignored: 0, excluded: 2, bytesCopied: 3, dryRun: false });
+    expect(JSON.parse(result.out)).toEqual({ copied: 3, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 2, bytesCopied: 3, dryRun: false });
     expect(await tree("dst")).toEqual(["a.txt", "lib/c.js", "node_modules/keep.js", "old.tmp", "secret.txt"]);
     const human = await run("--exclude", "node_modules/", "--exclude", "*.tmp", "src", "dst");
     expect(human.out).toBe("copied 0 files (0 B), skipped 3 unchanged, deleted 0, excluded 2\n");

@@ -39,7 +39,7 @@ describe("what sync prints", () => {
 
   it("--json prints one JSON object of counts; with --list, JSON lines then a report line", async () => {
     const json = await sync("--json", "--dry-run", source.url, target.url);
-    expect(JSON.parse(json.out)).toEqual({ copied: 1, skipped: 1, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 5, dryRun: true });
+    expect(JSON.parse(json.out)).toEqual({ copied: 1, skipped: 1, deleted: 1, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 5, dryRun: true });
 
     const lines = (await sync("--json", "--list", source.url, target.url)).out.trimEnd().split("\n");
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -47,7 +47,7 @@ describe("what sync prints", () => {
       { type: "copy", path: "a.txt", bytes: 5 },
       { type: "delete", path: "stale.txt" },
     ]);
-    expect(parsed.at(-1)).toEqual({ type: "report", copied: 1, skipped: 1, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 5, dryRun: false });
+    expect(parsed.at(-1)).toEqual({ type: "report", copied: 1, skipped: 1, deleted: 1, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 5, dryRun: false });
   });
 
   it("-q prints nothing at all when nothing goes wrong", async () => {
@@ -75,6 +75,7 @@ describe("a sync that cannot copy every file (exit code 9)", () => {
       copied: 1,
       skipped: 0,
       deleted: 0,
+      backedUp: 0,
       ignored: 0,
       excluded: 0,
       bytesCopied: 4,

@@ -11,6 +11,7 @@ import { conflictTests, errorTests } from "./parts/errors.js";
 import { keyTests } from "./parts/keys.js";
 import { listingTests } from "./parts/listing.js";
 import { mirrorTests } from "./parts/mirror.js";
+import { syncBackupTests } from "./parts/sync-backup.js";
 import { pathAttackTests } from "./parts/path-attacks.js";
 import { tierGuardTests } from "./parts/tier-guards.js";
 import { garbageTests } from "./parts/garbage.js";
@@ -29,6 +30,7 @@ export function basicParts(t: SuiteContext<SnapshotStorage>): void {
   atomicityTests(t);
   concurrencyTests(t);
   mirrorTests(t);
+  syncBackupTests(t);
   tierGuardTests(t);
   garbageTests(t);
 }

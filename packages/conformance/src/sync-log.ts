@@ -10,7 +10,7 @@ export interface LoggedSync extends SyncReport {
  * numbered 1..n, and each count of the report equal to the events of its action.
  */
 export async function logSync(sync: (onProgress: (event: SyncProgress) => void) => Promise<SyncReport>): Promise<LoggedSync> {
-  const paths: LoggedSync["paths"] = { copy: [], skip: [], delete: [], ignore: [], exclude: [] };
+  const paths: LoggedSync["paths"] = { copy: [], skip: [], delete: [], backup: [], ignore: [], exclude: [] };
   let done = 0;
   const report = await sync((event) => {
     if (event.done !== ++done) throw new Error(`progress event ${done} was numbered ${event.done}`);
@@ -18,7 +18,7 @@ export async function logSync(sync: (onProgress: (event: SyncProgress) => void) 
   });
   for (const list of Object.values(paths)) list.sort(compareKeys);
   const counts = {
-    copied: paths.copy.length, skipped: paths.skip.length, deleted: paths.delete.length, ignored: paths.ignore.length,
+    copied: paths.copy.length, skipped: paths.skip.length, deleted: paths.delete.length, backedUp: paths.backup.length, ignored: paths.ignore.length,
     excluded: paths.exclude.length,
   };
   for (const [key, count] of Object.entries(counts)) {

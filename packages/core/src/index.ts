@@ -11,6 +11,7 @@ export * from "./concurrency.js";
 export * from "./blob/walk.js";
 export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/filter.js";
+export { backupKey, validateBackupSuffix, type SyncBackupDir } from "./blob/sync/backup-dir.js";
 export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";
 export * from "./blob/sync/hash-file.js";

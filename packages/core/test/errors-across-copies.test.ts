@@ -13,7 +13,7 @@ const cjs = createRequire(import.meta.url)("../dist/index.cjs") as typeof esm;
 type Core = typeof esm;
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-const report: SyncReport = { copied: 0, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: false };
+const report: SyncReport = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: false };
 const described = { getType: () => "device", getUniqueId: () => "r1" };
 
 /** One error of every concrete class, made by the given copy of core. */

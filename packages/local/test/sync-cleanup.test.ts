@@ -18,7 +18,7 @@ describe("sync inside one backend", () => {
     await box.storage.write("dst/extra/old", "gone soon");
     const events: string[] = [];
     const first = await box.storage.sync("src", "dst", { onProgress: (event) => events.push(`${event.action} ${event.path}`) });
-    expect(first).toEqual({ copied: 2, skipped: 0, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 9, dryRun: false });
+    expect(first).toEqual({ copied: 2, skipped: 0, deleted: 1, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 9, dryRun: false });
     expect(events.sort()).toEqual(["copy a", "copy deep/b", "delete extra/old"]);
     expect(await box.storage.recursiveList("dst")).toEqual(["dst/a", "dst/deep/b"]);
     expect(await readText(box.storage, "dst/deep/b")).toBe("beta");

@@ -53,7 +53,7 @@ describe("sync between two roots", () => {
     const reads = [vi.spyOn(source, "read"), vi.spyOn(source, "streamRead")];
     expect(target.syncCopier(source)).toBeDefined();
     const first = await syncStorages(source, "s", target, "t");
-    expect(first).toEqual({ copied: 2, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 9, dryRun: false });
+    expect(first).toEqual({ copied: 2, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 9, dryRun: false });
     for (const spy of reads) expect(spy).not.toHaveBeenCalled();
     expect(await readText(target, "t/deep/b")).toBe("beta");
     expect((await target.stat("t/a")).mtime).toEqual(mtime);

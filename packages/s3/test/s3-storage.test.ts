@@ -271,7 +271,7 @@ describe("S3Storage.sync", () => {
     await s3.write("dst/extra", "E");
     const events: string[] = [];
     const report = await s3.sync("src", "dst", { onProgress: (event) => events.push(`${event.action} ${event.path}`) });
-    expect(report).toEqual({ copied: 1, skipped: 1, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 1, dryRun: false });
+    expect(report).toEqual({ copied: 1, skipped: 1, deleted: 1, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 1, dryRun: false });
     expect(events.sort()).toEqual(["copy a", "delete extra", "skip b/c"]);
     expect(await s3.recursiveList("dst")).toEqual(["dst/a", "dst/b/c"]);
     await s3.write("src/a", "changed");

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { checkStorages, InvalidPathError, type CheckDifference, type CheckReport } from "@stowage/core";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT_CODES, UsageError } from "../exit-codes.js";
+import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
 import { locationsOverlap } from "../overlap.js";
 
@@ -17,12 +18,14 @@ interface CheckFlags {
 const LABELS: Record<CheckDifference["kind"], string> = { "only-in-a": "only in A", "only-in-b": "only in B", differs: "differs" };
 
 /**
- * `stowage check [--checksum] [--one-way] [--json] [--list] <a> <b>`: rclone's `check`. Compares
+ * `stowage check [--checksum] [--one-way] [--json] [--list] [--exclude P] [--include P]
+ * [--exclude-from FILE] <a> <b>`: rclone's `check`. Compares
  * with core's `checkStorages`, the decision `sync` makes, changing nothing; exits 0 when the two
  * match and {@link EXIT_CODES.differ} when they do not.
  */
 export function checkCommand(ctx: CommandContext): Command {
-  return new Command("check")
+  const filters = new FilterFlags();
+  const command = new Command("check")
     .description("compare two folders, in one store or between two, changing neither (like rclone check)")
     .argument("<a>", "store or store::folder")
     .argument("<b>", "store or store::folder to compare it with")
@@ -30,13 +33,16 @@ export function checkCommand(ctx: CommandContext): Command {
     .option("--one-way", "only check that A's files are in B and equal; files only in B are fine")
     .option("--concurrency <n>", "files compared at once", "8")
     .option("--list", "print each difference, as it is found")
-    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per difference, then the counts)")
+    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per difference, then the counts)");
+  return filters
+    .addTo(command)
     .addHelpText(
       "after",
       "\nA file differs when `stowage sync A B` would copy it: sizes differ, or (by default) modification\n" +
         "times differ, or with --checksum contents differ. Exits 0 when the folders match, 11 when\n" +
-        "they differ.\n" +
-        "\nExamples:\n  stowage check ./project s3://bucket/project\n  stowage check --checksum --one-way --list ./photos ./backup::photos\n",
+        "they differ. --exclude, --include and --exclude-from are sync's filter rules: excluded files\n" +
+        "are not compared, so check agrees with a sync given the same filters.\n" +
+        "\nExamples:\n  stowage check ./project s3://bucket/project\n  stowage check --exclude node_modules/ ./project s3://bucket/project\n  stowage check --checksum --one-way --list ./photos ./backup::photos\n",
     )
     .action(async (aText: string, bText: string, flags: CheckFlags) => {
       const aLocation = ctx.location(aText);
@@ -45,6 +51,7 @@ export function checkCommand(ctx: CommandContext): Command {
       if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
         throw new UsageError(`--concurrency must be a positive integer, got '${flags.concurrency}'`);
       }
+      const filter = await filters.rules();
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
       if (a !== b && locationsOverlap(aLocation, bLocation)) {
@@ -60,6 +67,7 @@ export function checkCommand(ctx: CommandContext): Command {
         compare: flags.checksum === true ? "checksum" : "auto",
         oneWay: flags.oneWay === true,
         concurrency,
+        filter,
         ...(list ? { onDifference } : {}),
       });
       if (json && list) ctx.io.stdout.write(`${JSON.stringify({ type: "report", ...report })}\n`);
@@ -75,5 +83,6 @@ export function checkCommand(ctx: CommandContext): Command {
 function summary(report: CheckReport): string {
   const parts = [`${report.matched} matched`, `${report.onlyInA} only in A`, `${report.onlyInB} only in B`, `${report.differing} differing`];
   if (report.ignored > 0) parts.push(`${report.ignored} ignored`);
+  if (report.excluded > 0) parts.push(`${report.excluded} excluded`);
   return parts.join(", ");
 }

@@ -5,10 +5,12 @@ import {
   syncStorages,
   walkFiles,
   type SnapshotStorage,
+  type SyncBackupDir,
   type SyncCompare,
   type SyncError,
   type SyncReport,
 } from "@stowage/core";
+import { backupFlags, type BackupFlags } from "../backup-flags.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
 import { FilterFlags } from "../filter-flags.js";
@@ -17,7 +19,7 @@ import { folderKey } from "../keys.js";
 import { locationsOverlap } from "../overlap.js";
 import { SyncOutput } from "../sync-output.js";
 
-interface SyncFlags {
+interface SyncFlags extends BackupFlags {
   delete: boolean;
   dryRun?: boolean;
   compare: SyncCompare;
@@ -29,11 +31,12 @@ interface SyncFlags {
 
 /**
  * `stowage sync [--no-delete] [--dry-run] [--list] [--json] [--exclude P] [--include P]
- * [--exclude-from FILE] [--max-delete N] <source> <destination>`.
+ * [--exclude-from FILE] [--max-delete N] [--backup-dir LOCATION [--suffix S] [--suffix-keep-extension]]
+ * <source> <destination>`.
  */
 export function syncCommand(ctx: CommandContext): Command {
   const filters = new FilterFlags();
-  return new Command("sync")
+  const command = new Command("sync")
     .description("mirror a folder onto another, in one store or between two (like rclone sync)")
     .argument("<source>", "store or store::folder to copy from")
     .argument("<destination>", "store or store::folder to make identical to the source")
@@ -45,12 +48,14 @@ export function syncCommand(ctx: CommandContext): Command {
         .default("auto"),
     )
     .option("--concurrency <n>", "files in flight at once", "8")
-    .option("--list", "print each file copied, deleted or ignored, as it happens")
-    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)")
-    .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", filters.parser("exclude"))
-    .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", filters.parser("include"))
-    .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", filters.parser("exclude-from"))
+    .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
+    .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
+  return filters
+    .addTo(command)
     .option("--max-delete <n>", "delete nothing, and exit 10, if the sync would delete more than n files")
+    .option("--backup-dir <location>", "first save each destination file that sync overwrites or deletes here (any store or folder)")
+    .option("--suffix <suffix>", "with --backup-dir: add this to the names of saved files (e.g. a date), so runs do not replace each other")
+    .option("--suffix-keep-extension", "with --suffix: put the suffix before the file's extension (a-2026.txt, not a.txt-2026)")
     .addHelpText(
       "after",
       "\nCopies new and changed files (keeping their modification times), skips unchanged ones (same\n" +
@@ -65,9 +70,15 @@ export function syncCommand(ctx: CommandContext): Command {
         "Excluded files are neither copied nor deleted; folders excluded whole are not even walked.\n" +
         "--max-delete N: when more than N destination files would be deleted, none are (the copies\n" +
         "still happen) and sync exits 10.\n" +
+        "\n--backup-dir LOCATION (rclone's): before a destination file is replaced or deleted, its old\n" +
+        "version is saved in LOCATION under the same relative path (any store URL or path: the same store\n" +
+        "or another), with --suffix added to its name if given. A file is replaced only once its old\n" +
+        "version is whole there; if saving it fails, that file is left as it was and sync exits 9.\n" +
+        "LOCATION must not overlap the source or the destination (exit 2). --dry-run saves nothing.\n" +
         "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
         "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n" +
-        "  stowage sync --exclude node_modules/ --exclude '*.tmp' --max-delete 100 ./project s3://bucket/project\n",
+        "  stowage sync --exclude node_modules/ --exclude '*.tmp' --max-delete 100 ./project s3://bucket/project\n" +
+        "  stowage sync --backup-dir s3://bucket/old --suffix -2026-11-30 ./project s3://bucket/project\n",
     )
     .action(async (sourceText: string, targetText: string, flags: SyncFlags) => {
       const from = ctx.location(sourceText);
@@ -81,6 +92,7 @@ export function syncCommand(ctx: CommandContext): Command {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
       }
       const filter = await filters.rules();
+      const backup = backupFlags(ctx, flags, from, to);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
       const source = await ctx.open(from);
@@ -88,6 +100,8 @@ export function syncCommand(ctx: CommandContext): Command {
       if (source !== target && locationsOverlap(from, to)) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
+      const backupDir: SyncBackupDir | undefined =
+        backup === undefined ? undefined : { ...backup.options, storage: await ctx.open(backup.location, { create: true }) };
       const dryRun = flags.dryRun === true;
       if (flags.delete && !dryRun) await refuseToEmpty(source, fromPrefix, target, toPrefix, from.text);
 
@@ -109,6 +123,7 @@ export function syncCommand(ctx: CommandContext): Command {
           signal: ctx.abortSignal(),
           filter,
           ...(maxDelete === undefined ? {} : { maxDelete }),
+          ...(backupDir === undefined ? {} : { backupDir }),
         });
       } catch (error) {
         progress.stop();

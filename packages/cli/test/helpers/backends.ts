@@ -110,7 +110,7 @@ export const jsonfileBackend = pluginBackend("jsonfile (plugin)", "jsonfile", "j
 /** A basic-tier plugin (no stat, no atomicMove, no native sync) over the same JSON files. */
 export const basicBackend = pluginBackend("basic tier (plugin)", "basic", "basic-adapter.mjs");
 
-/** A basic-tier plugin whose reads of keys ending in `.fail` fail (fault injection for sync errors). */
+/** A basic-tier plugin whose reads of keys ending in `.fail`, and writes of keys ending in `.nowrite`, fail (fault injection for sync errors). */
 export const failingBackend = pluginBackend("failing reads (plugin)", "failing", "failing-adapter.mjs");
 
 /**

@@ -1,56 +1,11 @@
 import assert from "node:assert/strict";
-import {
-  SyncError,
-  isAdvancedSnapshotStorage,
-  syncStorages,
-  type FileStat,
-  type SnapshotStorage,
-  type SyncCopier,
-  type SyncOptions,
-  type WriteContent,
-  type WriteOptions,
-} from "@stowage/core";
+import { SyncError, syncStorages, type SnapshotStorage, type SyncOptions } from "@stowage/core";
 import { assertContent, pseudoRandomBytes } from "../bytes.js";
 import { expectRejects } from "../expect-error.js";
+import { failingWritesTo } from "../faults.js";
 import type { SuiteContext } from "../fixture.js";
 import { allKeys, assertUnchanged, snapshotAll, writeAll } from "../inspect.js";
 import { logSync, type LoggedSync } from "../sync-log.js";
-
-/**
- * The storage, except that writing `failingKey` fails, through `write` or a native copy: a fault a
- * real backend cannot produce on demand. Methods are bound to the storage itself, so private fields
- * keep working.
- */
-function failingWritesTo<S extends SnapshotStorage>(storage: S, failingKey: string): S {
-  const fail = (key: string): void => {
-    if (key === failingKey) throw new Error(`injected failure writing '${key}'`);
-  };
-  return new Proxy(storage, {
-    get: (target, property) => {
-      if (property === "write") {
-        return async (key: string, content: WriteContent, options?: WriteOptions) => {
-          fail(key);
-          return target.write(key, content, options);
-        };
-      }
-      if (property === "syncCopier" && isAdvancedSnapshotStorage(target) && target.syncCopier !== undefined) {
-        return (source: SnapshotStorage): SyncCopier | undefined => {
-          const copier = target.syncCopier?.(source);
-          if (copier === undefined) return undefined;
-          return {
-            copy: async (sourceKey: string, targetKey: string, stat: FileStat) => {
-              fail(targetKey);
-              return copier.copy(sourceKey, targetKey, stat);
-            },
-            finish: () => copier.finish(),
-          };
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 
 /** `syncStorages` with the paths of its events collected (see {@link logSync}). */
 function mirror(source: SnapshotStorage, from: string, target: SnapshotStorage, to: string, options: SyncOptions = {}): Promise<LoggedSync> {

@@ -6,7 +6,8 @@ import type { SuiteContext } from "../fixture.js";
 /** A time in the past with a millisecond part, unlike any write's own clock. */
 const PAST = new Date(Date.UTC(2021, 4, 6, 7, 8, 9, 123));
 
-function assertSameTime(actual: FileStat, expected: Date, what: string): void {
+/** Asserts that a stat's mtime is `expected`, within the stat's own precision. */
+export function assertSameTime(actual: FileStat, expected: Date, what: string): void {
   const window = Math.max(actual.mtimePrecision ?? 1, 1);
   const difference = Math.abs(actual.mtime.getTime() - expected.getTime());
   assert.ok(difference < window, `${what}: mtime ${actual.mtime.toISOString()} should be ${expected.toISOString()} (within ${window} ms)`);
@@ -33,7 +34,7 @@ export function mtimeTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       await storage.sync("src", "dst");
       assertSameTime(await storage.stat("dst/a"), PAST, "a synced copy");
       assertSameTime(await storage.stat("dst/sub/b"), sourceTime, "a synced copy");
-      assert.deepEqual(await storage.sync("src", "dst"), { copied: 0, skipped: 2, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: false });
+      assert.deepEqual(await storage.sync("src", "dst"), { copied: 0, skipped: 2, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: false });
     });
 
     t.test("a source rolled back to an older copy of the same size is copied (cp -p, tar x)", async (storage) => {

@@ -30,11 +30,12 @@ function report(copy: string[], skip: string[], del: string[], bytesCopied: numb
     copied: copy.length,
     skipped: skip.length,
     deleted: del.length,
+    backedUp: 0,
     ignored: 0,
     excluded: 0,
     bytesCopied,
     dryRun,
-    paths: { copy, skip, delete: del, ignore: [], exclude: [] },
+    paths: { copy, skip, delete: del, backup: [], ignore: [], exclude: [] },
   };
 }
 

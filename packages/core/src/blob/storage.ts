@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { WriteContent, ChunkSource } from "./content.js";
+import type { SyncBackupDir } from "./sync/backup-dir.js";
 import type { SyncFilterRule } from "./sync/filter.js";
 
 /**
@@ -175,6 +176,26 @@ export interface SyncOptions {
    * A dry run rejects likewise. A non-negative integer; default: no limit.
    */
   maxDelete?: number;
+  /**
+   * rclone's `--backup-dir` (with `--suffix`): every target file the sync would overwrite or delete
+   * is first saved in this folder, under its key relative to the target folder (plus the suffix),
+   * keeping its modification time; an existing backup of that key is replaced.
+   *
+   * - Before an overwrite, the old version is copied (natively where the backup storage offers a
+   *   {@link SyncCopier} for the target, else streamed), and the target file is replaced only
+   *   once that copy is whole. Before a delete, it is moved with `atomicMove` when the backup
+   *   storage is the target object itself and advanced, else copied, then deleted.
+   * - A backup that fails fails that file's copy or delete (a {@link SyncFailure} with
+   *   `step: "backup"`, in a {@link SyncError}); the target file stays as it was.
+   * - Counted as {@link SyncReport.backedUp}, with a `backup` progress event before the file's
+   *   `copy` or `delete` event. A dry run saves nothing and counts what it would save.
+   * - Works between any two backends. A backup folder that overlaps the target or source folder of
+   *   the same storage object is rejected with `InvalidOptionsError` (`E_INVALID_OPTIONS`) before
+   *   any I/O.
+   *
+   * Default: none, old versions are not kept.
+   */
+  backupDir?: SyncBackupDir;
 }
 
 /** One step of a running sync. */
@@ -182,12 +203,17 @@ export interface SyncProgress {
   /**
    * What happened: `ignore` is a source entry that is not a file stowage can copy (see
    * {@link SkippedEntry}); `exclude` a file of either side left out by {@link SyncOptions.filter};
-   * in a dry run, `copy` and `delete` say what would happen.
+   * `backup` a target file's old version saved in {@link SyncOptions.backupDir}, just before its
+   * `copy` or `delete`. In a dry run, `copy`, `delete` and `backup` say what would happen.
    */
-  action: "copy" | "skip" | "delete" | "ignore" | "exclude";
+  action: "copy" | "skip" | "delete" | "backup" | "ignore" | "exclude";
   /** The file, relative to both prefixes. */
   path: string;
-  /** Bytes of this file (0 for deletes and ignored entries; for a copy from a basic-tier source, what flowed). */
+  /**
+   * Bytes of this file: 0 for deletes and ignored entries; for a copy from a basic-tier source, what
+   * flowed; for a backup, the old version's size where known (else what flowed, or 0 for a move or
+   * a dry run that did not know it).
+   */
   bytes: number;
   /** Events so far, this one included. */
   done: number;
@@ -206,6 +232,11 @@ export interface SyncReport {
   skipped: number;
   /** Target files deleted (or that a dry run would delete). */
   deleted: number;
+  /**
+   * Old versions of target files saved in {@link SyncOptions.backupDir} before they were
+   * overwritten or deleted (or that a dry run would save); 0 without a backup folder.
+   */
+  backedUp: number;
   /** Source entries passed over: symbolic links, special files, names that are not valid keys. */
   ignored: number;
   /**

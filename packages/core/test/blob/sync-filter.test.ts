@@ -26,7 +26,7 @@ async function logged(
   target: SnapshotStorage,
   options: SyncOptions,
 ): Promise<SyncReport & { paths: Record<SyncProgress["action"], string[]> }> {
-  const paths: Record<SyncProgress["action"], string[]> = { copy: [], skip: [], delete: [], ignore: [], exclude: [] };
+  const paths: Record<SyncProgress["action"], string[]> = { copy: [], skip: [], delete: [], backup: [], ignore: [], exclude: [] };
   const report = await syncStorages(source, "src", target, "dst", { ...options, onProgress: (event) => paths[event.action].push(event.path) });
   for (const list of Object.values(paths)) list.sort(compareKeys);
   return { ...report, paths };

@@ -52,7 +52,7 @@ async function logged(
   to: string,
   options: SyncOptions = {},
 ): Promise<SyncReport & { paths: Record<SyncProgress["action"], string[]> }> {
-  const paths: Record<SyncProgress["action"], string[]> = { copy: [], skip: [], delete: [], ignore: [], exclude: [] };
+  const paths: Record<SyncProgress["action"], string[]> = { copy: [], skip: [], delete: [], backup: [], ignore: [], exclude: [] };
   const report = await syncStorages(source, from, target, to, {
     ...options,
     onProgress: (event) => {
@@ -80,7 +80,7 @@ describe("syncStorages between two different storages", () => {
 
     const first = await logged(source, "snap", target, "mirror");
     expect(first).toMatchObject({ copied: 3, skipped: 0, deleted: 1, ignored: 0, excluded: 0, bytesCopied: 10, dryRun: false });
-    expect(first.paths).toEqual({ copy: ["a.txt", "sub/b.txt", "sub/deep/c"], skip: [], delete: ["extra"], ignore: [], exclude: [] });
+    expect(first.paths).toEqual({ copy: ["a.txt", "sub/b.txt", "sub/deep/c"], skip: [], delete: ["extra"], backup: [], ignore: [], exclude: [] });
     expect(await contents(target)).toEqual({ "mirror-neighbour/keep": "k", "mirror/a.txt": "alpha", "mirror/sub/b.txt": "bravo", "mirror/sub/deep/c": "" });
 
     const second = await logged(source, "snap", target, "mirror");

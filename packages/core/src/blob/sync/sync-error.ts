@@ -10,13 +10,20 @@ export interface SyncFailure {
   /** The file, relative to both prefixes. */
   path: string;
   error: unknown;
+  /**
+   * `backup` when saving the target's old version in {@link SyncOptions.backupDir} failed, so the
+   * file was neither replaced nor deleted: the target keeps it as it was. Absent otherwise.
+   */
+  step?: "backup";
 }
 
 /**
  * A sync could not handle every file (code `E_SYNC`).
  *
- * - `stage: "copy"`: some copies (or the comparisons before them) failed, so nothing was deleted.
- * - `stage: "delete"`: every copy succeeded, and some extra target files could not be deleted.
+ * - `stage: "copy"`: some copies (or the comparisons or backups before them) failed, so nothing
+ *   was deleted.
+ * - `stage: "delete"`: every copy succeeded, and some extra target files could not be deleted (or
+ *   backed up first: those are left in place).
  * - `stage: "max-delete"`: every copy succeeded, and the sync would have deleted `deleteCount`
  *   target files, more than {@link SyncOptions.maxDelete}, so it deleted none. `failures` is empty.
  *
@@ -62,7 +69,7 @@ export class SyncError extends StowageError {
       const outcome = stage === "copy" ? "nothing was deleted" : "every copy succeeded";
       super(
         "E_SYNC",
-        `Sync failed to ${stage} ${count} file(s)${first ? `, first '${first.path}': ${messageOf(first.error)}` : ""}; ${outcome}`,
+        `Sync failed to ${stage} ${count} file(s)${first ? `, first '${first.path}'${first.step === "backup" ? " (backing up its old version)" : ""}: ${messageOf(first.error)}` : ""}; ${outcome}`,
         { cause: first?.error },
       );
       this.failures = failuresOrStage;

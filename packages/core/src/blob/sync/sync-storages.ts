@@ -1,17 +1,18 @@
-import { addAbortSignal } from "node:stream";
 import { TaskPool } from "../../concurrency.js";
 import { InvalidPathError, isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
-import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import type { ListedFile } from "../walk.js";
+import { resolveBackupDir } from "./backup-dir.js";
 import { SyncFilter } from "./filter.js";
 import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
 import { exactEntry, settleVerdict } from "./settle.js";
+import { SyncBackup } from "./sync-backup.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
+import { streamCopy } from "./stream-copy.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
 /**
@@ -33,10 +34,15 @@ const EXTRAS_REMEMBERED = 10_000;
  * - Extra target files are deleted after every copy succeeded; if any failed, nothing is deleted
  *   and the sync rejects with {@link SyncError} (`E_SYNC`). With `maxDelete`, they are counted
  *   first (all of them), and more than `maxDelete` rejects with `SyncError` of stage `max-delete`.
+ * - With `backupDir`, the old version of every target file that is overwritten or deleted is first
+ *   saved there ({@link SyncBackup}): the target file changes only once its old version is whole
+ *   in the backup folder, and a failed backup fails that file (a {@link SyncFailure} of step
+ *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
  * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
- *   `concurrency` with `InvalidOptionsError` (`E_INVALID_OPTIONS`), and a listing that breaks the
+ *   `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
+ *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O, and a listing that breaks the
  *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
  *
  * Resolves with counts; paths reach `options.onProgress`.
@@ -55,8 +61,14 @@ export async function syncStorages(
   }
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
   if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
-  const run = new SyncRun(source, from, target, to, options, concurrency);
-  return run.execute();
+  const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir, { source, from, target, to });
+  const backup = backupDir === undefined ? undefined : new SyncBackup(backupDir, target, options.signal);
+  const run = new SyncRun(source, from, target, to, options, concurrency, backup);
+  try {
+    return await run.execute();
+  } finally {
+    await backup?.finish();
+  }
 }
 
 /** One running sync: its counters, its pool of file tasks and its failures. */
@@ -67,7 +79,8 @@ class SyncRun {
   readonly #failures: SyncFailure[] = [];
   #failureCount = 0;
   #events = 0;
-  readonly #extras: string[] = [];
+  /** Extra target files, each with its listing entry (a backup needs its size and time). */
+  readonly #extras: Array<{ path: string; entry: ListedFile }> = [];
   /** Extra target files found by the merge, all of them (only the first 10,000 are remembered). */
   #extraCount = 0;
   readonly #filter: SyncFilter | undefined;
@@ -80,8 +93,9 @@ class SyncRun {
     private readonly to: string,
     private readonly options: SyncOptions,
     concurrency: number,
+    private readonly backup: SyncBackup | undefined,
   ) {
-    this.#report = { copied: 0, skipped: 0, deleted: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
+    this.#report = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
     this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter);
     this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
     this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
@@ -96,7 +110,7 @@ class SyncRun {
         throwIfAborted(signal, "the sync");
         if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
         if (!deleteExtraneous) return undefined;
-        if (this.#extraCount++ < EXTRAS_REMEMBERED) this.#extras.push(merged.path);
+        if (this.#extraCount++ < EXTRAS_REMEMBERED) this.#extras.push({ path: merged.path, entry: merged.target as ListedFile });
         return undefined;
       });
     } finally {
@@ -179,6 +193,14 @@ class SyncRun {
       this.#emit("skip", path, source.size ?? 0);
       return;
     }
+    if (existing !== undefined) {
+      try {
+        await this.#backUp(path, existing, false);
+      } catch (error) {
+        this.#fail(path, error, "backup");
+        return;
+      }
+    }
     const bytes = this.#report.dryRun ? Math.max(source.size ?? 0, 0) : await this.#copy(path, source);
     this.#report.copied++;
     this.#report.bytesCopied += bytes;
@@ -193,20 +215,30 @@ class SyncRun {
       await this.#copier.copy(stat.path, targetKey, stat as FileStat);
       return stat.size;
     }
-    const content = await this.source.read(stat.path);
-    // An abort destroys the stream: the write fails, and the target removes what it started.
-    if (this.options.signal !== undefined) addAbortSignal(this.options.signal, content);
-    const options = stat.mtime === undefined ? {} : { mtime: stat.mtime };
-    let flowed = 0;
-    try {
-      await this.target.write(targetKey, counted(content, (bytes) => (flowed += bytes)), options);
-    } catch (error) {
-      // A write that failed before draining its source must not leave the source open (a file
-      // descriptor, a socket) until garbage collection.
-      content.destroy();
-      throw error;
-    }
+    const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, stat.mtime, this.options.signal);
     return stat.size ?? flowed;
+  }
+
+  /**
+   * Saves the target's old version of `path` in the backup folder before a copy replaces it or the
+   * delete pass deletes it (a dry run only counts). Resolves with `true` when it was moved there,
+   * so that nothing is left to delete; rejects when the backup failed (the target file is intact).
+   */
+  async #backUp(path: string, entry: ListedFile, beforeDelete: boolean): Promise<boolean> {
+    const backup = this.backup;
+    if (backup === undefined) return false;
+    if (this.#report.dryRun) {
+      this.#backedUp(path, entry.size ?? 0);
+      return false;
+    }
+    const outcome = beforeDelete ? await backup.move(path, entry.path, entry) : { ...(await backup.copy(path, entry.path, entry)), moved: false };
+    if (outcome.saved) this.#backedUp(path, outcome.bytes);
+    return outcome.moved;
+  }
+
+  #backedUp(path: string, bytes: number): void {
+    this.#report.backedUp++;
+    this.#emit("backup", path, bytes);
   }
 
   #exclude(path: string): void {
@@ -217,11 +249,18 @@ class SyncRun {
   /** rclone's delete-after: runs only once every copy succeeded. A dry run only counts. */
   async #deleteExtras(): Promise<void> {
     const dryRun = this.#report.dryRun;
-    const remove = (path: string): Promise<void> | undefined => {
+    const remove = (path: string, entry: ListedFile): Promise<void> | undefined => {
       throwIfAborted(this.options.signal, "the sync");
       return this.#pool.run(async () => {
+        let moved: boolean;
         try {
-          if (!dryRun) await this.target.delete(joinKey(this.to, path));
+          moved = await this.#backUp(path, entry, true);
+        } catch (error) {
+          this.#fail(path, error, "backup");
+          return;
+        }
+        try {
+          if (!dryRun && !moved) await this.target.delete(entry.path);
           this.#report.deleted++;
           this.#emit("delete", path, 0);
         } catch (error) {
@@ -232,13 +271,13 @@ class SyncRun {
     if (this.#extraCount > EXTRAS_REMEMBERED) {
       // Too many to remember: find them again. A file that appeared in the source since is kept.
       try {
-        await this.#merge(false, (merged) => (merged.source === undefined ? remove(merged.path) : undefined));
+        await this.#merge(false, (merged) => (merged.source === undefined ? remove(merged.path, merged.target as ListedFile) : undefined));
       } finally {
         await this.#pool.drain();
       }
     } else {
       try {
-        for (const path of this.#extras) await remove(path);
+        for (const { path, entry } of this.#extras) await remove(path, entry);
       } finally {
         await this.#pool.drain();
       }
@@ -257,16 +296,8 @@ class SyncRun {
     onProgress(event);
   }
 
-  #fail(path: string, error: unknown): void {
+  #fail(path: string, error: unknown, step?: SyncFailure["step"]): void {
     this.#failureCount++;
-    if (this.#failures.length < MAX_LISTED_FAILURES) this.#failures.push({ path, error });
-  }
-}
-
-/** Passes chunks through, telling `onBytes` the size of each. */
-async function* counted(content: WriteContent, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
-  for await (const chunk of toChunks(content)) {
-    onBytes(chunk.byteLength);
-    yield chunk;
+    if (this.#failures.length < MAX_LISTED_FAILURES) this.#failures.push(step === undefined ? { path, error } : { path, error, step });
   }
 }

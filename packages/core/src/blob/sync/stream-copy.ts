@@ -1,0 +1,39 @@
+import { addAbortSignal } from "node:stream";
+import { toChunks, type WriteContent } from "../content.js";
+import type { SnapshotStorage } from "../storage.js";
+
+/**
+ * Streams file `fromKey` of `from` into `toKey` of `to` (`read`, then an atomic `write`), carrying
+ * `mtime` when given. An abort of `signal` destroys the stream, so the write fails and the target
+ * removes what it started; a write that fails before draining the stream destroys it, so no file
+ * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
+ * Rejects with the read's or the write's error (`E_NOT_FOUND` when `fromKey` is missing).
+ * The one streamed copy of sync's copies and its backups.
+ */
+export async function streamCopy(
+  from: SnapshotStorage,
+  fromKey: string,
+  to: SnapshotStorage,
+  toKey: string,
+  mtime: Date | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const content = await from.read(fromKey);
+  if (signal !== undefined) addAbortSignal(signal, content);
+  let flowed = 0;
+  try {
+    await to.write(toKey, counted(content, (bytes) => (flowed += bytes)), mtime === undefined ? {} : { mtime });
+  } catch (error) {
+    content.destroy();
+    throw error;
+  }
+  return flowed;
+}
+
+/** Passes chunks through, telling `onBytes` the size of each. */
+async function* counted(content: WriteContent, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of toChunks(content)) {
+    onBytes(chunk.byteLength);
+    yield chunk;
+  }
+}
