@@ -9,7 +9,10 @@ export const EXIT_CODES = {
   ok: 0,
   /** Anything not covered below (an I/O error of the backend, a bug). */
   failure: 1,
-  /** The command line itself is wrong: unknown option, missing argument, malformed URL. */
+  /**
+   * The command line itself is wrong: unknown option, missing argument, malformed URL, or an option
+   * the backend refuses, such as a wrong password or a database the server lacks (`E_INVALID_OPTIONS`).
+   */
   usage: 2,
   /** A file the command needs does not exist (`E_NOT_FOUND`). */
   notFound: 3,
@@ -60,6 +63,8 @@ export function exitCodeOf(error: unknown): ExitCode {
       return EXIT_CODES.conflict;
     case "E_UNAVAILABLE":
       return EXIT_CODES.unavailable;
+    case "E_INVALID_OPTIONS":
+      return EXIT_CODES.usage;
     case "E_SYNC":
       return (error as { stage?: unknown }).stage === "max-delete" ? EXIT_CODES.maxDelete : EXIT_CODES.syncFailed;
     default:

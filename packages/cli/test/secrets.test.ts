@@ -34,7 +34,7 @@ describe("stowage never prints a secret", () => {
       const url = `redis://:${password}@${redis.host}:${redis.port}?connectTimeoutMs=120000`;
       for (const verbose of [["-v"], []]) {
         const result = await stowage([...verbose, "ls", url]);
-        expect(result.code).toBe(EXIT_CODES.failure);
+        expect(result.code, "a refused option is a usage error, not an outage").toBe(EXIT_CODES.usage);
         expect(result.stderr).toMatch(/^stowage: redisStorage: option 'password' was refused by the server: authentication failed \(WRONGPASS/m);
         for (const secret of [wrong, `${wrong}/?`, password]) expect(result.stderr).not.toContain(secret);
         if (verbose.length > 0) expect(result.stderr).toMatch(/InvalidOptionsError/);
