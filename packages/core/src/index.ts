@@ -5,6 +5,8 @@ export * from "./blob/root-path.js";
 export * from "./blob/storage.js";
 export * from "./blob/content.js";
 export * from "./blob/rechunk.js";
+export * from "./blob/flat-keys.js";
+export * from "./blob/buffer-content.js";
 export * from "./blob/guards.js";
 export * from "./concurrency.js";
 export * from "./blob/walk.js";
