@@ -7,6 +7,7 @@ export * from "./blob/content.js";
 export * from "./blob/rechunk.js";
 export * from "./blob/flat-keys.js";
 export * from "./blob/buffer-content.js";
+export * from "./blob/fs-files.js";
 export * from "./blob/guards.js";
 export * from "./concurrency.js";
 export * from "./blob/walk.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rename, rmdir, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pruneEmptyFolders, replaceFile } from "@stowage/core";
 import type { Storage } from "unstorage";
 
 /*
@@ -9,50 +9,36 @@ import type { Storage } from "unstorage";
  * the file itself, so two concurrent writes interleave and a reader can see half a file; and their
  * `removeItem` leaves the file's folders behind. The bridge writes those files itself, in the
  * driver's own layout (so the driver reads them as its own), atomically, and removes the folders
- * a delete leaves empty.
+ * a delete leaves empty (core's `replaceFile` and `pruneEmptyFolders`).
  */
 
 /** The names of unstorage's drivers that keep keys as files under `options.base`. */
 const FS_DRIVERS = new Set(["fs", "fs-lite"]);
 
-/** Where an fs driver keeps `storedKey`, or `undefined` when the key's mount is not an fs driver. */
-export function fsDriverFile(storage: Storage, storedKey: string): { root: string; segments: string[] } | undefined {
+/** Where an fs driver keeps a key: its base folder and the key's path segments below it. */
+export interface FsDriverFile {
+  root: string;
+  segments: string[];
+}
+
+/** Where an fs driver keeps `storedKey`, or `undefined` when the key's mount is not a writable fs driver. */
+export function fsDriverFile(storage: Storage, storedKey: string): FsDriverFile | undefined {
   const mount = storage.getMount(storedKey);
-  const base = (mount.driver.options as { base?: unknown } | undefined)?.base;
-  if (mount.driver.name === undefined || !FS_DRIVERS.has(mount.driver.name) || typeof base !== "string") return undefined;
-  if ((mount.driver.options as { readOnly?: unknown }).readOnly === true) return undefined;
-  return { root: path.resolve(base), segments: storedKey.slice(mount.base.length).split(":") };
+  const options = mount.driver.options as { base?: unknown; readOnly?: unknown } | undefined;
+  if (mount.driver.name === undefined || !FS_DRIVERS.has(mount.driver.name)) return undefined;
+  if (typeof options?.base !== "string" || options.readOnly === true) return undefined;
+  return { root: path.resolve(options.base), segments: storedKey.slice(mount.base.length).split(":") };
 }
 
 /**
- * Replaces the file with `bytes` atomically: written to a temporary file beside it and renamed
- * over it, so readers see the old content or the new and concurrent writers never interleave.
- * The temporary name ends in `$`, which unstorage's `getKeys` never lists.
+ * Replaces the file with `bytes` through a temporary file and a rename. The temporary name ends
+ * in `$`, which unstorage's `getKeys` never lists.
  */
-export async function writeFileAtomically(file: { root: string; segments: string[] }, bytes: Uint8Array): Promise<void> {
-  const target = path.join(file.root, ...file.segments);
-  await mkdir(path.dirname(target), { recursive: true });
-  const temporary = path.join(path.dirname(target), `.stowage-${randomUUID()}.tmp$`);
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, target);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+export function writeFileAtomically(file: FsDriverFile, bytes: Uint8Array): Promise<void> {
+  return replaceFile(path.join(file.root, ...file.segments), bytes, `.stowage-${randomUUID()}.tmp$`);
 }
 
-/**
- * Removes the folders that a deleted file leaves empty, nearest first, stopping at the first one
- * that is not empty (or at the driver's base). Folders are implicit in stowage: they go with their
- * last file, as on the local backend, so that their name can become a file again.
- */
-export async function pruneEmptyFolders(file: { root: string; segments: string[] }): Promise<void> {
-  for (let depth = file.segments.length - 1; depth > 0; depth--) {
-    try {
-      await rmdir(path.join(file.root, ...file.segments.slice(0, depth)));
-    } catch {
-      return; // not empty (or already gone): its parents are not empty either
-    }
-  }
+/** Removes the folders that deleting the file left empty. */
+export function pruneFolders(file: FsDriverFile): Promise<void> {
+  return pruneEmptyFolders(file.root, file.segments);
 }

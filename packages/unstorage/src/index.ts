@@ -1,2 +1,2 @@
-export { UnstorageStorage, DEFAULT_MAX_BUFFER_BYTES, type UnstorageStorageOptions } from "./unstorage-storage.js";
+export { UnstorageStorage, type UnstorageStorageOptions } from "./unstorage-storage.js";
 export { decodeKey, encodeKey } from "./key-codec.js";

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import {
+  DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_CHUNK_SIZE,
   InvalidOptionsError,
   SnapshotIOError,
@@ -21,7 +22,7 @@ import {
   type WriteOptions,
 } from "@stowage/core";
 import { createStorage, type Driver, type Storage } from "unstorage";
-import { fsDriverFile, pruneEmptyFolders, writeFileAtomically } from "./fs-driver.js";
+import { fsDriverFile, pruneFolders, writeFileAtomically } from "./fs-driver.js";
 import { decodeKey, encodeKey } from "./key-codec.js";
 
 /** Options of {@link UnstorageStorage}. */
@@ -35,9 +36,6 @@ export interface UnstorageStorageOptions {
   /** Bytes per chunk of the stream that `read` returns. Default 256 KiB. */
   chunkSize?: number;
 }
-
-/** The default of {@link UnstorageStorageOptions.maxBufferBytes}: 64 MiB. */
-export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 
 const OWNER = "UnstorageStorage";
 
@@ -122,7 +120,7 @@ export class UnstorageStorage implements SnapshotStorage {
     const key = encodeKey(path);
     await this.#call(path, () => this.storage.removeItem(key));
     const file = fsDriverFile(this.storage, key);
-    if (file !== undefined) await pruneEmptyFolders(file);
+    if (file !== undefined) await pruneFolders(file);
   }
 
   /**

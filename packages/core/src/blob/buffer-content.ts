@@ -2,6 +2,12 @@ import { ContentTooLargeError } from "../errors.js";
 import { toChunks, type WriteContent } from "./content.js";
 
 /**
+ * A default cap for {@link bufferContent}: 64 MiB. Bridges that buffer writes take it as the
+ * default of their `maxBufferBytes` option.
+ */
+export const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/**
  * Reads a write's whole content into one Buffer, for a backend that can only store a value whole
  * (no streaming upload, or none that keeps the old content when the source fails half-way).
  * Stops reading, and rejects with `ContentTooLargeError` (`E_TOO_LARGE`), as soon as more than
