@@ -171,7 +171,8 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   /** A page of the sorted key index from `from` on (a `SortedKeyReader` for core's listings). */
-  readonly #readKeys = (from: string): readonly string[] => sortedKeysReader(this.#sortedKeys())(from);
+  readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>
+    sortedKeysReader(this.#sortedKeys())(from, end, limit);
 
   #commit(path: string, data: Buffer, mtime: Date = new Date()): void {
     // Re-checked: the world may have changed while the content was streaming in.

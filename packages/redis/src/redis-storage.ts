@@ -205,9 +205,9 @@ export class RedisStorage implements AdvancedSnapshotStorage {
    * point order: compareKeys order, with no sorting here.
    */
   #keyReader(prefix: string): SortedKeyReader {
-    return (from, end) =>
+    return (from, end, limit) =>
       this.#redis(prefix, () =>
-        this.client.zrangebylex(this.#keys.files, `[${from}`, end === undefined ? "+" : `(${end}`, "LIMIT", 0, LIST_PAGE),
+        this.client.zrangebylex(this.#keys.files, `[${from}`, end === undefined ? "+" : `(${end}`, "LIMIT", 0, Math.min(limit, LIST_PAGE)),
       );
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { pruneEmptyFolders, replaceFile } from "@stowage/core";
 import type { Storage } from "unstorage";
@@ -41,4 +42,18 @@ export function writeFileAtomically(file: FsDriverFile, bytes: Uint8Array): Prom
 /** Removes the folders that deleting the file left empty. */
 export function pruneFolders(file: FsDriverFile): Promise<void> {
   return pruneEmptyFolders(file.root, file.segments);
+}
+
+/**
+ * True when the fs driver holds a file (not a folder) for the key: the driver's own `hasItem` is
+ * also true for a folder.
+ */
+export async function isDriverFile(file: FsDriverFile): Promise<boolean> {
+  try {
+    return (await stat(path.join(file.root, ...file.segments))).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
 }

@@ -22,7 +22,7 @@ import {
   type WriteOptions,
 } from "@stowage/core";
 import { createStorage, type Driver, type Storage } from "unstorage";
-import { fsDriverFile, pruneFolders, writeFileAtomically } from "./fs-driver.js";
+import { fsDriverFile, isDriverFile, pruneFolders, writeFileAtomically } from "./fs-driver.js";
 import { decodeKey, encodeKey } from "./key-codec.js";
 
 /** Options of {@link UnstorageStorage}. */
@@ -124,8 +124,8 @@ export class UnstorageStorage implements SnapshotStorage {
   }
 
   /**
-   * True when a file is stored at `path`. Drivers whose `hasItem` is also true for a folder (fs)
-   * are asked for the value too, so a folder is never reported as a file.
+   * True when a file is stored at `path`: the driver's `hasItem`, except on the fs drivers, whose
+   * `hasItem` is also true for a folder; there the file itself is checked.
    */
   async exists(path: string): Promise<boolean> {
     validateKey(path);
@@ -134,8 +134,8 @@ export class UnstorageStorage implements SnapshotStorage {
 
   async #isFile(path: string): Promise<boolean> {
     const key = encodeKey(path);
-    if (!(await this.#call(path, () => this.storage.hasItem(key)))) return false;
-    return (await this.#readValue(path)) !== undefined;
+    const file = fsDriverFile(this.storage, key);
+    return this.#call(path, () => (file === undefined ? this.storage.hasItem(key) : isDriverFile(file)));
   }
 
   async #checkConflict(path: string): Promise<void> {

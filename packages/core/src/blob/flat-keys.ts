@@ -44,14 +44,19 @@ export function keyAfter(key: string): string {
 
 /**
  * Reads one page of a flat key set: keys `k` with `from <= k` (and `k < end` when `end` is given),
- * ascending in {@link compareKeys} order, as many as the backend likes per call (at least one when
- * any is left). An empty page means there are no more. A reader may return keys at or past `end`;
- * the helpers stop there.
+ * ascending in {@link compareKeys} order, at least one when any is left and at most `limit` (a
+ * hint: a reader may return fewer, and should not return many more, since the helpers may drop
+ * the rest of a page). An empty page means there are no more. A reader may return keys at or past
+ * `end`; the helpers stop there.
  */
-export type SortedKeyReader = (from: string, end: string | undefined) => Promise<readonly string[]> | readonly string[];
+export type SortedKeyReader = (from: string, end: string | undefined, limit: number) => Promise<readonly string[]> | readonly string[];
 
-/** Keys per page that {@link sortedKeysReader} hands out. */
+/** Keys per page that {@link sortedKeysReader} hands out, and the largest `limit` the helpers ask for. */
 export const SORTED_KEYS_PAGE = 1000;
+const MAX_PAGE = SORTED_KEYS_PAGE;
+/** The first `limit` of a one-level listing, and the smallest. */
+const FIRST_LEVEL_PAGE = 256;
+const MIN_LEVEL_PAGE = 16;
 
 /**
  * A {@link SortedKeyReader} over keys already held in memory, sorted by {@link compareKeys}: each
@@ -59,10 +64,13 @@ export const SORTED_KEYS_PAGE = 1000;
  * sorted index (memory) or can only list their keys all at once (most key-value stores): sort
  * them with {@link sortKeys} once, then list from them with the helpers below.
  */
-export function sortedKeysReader(sorted: readonly string[], pageSize: number = SORTED_KEYS_PAGE): (from: string) => readonly string[] {
-  return (from) => {
+export function sortedKeysReader(
+  sorted: readonly string[],
+  pageSize: number = SORTED_KEYS_PAGE,
+): (from: string, end?: string, limit?: number) => readonly string[] {
+  return (from, _end, limit = pageSize) => {
     const first = firstAtOrAfter(sorted, from);
-    return sorted.slice(first, first + pageSize);
+    return sorted.slice(first, first + Math.min(pageSize, limit));
   };
 }
 
@@ -86,7 +94,7 @@ function firstAtOrAfter(keys: readonly string[], key: string): number {
 export async function* listFlatKeys(folder: string, read: SortedKeyReader): AsyncGenerator<string, void, undefined> {
   const range = folderKeyRange(folder);
   for (let from = range.start; ; ) {
-    const page = await read(from, range.end);
+    const page = await read(from, range.end, MAX_PAGE);
     const last = page[page.length - 1];
     if (last === undefined) return;
     for (const key of page) {
@@ -102,35 +110,39 @@ export async function* listFlatKeys(folder: string, read: SortedKeyReader): Asyn
  * returns it, yielded lazily in {@link compareKeys} order: the keys of files directly inside it,
  * and each sub-folder once, as its key with a trailing `/`. A page that ends inside a sub-folder
  * resumes after the sub-folder's whole subtree (`sub/` ≤ key < `sub0`), so a deep subtree costs one
- * read, not one per page of its keys.
+ * read, not one per page of its keys. The `limit` asked of the reader follows what the pages
+ * yield (twice the entries of the last page, from 16 to 1000), so that a folder of large
+ * sub-folders does not fetch a full page of keys per sub-folder only to drop most of it.
  */
 export async function* listFlatLevel(folder: string, read: SortedKeyReader): AsyncGenerator<string, void, undefined> {
   const range = folderKeyRange(folder);
   let from = range.start;
+  let limit = FIRST_LEVEL_PAGE;
   for (;;) {
-    const page = await read(from, range.end);
+    const page = await read(from, range.end, limit);
     const last = page[page.length - 1];
     if (last === undefined) return;
     let subfolder: string | undefined;
+    let yielded = 0;
     for (const key of page) {
       if (!inKeyRange(key, range)) return;
       if (subfolder !== undefined && key.startsWith(subfolder)) continue;
       const slash = key.indexOf("/", range.start.length);
       subfolder = slash === -1 ? undefined : key.slice(0, slash + 1);
       yield subfolder ?? key;
+      yielded++;
     }
     // '0' follows '/': the first key after the sub-folder's subtree.
     from = subfolder !== undefined && last.startsWith(subfolder) ? `${subfolder.slice(0, -1)}0` : keyAfter(last);
+    limit = Math.min(MAX_PAGE, Math.max(MIN_LEVEL_PAGE, 2 * yielded));
   }
 }
 
 /** True when at least one key lies under folder `folder` (normalized): one read of one page. */
 export async function flatFolderExists(folder: string, read: SortedKeyReader): Promise<boolean> {
-  for await (const key of listFlatKeys(folder, read)) {
-    void key;
-    return true;
-  }
-  return false;
+  const range = folderKeyRange(folder);
+  const first = (await read(range.start, range.end, 1))[0];
+  return first !== undefined && inKeyRange(first, range);
 }
 
 /** How a backend answers the two questions of the file/folder conflict rule (see {@link fileFolderConflict}). */

@@ -17,13 +17,15 @@ import {
 } from "../../src/index.js";
 
 /** A reader over a sorted array that hands out `pageSize` keys per call and counts its calls. */
-function arrayReader(keys: string[], pageSize: number): SortedKeyReader & { calls: number } {
+function arrayReader(keys: string[], pageSize: number): SortedKeyReader & { calls: number; limits: number[] } {
   const sorted = [...keys].sort(compareKeys);
-  const read = ((from: string, end: string | undefined) => {
+  const read = ((from: string, end: string | undefined, limit: number) => {
     read.calls++;
-    return sorted.filter((key) => compareKeys(key, from) >= 0 && (end === undefined || compareKeys(key, end) < 0)).slice(0, pageSize);
-  }) as unknown as SortedKeyReader & { calls: number };
+    read.limits.push(limit);
+    return sorted.filter((key) => compareKeys(key, from) >= 0 && (end === undefined || compareKeys(key, end) < 0)).slice(0, Math.min(pageSize, limit));
+  }) as unknown as SortedKeyReader & { calls: number; limits: number[] };
   read.calls = 0;
+  read.limits = [];
   return read;
 }
 
@@ -65,6 +67,16 @@ describe("flat-key listing helpers", () => {
     const read = arrayReader(keys, 10);
     expect(await collect(listFlatLevel("d", read))).toEqual(["d/a", "d/deep/", "d/z"]);
     expect(read.calls).toBeLessThanOrEqual(3);
+  });
+
+  it("asks for small pages once pages end inside large sub-folders, and for full ones again on files", async () => {
+    const keys = [...Array.from({ length: 300 }, (_, i) => `d/a${String(i).padStart(3, "0")}/x`), ...Array.from({ length: 5 }, (_, i) => `d/b${i}/${"y".repeat(3)}`)];
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 2000; j++) keys.push(`d/c${i}/${j}`);
+    const read = arrayReader(keys, 1000);
+    const entries = await collect(listFlatLevel("d", read));
+    expect(entries).toHaveLength(310);
+    expect(read.limits[0]).toBe(256);
+    expect(Math.min(...read.limits)).toBe(16);
   });
 
   it("reads nothing past the first key when asked whether a folder exists", async () => {
@@ -111,6 +123,7 @@ describe("sortedKeysReader", () => {
   it("pages through sorted keys from any starting key", async () => {
     const read = sortedKeysReader(["a", "b/1", "b/2", "c"], 2);
     expect(read("b")).toEqual(["b/1", "b/2"]);
+    expect(read("b", undefined, 1)).toEqual(["b/1"]);
     expect(read("b/2\u0000")).toEqual(["c"]);
     expect(await collect(listFlatLevel("", read))).toEqual(["a", "b/", "c"]);
   });
