@@ -177,6 +177,7 @@ export class FlydriveStorage implements SnapshotStorage {
       const token = paginationToken;
       let page: Awaited<ReturnType<Disk["listAll"]>>;
       try {
+        // flydrive strips the trailing '/', so an S3 prefix also matches siblings ('a' matches 'ab/x'): filtered below.
         page = await this.disk.listAll(folder === "" ? "/" : `${encodeKey(folder)}/`, { recursive: true, paginationToken: token });
       } catch (error) {
         if (hasCode(error, "ENOTDIR")) return []; // the fs driver, when the folder's name is a file

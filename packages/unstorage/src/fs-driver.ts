@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { pruneEmptyFolders, replaceFile } from "@stowage/core";
 import type { Storage } from "unstorage";
@@ -51,6 +51,21 @@ export function pruneFolders(file: FsDriverFile): Promise<void> {
 export async function isDriverFile(file: FsDriverFile): Promise<boolean> {
   try {
     return (await stat(path.join(file.root, ...file.segments))).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
+}
+
+/**
+ * True when the fs driver holds a non-empty folder at the key: one `readdir`, where unstorage's
+ * `getKeys` would read the driver's whole tree. (The bridge removes the folders its deletes leave
+ * empty, so a folder it wrote holds a file.)
+ */
+export async function isDriverFolder(file: FsDriverFile): Promise<boolean> {
+  try {
+    return (await readdir(path.join(file.root, ...file.segments))).length > 0;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return false;

@@ -22,7 +22,7 @@ import {
   type WriteOptions,
 } from "@stowage/core";
 import { createStorage, type Driver, type Storage } from "unstorage";
-import { fsDriverFile, isDriverFile, pruneFolders, writeFileAtomically } from "./fs-driver.js";
+import { fsDriverFile, isDriverFile, isDriverFolder, pruneFolders, writeFileAtomically } from "./fs-driver.js";
 import { decodeKey, encodeKey } from "./key-codec.js";
 
 /** Options of {@link UnstorageStorage}. */
@@ -55,7 +55,10 @@ const OWNER = "UnstorageStorage";
  * - Listings come from `getKeys` of the folder, sorted and cut into one level by core's
  *   flat-key helpers: memory grows with the number of keys under the folder listed.
  * - Files and folders: a write is refused with `SnapshotConflictError` when a folder exists at its
- *   key or a parent is a file. The check and the write are two driver calls, not one atomic step.
+ *   key or a parent is a file, checked once the content is buffered. The check and the write are
+ *   separate driver calls, not one atomic step. The folder check lists the keys under the written
+ *   key (`getKeys`; the redis driver SCANs the keyspace for it), except on the fs drivers (one
+ *   `readdir`).
  *
  * - On unstorage's fs drivers (`fs`, `fs-lite`), whose own writes are a plain `writeFile` onto the
  *   file, the bridge writes the driver's file itself through a temporary file and a rename, so a
@@ -99,9 +102,9 @@ export class UnstorageStorage implements SnapshotStorage {
   async write(path: string, content: WriteContent, options?: WriteOptions): Promise<void> {
     void options;
     validateKey(path);
-    await this.#checkConflict(path);
     const bytes = await bufferContent(path, content, this.#maxBufferBytes);
-    // Checked again: the world may have changed while the content was coming in.
+    // Checked once the content is in, right before it is stored: on most drivers the folder check
+    // lists keys (the redis driver SCANs), so it is not paid twice.
     await this.#checkConflict(path);
     const key = encodeKey(path);
     const file = fsDriverFile(this.storage, key);
@@ -141,7 +144,11 @@ export class UnstorageStorage implements SnapshotStorage {
   async #checkConflict(path: string): Promise<void> {
     await checkFileFolderConflict(path, {
       isFile: (key) => this.#isFile(key),
-      isFolder: async (key) => flatFolderExists(key, await this.#keysUnder(key)),
+      isFolder: async (key) => {
+        const file = fsDriverFile(this.storage, encodeKey(key));
+        if (file !== undefined) return this.#call(key, () => isDriverFolder(file));
+        return flatFolderExists(key, await this.#keysUnder(key));
+      },
     });
   }
 
