@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Readable } from "node:stream";
 import {
   DEFAULT_MAX_BUFFER_BYTES,
@@ -84,7 +85,16 @@ export class FlydriveStorage implements SnapshotStorage {
     const key = this.#key(path);
     if (!(await this.#isFile(path, key))) throw new SnapshotNotFoundError(path);
     try {
-      return await this.disk.getStream(key);
+      const stream = await this.disk.getStream(key);
+      // The fs driver's stream opens the file later: wait, so that a missing file rejects here and
+      // the open file survives a delete or overwrite (and a stream dropped at once fails no later).
+      if ((stream as { pending?: unknown }).pending === true) {
+        await once(stream, "ready").catch((error: unknown) => {
+          stream.destroy();
+          throw error;
+        });
+      }
+      return stream;
     } catch (error) {
       if (!(await this.#isFile(path, key))) throw new SnapshotNotFoundError(path, { cause: error });
       throw ioError(path, error);
@@ -99,14 +109,14 @@ export class FlydriveStorage implements SnapshotStorage {
   async write(path: string, content: WriteContent, options?: WriteOptions): Promise<void> {
     void options;
     const key = this.#key(path);
-    await this.#checkConflict(path);
     const root = this.#fsRoot;
     if (root !== undefined) {
+      await this.#checkConflict(path);
       await this.#call(path, () => writeFileAtomically(root, key, content));
       return;
     }
     const bytes = await bufferContent(path, content, this.#maxBufferBytes);
-    // Checked again: the world may have changed while the content was coming in.
+    // Checked once the content is in, right before the upload (each check is a few requests).
     await this.#checkConflict(path);
     await this.#call(path, () => this.disk.put(key, bytes));
   }
@@ -177,8 +187,9 @@ export class FlydriveStorage implements SnapshotStorage {
       const token = paginationToken;
       let page: Awaited<ReturnType<Disk["listAll"]>>;
       try {
-        // flydrive strips the trailing '/', so an S3 prefix also matches siblings ('a' matches 'ab/x'): filtered below.
-        page = await this.disk.listAll(folder === "" ? "/" : `${encodeKey(folder)}/`, { recursive: true, paginationToken: token });
+        // The driver's own listAll (part of flydrive's DriverContract): the Disk's would strip the
+        // trailing '/', and an S3 prefix 'a' also matches every 'ab…' sibling.
+        page = await this.disk.driver.listAll(folder === "" ? "/" : `${encodeKey(folder)}/`, { recursive: true, paginationToken: token });
       } catch (error) {
         if (hasCode(error, "ENOTDIR")) return []; // the fs driver, when the folder's name is a file
         throw ioError(folder, error);
@@ -186,7 +197,6 @@ export class FlydriveStorage implements SnapshotStorage {
       for (const entry of page.objects) {
         if (!entry.isFile) continue;
         const key = decodeKey(entry.key);
-        // A driver may match more than the folder (an S3 prefix is not a segment boundary).
         if (key !== undefined && isValidKey(key) && key.startsWith(base)) keys.push(key);
       }
       paginationToken = page.paginationToken;
