@@ -54,8 +54,9 @@ export type SortedKeyReader = (from: string, end: string | undefined, limit: num
 /** Keys per page that {@link sortedKeysReader} hands out, and the largest `limit` the helpers ask for. */
 export const SORTED_KEYS_PAGE = 1000;
 const MAX_PAGE = SORTED_KEYS_PAGE;
-/** The first `limit` of a one-level listing, and the smallest. */
+/** The `limit` of a one-level listing's first read. */
 const FIRST_LEVEL_PAGE = 256;
+/** The smallest `limit` a one-level listing asks for (while pages end inside large sub-folders). */
 const MIN_LEVEL_PAGE = 16;
 
 /**
