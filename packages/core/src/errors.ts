@@ -26,7 +26,8 @@ export type StowageErrorCode =
   | "E_OBJECT_NOT_DELETED"
   | "E_DIFF_CLASS_MISMATCH"
   | "E_INVALID_OPTIONS"
-  | "E_ABORTED";
+  | "E_ABORTED"
+  | "E_TOO_LARGE";
 
 /** Options accepted by every stowage error constructor. */
 export interface StowageErrorOptions {
@@ -85,7 +86,7 @@ export function isStowageError<C extends StowageErrorCode = StowageErrorCode>(
 /** Base class of the blob-storage errors; across copies it stands for `E_NOT_FOUND`, `E_INVALID_PATH`, `E_CAPABILITY`, `E_CONFLICT` and `E_IO`. */
 export class SnapshotError extends StowageError {
   static {
-    standsFor(this, ["E_NOT_FOUND", "E_INVALID_PATH", "E_CAPABILITY", "E_CONFLICT", "E_IO"]);
+    standsFor(this, ["E_NOT_FOUND", "E_INVALID_PATH", "E_CAPABILITY", "E_CONFLICT", "E_IO", "E_TOO_LARGE"]);
   }
 }
 
@@ -158,6 +159,28 @@ export class SnapshotConflictError extends SnapshotError {
   constructor(path: string, detail: string, options?: StowageErrorOptions) {
     super("E_CONFLICT", `Conflict at '${path}': ${detail}`, options);
     this.path = path;
+  }
+}
+
+/**
+ * A write's content is larger than a backend that must hold it whole in memory accepts (a bridge
+ * over a key-value store without streams buffers each value; see its `maxBufferBytes` option).
+ * Raised before anything is written: the old content (or absence) is kept.
+ */
+export class ContentTooLargeError extends SnapshotError {
+  static {
+    standsFor(this, ["E_TOO_LARGE"]);
+  }
+
+  /** The key that was not written. */
+  readonly path: string;
+  /** The cap that the content went past, in bytes. */
+  readonly limit: number;
+
+  constructor(path: string, limit: number, options?: StowageErrorOptions) {
+    super("E_TOO_LARGE", `Content for '${path}' is larger than the ${limit}-byte buffer cap; nothing was written`, options);
+    this.path = path;
+    this.limit = limit;
   }
 }
 

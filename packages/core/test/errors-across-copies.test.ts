@@ -37,6 +37,7 @@ function samples(core: Core): Record<string, Error> {
     ObjectNotDeleted: new core.ObjectNotDeleted("refused"),
     DiffClassMismatch: new core.DiffClassMismatch("other class"),
     AbortError: new core.AbortError("stopped"),
+    ContentTooLargeError: new core.ContentTooLargeError("k", 10),
   };
 }
 

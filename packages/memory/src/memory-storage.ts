@@ -6,7 +6,10 @@ import {
   SnapshotConflictError,
   SnapshotNotFoundError,
   compareKeys,
-  isUnderPrefix,
+  fileFolderConflict,
+  listFlatKeys,
+  listFlatLevel,
+  sortedKeysReader,
   normalizePrefix,
   parentFolders,
   syncStorages,
@@ -79,16 +82,11 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     yield* copiedChunks(data, options.chunkSize ?? this.#chunkSize);
   }
 
+  /** One level, from the sorted key index (core's flat-key listing): sub-folders are skipped by binary search. */
   async list(prefix: string): Promise<string[]> {
-    const folder = normalizePrefix(prefix);
-    const start = folder === "" ? 0 : folder.length + 1;
-    const entries = new Set<string>();
-    for (const key of this.#files.keys()) {
-      if (!isUnderPrefix(key, folder)) continue;
-      const slash = key.indexOf("/", start);
-      entries.add(slash === -1 ? key : key.slice(0, slash + 1));
-    }
-    return [...entries].sort(compareKeys);
+    const entries: string[] = [];
+    for await (const entry of listFlatLevel(normalizePrefix(prefix), this.#readKeys)) entries.push(entry);
+    return entries;
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
@@ -102,11 +100,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
    * starts at once whatever the store holds; files changed while it runs show their state when reached.
    */
   async *streamList(prefix: string): AsyncGenerator<FileStat, void, undefined> {
-    const folder = normalizePrefix(prefix);
-    const keys = this.#sortedKeys();
-    for (let i = folder === "" ? 0 : firstAtOrAfter(keys, `${folder}/`); i < keys.length; i++) {
-      const key = keys[i] as string;
-      if (!isUnderPrefix(key, folder)) return;
+    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#readKeys)) {
       const file = this.#files.get(key);
       if (file !== undefined) yield statOf(key, file);
     }
@@ -172,11 +166,13 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   }
 
   #assertWritable(path: string): void {
-    if (this.#folders.has(path)) throw new SnapshotConflictError(path, "a folder exists at this path");
-    for (const parent of parentFolders(path)) {
-      if (this.#files.has(parent)) throw new SnapshotConflictError(path, `'${parent}' is a file`);
-    }
+    const reason = fileFolderConflict(path, { isFile: (key) => this.#files.has(key), isFolder: (key) => this.#folders.has(key) });
+    if (reason !== undefined) throw new SnapshotConflictError(path, reason);
   }
+
+  /** A page of the sorted key index from `from` on (a `SortedKeyReader` for core's listings). */
+  readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>
+    sortedKeysReader(this.#sortedKeys())(from, end, limit);
 
   #commit(path: string, data: Buffer, mtime: Date = new Date()): void {
     // Re-checked: the world may have changed while the content was streaming in.
@@ -206,16 +202,4 @@ function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, unde
 
 function statOf(path: string, file: StoredFile): FileStat {
   return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
-}
-
-/** The index of the first key not before `key` in sorted `keys`. */
-function firstAtOrAfter(keys: readonly string[], key: string): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (compareKeys(keys[middle] as string, key) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -8,7 +8,8 @@ import {
   SnapshotNotFoundError,
   StorageUnavailableError,
   isStowageError,
-  compareKeys,
+  listFlatKeys,
+  listFlatLevel,
   normalizePrefix,
   rechunk,
   syncStorages,
@@ -18,6 +19,7 @@ import {
   type ChunkSource,
   type FileStat,
   type SnapshotStorage,
+  type SortedKeyReader,
   type StreamListOptions,
   type StreamReadOptions,
   type SyncCopier,
@@ -34,7 +36,7 @@ import {
 import type { ChainableCommander } from "ioredis";
 import { STAMP_FIELD, blobKeys, copiedContentId, type BlobKeys, type BlobMeta } from "./blob-keys.js";
 import { collectStagedGarbage } from "./staged-garbage.js";
-import { checkScript, commitScript, copyScript, deleteScript, listScript, moveScript } from "./blob-scripts.js";
+import { checkScript, commitScript, copyScript, deleteScript, moveScript } from "./blob-scripts.js";
 import {
   RedisConnection,
   isRefusedCommand,
@@ -162,23 +164,20 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     return this.write(path, chunks, options);
   }
 
+  /**
+   * One level of `prefix`, through core's flat-key listing over the catalogue's sorted set: pages
+   * of up to 1000 keys by `ZRANGEBYLEX`, and one jump past a sub-folder's whole subtree whenever a
+   * page ends inside it.
+   */
   async list(prefix: string): Promise<string[]> {
-    const folder = normalizePrefix(prefix);
-    const base = folder === "" ? "" : `${folder}/`;
     const entries: string[] = [];
-    for (let lo = `[${base}`; lo !== ""; ) {
-      const page = (await this.#redis(prefix, () =>
-        listScript.run(this.client, this.#keys.catalogue, [base, lo, LIST_PAGE]),
-      )) as string[];
-      lo = page.pop() ?? "";
-      entries.push(...page);
-    }
-    return entries.sort(compareKeys);
+    for await (const entry of listFlatLevel(normalizePrefix(prefix), this.#keyReader(prefix))) entries.push(entry);
+    return entries;
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    for await (const page of this.#keyPages(prefix)) keys.push(...page);
+    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#keyReader(prefix))) keys.push(key);
     return keys;
   }
 
@@ -192,34 +191,33 @@ export class RedisStorage implements AdvancedSnapshotStorage {
    */
   async *streamList(prefix: string, options?: StreamListOptions): AsyncGenerator<FileStat, void, undefined> {
     void options;
-    for await (const keys of this.#keyPages(prefix)) {
-      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...keys));
-      for (let i = 0; i < keys.length; i++) {
+    let keys: string[] = [];
+    const flush = async function* (this: RedisStorage): AsyncGenerator<FileStat, void, undefined> {
+      const batch = keys;
+      keys = [];
+      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...batch));
+      for (let i = 0; i < batch.length; i++) {
         const json = metas[i];
-        if (typeof json === "string") yield toStat(keys[i] as string, JSON.parse(json) as BlobMeta);
+        if (typeof json === "string") yield toStat(batch[i] as string, JSON.parse(json) as BlobMeta);
       }
+    };
+    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#keyReader(prefix))) {
+      keys.push(key);
+      if (keys.length === LIST_PAGE) yield* flush.call(this);
     }
+    if (keys.length > 0) yield* flush.call(this);
   }
 
   /**
-   * The catalogue's keys under `prefix`, a page at a time, in byte order of their UTF-8 encoding
-   * (how a sorted set orders members of equal score), which is code point order: compareKeys
-   * order, with no sorting here.
+   * Reads the catalogue's sorted set a page at a time for core's flat-key listings, in byte order
+   * of the keys' UTF-8 encoding (how a sorted set orders members of equal score), which is code
+   * point order: compareKeys order, with no sorting here.
    */
-  async *#keyPages(prefix: string): AsyncGenerator<string[], void, undefined> {
-    const folder = normalizePrefix(prefix);
-    const hi = folder === "" ? "+" : `(${folder}0`; // '0' is the byte after '/'
-    for (let lo = folder === "" ? "-" : `[${folder}/`; ; ) {
-      const bound = lo;
-      const page = await this.#redis(prefix, () =>
-        this.client.zrangebylex(this.#keys.files, bound, hi, "LIMIT", 0, LIST_PAGE),
+  #keyReader(prefix: string): SortedKeyReader {
+    return (from, end, limit) =>
+      this.#redis(prefix, () =>
+        this.client.zrangebylex(this.#keys.files, `[${from}`, end === undefined ? "+" : `(${end}`, "LIMIT", 0, Math.min(limit, LIST_PAGE)),
       );
-      const last = page[page.length - 1];
-      if (last === undefined) return;
-      yield page;
-      if (page.length < LIST_PAGE) return;
-      lo = `(${last}`;
-    }
   }
 
   async delete(path: string): Promise<void> {

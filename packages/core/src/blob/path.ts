@@ -35,6 +35,19 @@ export function validateKey(key: unknown): string {
 }
 
 /**
+ * True when {@link validateKey} accepts `key`. For listings that pass over names a backend holds
+ * but stowage cannot address (they were not written through stowage), rather than fail on them.
+ */
+export function isValidKey(key: unknown): key is string {
+  try {
+    validateKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Checks a folder prefix and returns it without a trailing `/`. The empty prefix `""` means the
  * storage root (`"/"` is rejected as absolute); `"a/b"` and `"a/b/"` name the same folder.
  */

@@ -1,0 +1,55 @@
+import { mkdir, open, rename, rmdir, unlink } from "node:fs/promises";
+import path from "node:path";
+import { toChunks, type WriteContent } from "./content.js";
+
+/*
+ * File helpers for bridges over libraries that keep each key as a file (flydrive's fs driver,
+ * unstorage's fs drivers) but write onto the file itself and leave empty folders behind. The
+ * bridges write those files in the library's own layout with these, so the library reads them as
+ * its own. (The local backend has its own, durable, version: fsync, reflinks, symlink checks.)
+ */
+
+/**
+ * Streams `content` into `temporaryName` beside `target` (created exclusively) and renames it over
+ * `target`, creating the folders above it first: readers see the old content or the new,
+ * concurrent writers never interleave, and a source that fails half-way leaves the old file and no
+ * temporary one (the source's error is rethrown). Not fsynced: as durable as the library's own
+ * writes.
+ *
+ * @param target - absolute path of the file to replace
+ * @param temporaryName - a file name (no `/`) that the library's listings pass over
+ */
+export async function replaceFile(target: string, content: WriteContent, temporaryName: string): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = path.join(path.dirname(target), temporaryName);
+  try {
+    const file = await open(temporary, "wx");
+    try {
+      // One chunk at a time, each written before the next is asked for: a producer may reuse its buffer.
+      for await (const chunk of toChunks(content)) await file.write(chunk);
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Removes the folders below `root` that deleting the file at `root/segments…` left empty, nearest
+ * first, stopping at the first that is not empty (or is gone), and never `root` itself. Folders
+ * are implicit in stowage: they go with their last file, so that their name can become a file.
+ *
+ * @param segments - the deleted file's path below `root`, one entry per folder level and the name last
+ */
+export async function pruneEmptyFolders(root: string, segments: readonly string[]): Promise<void> {
+  for (let depth = segments.length - 1; depth > 0; depth--) {
+    try {
+      await rmdir(path.join(root, ...segments.slice(0, depth)));
+    } catch {
+      return; // not empty (or already gone): its parents are not empty either
+    }
+  }
+}
