@@ -4,6 +4,7 @@ import { describeChildren } from "./parts/children.js";
 import { describeExample } from "./parts/example.js";
 import { describeFailures } from "./parts/failures.js";
 import { describeFlags } from "./parts/flags.js";
+import { describeIdentities } from "./parts/identities.js";
 import type { TestApi } from "../test-api.js";
 
 /**
@@ -26,6 +27,7 @@ export function describeAdapterSync<S extends BaseStore>(api: TestApi, options: 
         api.describe("three levels of children", () => describeChildren(api, shared, pairing));
         api.describe("flags", () => describeFlags(api, shared, pairing));
         api.describe("hook failures", () => describeFailures(api, shared, pairing));
+        api.describe("identities", () => describeIdentities(api, shared, pairing));
       });
     }
   });

@@ -5,6 +5,7 @@ import { describeConcurrency } from "./parts/concurrency.js";
 import { describeConvenience } from "./parts/convenience.js";
 import { describeCrud } from "./parts/crud.js";
 import { describeErrors } from "./parts/errors.js";
+import { describeIdentities } from "./parts/identities.js";
 import { describeJson } from "./parts/json.js";
 import { describeScale } from "./parts/scale.js";
 import { describeSpecialNames } from "./parts/special-names.js";
@@ -27,6 +28,7 @@ export function describeObjectStore<S extends BaseStore>(api: TestApi, options: 
     api.describe("convenience methods", () => describeConvenience(api, shared));
     api.describe("JSON values", () => describeJson(api, shared));
     api.describe("special characters", () => describeSpecialNames(api, shared));
+    api.describe("identities", () => describeIdentities(api, shared));
     api.describe("errors", () => describeErrors(api, shared));
     api.describe("concurrency", () => describeConcurrency(api, shared));
     api.describe("scale", () => describeScale(api, shared));
