@@ -1,5 +1,6 @@
 import type { BaseStore } from "@stowage/core";
 import { pairingsFor, type AdapterSyncSuiteOptions } from "./options.js";
+import { describeAbort } from "./parts/abort.js";
 import { describeChildren } from "./parts/children.js";
 import { describeExample } from "./parts/example.js";
 import { describeFailures } from "./parts/failures.js";
@@ -28,6 +29,7 @@ export function describeAdapterSync<S extends BaseStore>(api: TestApi, options: 
         api.describe("flags", () => describeFlags(api, shared, pairing));
         api.describe("hook failures", () => describeFailures(api, shared, pairing));
         api.describe("identities", () => describeIdentities(api, shared, pairing));
+        api.describe("abort", () => describeAbort(api, shared, pairing));
       });
     }
   });

@@ -1,5 +1,6 @@
 import type { BaseStore } from "@stowage/core";
 import type { ObjectStoreSuiteOptions } from "./options.js";
+import { describeBulk } from "./parts/bulk.js";
 import { describeChildren } from "./parts/children.js";
 import { describeConcurrency } from "./parts/concurrency.js";
 import { describeConvenience } from "./parts/convenience.js";
@@ -24,6 +25,7 @@ export function describeObjectStore<S extends BaseStore>(api: TestApi, options: 
   const shared = options as unknown as ObjectStoreSuiteOptions;
   api.describe(`object store: ${options.name}`, () => {
     api.describe("get, add, update, remove, count", () => describeCrud(api, shared));
+    api.describe("bulk methods", () => describeBulk(api, shared));
     api.describe("children", () => describeChildren(api, shared));
     api.describe("convenience methods", () => describeConvenience(api, shared));
     api.describe("JSON values", () => describeJson(api, shared));
