@@ -2,6 +2,7 @@ import { isLogging, logEvent } from "../logging/logger.js";
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, nameObject } from "./errors.js";
 import { canonicalJson } from "./json.js";
 import {
+  checkStorable,
   instantiate,
   schemaOf,
   type AnyModelClass,
@@ -71,7 +72,8 @@ export abstract class BaseStore {
    * Every stored object of type `modelName`, each exactly once, streamed: yield objects one by
    * one, or (faster) whole pages, arrays of the objects the backend fetched at once (a SCAN page
    * plus its MGET, a listing page). Never load the whole set unless it is already in memory. An
-   * unknown model yields nothing and creates nothing.
+   * unknown model yields nothing and creates nothing. A yielded page is a fresh array that
+   * belongs to the caller (`getAll` may return it as it is).
    */
   protected abstract scan(modelName: string): AsyncIterable<ObjectModel | readonly ObjectModel[]>;
 
@@ -158,12 +160,14 @@ export abstract class BaseStore {
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
     const { type } = resolveModel(model, this.registry);
-    const all: ObjectModel[] = [];
+    let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
-      if (isPage(item)) for (const obj of item) all.push(obj);
-      else all.push(item);
+      // A store that yields one page (MemoryStore) hands over its array: no copy.
+      if (all === undefined && isPage(item)) all = item as ObjectModel[];
+      else if (isPage(item)) for (const obj of item) (all as ObjectModel[]).push(obj);
+      else (all ??= []).push(item);
     }
-    return all as InstanceOf<M>[];
+    return (all ?? []) as InstanceOf<M>[];
   }
 
   /** Every object of a type, streamed: for sets too large to hold at once. */
@@ -392,9 +396,17 @@ export abstract class BaseStore {
     }
   }
 
-  #validate(obj: ObjectModel): ModelJSON {
+  /**
+   * True for a store that keeps the instances it is given and never calls {@link encode}
+   * (MemoryStore): writes then only check the object, without building its JSON.
+   */
+  protected readonly keepsInstances: boolean = false;
+
+  #validate(obj: ObjectModel): ModelJSON | undefined {
     this.registry.register(modelClassOf(obj));
-    return obj.toJSON();
+    if (!this.keepsInstances) return obj.toJSON();
+    checkStorable(obj);
+    return undefined;
   }
 
   /**
@@ -403,7 +415,9 @@ export abstract class BaseStore {
    * later change to the object is never hidden by it.
    */
   async #withJson<T>(obj: ObjectModel, write: () => Promise<T>): Promise<T> {
-    this.#pendingJson.set(obj, this.#validate(obj));
+    const json = this.#validate(obj);
+    if (json === undefined) return write();
+    this.#pendingJson.set(obj, json);
     try {
       return await write();
     } finally {
@@ -415,7 +429,10 @@ export abstract class BaseStore {
   async #withJsonMany<T>(objs: readonly ObjectModel[], write: () => Promise<T>): Promise<T> {
     if (!Array.isArray(objs)) throw new InvalidObjectError("expected an array of model objects");
     const jsons = objs.map((obj) => this.#validate(obj));
-    objs.forEach((obj, index) => this.#pendingJson.set(obj, jsons[index] as ModelJSON));
+    objs.forEach((obj, index) => {
+      const json = jsons[index];
+      if (json !== undefined) this.#pendingJson.set(obj, json);
+    });
     try {
       return await write();
     } finally {

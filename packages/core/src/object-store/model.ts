@@ -186,13 +186,7 @@ export abstract class ObjectModel<
    * JSON cannot carry unchanged (a `Date`, `NaN`, `undefined`, a class instance, ...).
    */
   toJSON(): ModelJSON {
-    const schema = schemaOf(this);
-    const fields = this.#fields();
-    for (const field of schema.identifiers) {
-      if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
-    }
-    for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
-    for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
+    const schema = checkStorable(this as unknown as ObjectModel);
     return { type: schema.type, fields: this.#pick([...schema.fields]) };
   }
 
@@ -283,6 +277,22 @@ export function instantiate<T extends ObjectModel>(model: ModelClass<T, never>, 
 export function schemaOf(model: object): ModelSchema {
   const schema = ((typeof model === "function" ? model : model.constructor) as Partial<AnyModelClass>).schema;
   if (schema === undefined) throw new InvalidObjectError("Model classes must be created with defineModel()");
+  return schema;
+}
+
+/**
+ * Checks what {@link ObjectModel.toJSON} checks, without building the JSON: every identifier an
+ * identifier value, every attribute and child list JSON. Throws {@link InvalidObjectError};
+ * returns the schema.
+ */
+export function checkStorable(obj: ObjectModel): ModelSchema {
+  const schema = schemaOf(obj);
+  const fields = obj as unknown as Record<string, unknown>;
+  for (const field of schema.identifiers) {
+    if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
+  }
+  for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
+  for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
   return schema;
 }
 
