@@ -23,9 +23,13 @@ export class StoreWrites {
   /** `type\0uid` -> the last waiting write of that object. */
   #last = new Map<string, Write>();
 
-  constructor(store: BaseStore, limit: number) {
+  readonly #onWritten: (type: string, uid: string) => void;
+
+  /** `onWritten` is told each object a flush writes (before it is sent), say to forget a cached read of it. */
+  constructor(store: BaseStore, limit: number, onWritten: (type: string, uid: string) => void = () => undefined) {
     this.#store = store;
     this.#limit = limit;
+    this.#onWritten = onWritten;
   }
 
   /** Whether a write of this object is waiting. */
@@ -55,6 +59,7 @@ export class StoreWrites {
     this.#last = new Map();
     let segment: Segment = newSegment();
     for (const write of writes) {
+      this.#onWritten(write.obj.getType(), write.obj.getUniqueId());
       const key = keyOf(write.obj.getType(), write.obj.getUniqueId());
       if (segment.keys.has(key)) {
         await this.#send(segment);

@@ -73,7 +73,8 @@ class Syncer {
     this.#flags = flags;
     this.#onProgress = onProgress;
     this.#signal = signal;
-    this.#writes = new StoreWrites(dest.store, SYNC_BATCH);
+    // What was read ahead of an object is stale once the object is written.
+    this.#writes = new StoreWrites(dest.store, SYNC_BATCH, (type, uid) => void this.#ahead.get(type)?.delete(uid));
   }
 
   /** Applies every element; resolves whether anything changed. */

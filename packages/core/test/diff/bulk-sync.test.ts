@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Adapter, MemoryStore, defineModel, joinUid, type AdapterDict, type ObjectModel } from "../../src/index.js";
+import { Adapter, MemoryStore, ObjectNotCreated, defineModel, joinUid, type AdapterDict, type ObjectModel } from "../../src/index.js";
 import { Device, Interface } from "../object-store/fixtures.js";
 
 /** A MemoryStore that counts the backend calls the engine makes (each one a round trip on a server). */
@@ -87,5 +87,23 @@ describe("syncFrom with the default hooks", () => {
     // The next sync puts back what the hook changed.
     await dest.syncFrom(source);
     expect((await dest.get(Plain, "late")).value).toBe(2);
+  });
+
+  it("an object listed under two parents is created once; the second create finds it, as one by one", async () => {
+    const shared = joinUid(["r1", "eth0"]);
+    // 998 devices between the two parents: their writes fill a batch, which is sent before r2's
+    // turn, so the second create must not trust what was read before that flush.
+    const device: AdapterDict[string] = { r1: { name: "r1", site: "a", interfaces: [shared] } };
+    for (let i = 0; i < 998; i++) device[`f${i}`] = { name: `f${i}`, site: "f" };
+    device.r2 = { name: "r2", site: "b", interfaces: [shared] };
+    const data: AdapterDict = { device, interface: { [shared]: { device: "r1", name: "eth0", description: "x" } } };
+    for (const store of [new MemoryStore(), new CountingStore()]) {
+      const source = new Network({ name: "src" });
+      await source.loadFromDict(data);
+      const dest = new Network({ name: "dst", store });
+      await expect(dest.syncFrom(source)).rejects.toThrow(ObjectNotCreated);
+      expect(await dest.count("interface")).toBe(1);
+      expect((await dest.get(Device, "r1")).interfaces).toEqual([shared]);
+    }
   });
 });
