@@ -103,7 +103,7 @@ def main():
 
     phase("add", lambda: [store.add(obj=device) for device in devices])
     phase("get", lambda: [store.get(model=Device, identifier=uid) for uid in uids])
-    phase("getAll", lambda: store.get_all(model=Device))
+    phase("getAll", lambda: [store.get_all(model=Device) for _ in range(20)])
     phase("getByUids", lambda: store.get_by_uids(uids=uids, model=Device))
     phase("count", lambda: [store.count(model=Device) for _ in range(n)])
     phase("update", lambda: [store.update(obj=device) for device in devices])
