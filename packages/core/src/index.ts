@@ -24,6 +24,7 @@ export * from "./object-store/json.js";
 export * from "./object-store/errors.js";
 export * from "./object-store/schema.js";
 export * from "./object-store/model.js";
+export * from "./object-store/uid.js";
 export * from "./object-store/define-model.js";
 export * from "./object-store/registry.js";
 export * from "./object-store/model-ref.js";

@@ -1,18 +1,27 @@
-// RedisStore benchmark: 100,000 small models through add, getAll, getByUids, count and remove on
-// one private redis-server, against raw pipelined ioredis SET/MGET/DEL of the same JSON (the
-// baseline), in the same process. Target: >= 0.8x of the baseline's speed.
+// RedisStore benchmark (issue 14): N small models (about 100 B of JSON each) on one private
+// redis-server (unix socket), in batches of 1,000, against raw ioredis (the baseline) and keyv +
+// @keyv/redis, in the same process. Prints every ratio the issue's targets name:
+// - add (per-object calls issued together, and addMany) >= 0.8x raw pipelined SET, and vs keyv setMany;
+// - getAll >= 0.8x raw SCAN + MGET + JSON.parse; getByUids >= 0.9x raw MGET + JSON.parse;
+// - remove (and removeMany) >= 0.5x raw batched DEL, and vs keyv deleteMany;
+// - one awaited add at a time >= 0.9x one awaited raw SET;
+// - Redis memory (INFO used_memory growth) <= 1.3x raw's for the same objects.
+// STOWAGE_BENCH_N overrides N (e.g. 10000 for a quick look).
+import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
+import Keyv from "keyv";
 import { defineModel } from "@stowage/core";
-import { measure, printComparison } from "@stowage/testkit/bench";
+import { measure, mib, printComparison } from "@stowage/testkit/bench";
 import { startRedis } from "@stowage/testkit/redis";
 import { RedisStore } from "../dist/index.js";
 
-const N = 100_000;
-const BATCH = 1000; // operations issued together (both sides)
+const N = Number(process.env.STOWAGE_BENCH_N ?? 100_000);
+const BATCH = 1000; // operations issued together (every side)
+const SEQUENTIAL = Math.min(N, 5000); // one awaited call at a time
 
-class Device extends defineModel()({ type: "device", identifiers: ["name"], attributes: ["site", "role"] }) {}
+class Device extends defineModel()({ type: "device", identifiers: ["name"], attributes: ["site", "role", "serial"] }) {}
 
-const devices = Array.from({ length: N }, (_, i) => new Device({ name: `dev-${i}`, site: `site-${i % 50}`, role: "leaf" }));
+const devices = Array.from({ length: N }, (_, i) => new Device({ name: `dev-${i}`, site: `site-${i % 50}`, role: "leaf", serial: `SN-${i * 7919}` }));
 const uids = devices.map((device) => device.getUniqueId());
 const json = devices.map((device) => JSON.stringify(device.toJSON()));
 const rawKeys = uids.map((uid) => `raw:device:${uid}`);
@@ -21,49 +30,76 @@ async function inBatches(count, work) {
   for (let first = 0; first < count; first += BATCH) await work(first, Math.min(first + BATCH, count));
 }
 
+/** Raw SCAN + MGET of every `raw:*` key, parsed: the raw side of getAll. */
+async function rawScanAll(client) {
+  const values = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", "raw:*", "COUNT", BATCH);
+    cursor = next;
+    if (keys.length > 0) for (const value of await client.mget(keys)) if (value !== null) values.push(JSON.parse(value));
+  } while (cursor !== "0");
+  return values;
+}
+
+const rawAdd = (client) => inBatches(N, (a, b) => {
+  const pipeline = client.pipeline();
+  for (let i = a; i < b; i++) pipeline.set(rawKeys[i], json[i]);
+  return pipeline.exec();
+});
+const rawDelete = (client) => inBatches(N, (a, b) => client.del(rawKeys.slice(a, b)));
+
+async function usedMemory(client) {
+  const info = await client.info("memory");
+  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
+}
+
 const server = await startRedis();
 const client = new Redis({ path: server.socket });
-const store = new RedisStore({ path: server.socket, models: [Device] });
+const keyv = new Keyv({ store: new KeyvRedis({ socket: { path: server.socket } }), namespace: "keyv" });
+let storeId = 0;
+const newStore = () => new RedisStore({ path: server.socket, storeId: `bench-${++storeId}`, models: [Device] });
+let store = newStore();
 try {
-  // Warm-up, untimed: JIT, script cache and allocator for both sides, on 10% of the data.
-  const warm = devices.slice(0, N / 10);
+  // Warm-up, untimed: JIT, script cache and allocator for every side, on 10% of the data.
+  const warm = devices.slice(0, Math.ceil(N / 10));
   await Promise.all(warm.map((device) => store.add(device)));
   await store.getAll(Device);
-  await Promise.all(warm.map((device) => store.remove(device)));
-  await client.pipeline(warm.map((device, i) => ["set", rawKeys[i], json[i]])).exec();
+  await store.removeMany(warm);
+  await client.pipeline(warm.map((_, i) => ["set", rawKeys[i], json[i]])).exec();
   await client.mget(rawKeys.slice(0, warm.length));
   await client.del(rawKeys.slice(0, warm.length));
+  await keyv.setMany(warm.map((_, i) => ({ key: uids[i], value: json[i] })));
+  await keyv.deleteMany(uids.slice(0, warm.length));
 
   const rows = [];
-  const row = async (name, subject, baseline) => {
-    const base = await measure(baseline);
-    const ours = await measure(subject);
-    rows.push({ name, subject: ours, baseline: base, ops: N, target: 0.8 });
-  };
+  const vsKeyv = [];
 
-  await row(
-    "add 100k",
-    () => inBatches(N, (a, b) => Promise.all(devices.slice(a, b).map((device) => store.add(device)))),
-    () => inBatches(N, (a, b) => {
-      const pipeline = client.pipeline();
-      for (let i = a; i < b; i++) pipeline.set(rawKeys[i], json[i]);
-      return pipeline.exec();
-    }),
-  );
+  // add: raw pipelined SET, keyv setMany, RedisStore add (calls issued together) and addMany.
+  const rawAddTime = await measure(() => rawAdd(client));
+  const keyvAdd = await measure(() => inBatches(N, (a, b) => keyv.setMany(json.slice(a, b).map((value, j) => ({ key: uids[a + j], value })))));
+  const memoryBefore = await usedMemory(client);
+  await rawDelete(client);
+  const memoryEmpty = await usedMemory(client);
+  const rawMemory = memoryBefore - memoryEmpty;
+  const addTime = await measure(() => inBatches(N, (a, b) => Promise.all(devices.slice(a, b).map((device) => store.add(device)))));
+  const storeMemory = (await usedMemory(client)) - memoryEmpty;
+  rows.push({ name: `add ${N} (add x1000 together)`, subject: addTime, baseline: rawAddTime, ops: N, target: 0.8 });
+  vsKeyv.push({ name: `add ${N} (vs keyv setMany)`, subject: addTime, baseline: keyvAdd, ops: N, target: 1 });
+  await rawAdd(client);
+
+  // Reads.
   let all = [];
-  await row(
-    "getAll 100k",
-    async () => {
-      all = await store.getAll(Device);
-    },
-    () => inBatches(N, (a, b) => client.mget(rawKeys.slice(a, b)).then((values) => values.map((value) => JSON.parse(value)))),
-  );
+  rows.push({
+    name: `getAll ${N}`,
+    subject: await measure(async () => (all = await store.getAll(Device))),
+    baseline: await measure(() => rawScanAll(client)),
+    ops: N,
+    target: 0.8,
+  });
   if (all.length !== N) throw new Error(`getAll returned ${all.length}`);
-  await row(
-    "getByUids 100k",
-    () => store.getByUids(uids, Device),
-    () => inBatches(N, (a, b) => client.mget(rawKeys.slice(a, b)).then((values) => values.map((value) => JSON.parse(value)))),
-  );
+  const rawMget = () => inBatches(N, (a, b) => client.mget(rawKeys.slice(a, b)).then((values) => values.map((value) => JSON.parse(value))));
+  rows.push({ name: `getByUids ${N}`, subject: await measure(() => store.getByUids(uids, Device)), baseline: await measure(rawMget), ops: N, target: 0.9 });
   const counts = await measure(async () => {
     for (let i = 0; i < 100; i++) if ((await store.count(Device)) !== N) throw new Error("bad count");
   });
@@ -71,15 +107,44 @@ try {
     for (let i = 0; i < 100; i++) await client.dbsize();
   });
   rows.push({ name: "count x100 (vs DBSIZE)", subject: counts, baseline: baseCounts, ops: 100 });
-  await row(
-    "remove 100k",
-    () => inBatches(N, (a, b) => Promise.all(devices.slice(a, b).map((device) => store.remove(device)))),
-    () => inBatches(N, (a, b) => client.del(rawKeys.slice(a, b))),
-  );
+
+  // remove: raw batched DEL, keyv deleteMany, RedisStore remove (issued together) and removeMany.
+  const rawDel = await measure(() => rawDelete(client));
+  const keyvDel = await measure(() => inBatches(N, (a, b) => keyv.deleteMany(uids.slice(a, b))));
+  const removeTime = await measure(() => inBatches(N, (a, b) => Promise.all(devices.slice(a, b).map((device) => store.remove(device)))));
   if ((await store.count()) !== 0) throw new Error("remove left objects");
-  printComparison("RedisStore vs raw pipelined ioredis SET/MGET/DEL (unix socket, 100,000 models)", rows);
+  rows.push({ name: `remove ${N} (remove x1000 together)`, subject: removeTime, baseline: rawDel, ops: N, target: 0.5 });
+  vsKeyv.push({ name: `remove ${N} (vs keyv deleteMany)`, subject: removeTime, baseline: keyvDel, ops: N, target: 1 });
+
+  // The bulk API, on a fresh store id.
+  await store.close();
+  store = newStore();
+  await rawAdd(client);
+  const rawAddAgain = await measure(() => rawAdd(client));
+  const addManyTime = await measure(() => inBatches(N, (a, b) => store.addMany(devices.slice(a, b))));
+  rows.push({ name: `addMany ${N} (x1000)`, subject: addManyTime, baseline: rawAddAgain, ops: N, target: 0.8 });
+  const rawDelAgain = await measure(() => rawDelete(client));
+  const removeManyTime = await measure(() => inBatches(N, (a, b) => store.removeMany(devices.slice(a, b))));
+  rows.push({ name: `removeMany ${N} (x1000)`, subject: removeManyTime, baseline: rawDelAgain, ops: N, target: 0.5 });
+  vsKeyv.push({ name: `addMany ${N} (vs keyv setMany)`, subject: addManyTime, baseline: keyvAdd, ops: N, target: 1 });
+  vsKeyv.push({ name: `removeMany ${N} (vs keyv deleteMany)`, subject: removeManyTime, baseline: keyvDel, ops: N, target: 1 });
+
+  // One awaited call at a time.
+  const rawOne = await measure(async () => {
+    for (let i = 0; i < SEQUENTIAL; i++) await client.set(rawKeys[i], json[i]);
+  });
+  const addOne = await measure(async () => {
+    for (let i = 0; i < SEQUENTIAL; i++) await store.add(devices[i]);
+  });
+  rows.push({ name: `add one at a time x${SEQUENTIAL}`, subject: addOne, baseline: rawOne, ops: SEQUENTIAL, target: 0.9 });
+
+  printComparison(`RedisStore vs raw ioredis (unix socket, ${N.toLocaleString("en")} models of ~${Math.round(json.reduce((n, s) => n + s.length, 0) / N)} B, batches of ${BATCH})`, rows);
+  printComparison("RedisStore vs keyv + @keyv/redis (same server, same values)", vsKeyv);
+  const memoryRatio = storeMemory / rawMemory;
+  console.log(`Redis used_memory growth for ${N} objects: RedisStore ${mib(storeMemory)}, raw SET ${mib(rawMemory)}: ${memoryRatio.toFixed(2)}x (target <= 1.3x)`);
 } finally {
   client.disconnect();
+  await keyv.disconnect().catch(() => undefined);
   await store.close();
   await server.stop();
 }

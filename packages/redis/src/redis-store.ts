@@ -14,8 +14,8 @@ import {
 import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnectionOptions } from "./connection.js";
 import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
 import type { LuaScript } from "./lua-script.js";
-import { ScriptBatcher } from "./script-batcher.js";
-import { insertScript, putScript, removeScript } from "./store-scripts.js";
+import { ScriptBatcher, type BatchItem } from "./script-batcher.js";
+import { countScript, insertScript, putScript, removeScript } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOptions {
@@ -25,7 +25,7 @@ export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOpti
   namespace?: string;
 }
 
-/** Keys per MGET and uids per SSCAN page: bounds reply sizes and server latency. */
+/** Fields per HMGET and per HSCAN page: bounds reply sizes and server latency. */
 const BATCH = 1000;
 
 /** The message every connection failure carries (diffsync's wording). */
@@ -33,8 +33,8 @@ export const UNAVAILABLE_MESSAGE = "Redis store is unavailable";
 
 /**
  * An object store on Redis (standalone or Cluster), through ioredis: diffsync's RedisStore, with
- * JSON values, escaped keys, index sets (so counts and model names never scan the keyspace),
- * batched reads, and atomic adds and removes.
+ * JSON values in one hash per model and shard (so counts are HLEN and model names a small set:
+ * nothing scans the keyspace), escaped keys, batched reads, and atomic adds and removes.
  *
  * Objects are read back as fresh copies: after changing one, call `update` to store the change.
  * See `store-keys.ts` for the key layout.
@@ -96,22 +96,22 @@ export class RedisStore extends BaseStore {
 
   protected async getMany(modelName: string, uids: readonly string[]): Promise<(ObjectModel | undefined)[]> {
     const result: (ObjectModel | undefined)[] = new Array(uids.length).fill(undefined);
-    // MGETs of up to BATCH keys; on a cluster one per shard, as a multi-key command must stay in one slot.
+    // One HMGET of up to BATCH uids per shard: each shard's objects are one hash.
     const positions = new Map<number, number[]>();
     uids.forEach((uid, index) => {
-      const group = this.#group(shardOf(uid));
-      const list = positions.get(group) ?? [];
-      list.push(index);
-      positions.set(group, list);
+      const shard = shardOf(uid);
+      const list = positions.get(shard);
+      if (list === undefined) positions.set(shard, [index]);
+      else list.push(index);
     });
-    const batches: number[][] = [];
-    for (const list of positions.values()) {
-      for (let i = 0; i < list.length; i += BATCH) batches.push(list.slice(i, i + BATCH));
+    const batches: [number, number[]][] = [];
+    for (const [shard, list] of positions) {
+      for (let i = 0; i < list.length; i += BATCH) batches.push([shard, list.slice(i, i + BATCH)]);
     }
     await Promise.all(
-      batches.map(async (batch) => {
-        const keys = batch.map((index) => this.#keys.object(modelName, uids[index] as string));
-        const values = await this.#redis(() => this.client.mget(...keys));
+      batches.map(async ([shard, batch]) => {
+        const fields = batch.map((index) => uids[index] as string);
+        const values = await this.#redis(() => this.client.hmget(this.#keys.hash(modelName, shard), ...fields));
         values.forEach((value, j) => {
           if (value !== null) result[batch[j] as number] = this.decode(value);
         });
@@ -122,24 +122,25 @@ export class RedisStore extends BaseStore {
 
   protected async *scan(modelName: string): AsyncGenerator<readonly ObjectModel[], void, undefined> {
     for (const shard of ALL_SHARDS) {
-      const index = this.#keys.index(modelName, shard);
-      // SSCAN may repeat a uid when the set is rehashed meanwhile: yield each once.
+      const hash = this.#keys.hash(modelName, shard);
+      // HSCAN may repeat a field when the hash is rehashed meanwhile: yield each once.
       const seen = new Set<string>();
-      let page = this.#redis(() => this.client.sscan(index, "0", "COUNT", BATCH));
+      let page = this.#redis(() => this.client.hscan(hash, "0", "COUNT", BATCH));
       for (;;) {
-        const [cursor, uids] = await page;
-        const fresh = uids.filter((uid) => !seen.has(uid));
-        fresh.forEach((uid) => seen.add(uid));
-        // The next page is asked for together with this page's objects: one round trip for both.
+        const [cursor, entries] = await page;
+        // The next page is asked for before this one is decoded.
         if (cursor !== "0") {
-          page = this.#redis(() => this.client.sscan(index, cursor, "COUNT", BATCH));
+          page = this.#redis(() => this.client.hscan(hash, cursor, "COUNT", BATCH));
           // If the caller stops iterating, this prefetch must not become an unhandled rejection.
           page.catch(() => undefined);
         }
-        const values =
-          fresh.length === 0 ? [] : await this.#redis(() => this.client.mget(...fresh.map((uid) => this.#keys.object(modelName, uid))));
-        // One page per SSCAN page; an object removed between the two calls simply drops out.
-        const objects = values.flatMap((value) => (value === null ? [] : [this.decode(value)]));
+        const objects: ObjectModel[] = [];
+        for (let i = 0; i + 1 < entries.length; i += 2) {
+          const uid = entries[i] as string;
+          if (seen.has(uid)) continue;
+          seen.add(uid);
+          objects.push(this.decode(entries[i + 1] as string));
+        }
         if (objects.length > 0) yield objects;
         if (cursor === "0") break;
       }
@@ -153,6 +154,51 @@ export class RedisStore extends BaseStore {
 
   protected async put(obj: ObjectModel): Promise<void> {
     await this.#write(this.#puts, obj);
+  }
+
+  /** All at once: one script run per 1000 objects (per hash slot on a cluster), sent together. */
+  protected override async insertMany(objs: readonly ObjectModel[]): Promise<(ObjectModel | undefined)[]> {
+    const replies = await this.#writeMany(this.#inserts, objs);
+    return replies.map((existing) => (typeof existing === "string" ? this.decode(existing) : undefined));
+  }
+
+  /** All at once, as {@link insertMany}; in order, so the last of one uid wins. */
+  protected override async putMany(objs: readonly ObjectModel[]): Promise<void> {
+    await this.#writeMany(this.#puts, objs);
+  }
+
+  /** Runs a write script for many objects: grouped by hash slot on a cluster, replies in order. */
+  async #writeMany(batcher: ScriptBatcher, objs: readonly ObjectModel[]): Promise<unknown[]> {
+    return this.#inGroups(objs.length, (i) => {
+      const obj = objs[i] as ObjectModel;
+      const uid = obj.getUniqueId();
+      const shard = shardOf(uid);
+      return [shard, { key: undefined, args: [this.encode(obj), uid], shared: this.#keys.modelShard(obj.getType(), shard) }];
+    }, batcher);
+  }
+
+  /**
+   * Builds `count` script items, runs them with `batcher.callMany` per group (everything at once
+   * on a standalone server, per hash slot on a cluster), and returns the replies in item order.
+   */
+  async #inGroups(count: number, item: (index: number) => [number, BatchItem], batcher: ScriptBatcher): Promise<unknown[]> {
+    const groups = new Map<number, { indexes: number[]; items: BatchItem[] }>();
+    for (let i = 0; i < count; i++) {
+      const [shard, built] = item(i);
+      const group = this.#group(shard);
+      let entry = groups.get(group);
+      if (entry === undefined) groups.set(group, (entry = { indexes: [], items: [] }));
+      entry.indexes.push(i);
+      entry.items.push(built);
+    }
+    const replies: unknown[] = new Array(count);
+    await Promise.all(
+      [...groups.values()].map(async ({ indexes, items }) => {
+        const got = await batcher.callMany(items);
+        indexes.forEach((index, j) => (replies[index] = got[j]));
+      }),
+    );
+    return replies;
   }
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
@@ -203,20 +249,27 @@ export class RedisStore extends BaseStore {
    * hash slot on a cluster, up to 1000 objects each), so a tree of objects goes at once.
    */
   async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
-    const replies = await Promise.all(
-      targets.map(({ model, uid }) => {
-        const shard = shardOf(uid);
-        return this.#removes.call(this.#group(shard), this.#keys.object(model, uid, shard), [uid], this.#keys.indexPair(model, shard));
-      }),
-    );
+    if (targets.length === 1) {
+      // One remove: queued, so the removes issued in the same tick share a script run.
+      const { model, uid } = targets[0] as { model: string; uid: string };
+      const shard = shardOf(uid);
+      return [(await this.#removes.call(this.#group(shard), undefined, [uid], this.#keys.modelShard(model, shard))) === 1];
+    }
+    const replies = await this.#inGroups(targets.length, (i) => {
+      const { model, uid } = targets[i] as { model: string; uid: string };
+      const shard = shardOf(uid);
+      return [shard, { key: undefined, args: [uid], shared: this.#keys.modelShard(model, shard) }];
+    }, this.#removes);
     return replies.map((reply) => reply === 1);
   }
 
   protected async countStored(modelName: string | undefined): Promise<number> {
     const models = modelName === undefined ? await this.modelNames() : [modelName];
-    const counts = await Promise.all(
-      models.flatMap((model) => ALL_SHARDS.map((shard) => this.#redis(() => this.client.scard(this.#keys.index(model, shard))))),
-    );
+    const hashes = models.flatMap((model) => ALL_SHARDS.map((shard) => this.#keys.hash(model, shard)));
+    if (hashes.length === 0) return 0;
+    // Every hash on one server: one script run sums them. A cluster asks each hash's node.
+    if (!this.#connection.isCluster) return Number(await this.#redis(() => countScript.run(this.client, hashes, [])));
+    const counts = await Promise.all(hashes.map((hash) => this.#redis(() => this.client.hlen(hash))));
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
@@ -229,7 +282,7 @@ export class RedisStore extends BaseStore {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);
-    return batcher.call(this.#group(shard), this.#keys.object(model, uid, shard), [this.encode(obj), uid], this.#keys.indexPair(model, shard));
+    return batcher.call(this.#group(shard), undefined, [this.encode(obj), uid], this.#keys.modelShard(model, shard));
   }
 
   /** Calls of one group may share a script run: everything on a standalone server, one slot on a cluster. */

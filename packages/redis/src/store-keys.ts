@@ -1,14 +1,18 @@
 /**
- * The key layout of {@link RedisStore}: `<namespace>:<storeId>:<model>:{<shard>}<uid>`.
+ * The key layout of {@link RedisStore}: one hash per model and shard, and one model-name set per
+ * shard.
+ *
+ * - `<namespace>:<storeId>:{<shard>}:<model>`: hash, field = uid, value = the object's JSON;
+ * - `<namespace>:<storeId>:{<shard>}`: set of the model names with an object in that shard.
+ *
+ * An object lives in the shard of its uid (FNV-1a of the uid, modulo {@link SHARDS}). The
+ * `{<shard>}` hash tag puts both keys of a shard in one hash slot, so a write changes an object
+ * and its model's entry in the name set atomically even on a cluster, while the {@link SHARDS}
+ * slots spread a store over the masters. `count` is HLEN, `getAll` HSCAN, `getMany` HMGET, and
+ * no key is per object: per object, Redis keeps one hash field (no key object, no index member).
  *
  * Every component is escaped ({@link escapeKeyPart}), so `:` never appears inside one and glob or
- * hash-tag characters never leak out of one: a key parses back unambiguously. The `{<shard>}` hash
- * tag (shard = FNV-1a of the uid, modulo {@link SHARDS}) spreads a store's objects over
- * {@link SHARDS} hash slots, hence over the masters of a cluster, while each object shares a slot
- * with the two index sets it must change atomically with:
- *
- * - `<namespace>:<storeId>:{<shard>}:<model>`: set of the uids of `model` in that shard;
- * - `<namespace>:<storeId>:{<shard>}`: set of the model names with an object in that shard.
+ * hash-tag characters never leak out of one: a key parses back unambiguously.
  */
 
 /** Number of hash-tag shards. Part of the stored format: every client of a store must agree. */
@@ -43,8 +47,11 @@ export function shardOf(uid: string): number {
 /** 0 .. SHARDS-1. */
 export const ALL_SHARDS: readonly number[] = Array.from({ length: SHARDS }, (_, shard) => shard);
 
-/** The index keys of one model in one shard: `keys` (uid set, model-name set), `args` (model name). */
-export interface IndexPair {
+/**
+ * The keys of one model in one shard, `keys` (its hash, the shard's model-name set), with
+ * `args` (the model name): what a write script shares among the objects of one model and shard.
+ */
+export interface ModelShard {
   readonly keys: readonly [string, string];
   readonly args: readonly [string];
 }
@@ -53,9 +60,8 @@ export interface IndexPair {
 export class StoreKeys {
   readonly #base: string;
   // Bulk work asks for the same few keys per object: keep them rather than rebuild them each time.
-  readonly #modelPrefixes = new Map<string, string>();
-  readonly #indexes = new Map<string, string[]>();
-  readonly #indexPairs = new Map<string, IndexPair[]>();
+  readonly #hashes = new Map<string, string[]>();
+  readonly #modelShards = new Map<string, ModelShard[]>();
   readonly #models: readonly string[];
 
   constructor(namespace: string, storeId: string) {
@@ -63,50 +69,28 @@ export class StoreKeys {
     this.#models = ALL_SHARDS.map((shard) => `${this.#base}:{${shard}}`);
   }
 
-  /** The key of one object. */
-  object(model: string, uid: string, shard: number = shardOf(uid)): string {
-    let prefix = this.#modelPrefixes.get(model);
-    if (prefix === undefined) {
-      prefix = `${this.#base}:${escapeKeyPart(model)}:`;
-      this.#modelPrefixes.set(model, prefix);
-    }
-    return `${prefix}{${shard}}${escapeKeyPart(uid)}`;
-  }
-
-  /** The uid set of `model` in `shard`. */
-  index(model: string, shard: number): string {
-    let keys = this.#indexes.get(model);
+  /** The hash of `model` in `shard` (uid -> JSON). */
+  hash(model: string, shard: number): string {
+    let keys = this.#hashes.get(model);
     if (keys === undefined) {
       keys = ALL_SHARDS.map((each) => `${this.#base}:{${each}}:${escapeKeyPart(model)}`);
-      this.#indexes.set(model, keys);
+      this.#hashes.set(model, keys);
     }
     return keys[shard] ?? `${this.#base}:{${shard}}:${escapeKeyPart(model)}`;
   }
 
-  /**
-   * The uid set of `model` in `shard` and the model-name set of `shard`, with the model name: what
-   * a write script shares among the objects of one model and shard. The same object every time.
-   */
-  indexPair(model: string, shard: number): IndexPair {
-    let pairs = this.#indexPairs.get(model);
+  /** The hash of `model` in `shard`, the shard's model-name set and the model name; the same object every time. */
+  modelShard(model: string, shard: number): ModelShard {
+    let pairs = this.#modelShards.get(model);
     if (pairs === undefined) {
-      pairs = ALL_SHARDS.map((each) => ({ keys: [this.index(model, each), this.models(each)], args: [model] }));
-      this.#indexPairs.set(model, pairs);
+      pairs = ALL_SHARDS.map((each) => ({ keys: [this.hash(model, each), this.models(each)], args: [model] }));
+      this.#modelShards.set(model, pairs);
     }
-    return pairs[shard] ?? { keys: [this.index(model, shard), this.models(shard)], args: [model] };
+    return pairs[shard] ?? { keys: [this.hash(model, shard), this.models(shard)], args: [model] };
   }
 
   /** The model-name set of `shard`. */
   models(shard: number): string {
     return this.#models[shard] ?? `${this.#base}:{${shard}}`;
   }
-
-  /** Splits an object key back into model and uid (undefined for any other key). */
-  parseObject(key: string): { model: string; uid: string } | undefined {
-    if (!key.startsWith(`${this.#base}:`)) return undefined;
-    const match = /^([^:{]+):\{\d+\}([^:]*)$/.exec(key.slice(this.#base.length + 1));
-    if (match === null) return undefined;
-    return { model: unescapeKeyPart(match[1] ?? ""), uid: unescapeKeyPart(match[2] ?? "") };
-  }
 }
-

@@ -1,104 +1,101 @@
 import { LuaScript } from "./lua-script.js";
 
 /*
- * RedisStore's writes. Each changes an object key together with the uid set and the model-name
- * set of the object's shard (one hash slot), so the indexes never disagree with the objects, even
- * between two processes writing at once. They are run through a ScriptBatcher: KEYS are the
- * (uid set, model-name set) pairs of the batch, then the object keys; ARGV is the number of pairs,
- * the model name of each pair, then per object its arguments and the number of its pair.
+ * RedisStore's writes (see store-keys.ts for the layout). Each changes objects in their model's
+ * hash together with the model-name set of the shard (one hash slot), so the names never disagree
+ * with the objects, even between two processes writing at once. They are run through a
+ * ScriptBatcher, with no key per item: KEYS are the (hash, model-name set) pairs of the batch;
+ * ARGV is the number of pairs, the model name of each pair, then per object its arguments and the
+ * number of its pair.
  */
-
-// Shared by the writes: collects the uids added per pair, then indexes them with one SADD per uid
-// set and one per model-name set, not one of each per object.
-const INDEX_ADDED = `
-local pairs_count = tonumber(ARGV[1])
-local added = {}
-local function note(pair, uid)
-  local uids = added[pair]
-  if uids == nil then
-    uids = {}
-    added[pair] = uids
-  end
-  uids[#uids + 1] = uid
-end
-local function flush()
-  for pair = 1, pairs_count do
-    local uids = added[pair]
-    if uids ~= nil then
-      redis.call('SADD', KEYS[2 * pair - 1], unpack(uids))
-      redis.call('SADD', KEYS[2 * pair], ARGV[1 + pair])
-    end
-  end
-end
-`;
 
 /**
- * Per object: its key; ARGV (json, uid, pair). Stores each object unless its key exists (SET NX);
- * replies per object the stored JSON when it did exist, nil when it was added.
+ * Per object ARGV (json, uid, pair). Stores each object unless its uid is in the hash (HSETNX);
+ * replies per object the stored JSON when it was there, false when it was added. Names each model
+ * that got an object (one SADD per pair, not per object).
  */
-export const insertScript = new LuaScript(`${INDEX_ADDED}
+export const insertScript = new LuaScript(`
+local pairs_count = tonumber(ARGV[1])
+local added = {}
 local out = {}
 local a = 2 + pairs_count
-for i = 2 * pairs_count + 1, #KEYS do
-  if redis.call('SET', KEYS[i], ARGV[a], 'NX') then
-    note(tonumber(ARGV[a + 2]), ARGV[a + 1])
+while a <= #ARGV do
+  local hash = KEYS[2 * tonumber(ARGV[a + 2]) - 1]
+  if redis.call('HSETNX', hash, ARGV[a + 1], ARGV[a]) == 1 then
+    added[tonumber(ARGV[a + 2])] = true
     out[#out + 1] = false
   else
-    out[#out + 1] = redis.call('GET', KEYS[i])
+    out[#out + 1] = redis.call('HGET', hash, ARGV[a + 1])
   end
   a = a + 3
 end
-flush()
+for pair = 1, pairs_count do
+  if added[pair] then redis.call('SADD', KEYS[2 * pair], ARGV[1 + pair]) end
+end
 return out
 `);
 
-/** As insertScript, but stores each object, replacing any stored one; replies 1 per object. */
-export const putScript = new LuaScript(`${INDEX_ADDED}
+/**
+ * As insertScript, but stores each object, replacing any stored one: one HSET per pair with all
+ * its objects (in order, so the last of one uid wins); replies 1 per object.
+ */
+export const putScript = new LuaScript(`
+local pairs_count = tonumber(ARGV[1])
+local fields = {}
 local out = {}
 local a = 2 + pairs_count
-for i = 2 * pairs_count + 1, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[a])
-  note(tonumber(ARGV[a + 2]), ARGV[a + 1])
+while a <= #ARGV do
+  local pair = tonumber(ARGV[a + 2])
+  local list = fields[pair]
+  if list == nil then
+    list = {}
+    fields[pair] = list
+  end
+  list[#list + 1] = ARGV[a + 1]
+  list[#list + 1] = ARGV[a]
   out[#out + 1] = 1
   a = a + 3
 end
-flush()
+for pair = 1, pairs_count do
+  local list = fields[pair]
+  if list ~= nil then
+    redis.call('HSET', KEYS[2 * pair - 1], unpack(list))
+    redis.call('SADD', KEYS[2 * pair], ARGV[1 + pair])
+  end
+end
 return out
 `);
 
 /**
- * Per object: its key; ARGV (uid, pair). Deletes every object given, all at once; returns per
- * object 1 when it was stored, else 0. The index updates are batched: one SREM and one SCARD per
- * uid set touched, not one of each per object (a batch of a thousand removes of one model costs
- * one SREM and one SCARD).
+ * Per object ARGV (uid, pair). Deletes every object given, all at once; replies per object 1
+ * when it was stored, else 0. A model whose hash a batch emptied leaves the shard's name set.
  */
 export const removeScript = new LuaScript(`
 local pairs_count = tonumber(ARGV[1])
+local touched = {}
 local out = {}
-local removed = {}
 local a = 2 + pairs_count
-for i = 2 * pairs_count + 1, #KEYS do
-  if redis.call('DEL', KEYS[i]) == 1 then
-    local pair = tonumber(ARGV[a + 1])
-    local uids = removed[pair]
-    if uids == nil then
-      uids = {}
-      removed[pair] = uids
-    end
-    uids[#uids + 1] = ARGV[a]
-    out[#out + 1] = 1
-  else
-    out[#out + 1] = 0
-  end
+while a <= #ARGV do
+  local pair = tonumber(ARGV[a + 1])
+  local removed = redis.call('HDEL', KEYS[2 * pair - 1], ARGV[a])
+  if removed == 1 then touched[pair] = true end
+  out[#out + 1] = removed
   a = a + 2
 end
 for pair = 1, pairs_count do
-  local uids = removed[pair]
-  if uids ~= nil then
-    local set = KEYS[2 * pair - 1]
-    redis.call('SREM', set, unpack(uids))
-    if redis.call('SCARD', set) == 0 then redis.call('SREM', KEYS[2 * pair], ARGV[1 + pair]) end
+  if touched[pair] and redis.call('EXISTS', KEYS[2 * pair - 1]) == 0 then
+    redis.call('SREM', KEYS[2 * pair], ARGV[1 + pair])
   end
 end
 return out
+`);
+
+/**
+ * KEYS: model hashes. Replies the sum of their sizes: `count()` on a standalone server in one
+ * command rather than one HLEN per shard (a cluster has the hashes on several nodes and asks each).
+ */
+export const countScript = new LuaScript(`
+local total = 0
+for i = 1, #KEYS do total = total + redis.call('HLEN', KEYS[i]) end
+return total
 `);

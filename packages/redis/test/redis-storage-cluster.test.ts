@@ -20,9 +20,12 @@ describe("RedisStore on a 3-master cluster", () => {
     const store = new RedisStore({ cluster: cluster.nodes, connectTimeoutMs: 15_000 });
     try {
       await Promise.all(Array.from({ length: 200 }, (_, i) => store.add(new Device({ name: `d${i}`, site: "x" }))));
-      const perNode = await Promise.all(cluster.nodes.map((node) => keysOn(node, `stowage:${store.storeId}:device:*`)));
+      // One hash per shard (16), spread over the masters, holding the 200 objects between them.
+      const perNode = await Promise.all(cluster.nodes.map((node) => keysOn(node, `stowage:${store.storeId}:{*}:device`)));
       for (const keys of perNode) expect(keys.length).toBeGreaterThan(0);
-      expect(perNode.flat()).toHaveLength(200);
+      expect(perNode.flat()).toHaveLength(16);
+      const sizes = await Promise.all(cluster.nodes.map((node, i) => fieldsOn(node, perNode[i] ?? [])));
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(200);
       expect(await store.count(Device)).toBe(200);
     } finally {
       await store.close();
@@ -54,6 +57,18 @@ async function keysOn(node: { host: string; port: number }, pattern: string): Pr
   const client = new Redis({ host: node.host, port: node.port });
   try {
     return await client.keys(pattern);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** How many fields the hashes `keys` on one master hold together. */
+async function fieldsOn(node: { host: string; port: number }, keys: readonly string[]): Promise<number> {
+  const client = new Redis({ host: node.host, port: node.port });
+  try {
+    let total = 0;
+    for (const key of keys) total += await client.hlen(key);
+    return total;
   } finally {
     client.disconnect();
   }

@@ -1,9 +1,11 @@
 import type { BaseStore } from "@stowage/core";
 import { pairingsFor, type AdapterSyncSuiteOptions } from "./options.js";
+import { describeAbort } from "./parts/abort.js";
 import { describeChildren } from "./parts/children.js";
 import { describeExample } from "./parts/example.js";
 import { describeFailures } from "./parts/failures.js";
 import { describeFlags } from "./parts/flags.js";
+import { describeIdentities } from "./parts/identities.js";
 import type { TestApi } from "../test-api.js";
 
 /**
@@ -26,6 +28,8 @@ export function describeAdapterSync<S extends BaseStore>(api: TestApi, options: 
         api.describe("three levels of children", () => describeChildren(api, shared, pairing));
         api.describe("flags", () => describeFlags(api, shared, pairing));
         api.describe("hook failures", () => describeFailures(api, shared, pairing));
+        api.describe("identities", () => describeIdentities(api, shared, pairing));
+        api.describe("abort", () => describeAbort(api, shared, pairing));
       });
     }
   });

@@ -1,4 +1,4 @@
-import type { ObjectModel } from "@stowage/core";
+import { MemoryStore, type ObjectModel } from "@stowage/core";
 import { JsonStore, type Backend } from "./json-store.js";
 
 /** Lowercases type names when counting (diffsync's RedisStore.count). */
@@ -134,5 +134,43 @@ export class RacyRemoveStore extends JsonStore {
     await new Promise((resolve) => setImmediate(resolve));
     await super.deleteMany(modelName, uids);
     return present;
+  }
+}
+
+/**
+ * A MemoryStore whose `update` does nothing for an object already stored: invisible to a test that
+ * changes the instance `get` returned, since on MemoryStore that is the stored object itself.
+ */
+export class UpdateOnlyNewStore extends MemoryStore {
+  protected override async put(obj: ObjectModel): Promise<void> {
+    const [stored] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
+    if (stored === undefined) await super.put(obj);
+  }
+}
+
+/**
+ * Keeps the model names this instance has seen in a cache that remove never prunes (a per-client
+ * cache): a reopened instance, which starts from the backend, is right; the writing one is not.
+ */
+export class CachedModelNamesStore extends JsonStore {
+  readonly #names = new Set<string>();
+
+  constructor(backend?: Backend) {
+    super(backend);
+    for (const [type, bucket] of this.backend) if (bucket.size > 0) this.#names.add(type);
+  }
+
+  protected override async insert(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    this.#names.add(obj.getType());
+    return super.insert(obj);
+  }
+
+  protected override async put(obj: ObjectModel): Promise<void> {
+    this.#names.add(obj.getType());
+    return super.put(obj);
+  }
+
+  protected override async modelNames(): Promise<string[]> {
+    return [...this.#names];
   }
 }

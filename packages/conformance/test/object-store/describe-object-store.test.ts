@@ -3,6 +3,7 @@ import { MemoryStore } from "@stowage/core";
 import { describeObjectStore, type ObjectStoreSuiteOptions } from "../../src/index.js";
 import {
   AttrsOnlyStore,
+  CachedModelNamesStore,
   CaseFoldingStore,
   EmptyBucketStore,
   FoldingUidStore,
@@ -12,6 +13,7 @@ import {
   RacyInsertStore,
   RacyRemoveStore,
   ReorderingStore,
+  UpdateOnlyNewStore,
 } from "./broken-stores.js";
 import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
 import { failed, runSuite } from "./run-suite.js";
@@ -38,6 +40,12 @@ describe("the object-store suite catches broken stores", () => {
     ["type names used as glob patterns", persistent(GlobStore), [/glob characters match nothing but themselves/]],
     ["uids folded by case and unicode normalization", persistent(FoldingUidStore), [/special characters in type names and uids/]],
     ["an encoder that drops child lists", persistent(AttrsOnlyStore), [/child uid lists are stored/, /removeChildren removes three levels/]],
+    ["model names cached per instance", persistent(CachedModelNamesStore), [/getAllModelNames lists the types that have objects/]],
+    [
+      "an update that does nothing for stored objects (in memory, no second instance)",
+      { name: "update-only-new", create: () => new UpdateOnlyNewStore() as unknown as JsonStore, order: "insertion", largeCount: 50 },
+      [/update of a separately built instance/],
+    ],
     [
       "getMany out of order, without a second instance",
       { name: "shuffled", create: () => new ReorderingStore(), order: "insertion", largeCount: 50 },

@@ -1,3 +1,4 @@
+import { throwIfAborted } from "../errors.js";
 import { isLogging, logEvent } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
@@ -22,9 +23,10 @@ export const CHILD_BATCH = 256;
  * Elements keep source order, then the destination-only objects in destination order.
  */
 export async function diffAdapters<D extends Diff>(source: Adapter, dest: Adapter, options?: DiffOptions<D>): Promise<D> {
-  const { flags, diffClass, onProgress } = resolveOptions(options);
+  const { flags, diffClass, onProgress, signal } = resolveOptions(options);
+  throwIfAborted(signal, "the diff");
   const context: DiffContext = { sourceName: source.name, destName: dest.name, diffClass };
-  const differ = new Differ(source, dest, flags, context, onProgress);
+  const differ = new Differ(source, dest, flags, context, onProgress, signal);
   return (await differ.run()) as D;
 }
 
@@ -40,15 +42,24 @@ class Differ {
   readonly #flags: number;
   readonly #context: DiffContext;
   readonly #onProgress: DiffSyncProgress | undefined;
+  readonly #signal: AbortSignal | undefined;
   #done = 0;
   #total = 0;
 
-  constructor(source: Adapter, dest: Adapter, flags: number, context: DiffContext, onProgress: DiffSyncProgress | undefined) {
+  constructor(
+    source: Adapter,
+    dest: Adapter,
+    flags: number,
+    context: DiffContext,
+    onProgress: DiffSyncProgress | undefined,
+    signal: AbortSignal | undefined,
+  ) {
     this.#source = source;
     this.#dest = dest;
     this.#flags = flags;
     this.#context = context;
     this.#onProgress = onProgress;
+    this.#signal = signal;
   }
 
   async run(): Promise<Diff> {
@@ -79,7 +90,10 @@ class Differ {
   /** One top-level type: one pass over each store, matched by uid as the destination streams. */
   async #diffTopLevel(type: string, diff: Diff): Promise<void> {
     const slots = new Map<string, Slot>();
-    for await (const src of this.#source.iterate(type)) slots.set(src.getUniqueId(), { src, element: undefined });
+    for await (const src of this.#source.iterate(type)) {
+      throwIfAborted(this.#signal, "the diff");
+      slots.set(src.getUniqueId(), { src, element: undefined });
+    }
     const skip = (): void => void (diff.skipped += 1);
     for await (const dst of this.#dest.iterate(type)) {
       const uid = dst.getUniqueId();
@@ -176,6 +190,7 @@ class Differ {
   }
 
   #advance(count: number): void {
+    throwIfAborted(this.#signal, "the diff");
     if (count === 0) return;
     this.#done += count;
     this.#onProgress?.("diff", this.#done, this.#total);

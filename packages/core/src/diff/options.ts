@@ -19,6 +19,13 @@ export interface DiffOptions<D extends Diff = Diff> {
   diffClass?: DiffClass<D>;
   /** Called as the work progresses. */
   onProgress?: DiffSyncProgress;
+  /**
+   * Stops the work when aborted: the call rejects with `AbortError` (`E_ABORTED`, the signal's
+   * reason as `cause`). A diff changes nothing anyway; a sync applies nothing more once it sees
+   * the abort (it checks before each element): every change already applied is whole and
+   * persisted, and parents whose child lists changed are written back.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of `Adapter.syncFrom` / `syncTo`. */
@@ -35,11 +42,13 @@ export interface ResolvedOptions<D extends Diff> {
   flags: number;
   diffClass: DiffClass<D>;
   onProgress: DiffSyncProgress | undefined;
+  signal: AbortSignal | undefined;
 }
 
 /**
- * Checks options before anything is read: bad flags or a `diffClass` that is not a Diff class
- * throw {@link InvalidObjectError} / {@link DiffClassMismatch}.
+ * Checks options before anything is read: bad flags, an `onProgress` or `signal` of the wrong
+ * kind, or a `diffClass` that is not a Diff class throw {@link InvalidObjectError} /
+ * {@link DiffClassMismatch}.
  */
 export function resolveOptions<D extends Diff>(options: DiffOptions<D> | undefined): ResolvedOptions<D> {
   const given = options ?? {};
@@ -51,7 +60,9 @@ export function resolveOptions<D extends Diff>(options: DiffOptions<D> | undefin
   if (given.onProgress !== undefined && typeof given.onProgress !== "function") {
     throw new InvalidObjectError("onProgress must be a function");
   }
-  return { flags: checkDiffSyncFlags(given.flags ?? 0), diffClass, onProgress: given.onProgress };
+  const signal: unknown = given.signal;
+  if (signal !== undefined && !isSignalLike(signal)) throw new InvalidObjectError("signal must be an AbortSignal");
+  return { flags: checkDiffSyncFlags(given.flags ?? 0), diffClass, onProgress: given.onProgress, signal };
 }
 
 /** Checks that a diff given to a sync is a {@link Diff}, and an instance of `diffClass` when one was given. */
@@ -77,6 +88,12 @@ function isDiffLike(value: unknown): value is Diff {
     typeof diff.add === "function" &&
     typeof diff.complete === "function"
   );
+}
+
+/** An AbortSignal, by shape (signals from another realm or polyfill pass too). */
+function isSignalLike(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null;
+  return typeof signal === "object" && signal !== null && typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function";
 }
 
 function describe(value: unknown): string {

@@ -1,13 +1,15 @@
+import { throwIfAborted } from "../errors.js";
 import { isLogging, logEvent, type LogLevel } from "../logging/logger.js";
 import type { Adapter } from "../object-store/adapter.js";
 import { ObjectCrudError, ObjectNotCreated, ObjectNotDeleted, ObjectNotFound, ObjectNotUpdated } from "../object-store/errors.js";
-import { schemaOf, type AnyModelClass, type ObjectModel, type SyncHookResult } from "../object-store/model.js";
+import { ObjectModel, schemaOf, type AnyModelClass, type SyncHookResult } from "../object-store/model.js";
 import { modelClassOf, uidFromIdentifiers } from "../object-store/model-ref.js";
 import type { DiffAction, DiffElement } from "./diff-element.js";
 import type { Diff } from "./diff.js";
 import { diffAdapters } from "./differ.js";
 import { DiffSyncFlags, ModelFlags, checkModelFlags, hasFlag } from "./flags.js";
 import { checkGivenDiff, resolveOptions, type AdapterSyncOptions, type DiffSyncProgress } from "./options.js";
+import { StoreWrites } from "./store-writes.js";
 
 /**
  * Syncs `source` into `dest` (diffsync's sync_from): computes the diff (or takes `options.diff`),
@@ -18,12 +20,25 @@ import { checkGivenDiff, resolveOptions, type AdapterSyncOptions, type DiffSyncP
  * object is added, an updated one is written back with `update`, a deleted one is removed, and a
  * parent whose child list changed is written back once its children are done (also when a hook
  * fails and the sync stops).
+ *
+ * No round trip per change: the destination objects of each run of up to {@link SYNC_BATCH}
+ * sibling elements are read with one `findMany`, and the store writes of objects whose model
+ * keeps the default hooks are collected and written with `addMany` / `updateMany` /
+ * `removeMany`, {@link SYNC_BATCH} at a time. Before a custom hook runs (it may read or write the
+ * store), everything collected is written and later reads are fresh, so a hook always sees the
+ * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
+ * may have been written.
+ *
+ * With `options.signal`: checked before each element; once aborted, nothing more is applied, the
+ * writes of the changes already applied are completed, and the call rejects with `AbortError`
+ * (`E_ABORTED`, the signal's reason as `cause`).
  */
 export async function syncAdapters<D extends Diff>(source: Adapter, dest: Adapter, options?: AdapterSyncOptions<D>): Promise<D> {
   const resolved = resolveOptions(options);
+  throwIfAborted(resolved.signal, "the sync");
   const diff =
     options?.diff === undefined ? await diffAdapters(source, dest, options) : checkGivenDiff(options.diff, options.diffClass);
-  const changed = await new Syncer(source, dest, resolved.flags, resolved.onProgress).run(diff);
+  const changed = await new Syncer(source, dest, resolved.flags, resolved.onProgress, resolved.signal).run(diff);
   if (changed) await dest.syncComplete(source, diff, resolved.flags);
   return diff;
 }
@@ -34,6 +49,9 @@ interface Parent {
   dirty: boolean;
 }
 
+/** Sibling elements whose destination objects are read at once, and store writes collected before they are sent. */
+export const SYNC_BATCH = 1000;
+
 /** A model class as the syncer calls it. */
 type HookedClass = AnyModelClass & { create(adapter: Adapter, ids: object, attrs: object): SyncHookResult<ObjectModel<object, object>> };
 
@@ -42,14 +60,21 @@ class Syncer {
   readonly #dest: Adapter;
   readonly #flags: number;
   readonly #onProgress: DiffSyncProgress | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #writes: StoreWrites;
+  /** Destination objects read ahead for the elements about to be synced, by type and uid. */
+  #ahead = new Map<string, Map<string, ObjectModel | undefined>>();
   #done = 0;
   #total = 0;
 
-  constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined) {
+  constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
     this.#dest = dest;
     this.#flags = flags;
     this.#onProgress = onProgress;
+    this.#signal = signal;
+    // What was read ahead of an object is stale once the object is written.
+    this.#writes = new StoreWrites(dest.store, SYNC_BATCH, (type, uid) => void this.#ahead.get(type)?.delete(uid));
   }
 
   /** Applies every element; resolves whether anything changed. */
@@ -58,23 +83,93 @@ class Syncer {
     const fields = { src: this.#source.name, dst: this.#dest.name, flags: this.#flags, total: this.#total };
     logEvent("info", "sync.start", fields, `Sync ${this.#source.name} -> ${this.#dest.name}: ${this.#total} elements`);
     let changed = false;
-    for (const element of diff.getChildren()) changed = (await this.#syncElement(element, undefined)) || changed;
+    try {
+      changed = await this.#syncSiblings(diff.getChildren(), undefined);
+      await this.#writes.flush();
+    } catch (error) {
+      // The changes applied so far are persisted, also when the sync stops on an error or an abort.
+      await this.#writes.flush().catch((flushError: unknown) => {
+        logEvent("error", "sync.flush-failed", { ...fields, error: String(flushError) }, `Sync ${this.#source.name} -> ${this.#dest.name}: writing the applied changes failed: ${String(flushError)}`);
+      });
+      throw error;
+    }
     if (this.#done !== this.#total) this.#onProgress?.("sync", (this.#done = this.#total), this.#total);
     logEvent("info", "sync.complete", { ...fields, changed }, `Sync ${this.#source.name} -> ${this.#dest.name} complete`);
     return changed;
   }
 
+  /**
+   * Syncs sibling elements in order. Their destination objects (and their descendants') are read
+   * ahead in batches, unless an earlier read-ahead already holds them.
+   */
+  async #syncSiblings(elements: Iterable<DiffElement>, parent: Parent | undefined): Promise<boolean> {
+    let changed = false;
+    let batch: DiffElement[] = [];
+    const run = async (): Promise<void> => {
+      if (parent === undefined) this.#ahead = new Map();
+      if (!batch.every((element) => !needsObject(element) || this.#ahead.get(element.type)?.has(this.#uidOf(element)) === true)) {
+        await this.#readAhead(batch);
+      }
+      for (const element of batch) changed = (await this.#syncElement(element, parent)) || changed;
+      batch = [];
+    };
+    for (const element of elements) {
+      batch.push(element);
+      if (batch.length >= SYNC_BATCH) await run();
+    }
+    if (batch.length > 0) await run();
+    return changed;
+  }
+
+  /**
+   * Reads the destination objects that `elements` and their descendants need (up to
+   * {@link SYNC_BATCH} times four; deeper ones are read when their turn comes), one `findMany`
+   * per type and {@link SYNC_BATCH} uids, after writing any collected write of those objects.
+   */
+  async #readAhead(elements: readonly DiffElement[]): Promise<void> {
+    const wanted = new Map<string, Set<string>>();
+    let size = 0;
+    let level: readonly DiffElement[] = elements;
+    while (level.length > 0 && size < 4 * SYNC_BATCH) {
+      const next: DiffElement[] = [];
+      for (const element of level) {
+        if (!needsObject(element)) continue;
+        const uids = wanted.get(element.type) ?? new Set<string>();
+        wanted.set(element.type, uids.add(this.#uidOf(element)));
+        size++;
+        for (const child of element.getChildren()) next.push(child);
+      }
+      level = next;
+    }
+    if ([...wanted].some(([type, uids]) => [...uids].some((uid) => this.#writes.has(type, uid)))) await this.#writes.flush();
+    for (const [type, set] of wanted) {
+      const uids = [...set];
+      const known = this.#ahead.get(type) ?? new Map<string, ObjectModel | undefined>();
+      this.#ahead.set(type, known);
+      for (let start = 0; start < uids.length; start += SYNC_BATCH) {
+        const slice = uids.slice(start, start + SYNC_BATCH);
+        const found = await this.#dest.store.findMany(slice, this.#dest.getModelClass(type));
+        slice.forEach((uid, index) => known.set(uid, found[index] as ObjectModel | undefined));
+      }
+    }
+  }
+
+  #uidOf(element: DiffElement): string {
+    return uidFromIdentifiers(schemaOf(this.#dest.getModelClass(element.type)), element.identifiers);
+  }
+
   /** Applies one element, then (or, for NATURAL_DELETION_ORDER deletes, first) its children. */
   async #syncElement(element: DiffElement, parent: Parent | undefined): Promise<boolean> {
+    throwIfAborted(this.#signal, "the sync");
     const action = element.action;
-    if (action === null && !element.hasDiffs(true)) {
+    if (!needsObject(element)) {
       this.#logUnchanged(element);
       this.#advance(element.size);
       return false;
     }
     const modelClass = this.#dest.getModelClass(element.type);
-    const uid = uidFromIdentifiers(schemaOf(modelClass), element.identifiers);
-    const found = await this.#find(modelClass, uid);
+    const uid = this.#uidOf(element);
+    const found = await this.#find(modelClass, element.type, uid);
     const foundFlags = found === undefined ? 0 : flagsOf(found);
     const childrenFirst =
       action === "delete" && hasFlag(foundFlags, ModelFlags.NATURAL_DELETION_ORDER) && !hasFlag(foundFlags, ModelFlags.SKIP_CHILDREN_ON_DELETE);
@@ -97,13 +192,13 @@ class Syncer {
       else holder.model = result;
       changed ||= action !== null;
       if (action === "create") {
-        await this.#dest.store.add(result);
+        await this.#writes.add(result);
         if (parent !== undefined && !parent.model.getChildUids(result.getType()).includes(result.getUniqueId())) {
           parent.model.addChild(result);
           parent.dirty = true;
         }
       } else if (action === "update") {
-        await this.#dest.store.update(result);
+        await this.#writes.update(result);
       } else if (action === "delete") {
         if (parent !== undefined && parent.model.getChildUids(result.getType()).includes(result.getUniqueId())) {
           parent.model.removeChild(result);
@@ -122,14 +217,12 @@ class Syncer {
       return changed;
     } finally {
       // Once, after the children, and also when a hook failed mid-way and the sync stops.
-      if (holder?.dirty === true && !removed) await this.#dest.store.update(holder.model);
+      if (holder?.dirty === true && !removed) await this.#writes.update(holder.model);
     }
   }
 
   async #syncChildren(element: DiffElement, parent: Parent): Promise<boolean> {
-    let changed = false;
-    for (const child of element.getChildren()) changed = (await this.#syncElement(child, parent)) || changed;
-    return changed;
+    return this.#syncSiblings(element.getChildren(), parent);
   }
 
   /**
@@ -148,6 +241,12 @@ class Syncer {
     const name = `${element.type} ${JSON.stringify(uid)}`;
     const attrs = element.getAttrsDiffs()["+"] ?? {};
     let result: ObjectModel<object, object> | null | undefined;
+    if (hasCustomHook(action, modelClass, found)) {
+      // A hook of the user's may read or write the store: it sees every change so far, and
+      // whatever was read ahead may be stale after it.
+      await this.#writes.flush();
+      this.#ahead = new Map();
+    }
     try {
       if (action === "create") {
         if (found !== undefined) throw new ObjectNotCreated(`Failed to create ${name}: it already exists`);
@@ -174,7 +273,10 @@ class Syncer {
     return result as ObjectModel;
   }
 
-  async #find(modelClass: AnyModelClass, uid: string): Promise<ObjectModel | undefined> {
+  async #find(modelClass: AnyModelClass, type: string, uid: string): Promise<ObjectModel | undefined> {
+    const ahead = this.#ahead.get(type);
+    if (ahead?.has(uid) === true && !this.#writes.has(type, uid)) return ahead.get(uid);
+    await this.#writes.flush();
     try {
       return await this.#dest.store.get(modelClass, uid);
     } catch (error) {
@@ -185,6 +287,9 @@ class Syncer {
 
   /** Removes a deleted object from the store; a delete hook may have removed it already. */
   async #removeFromStore(obj: ObjectModel, removeChildren: boolean): Promise<void> {
+    // Without its children, it can wait for the next batch of writes (which tolerates a removed one).
+    if (!removeChildren) return this.#writes.remove(obj);
+    await this.#writes.flush();
     try {
       await this.#dest.store.remove(obj, { removeChildren });
     } catch (error) {
@@ -213,6 +318,21 @@ class Syncer {
     this.#done += count;
     this.#onProgress?.("sync", this.#done, this.#total);
   }
+}
+
+/**
+ * Whether the hook `action` runs on `modelClass` (or `found`) is the user's own rather than
+ * {@link ObjectModel}'s default, which touches nothing but the object.
+ */
+function hasCustomHook(action: DiffAction, modelClass: AnyModelClass, found: ObjectModel | undefined): boolean {
+  if (action === "create") return (modelClass as unknown as HookedClass).create !== ObjectModel.create;
+  if (found === undefined) return false;
+  return action === "update" ? found.update !== ObjectModel.prototype.update : found.delete !== ObjectModel.prototype.delete;
+}
+
+/** Whether syncing `element` looks up its destination object (an unchanged subtree does not). */
+function needsObject(element: DiffElement): boolean {
+  return element.action !== null || element.hasDiffs(true);
 }
 
 function flagsOf(obj: ObjectModel): number {

@@ -2,6 +2,7 @@ import { isLogging, logEvent } from "../logging/logger.js";
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, nameObject } from "./errors.js";
 import { canonicalJson } from "./json.js";
 import {
+  checkStorable,
   instantiate,
   schemaOf,
   type AnyModelClass,
@@ -71,7 +72,8 @@ export abstract class BaseStore {
    * Every stored object of type `modelName`, each exactly once, streamed: yield objects one by
    * one, or (faster) whole pages, arrays of the objects the backend fetched at once (a SCAN page
    * plus its MGET, a listing page). Never load the whole set unless it is already in memory. An
-   * unknown model yields nothing and creates nothing.
+   * unknown model yields nothing and creates nothing. A yielded page is a fresh array that
+   * belongs to the caller (`getAll` may return it as it is).
    */
   protected abstract scan(modelName: string): AsyncIterable<ObjectModel | readonly ObjectModel[]>;
 
@@ -83,6 +85,25 @@ export abstract class BaseStore {
 
   /** Stores `obj`, replacing any stored object of its type and uid. */
   protected abstract put(obj: ObjectModel): Promise<void>;
+
+  /**
+   * {@link insert} for many objects, in order (an object may repeat, or share a uid with an
+   * earlier one: later ones then see it stored); resolves per object what `insert` resolves.
+   * The default inserts one at a time; a backend overrides it to write them in a few round trips.
+   */
+  protected async insertMany(objs: readonly ObjectModel[]): Promise<(ObjectModel | undefined)[]> {
+    const existing: (ObjectModel | undefined)[] = [];
+    for (const obj of objs) existing.push(await this.insert(obj));
+    return existing;
+  }
+
+  /**
+   * {@link put} for many objects, in order (the last of one uid wins). The default puts one at a
+   * time; a backend overrides it to write them in a few round trips.
+   */
+  protected async putMany(objs: readonly ObjectModel[]): Promise<void> {
+    for (const obj of objs) await this.put(obj);
+  }
 
   /** Deletes these objects; resolves, per uid, whether it was stored. */
   protected abstract deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]>;
@@ -139,12 +160,14 @@ export abstract class BaseStore {
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
     const { type } = resolveModel(model, this.registry);
-    const all: ObjectModel[] = [];
+    let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
-      if (isPage(item)) for (const obj of item) all.push(obj);
-      else all.push(item);
+      // A store that yields one page (MemoryStore) hands over its array: no copy.
+      if (all === undefined && isPage(item)) all = item as ObjectModel[];
+      else if (isPage(item)) for (const obj of item) (all as ObjectModel[]).push(obj);
+      else (all ??= []).push(item);
     }
-    return all as InstanceOf<M>[];
+    return (all ?? []) as InstanceOf<M>[];
   }
 
   /** Every object of a type, streamed: for sets too large to hold at once. */
@@ -183,6 +206,72 @@ export abstract class BaseStore {
       return;
     }
     if (!existing.hasSameData(obj)) throw new ObjectAlreadyExists(existing, obj);
+  }
+
+  /**
+   * Adds many objects, as {@link add} each, in as few round trips as the backend allows. Every
+   * object is validated first: one that is not a valid model throws `InvalidObjectError` and
+   * nothing is added. An object whose uid is stored with different data throws
+   * {@link ObjectAlreadyExists} (the first such, in order), after the others were added.
+   */
+  async addMany(objs: readonly ObjectModel[]): Promise<void> {
+    const existing = await this.#withJsonMany(objs, () => this.insertMany(objs));
+    let refused: ObjectAlreadyExists | undefined;
+    existing.forEach((stored, index) => {
+      const obj = objs[index] as ObjectModel;
+      if (stored === undefined) this.#log("store.add", obj);
+      else if (refused === undefined && !stored.hasSameData(obj)) refused = new ObjectAlreadyExists(stored, obj);
+    });
+    if (refused !== undefined) throw refused;
+  }
+
+  /**
+   * Stores many objects, as {@link update} each, in as few round trips as the backend allows;
+   * validated first: an invalid one throws `InvalidObjectError` and nothing is stored.
+   */
+  async updateMany(objs: readonly ObjectModel[]): Promise<void> {
+    await this.#withJsonMany(objs, () => this.putMany(objs));
+    for (const obj of objs) this.#log("store.update", obj);
+  }
+
+  /**
+   * Removes many objects (not their children), in as few round trips as the backend allows. Every
+   * argument is checked first (a non-model throws `InvalidObjectError`, nothing removed). Throws
+   * {@link ObjectNotFound} for the first object that was not stored, after removing the others.
+   */
+  async removeMany(objs: readonly ObjectModel[]): Promise<void> {
+    if (!Array.isArray(objs)) throw new InvalidObjectError("removeMany expects an array of model objects");
+    for (const obj of objs) modelClassOf(obj);
+    // One deleteMany per type, in order of first appearance.
+    const byType = new Map<string, number[]>();
+    objs.forEach((obj, index) => {
+      const positions = byType.get(obj.getType());
+      if (positions === undefined) byType.set(obj.getType(), [index]);
+      else positions.push(index);
+    });
+    const deleted: boolean[] = new Array<boolean>(objs.length).fill(false);
+    for (const [type, positions] of byType) {
+      const results = await this.deleteMany(type, positions.map((index) => (objs[index] as ObjectModel).getUniqueId()));
+      positions.forEach((index, i) => (deleted[index] = results[i] === true));
+    }
+    const missing = deleted.indexOf(false);
+    objs.forEach((obj, index) => deleted[index] && this.#log("store.remove", obj));
+    if (missing !== -1) {
+      const obj = objs[missing] as ObjectModel;
+      throw new ObjectNotFound(obj.getType(), obj.getUniqueId());
+    }
+  }
+
+  /**
+   * The objects with these uids, in the order asked, `undefined` for each one that is absent: as
+   * {@link getByUids}, without failing on a missing one. One backend call for the whole list.
+   */
+  async findMany<M extends ModelRef>(uids: readonly string[], model: M): Promise<(InstanceOf<M> | undefined)[]> {
+    const { type } = resolveModel(model, this.registry);
+    if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
+      throw new InvalidObjectError(`${type}: uids must be an array of strings`);
+    }
+    return (await this.getMany(type, uids)) as (InstanceOf<M> | undefined)[];
   }
 
   /** Stores an object, replacing the stored one with its type and uid, or adding it. */
@@ -307,9 +396,17 @@ export abstract class BaseStore {
     }
   }
 
-  #validate(obj: ObjectModel): ModelJSON {
+  /**
+   * True for a store that keeps the instances it is given and never calls {@link encode}
+   * (MemoryStore): writes then only check the object, without building its JSON.
+   */
+  protected readonly keepsInstances: boolean = false;
+
+  #validate(obj: ObjectModel): ModelJSON | undefined {
     this.registry.register(modelClassOf(obj));
-    return obj.toJSON();
+    if (!this.keepsInstances) return obj.toJSON();
+    checkStorable(obj);
+    return undefined;
   }
 
   /**
@@ -318,11 +415,28 @@ export abstract class BaseStore {
    * later change to the object is never hidden by it.
    */
   async #withJson<T>(obj: ObjectModel, write: () => Promise<T>): Promise<T> {
-    this.#pendingJson.set(obj, this.#validate(obj));
+    const json = this.#validate(obj);
+    if (json === undefined) return write();
+    this.#pendingJson.set(obj, json);
     try {
       return await write();
     } finally {
       this.#pendingJson.delete(obj);
+    }
+  }
+
+  /** {@link #withJson} for many objects: all validated before `write` runs. */
+  async #withJsonMany<T>(objs: readonly ObjectModel[], write: () => Promise<T>): Promise<T> {
+    if (!Array.isArray(objs)) throw new InvalidObjectError("expected an array of model objects");
+    const jsons = objs.map((obj) => this.#validate(obj));
+    objs.forEach((obj, index) => {
+      const json = jsons[index];
+      if (json !== undefined) this.#pendingJson.set(obj, json);
+    });
+    try {
+      return await write();
+    } finally {
+      for (const obj of objs) this.#pendingJson.delete(obj);
     }
   }
 

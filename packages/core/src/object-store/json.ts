@@ -15,44 +15,64 @@ export type JsonObject = { [key: string]: JsonValue };
  * bigints, dates and every object whose prototype is not `Object.prototype`, `null` or an array.
  */
 export function jsonProblem(value: unknown, path: string): string | undefined {
-  // Scalars (most attribute values) need no walk and no ancestor set.
+  // Scalars (most attribute values) need no walk.
   if (typeof value === "string" || typeof value === "boolean" || value === null) return undefined;
-  return problemAt(value, path, new Set());
+  const problem = problemAt(value, []);
+  return problem === undefined ? undefined : `${path}${problem.at} ${problem.reason}`;
 }
 
-function problemAt(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+/** Where below the checked value a problem is (`[2].a`), and what it is. */
+interface Problem {
+  at: string;
+  reason: string;
+}
+
+/**
+ * The first problem in `value`, or undefined. Allocation-free on the good path: paths are built
+ * only on the way back from a problem, and the ancestors (for cycles) are one shared stack.
+ */
+function problemAt(value: unknown, ancestors: object[]): Problem | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
       return undefined;
     case "number":
-      return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot represent`;
+      return Number.isFinite(value) ? undefined : { at: "", reason: `is ${value}, which JSON cannot represent` };
     case "object":
       break;
     default:
-      return `${path} is of type ${typeof value}, which JSON cannot represent`;
+      return { at: "", reason: `is of type ${typeof value}, which JSON cannot represent` };
   }
   if (value === null) return undefined;
-  if (ancestors.has(value)) return `${path} refers back to itself`;
+  if (ancestors.includes(value)) return { at: "", reason: "refers back to itself" };
   const proto: unknown = Object.getPrototypeOf(value);
   const isArray = Array.isArray(value);
   if (!isArray && proto !== Object.prototype && proto !== null) {
     const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
-    return `${path} is a ${name}; only plain objects and arrays are stored (encode dates as ISO strings)`;
+    return { at: "", reason: `is a ${name}; only plain objects and arrays are stored (encode dates as ISO strings)` };
   }
-  ancestors.add(value);
+  ancestors.push(value);
   try {
-    // Indices, not map(): a hole in a sparse array reads as undefined and is refused.
-    const entries: [string, unknown][] = isArray
-      ? Array.from({ length: (value as unknown[]).length }, (_, index) => [String(index), (value as unknown[])[index]])
-      : Object.entries(value);
-    for (const [key, item] of entries) {
-      const problem = problemAt(item, isArray ? `${path}[${key}]` : `${path}.${key}`, ancestors);
-      if (problem !== undefined) return problem;
+    if (isArray) {
+      const items = value as unknown[];
+      // Indices, not iteration helpers: a hole in a sparse array reads as undefined and is refused.
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index];
+        if (typeof item === "string" || typeof item === "boolean" || item === null) continue;
+        const problem = problemAt(item, ancestors);
+        if (problem !== undefined) return { at: `[${index}]${problem.at}`, reason: problem.reason };
+      }
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === "string" || typeof item === "boolean" || item === null) continue;
+      const problem = problemAt(item, ancestors);
+      if (problem !== undefined) return { at: `.${key}${problem.at}`, reason: problem.reason };
     }
     return undefined;
   } finally {
-    ancestors.delete(value);
+    ancestors.pop();
   }
 }
 

@@ -12,6 +12,8 @@ import type { ObjectModel } from "./model.js";
  */
 export class MemoryStore extends BaseStore {
   readonly #data = new Map<string, Map<string, ObjectModel>>();
+  /** It keeps the instances: writes validate them without building their JSON. */
+  protected override readonly keepsInstances = true;
 
   constructor(options: BaseStoreOptions = {}) {
     super(options);

@@ -1,7 +1,8 @@
 import { InvalidObjectError } from "./errors.js";
-import { UID_SEPARATOR, isIdentifierValue, schemaOf, type ObjectModel, type AnyModelClass, type IdentifierValue, type IdentifiersOf } from "./model.js";
+import { isIdentifierValue, schemaOf, type ObjectModel, type AnyModelClass, type IdentifierValue, type IdentifiersOf } from "./model.js";
 import type { ModelRegistry } from "./registry.js";
 import type { ModelSchema } from "./schema.js";
+import { joinUid } from "./uid.js";
 
 /** How a store call names a model type: its type name, its class, or one of its instances. */
 export type ModelRef = string | AnyModelClass | ObjectModel;
@@ -77,16 +78,19 @@ export function resolveUid(type: string, model: AnyModelClass | undefined, ident
   return uidFromIdentifiers(schemaOf(model), identifier as Record<string, unknown>);
 }
 
-/** Joins identifier values in declared order; rejects missing, unknown or invalid values. */
+/**
+ * Joins identifier values in declared order, as `getUniqueId` does (`joinUid`: escaped where a
+ * value could be mistaken for the separator); rejects missing, unknown or invalid values.
+ */
 export function uidFromIdentifiers(schema: ModelSchema, identifiers: Record<string, unknown>): string {
   for (const key of Object.keys(identifiers)) {
     if (!schema.identifiers.includes(key)) throw new InvalidObjectError(`${schema.type}: '${key}' is not an identifier`);
   }
-  return schema.identifiers
-    .map((field) => {
+  return joinUid(
+    schema.identifiers.map((field) => {
       const value = identifiers[field];
       if (!isIdentifierValue(value)) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is missing or invalid`);
       return String(value);
-    })
-    .join(UID_SEPARATOR);
+    }),
+  );
 }

@@ -3,12 +3,11 @@ import { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./j
 import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
 import { takeParsedJson } from "./parsed-json.js";
+import { joinUid } from "./uid.js";
 
 /** The value types an identifier field may hold; the unique id is built from their `String()`. */
 export type IdentifierValue = string | number | boolean;
 
-/** The separator between identifier values in a unique id (diffsync's). */
-export const UID_SEPARATOR = "__";
 
 /**
  * A model instance as plain JSON: its type name and every declared field (identifiers, attributes,
@@ -108,19 +107,24 @@ export abstract class ObjectModel<
     return schemaOf(this).type;
   }
 
-  /** The identifier values joined by `__` in declared order (`""` when there are none). */
+  /**
+   * The identifier values joined by `__` in declared order (`""` when there are none), each value
+   * escaped when it could be mistaken for the separator (see `joinUid`): distinct identifier
+   * tuples never share a uid, and values without `__`, a backslash or an `_` at either end join as in
+   * diffsync.
+   */
   getUniqueId(): string {
     const { identifiers } = schemaOf(this);
     // One identifier (the common case) needs no array and no join.
     if (identifiers.length === 1) return String(this.#fields()[identifiers[0] as string]);
-    return identifiers.map((field) => String(this.#fields()[field])).join(UID_SEPARATOR);
+    return joinUid(identifiers.map((field) => String(this.#fields()[field])));
   }
 
-  /** The short-name fields joined by `__`, or the unique id when none are declared. */
+  /** The short-name fields joined as the unique id is (see {@link getUniqueId}), or the unique id when none are declared. */
   getShortname(): string {
     const { shortname } = schemaOf(this);
     if (shortname.length === 0) return this.getUniqueId();
-    return shortname.map((field) => String(this.#fields()[field])).join(UID_SEPARATOR);
+    return joinUid(shortname.map((field) => String(this.#fields()[field])));
   }
 
   /** The identifier fields and their values. */
@@ -182,13 +186,7 @@ export abstract class ObjectModel<
    * JSON cannot carry unchanged (a `Date`, `NaN`, `undefined`, a class instance, ...).
    */
   toJSON(): ModelJSON {
-    const schema = schemaOf(this);
-    const fields = this.#fields();
-    for (const field of schema.identifiers) {
-      if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
-    }
-    for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
-    for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
+    const schema = checkStorable(this as unknown as ObjectModel);
     return { type: schema.type, fields: this.#pick([...schema.fields]) };
   }
 
@@ -279,6 +277,22 @@ export function instantiate<T extends ObjectModel>(model: ModelClass<T, never>, 
 export function schemaOf(model: object): ModelSchema {
   const schema = ((typeof model === "function" ? model : model.constructor) as Partial<AnyModelClass>).schema;
   if (schema === undefined) throw new InvalidObjectError("Model classes must be created with defineModel()");
+  return schema;
+}
+
+/**
+ * Checks what {@link ObjectModel.toJSON} checks, without building the JSON: every identifier an
+ * identifier value, every attribute and child list JSON. Throws {@link InvalidObjectError};
+ * returns the schema.
+ */
+export function checkStorable(obj: ObjectModel): ModelSchema {
+  const schema = schemaOf(obj);
+  const fields = obj as unknown as Record<string, unknown>;
+  for (const field of schema.identifiers) {
+    if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
+  }
+  for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
+  for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
   return schema;
 }
 

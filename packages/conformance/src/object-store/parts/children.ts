@@ -45,7 +45,8 @@ export function describeChildren(api: TestApi, options: ObjectStoreSuiteOptions)
     const region = await view.get(Region, "eu");
     assert.deepEqual(region.getChildUids("site"), ["eu__ams", "eu__fra"]);
     const site = await view.get(Site, "eu__ams");
-    assert.deepEqual(site.racks, ["eu__ams__1", "eu__ams__2"]);
+    // A rack's `site` identifier holds the site's uid, `__` and all: escaped in the rack's uid.
+    assert.deepEqual(site.racks, ["eu\\_\\_ams__1", "eu\\_\\_ams__2"]);
     const racks = await view.getByUids(site.racks, Rack);
     assert.deepEqual(racks.map((rack) => rack.devices), [["ams-1-a", "ams-1-b"], ["ams-2-a", "ams-2-b"]]);
   }));
@@ -73,7 +74,7 @@ export function describeChildren(api: TestApi, options: ObjectStoreSuiteOptions)
 
   it("a listed child that is not stored is skipped, and its siblings are still removed", storeTest(options, async ({ store, reread }) => {
     const region = await addTree(store);
-    await store.remove(await store.get(Rack, "eu__ams__1"), { removeChildren: true });
+    await store.remove(await store.get(Rack, { site: "eu__ams", number: 1 }), { removeChildren: true });
     await store.remove(await store.get(Device, "fra-2-b"));
     await store.remove(region, { removeChildren: true });
     const view = await reread();

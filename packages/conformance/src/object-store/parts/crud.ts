@@ -68,6 +68,19 @@ export function describeCrud(api: TestApi, options: ObjectStoreSuiteOptions): vo
     assert.equal(await view.count(Device), 1);
   }));
 
+  it("update of a separately built instance with the same uid replaces the stored attributes", storeTest(options, async ({ store, reread }) => {
+    await store.add(new Device({ name: "r1", role: "core", serial: "A" }));
+    await store.add(new Device({ name: "r2", role: "core", serial: "B" }));
+    // A new instance, not the one get returned (on MemoryStore that one is the stored object itself).
+    await store.update(new Device({ name: "r1", role: "edge", serial: "C" }));
+    for (const [what, view] of [["the writing instance", store], ["a reread", await reread()]] as const) {
+      const found = await view.get(Device, "r1");
+      assert.deepEqual([found.role, found.serial], ["edge", "C"], `${what}: get returns the new attributes`);
+      assert.equal(await view.count(Device), 2, `${what}: count is unchanged`);
+      assert.equal((await view.get(Device, "r2")).serial, "B", `${what}: the other object is untouched`);
+    }
+  }));
+
   it("getAll and iterate return every object of a type exactly once, in a stable order", storeTest(options, async ({ store, reread }) => {
     const names = ["c", "a", "b", "e", "d"];
     for (const name of names) await store.add(new Device({ name }));
@@ -124,10 +137,18 @@ export function describeCrud(api: TestApi, options: ObjectStoreSuiteOptions): vo
 
   it("getAllModelNames lists the types that have objects, and drops a type emptied by remove", storeTest(options, async ({ store, reread }) => {
     const r1 = new Device({ name: "r1" });
+    const r2 = new Device({ name: "r2" });
     await store.add(r1);
+    await store.add(r2);
     await store.add(new Site({ region: "eu", name: "ams" }));
-    assert.deepEqual([...(await (await reread()).getAllModelNames())].sort(), ["device", "site"]);
+    assert.deepEqual([...(await store.getAllModelNames())].sort(), ["device", "site"], "the writing instance");
+    assert.deepEqual([...(await (await reread()).getAllModelNames())].sort(), ["device", "site"], "a reread");
     await store.remove(r1);
-    assert.deepEqual([...(await (await reread()).getAllModelNames())], ["site"]);
+    assert.deepEqual([...(await store.getAllModelNames())].sort(), ["device", "site"], "one device is left");
+    await store.remove(r2);
+    assert.deepEqual([...(await store.getAllModelNames())], ["site"], "the writing instance drops the emptied type");
+    assert.deepEqual([...(await (await reread()).getAllModelNames())], ["site"], "a reread drops the emptied type");
+    await store.update(new Device({ name: "r3" }));
+    assert.deepEqual([...(await store.getAllModelNames())].sort(), ["device", "site"], "the type is back after a new object");
   }));
 }
