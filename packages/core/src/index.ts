@@ -4,6 +4,7 @@ export * from "./blob/path.js";
 export * from "./blob/root-path.js";
 export * from "./blob/storage.js";
 export * from "./blob/content.js";
+export * from "./blob/abort.js";
 export * from "./blob/rechunk.js";
 export * from "./blob/guards.js";
 export * from "./concurrency.js";

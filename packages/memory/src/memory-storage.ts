@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  abortableChunks,
+  abortableReadable,
   checkChunkSize,
+  throwIfAborted,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotNotFoundError,
@@ -10,11 +13,11 @@ import {
   normalizePrefix,
   parentFolders,
   syncStorages,
-  toChunks,
   validateKey,
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type ReadOptions,
   type SnapshotStorage,
   type StreamReadOptions,
   type SyncCopier,
@@ -56,17 +59,23 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, "MemoryStorage");
   }
 
-  async read(path: string): Promise<Readable> {
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal } = options;
     // Looked up now, so a missing file rejects here rather than as a stream error later.
     const { data } = this.#get(path);
-    return Readable.from(copiedChunks(data, this.#chunkSize), { objectMode: false });
+    throwIfAborted(signal, `the read of '${path}'`);
+    const stream = Readable.from(copiedChunks(data, this.#chunkSize), { objectMode: false });
+    return abortableReadable(stream, signal, `the read of '${path}'`);
   }
 
+  /** See {@link SnapshotStorage.write}; an abort of `options.signal` stores nothing. */
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
+    const { signal } = options;
+    throwIfAborted(signal, `the write of '${path}'`);
     this.#assertWritable(path);
     const parts: Buffer[] = [];
-    for await (const chunk of toChunks(content)) parts.push(Buffer.from(chunk));
+    for await (const chunk of abortableChunks(content, signal, `the write of '${path}'`)) parts.push(Buffer.from(chunk));
     this.#commit(path, Buffer.concat(parts), options.mtime);
   }
 
@@ -76,7 +85,8 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const { data } = this.#get(path);
-    yield* copiedChunks(data, options.chunkSize ?? this.#chunkSize);
+    const chunks = copiedChunks(data, options.chunkSize ?? this.#chunkSize);
+    yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
   }
 
   async list(prefix: string): Promise<string[]> {

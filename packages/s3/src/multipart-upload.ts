@@ -7,6 +7,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { abortErrorOf } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
 import { uploadParts } from "./upload-parts.js";
 
@@ -21,6 +22,14 @@ export interface UploadTarget {
   queueSize: number;
   /** User metadata of the new object (`mtime`, see `mtime-metadata.ts`). */
   metadata: Record<string, string>;
+  /**
+   * Cancels the upload: parts in flight are cut, the multipart upload is aborted, and the upload
+   * rejects with `AbortError` naming `what`. Requests whose outcome an abort would leave in doubt
+   * (PutObject, Create- and CompleteMultipartUpload) are not cut once sent.
+   */
+  signal?: AbortSignal | undefined;
+  /** The operation, for the `AbortError`'s message. */
+  what?: string;
 }
 
 /**
@@ -75,6 +84,13 @@ async function multipartUpload(
   const completed: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  const { signal } = target;
+  const onAbort = (): void => {
+    if (signal !== undefined) failure ??= { error: abortErrorOf(signal, target.what ?? "the upload") };
+    cancel.abort();
+  };
+  if (signal?.aborted === true) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
   const startPart = (body: Uint8Array, partNumber: number): void => {
     const upload = client
       .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body }), {
@@ -107,6 +123,7 @@ async function multipartUpload(
     cancel.abort();
   }
   await Promise.all(inFlight);
+  signal?.removeEventListener("abort", onAbort);
 
   if (failure === undefined) {
     try {

@@ -1,7 +1,7 @@
-import { addAbortSignal } from "node:stream";
 import { TaskPool } from "../../concurrency.js";
 import { InvalidPathError, isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
+import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
 import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
@@ -193,10 +193,11 @@ class SyncRun {
       await this.#copier.copy(stat.path, targetKey, stat as FileStat);
       return stat.size;
     }
-    const content = await this.source.read(stat.path);
-    // An abort destroys the stream: the write fails, and the target removes what it started.
-    if (this.options.signal !== undefined) addAbortSignal(this.options.signal, content);
-    const options = stat.mtime === undefined ? {} : { mtime: stat.mtime };
+    const signal = this.options.signal;
+    // Both sides get the signal; the stream is also cut here, for a source that ignores it (a basic
+    // tier of another author): either way the write fails, and the target removes what it started.
+    const content = abortableReadable(await this.source.read(stat.path, { signal }), signal, "the sync");
+    const options = stat.mtime === undefined ? { signal } : { mtime: stat.mtime, signal };
     let flowed = 0;
     try {
       await this.target.write(targetKey, counted(content, (bytes) => (flowed += bytes)), options);
