@@ -35,19 +35,13 @@ export async function* abortableChunks(
   }
   if (signal.aborted) throw abortErrorOf(signal, what);
   const chunks = toChunks(content);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortErrorOf(signal, what));
-  });
-  aborted.catch(() => undefined);
-  signal.addEventListener("abort", onAbort, { once: true });
   let cut: AbortError | undefined;
   try {
     for (;;) {
       if (signal.aborted) throw (cut = abortErrorOf(signal, what));
       let next: IteratorResult<Uint8Array>;
       try {
-        next = await Promise.race([chunks.next(), aborted]);
+        next = await pullOrAbort(chunks, signal);
       } catch (error) {
         if (signal.aborted) cut = abortErrorOf(signal, what);
         throw cut ?? error;
@@ -57,7 +51,6 @@ export async function* abortableChunks(
     }
     if (signal.aborted) throw (cut = abortErrorOf(signal, what));
   } finally {
-    signal.removeEventListener("abort", onAbort);
     if (cut === undefined) {
       await chunks.return(undefined);
     } else {
@@ -67,6 +60,28 @@ export async function* abortableChunks(
       chunks.return(undefined).catch(() => undefined);
     }
   }
+}
+
+/**
+ * The next step of `chunks`, or a rejection as soon as `signal` aborts. One listener per pull,
+ * removed when the pull settles: racing every pull against one long-lived "aborted" promise would
+ * keep every chunk reachable from that promise's reactions until the signal is collected.
+ */
+function pullOrAbort(chunks: AsyncIterator<Uint8Array>, signal: AbortSignal): Promise<IteratorResult<Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    chunks.next().then(
+      (step) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(step);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
