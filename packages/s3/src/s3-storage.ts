@@ -20,7 +20,7 @@ import {
   isWriteContent,
   normalizePrefix,
   parentFolders,
-  rechunk,
+  rechunkReadable,
   syncStorages,
   validateKey,
   type AdvancedSnapshotStorage,
@@ -160,7 +160,7 @@ export class S3Storage implements AdvancedSnapshotStorage {
     const { signal } = options;
     const body = abortableReadable(await this.#getBody(path, signal), signal, `the read of '${path}'`);
     try {
-      yield* rechunk(body, size);
+      yield* rechunkReadable(body, size);
     } catch (error) {
       throw toStowageError(error, "read", this.bucket, path);
     } finally {
