@@ -16,10 +16,13 @@ export async function copyFile(
   targetKey: string,
 ): Promise<void> {
   const size = isAdvancedSnapshotStorage(source) ? (await source.stat(sourceKey)).size : undefined;
-  const stream = ctx.abortable(await source.read(sourceKey));
+  // Both ends take the interrupt signal (the write removes what it staged); the stream is also cut
+  // here, for a plugin that ignores the signal.
+  const signal = ctx.abortSignal();
+  const stream = ctx.abortable(await source.read(sourceKey, { signal }));
   const progress = ctx.progress(targetKey, size);
   try {
-    await target.write(targetKey, countBytes(stream, (bytes) => progress.advance(bytes)));
+    await target.write(targetKey, countBytes(stream, (bytes) => progress.advance(bytes)), { signal });
   } finally {
     progress.stop();
   }

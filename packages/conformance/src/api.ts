@@ -24,6 +24,13 @@ export interface SnapshotSuiteOptions<S extends SnapshotStorage> {
   /** Where the backend may differ from the defaults. */
   capabilities?: StorageCapabilities;
   /**
+   * Lists, in the backend's own terms, what a write cut short may leave behind: temporary files
+   * (local), staged content (Redis), unfinished multipart uploads (S3). The abort tests require it
+   * to be empty after every aborted write and sync. Leave it out for a backend that stages nothing
+   * outside its files (memory); the tests then check files and listings only.
+   */
+  debris?(storage: S): Promise<readonly string[]>;
+  /**
    * Size in bytes of the largest content written (pseudo-random, compared by hash). Default
    * 5 MiB + 1, just above the S3 multipart part size. Lower it only for a backend with a hard limit.
    */

@@ -3,6 +3,7 @@ import { resolveSettings, type SnapshotSuiteOptions } from "./api.js";
 import type { TestApi } from "./test-api.js";
 import { basicParts } from "./describe-snapshot-storage.js";
 import { createSuiteContext } from "./fixture.js";
+import { advancedAbortTests } from "./parts/abort.js";
 import { atomicMoveTests } from "./parts/atomic-move.js";
 import { streamWriteAtomicityTests } from "./parts/atomicity.js";
 import { streamWriteTests } from "./parts/content-forms.js";
@@ -19,7 +20,7 @@ import { syncFilterTests } from "./parts/sync-filters.js";
 
 /**
  * Declares the conformance suite of the advanced tier (`AdvancedSnapshotStorage`): every basic
- * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times, sync and its filters and delete limit, with your test runner.
+ * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times, cancellation (abort signals), sync and its filters and delete limit, with your test runner.
  *
  * @example
  * import { describe, it } from "node:test";
@@ -41,6 +42,7 @@ export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorag
     advancedErrorTests(t);
     advancedConflictTests(t);
     streamWriteAtomicityTests(t);
+    advancedAbortTests(t);
     atomicMoveTests(t);
     statTests(t);
     mtimeTests(t);

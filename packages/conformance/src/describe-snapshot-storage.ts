@@ -2,6 +2,7 @@ import type { SnapshotStorage } from "@stowage/core";
 import { resolveSettings, type SnapshotSuiteOptions } from "./api.js";
 import type { TestApi } from "./test-api.js";
 import { createSuiteContext, type SuiteContext } from "./fixture.js";
+import { abortTests } from "./parts/abort.js";
 import { atomicityTests } from "./parts/atomicity.js";
 import { basicOperationTests } from "./parts/basic-operations.js";
 import { concurrencyTests } from "./parts/concurrency.js";
@@ -28,6 +29,7 @@ export function basicParts(t: SuiteContext<SnapshotStorage>): void {
   errorTests(t);
   conflictTests(t);
   atomicityTests(t);
+  abortTests(t);
   concurrencyTests(t);
   mirrorTests(t);
   syncBackupTests(t);

@@ -11,6 +11,8 @@ export interface SuiteContext<S extends SnapshotStorage> {
   /** Declares a test that runs `body` against a fresh storage and always cleans it up. */
   test: (name: string, body: TestBody<S>) => void;
   settings: SuiteSettings;
+  /** The adapter's debris hook ({@link SnapshotSuiteOptions.debris}), when it supplied one. */
+  debris?(storage: S): Promise<readonly string[]>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createSuiteContext<S extends SnapshotStorage>(
   let hooked = false;
   return {
     settings,
+    ...(options.debris === undefined ? {} : { debris: options.debris }),
     describe: (name, fn) => {
       api.describe(name, () => {
         if (!hooked && api.afterEach) {

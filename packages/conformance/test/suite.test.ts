@@ -23,8 +23,8 @@ async function runAdvanced<S extends MemoryStorage>(options: SnapshotSuiteOption
 function basicOnly(): SnapshotStorage {
   const inner = new MemoryStorage();
   return {
-    read: (path) => inner.read(path),
-    write: (path, content) => inner.write(path, content),
+    read: (path, options) => inner.read(path, options),
+    write: (path, content, options) => inner.write(path, content, options),
     list: (prefix) => inner.list(prefix),
     delete: (path) => inner.delete(path),
     exists: (path) => inner.exists(path),

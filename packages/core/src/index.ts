@@ -5,6 +5,7 @@ export * from "./blob/root-path.js";
 export * from "./blob/storage.js";
 export * from "./blob/content.js";
 export * from "./blob/web-stream.js";
+export * from "./blob/abort.js";
 export * from "./blob/rechunk.js";
 export * from "./blob/flat-keys.js";
 export * from "./blob/buffer-content.js";

@@ -3,7 +3,10 @@ import { lstat, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import {
+  abortableChunks,
+  abortableReadable,
   checkChunkSize,
+  throwIfAborted,
   DEFAULT_CHUNK_SIZE,
   SnapshotIOError,
   SnapshotNotFoundError,
@@ -17,6 +20,7 @@ import {
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type ReadOptions,
   type SnapshotStorage,
   type StreamListOptions,
   type StreamReadOptions,
@@ -131,15 +135,23 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
     this[LOCAL_BRAND] = { version: 1, location: root, fileOf: (key) => this.#nativeFileOf(key) };
   }
 
-  async read(key: string): Promise<Readable> {
+  /** See {@link SnapshotStorage.read}; an abort of `options.signal` destroys the stream and closes the file. */
+  async read(key: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal } = options;
     const { file, link } = this.#locate(key);
-    if (link) return Readable.from([await this.#readLink(key, file)]);
+    throwIfAborted(signal, `the read of '${key}'`);
+    if (link) return abortableReadable(Readable.from([await this.#readLink(key, file)]), signal, `the read of '${key}'`);
     const handle = await this.#openFile(key, file);
-    return handle.createReadStream({ highWaterMark: this.#chunkSize });
+    return abortableReadable(handle.createReadStream({ highWaterMark: this.#chunkSize }), signal, `the read of '${key}'`);
   }
 
   async *streamRead(key: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const size = checkChunkSize(options.chunkSize ?? this.#chunkSize);
+    const { signal } = options;
+    if (signal !== undefined) {
+      yield* abortableChunks(this.streamRead(key, { chunkSize: size }), signal, `the read of '${key}'`);
+      return;
+    }
     const { file, link } = this.#locate(key);
     if (link) {
       yield* rechunk([await this.#readLink(key, file)], size);
@@ -161,19 +173,23 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
 
   /**
    * {@link SnapshotStorage.write}; `options.mtime` becomes the file's modification time (set on
-   * the temporary file before the rename, so the file appears with it).
+   * the temporary file before the rename, so the file appears with it). An abort of
+   * `options.signal` before the rename removes the temporary file and the folders made for it.
    */
   async write(key: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     const { file: target, link } = this.#locate(key);
     assertWriteContent(content);
+    const { signal } = options;
+    throwIfAborted(signal, `the write of '${key}'`);
+    const source = signal === undefined ? content : abortableChunks(content, signal, `the write of '${key}'`);
     // A Readable may fail while the folder and temporary file are being made, before it is read:
     // hold its 'error' event so it rejects this write instead of crashing the process, and destroy
     // the stream if the write fails before consuming it.
     const holdError = (): void => undefined;
     if (content instanceof Readable) content.on("error", holdError);
     try {
-      if (link) await createLink({ root: this.location, link: target, key, mtime: options.mtime, durable: this.#durable }, content);
-      else await this.#replace(key, target, writeContent(content, options.mtime));
+      if (link) await createLink({ root: this.location, link: target, key, mtime: options.mtime, durable: this.#durable }, source);
+      else await this.#replace(key, target, writeContent(source, options.mtime));
     } catch (error) {
       if (content instanceof Readable) content.destroy();
       throw error;

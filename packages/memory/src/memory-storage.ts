@@ -1,7 +1,11 @@
-import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import crypto from "node:crypto";
+import type { Readable } from "node:stream";
+import { StoredBytesReadable } from "./stored-bytes-readable.js";
 import {
+  abortableChunks,
+  abortableReadable,
   checkChunkSize,
+  throwIfAborted,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotNotFoundError,
@@ -13,11 +17,11 @@ import {
   normalizePrefix,
   parentFolders,
   syncStorages,
-  toChunks,
   validateKey,
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type ReadOptions,
   type SnapshotStorage,
   type StreamReadOptions,
   type SyncCopier,
@@ -39,8 +43,10 @@ const BRAND = Symbol.for("stowage.memory-storage");
 
 interface StoredFile {
   data: Buffer;
-  mtime: Date;
-  etag: string;
+  /** Modification time, ms since the epoch. */
+  mtime: number;
+  /** MD5 of `data`, hex: computed at the first `stat` or listing, not per write (issue 14). */
+  etag?: string;
 }
 
 /**
@@ -59,17 +65,29 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, "MemoryStorage");
   }
 
-  async read(path: string): Promise<Readable> {
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal } = options;
     // Looked up now, so a missing file rejects here rather than as a stream error later.
     const { data } = this.#get(path);
-    return Readable.from(copiedChunks(data, this.#chunkSize), { objectMode: false });
+    throwIfAborted(signal, `the read of '${path}'`);
+    const stream = new StoredBytesReadable(data, this.#chunkSize);
+    return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);
   }
 
+  /** See {@link SnapshotStorage.write}; an abort of `options.signal` stores nothing. */
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
+    const { signal } = options;
+    throwIfAborted(signal, `the write of '${path}'`);
+    // Bytes and strings at hand are copied and stored at once (nothing can change in between:
+    // one check is enough); anything else streams in, cut by the signal, and is checked again.
+    if (content instanceof Uint8Array || typeof content === "string") {
+      const data = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
+      return this.#store(path, this.#assertWritable(path), { data, mtime: options.mtime?.getTime() ?? Date.now() });
+    }
     this.#assertWritable(path);
     const parts: Buffer[] = [];
-    for await (const chunk of toChunks(content)) parts.push(Buffer.from(chunk));
+    for await (const chunk of abortableChunks(content, signal, `the write of '${path}'`)) parts.push(Buffer.from(chunk));
     this.#commit(path, Buffer.concat(parts), options.mtime);
   }
 
@@ -79,7 +97,8 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const { data } = this.#get(path);
-    yield* copiedChunks(data, options.chunkSize ?? this.#chunkSize);
+    const chunks = copiedChunks(data, options.chunkSize ?? this.#chunkSize);
+    yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
   }
 
   /** One level, from the sorted key index (core's flat-key listing): sub-folders are skipped by binary search. */
@@ -130,9 +149,9 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     validateKey(dst);
     const file = this.#get(src);
     if (src === dst) return;
-    this.#assertWritable(dst);
+    const parents = this.#assertWritable(dst);
     await this.delete(src);
-    this.#store(dst, file);
+    this.#store(dst, parents, file);
   }
 
   async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
@@ -147,8 +166,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
       copy: async (sourceKey, targetKey, stat) => {
         validateKey(targetKey);
         const file = from.call(source, sourceKey);
-        this.#assertWritable(targetKey);
-        this.#store(targetKey, { ...file, mtime: new Date(stat.mtime) });
+        this.#store(targetKey, this.#assertWritable(targetKey), { ...file, mtime: stat.mtime.getTime() });
       },
       finish: async () => undefined,
     };
@@ -165,24 +183,27 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
     return file;
   }
 
-  #assertWritable(path: string): void {
+  /** Rejects a file/folder conflict at `path` (core's rule); returns its parent folders, for {@link #store}. */
+  #assertWritable(path: string): string[] {
     const reason = fileFolderConflict(path, { isFile: (key) => this.#files.has(key), isFolder: (key) => this.#folders.has(key) });
     if (reason !== undefined) throw new SnapshotConflictError(path, reason);
+    return parentFolders(path);
   }
 
   /** A page of the sorted key index from `from` on (a `SortedKeyReader` for core's listings). */
   readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>
     sortedKeysReader(this.#sortedKeys())(from, end, limit);
 
-  #commit(path: string, data: Buffer, mtime: Date = new Date()): void {
+  #commit(path: string, data: Buffer, mtime?: Date): void {
     // Re-checked: the world may have changed while the content was streaming in.
-    this.#assertWritable(path);
-    this.#store(path, { data, mtime: new Date(mtime), etag: createHash("md5").update(data).digest("hex") });
+    const parents = this.#assertWritable(path);
+    this.#store(path, parents, { data, mtime: mtime === undefined ? Date.now() : mtime.getTime() });
   }
 
-  #store(path: string, file: StoredFile): void {
+  /** Stores `file` at `path`, whose parent folders (`parents`) {@link #assertWritable} just checked. */
+  #store(path: string, parents: readonly string[], file: StoredFile): void {
     if (!this.#files.has(path)) {
-      for (const parent of parentFolders(path)) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
+      for (const parent of parents) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
       this.#sorted = undefined;
     }
     this.#files.set(path, file);
@@ -201,5 +222,15 @@ function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, unde
 }
 
 function statOf(path: string, file: StoredFile): FileStat {
+  file.etag ??= md5(file.data);
   return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
 }
+
+/**
+ * MD5 of `data`, hex: the one-shot `crypto.hash` where Node has it (20.12+; several times cheaper
+ * than `createHash` for small data), else `createHash`.
+ */
+const md5: (data: Buffer) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (data) => (crypto as unknown as { hash(algorithm: string, data: Buffer, encoding: "hex"): string }).hash("md5", data, "hex")
+    : (data) => crypto.createHash("md5").update(data).digest("hex");

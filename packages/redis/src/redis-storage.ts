@@ -1,7 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  abortableChunks,
+  abortableReadable,
   checkChunkSize,
+  throwIfAborted,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotIOError,
@@ -13,11 +16,11 @@ import {
   normalizePrefix,
   rechunk,
   syncStorages,
-  toChunks,
   validateKey,
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type ReadOptions,
   type SnapshotStorage,
   type SortedKeyReader,
   type StreamListOptions,
@@ -130,24 +133,37 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     await this.#connection.close();
   }
 
-  async read(path: string): Promise<Readable> {
+  /** See {@link SnapshotStorage.read}; an abort of `options.signal` destroys the stream and fetches no more chunks. */
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal } = options;
+    validateKey(path);
+    throwIfAborted(signal, `the read of '${path}'`);
     const meta = await this.#meta(path);
-    return Readable.from(this.#content(path, meta, this.#chunkSize), { objectMode: false });
+    const stream = Readable.from(this.#content(path, meta, this.#chunkSize), { objectMode: false });
+    return abortableReadable(stream, signal, `the read of '${path}'`);
   }
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const size = checkChunkSize(options.chunkSize ?? this.#chunkSize);
+    const { signal } = options;
+    validateKey(path);
+    throwIfAborted(signal, `the read of '${path}'`);
     const meta = await this.#meta(path);
-    yield* this.#content(path, meta, size);
+    const content = this.#content(path, meta, size);
+    yield* signal === undefined ? content : abortableChunks(content, signal, `the read of '${path}'`);
   }
 
   /**
    * Stores `content` at `path` (see the contract), recording `options.mtime` (kept to the
    * millisecond) or else the time of the write as the file's modification time. A `mtime` that is
    * not a valid `Date` rejects with `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O.
+   * An abort of `options.signal` before the swap removes the staged content.
    */
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
+    const { signal } = options;
+    const what = `the write of '${path}'`;
+    throwIfAborted(signal, what);
     const mtime = options.mtime;
     if (mtime !== undefined && !(mtime instanceof Date && Number.isFinite(mtime.getTime()))) {
       throw new InvalidOptionsError("mtime", mtime, "must be a valid Date", OWNER);
@@ -155,8 +171,12 @@ export class RedisStorage implements AdvancedSnapshotStorage {
     // Fail before consuming the content when the write cannot succeed; the swap checks again.
     const reason = await this.#redis(path, () => checkScript.run(this.client, this.#keys.catalogue, [path]));
     if (typeof reason === "string") throw new SnapshotConflictError(path, reason);
-    const meta = await this.#stage(path, toChunks(content));
+    const meta = await this.#stage(path, abortableChunks(content, signal, what));
     if (mtime !== undefined) meta.m = mtime.getTime();
+    if (signal?.aborted === true) {
+      await this.#discard(meta.g);
+      throwIfAborted(signal, what);
+    }
     await this.#commit(path, meta);
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, it } from "vitest";
 import { describeAdvancedSnapshotStorage, describeObjectStore } from "@stowage/conformance";
 import { RedisStorage, RedisStore } from "../src/index.js";
+import { stagedDebris } from "./staged-debris.js";
 import { useTopologies } from "./topologies.js";
 
 const topologies = useTopologies();
@@ -11,6 +12,7 @@ for (const [topology, connect] of topologies) {
     name: `RedisStorage (${topology})`,
     create: () => new RedisStorage({ ...connect(), namespace: randomUUID() }),
     cleanup: (storage) => storage.close(),
+    debris: stagedDebris,
   });
 
   describeObjectStore({ describe, it }, {

@@ -7,6 +7,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { abortErrorOf } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
 import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
 import { uploadParts } from "./upload-parts.js";
@@ -22,6 +23,14 @@ export interface UploadTarget {
   queueSize: number;
   /** User metadata of the new object (`mtime`, see `mtime-metadata.ts`). */
   metadata: Record<string, string>;
+  /**
+   * Cancels the upload: parts in flight are cut, the multipart upload is aborted, and the upload
+   * rejects with `AbortError` naming `what`. Requests whose outcome an abort would leave in doubt
+   * (PutObject, Create- and CompleteMultipartUpload) are not cut once sent.
+   */
+  signal?: AbortSignal | undefined;
+  /** The operation, for the `AbortError`'s message. */
+  what?: string;
 }
 
 /**
@@ -77,6 +86,13 @@ async function multipartUpload(
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let size = 0;
+  const { signal } = target;
+  const onAbort = (): void => {
+    if (signal !== undefined) failure ??= { error: abortErrorOf(signal, target.what ?? "the upload") };
+    cancel.abort();
+  };
+  if (signal?.aborted === true) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
   const startPart = (body: Uint8Array, partNumber: number): void => {
     size += body.byteLength;
     const upload = client
@@ -110,6 +126,7 @@ async function multipartUpload(
     cancel.abort();
   }
   await Promise.all(inFlight);
+  signal?.removeEventListener("abort", onAbort);
 
   if (failure === undefined) {
     try {

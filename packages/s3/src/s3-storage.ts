@@ -8,7 +8,10 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import {
+  abortableChunks,
+  abortableReadable,
   checkChunkSize,
+  throwIfAborted,
   DEFAULT_CHUNK_SIZE,
   SnapshotConflictError,
   SnapshotIOError,
@@ -17,13 +20,13 @@ import {
   assertWriteContent,
   normalizePrefix,
   parentFolders,
-  rechunk,
+  rechunkReadable,
   syncStorages,
-  toChunks,
   validateKey,
   type AdvancedSnapshotStorage,
   type ChunkSource,
   type FileStat,
+  type ReadOptions,
   type SnapshotStorage,
   type StreamListOptions,
   type StreamReadOptions,
@@ -96,20 +99,30 @@ export class S3Storage implements AdvancedSnapshotStorage {
     return this.#keys.root;
   }
 
-  async read(path: string): Promise<Readable> {
-    const body = await this.#getBody(validateKey(path));
-    return withTypedErrors(body, (error) => toStowageError(error, "read", this.bucket, path));
+  /**
+   * A GetObject body, streamed. An abort of `options.signal` cancels the request (or destroys the
+   * body once it flows) with `AbortError`, which releases the connection.
+   */
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const { signal } = options;
+    validateKey(path);
+    const body = await this.#getBody(path, signal);
+    const typed = withTypedErrors(body, (error) => toStowageError(error, "read", this.bucket, path));
+    return abortableReadable(typed, signal, `the read of '${path}'`);
   }
 
   /**
    * Writes a file as one object (PutObject, or a multipart upload above `partSize`), recording
-   * `options.mtime` (default: now) as its `mtime` metadata.
+   * `options.mtime` (default: now) as its `mtime` metadata. An abort of `options.signal` cancels
+   * the parts in flight and aborts the multipart upload (AbortMultipartUpload), so no parts stay
+   * stored; a PutObject (content of one part) or a CompleteMultipartUpload already sent finishes.
    */
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
     assertWriteContent(content);
+    throwIfAborted(options.signal, `the write of '${path}'`);
     await this.#assertWritable(path);
-    await this.#upload(path, content, options.mtime ?? new Date());
+    await this.#upload(path, content, options.mtime ?? new Date(), undefined, options.signal);
   }
 
   async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
@@ -117,12 +130,12 @@ export class S3Storage implements AdvancedSnapshotStorage {
   }
 
   /** Uploads without checks; `size`, when known, only picks PutObject or multipart upfront. */
-  async #upload(path: string, content: WriteContent, mtime: Date, size?: number): Promise<void> {
+  async #upload(path: string, content: WriteContent, mtime: Date, size?: number, signal?: AbortSignal): Promise<void> {
     // The source's own failure is the caller's error: it is rethrown as is, not as a backend failure.
     let sourceFailure: { error: unknown } | undefined;
     const chunks = (async function* () {
       try {
-        yield* toChunks(content);
+        yield* abortableChunks(content, signal, `the write of '${path}'`);
       } catch (error) {
         sourceFailure = { error };
         throw error;
@@ -134,6 +147,8 @@ export class S3Storage implements AdvancedSnapshotStorage {
       key: this.#keys.objectKey(path),
       metadata: mtimeMetadata(mtime),
       ...this.#settings,
+      signal,
+      what: `the write of '${path}'`,
     };
     try {
       await uploadObject(target, chunks, size);
@@ -146,9 +161,10 @@ export class S3Storage implements AdvancedSnapshotStorage {
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     validateKey(path);
     const size = checkChunkSize(options.chunkSize ?? this.#settings.chunkSize);
-    const body = await this.#getBody(path);
+    const { signal } = options;
+    const body = abortableReadable(await this.#getBody(path, signal), signal, `the read of '${path}'`);
     try {
-      yield* rechunk(body, size);
+      yield* rechunkReadable(body, size);
     } catch (error) {
       throw toStowageError(error, "read", this.bucket, path);
     } finally {
@@ -307,10 +323,18 @@ export class S3Storage implements AdvancedSnapshotStorage {
     if (this.#ownsClient) this.client.destroy();
   }
 
-  async #getBody(path: string): Promise<Readable> {
-    const response = await this.#call("read", path, () =>
-      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.#keys.objectKey(path) })),
-    );
+  /** The GetObject body of `path`; an aborted `signal` rejects with `AbortError` before or during the request. */
+  async #getBody(path: string, signal?: AbortSignal): Promise<Readable> {
+    throwIfAborted(signal, `the read of '${path}'`);
+    const response = await this.#call("read", path, async () => {
+      try {
+        return await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.#keys.objectKey(path) }), { abortSignal: signal });
+      } catch (error) {
+        // The SDK's own abort error is not a stowage error.
+        throwIfAborted(signal, `the read of '${path}'`);
+        throw error;
+      }
+    });
     const body = response.Body;
     // In Node the SDK's body is an http.IncomingMessage, a Readable: no whole-object buffering.
     if (!(body instanceof Readable)) return Readable.from([]);

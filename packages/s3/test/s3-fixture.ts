@@ -81,3 +81,12 @@ export function countOf(sent: readonly string[], name: string): number {
   const full = name.endsWith("Command") ? name : `${name}Command`;
   return sent.filter((entry) => entry === full).length;
 }
+
+/**
+ * Keys of the unfinished multipart uploads under `storage`'s root: what an aborted write must not
+ * leave. Read from the test server's state, since fauxqs has no ListMultipartUploads.
+ */
+export async function unfinishedUploads(server: S3TestServer, storage: S3Storage): Promise<string[]> {
+  const prefix = storage.prefix === "" ? "" : `${storage.prefix}/`;
+  return server.pendingMultipartUploads(storage.bucket).filter((key) => key.startsWith(prefix));
+}

@@ -28,7 +28,7 @@ export function getCommand(ctx: CommandContext): Command {
       const { size, source } = await withFolderHint(storage, key, location, async () => ({
         size: isAdvancedSnapshotStorage(storage) ? (await storage.stat(key)).size : undefined,
         // Aborted on an interrupt, so the half-written local file beside the target is removed.
-        source: ctx.abortable(await storage.read(key)),
+        source: ctx.abortable(await storage.read(key, { signal: ctx.abortSignal() })),
       }));
       if (file === undefined || file === "-") {
         await pipeline(source, ctx.io.stdout, { end: false });

@@ -30,8 +30,10 @@ export function putCommand(ctx: CommandContext): Command {
       const storage = await ctx.open(location, { create: true });
       const progress = ctx.progress(key, size);
       try {
+        // The write takes the interrupt signal and removes what it staged (a temporary file, staged
+        // Redis content, a multipart upload); the source is cut too, for a plugin that ignores it.
         const source: Readable = ctx.abortable(fromStdin ? ctx.io.stdin : createReadStream(file));
-        await storage.write(key, countBytes(source, (bytes) => progress.advance(bytes)));
+        await storage.write(key, countBytes(source, (bytes) => progress.advance(bytes)), { signal: ctx.abortSignal() });
       } finally {
         progress.stop();
       }

@@ -4,6 +4,7 @@ import { WRITING_BUGS } from "./writing.js";
 import { READING_BUGS } from "./reading.js";
 import { ADVANCED_BUGS } from "./advanced.js";
 import { SYNC_BUGS } from "./sync.js";
+import { ABORT_BUGS } from "./abort.js";
 
 export type { BrokenAdapter };
 
@@ -14,4 +15,5 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
   ...READING_BUGS,
   ...ADVANCED_BUGS,
   ...SYNC_BUGS,
+  ...ABORT_BUGS,
 ];

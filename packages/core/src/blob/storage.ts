@@ -12,9 +12,10 @@ import type { SyncFilterRule } from "./sync/filter.js";
 export interface SnapshotStorage {
   /**
    * Opens a file for reading. Rejects with `SnapshotNotFoundError` (before any byte is produced)
-   * when `path` is not a file.
+   * when `path` is not a file. With `options.signal` (see {@link AbortOptions}), an abort destroys
+   * the returned stream with `AbortError`.
    */
-  read(path: string): Promise<Readable>;
+  read(path: string, options?: ReadOptions): Promise<Readable>;
 
   /**
    * Replaces the whole file atomically: readers see the old content or the new, never a mix, and
@@ -22,7 +23,8 @@ export interface SnapshotStorage {
    * the write rejects with that error (or one wrapping it as `cause`), the old content (or
    * absence) is kept and nothing new is listed.
    * Parent folders are implicit. Rejects with `SnapshotConflictError` when a key would be both a
-   * file and a folder (`a/b` while `a` is a file, or `a` while `a/b` exists).
+   * file and a folder (`a/b` while `a` is a file, or `a` while `a/b` exists). An abort of
+   * `options.signal` (see {@link AbortOptions}) is such a failure: it rejects with `AbortError`.
    * `content` is any {@link WriteContent} (bytes, a string, a `Readable`, an iterable of chunks, a
    * web `ReadableStream` or a `Blob`), read through {@link toChunks}; anything else, or a chunk that
    * is not bytes, rejects with a `TypeError` and changes nothing.
@@ -45,9 +47,33 @@ export interface SnapshotStorage {
 }
 
 /**
+ * Cancellation of one blob operation (`read`, `write`, `streamRead`, `streamWrite`), as issue 13
+ * asks: an `AbortSignal`, one mechanism for a user's Ctrl-C and a caller's deadline
+ * (`AbortSignal.timeout(ms)`).
+ */
+export interface AbortOptions {
+  /**
+   * Stops the operation when aborted, promptly (at the next chunk, or while waiting for a slow
+   * source or a slow backend request), and rejects with `AbortError` (code `E_ABORTED`) whose
+   * `cause` is the signal's reason. An already-aborted signal rejects before any I/O.
+   *
+   * - Writes: the old content (or absence) is kept, nothing new is listed, and nothing is left
+   *   behind: no temporary file (local), no staged content (Redis), no multipart upload (S3). The
+   *   source is stopped (a `Readable` is destroyed). A write whose last step (the rename, the
+   *   swap, the completing request) has already begun finishes and resolves.
+   * - Reads: the stream `read` returned is destroyed with the `AbortError`; `streamRead`'s
+   *   iteration throws it. What the backend holds open for the read is released.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link SnapshotStorage.read}. */
+export type ReadOptions = AbortOptions;
+
+/**
  * Options of {@link SnapshotStorage.write} and {@link AdvancedSnapshotStorage.streamWrite}.
  */
-export interface WriteOptions {
+export interface WriteOptions extends AbortOptions {
   /**
    * The modification time to record for the new content, kept to the millisecond (S3 keeps it as
    * `mtime` user metadata, as rclone does). Default: the time of the write. Sync passes the source
@@ -116,7 +142,7 @@ export interface StreamListOptions {
 }
 
 /** Options of {@link AdvancedSnapshotStorage.streamRead}. */
-export interface StreamReadOptions {
+export interface StreamReadOptions extends AbortOptions {
   /** Bytes per yielded chunk (the last may be shorter). Defaults to the backend's `chunkSize`. */
   chunkSize?: number;
 }
@@ -281,7 +307,8 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
   /**
    * Yields the file in chunks of exactly `chunkSize` bytes (the last one shorter; an empty file
    * yields nothing). A missing file fails the first iteration with `SnapshotNotFoundError`; a
-   * `chunkSize` that is not a positive integer fails with `RangeError`.
+   * `chunkSize` that is not a positive integer fails with `RangeError`; an abort of
+   * `options.signal` fails the iteration with `AbortError` (see {@link AbortOptions}).
    */
   streamRead(path: string, options?: StreamReadOptions): AsyncIterable<Uint8Array>;
 

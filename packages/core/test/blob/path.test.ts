@@ -70,3 +70,30 @@ describe("well-formed Unicode", () => {
   });
 });
 
+
+describe("validateKey's one-pass check of plain ASCII keys agrees with the full rules", () => {
+  const segment = (size: number): string => "x".repeat(size);
+  it.each([
+    ["a/b.c", true],
+    [".a/..b/...", true],
+    [`${segment(255)}/b`, true],
+    [`${segment(256)}/b`, false],
+    [[segment(255), segment(255), segment(255), segment(254), "a"].join("/"), true], // 1024 bytes
+    [[segment(255), segment(255), segment(255), segment(254), "ab"].join("/"), false], // 1025 bytes
+    ["a/./b", false],
+    ["a/../b", false],
+    ["./a", false],
+    ["a/.", false],
+    ["a/..", false],
+    ["a//b", false],
+    ["a/", false],
+    ["/a", false],
+    ["a\\b", false],
+    ["a\u007fb", false],
+    ["a\u001fb", false],
+    ["a b~!@#$%^&*()", true],
+  ])("%j valid: %s", (key, valid) => {
+    if (valid) expect(validateKey(key)).toBe(key);
+    else expect(() => validateKey(key)).toThrow(InvalidPathError);
+  });
+});

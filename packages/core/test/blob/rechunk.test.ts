@@ -1,5 +1,6 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { rechunk } from "../../src/index.js";
+import { rechunk, rechunkReadable } from "../../src/index.js";
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
@@ -66,3 +67,38 @@ describe("rechunk", () => {
   });
 });
 
+
+describe("rechunkReadable", () => {
+  const source = (sizes: number[]) => Readable.from((function* () { let n = 0; for (const size of sizes) yield Buffer.alloc(size, n++ % 256); })(), { objectMode: false });
+
+  it("yields chunks of exactly the size from small input chunks, the last one shorter, bytes unchanged", async () => {
+    const sizes = Array.from({ length: 40 }, (_, i) => 1000 + i * 37);
+    const expected = Buffer.concat(sizes.map((size, n) => Buffer.alloc(size, n % 256)));
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of rechunkReadable(source(sizes), 4096)) chunks.push(chunk);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.byteLength === 4096)).toBe(true);
+    expect(chunks.at(-1)?.byteLength).toBe(expected.byteLength % 4096 || 4096);
+    expect(Buffer.concat(chunks)).toEqual(expected);
+  });
+
+  it("yields nothing for an empty stream, rejects a bad size, and fails with the stream's error", async () => {
+    const none: Uint8Array[] = [];
+    for await (const chunk of rechunkReadable(source([]), 10)) none.push(chunk);
+    expect(none).toEqual([]);
+    await expect(rechunkReadable(source([5]), 0).next()).rejects.toThrow(RangeError);
+    const failing = new Readable({ read() {} });
+    failing.push(Buffer.alloc(10));
+    setImmediate(() => failing.destroy(new Error("reset")));
+    const steps = rechunkReadable(failing, 100);
+    await expect(steps.next()).rejects.toThrow("reset");
+  });
+
+  it("destroys the stream when the loop is left early", async () => {
+    const stream = source([100, 100, 100]);
+    for await (const chunk of rechunkReadable(stream, 50)) {
+      expect(chunk.byteLength).toBe(50);
+      break;
+    }
+    expect(stream.destroyed).toBe(true);
+  });
+});

@@ -1,11 +1,12 @@
-import { addAbortSignal } from "node:stream";
+import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
 import type { SnapshotStorage } from "../storage.js";
 
 /**
  * Streams file `fromKey` of `from` into `toKey` of `to` (`read`, then an atomic `write`), carrying
- * `mtime` when given. An abort of `signal` destroys the stream, so the write fails and the target
- * removes what it started; a write that fails before draining the stream destroys it, so no file
+ * `mtime` when given. Both sides get `signal`; the stream is also cut here, for a source that
+ * ignores it (a basic tier of another author): either way the write fails, and the target removes
+ * what it started; a write that fails before draining the stream destroys it, so no file
  * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
  * Rejects with the read's or the write's error (`E_NOT_FOUND` when `fromKey` is missing).
  * The one streamed copy of sync's copies and its backups.
@@ -18,11 +19,10 @@ export async function streamCopy(
   mtime: Date | undefined,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  const content = await from.read(fromKey);
-  if (signal !== undefined) addAbortSignal(signal, content);
+  const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
   let flowed = 0;
   try {
-    await to.write(toKey, counted(content, (bytes) => (flowed += bytes)), mtime === undefined ? {} : { mtime });
+    await to.write(toKey, counted(content, (bytes) => (flowed += bytes)), mtime === undefined ? { signal } : { mtime, signal });
   } catch (error) {
     content.destroy();
     throw error;

@@ -1,0 +1,103 @@
+import { Readable } from "node:stream";
+import { AbortError } from "../errors.js";
+import { toChunks, type WriteContent } from "./content.js";
+
+/**
+ * Cancellation of blob reads and writes (the `signal` of {@link AbortOptions}), once for every
+ * adapter: an adapter wraps the content it writes in {@link abortableChunks} and the stream it
+ * returns in {@link abortableReadable}, so an abort reaches it as a failing source (its ordinary
+ * "source failed half-way" path then keeps the old content and removes what it staged) or as a
+ * destroyed stream.
+ */
+
+/** The {@link AbortError} (`E_ABORTED`) of `what`, with the signal's reason as `cause`. */
+export function abortErrorOf(signal: AbortSignal, what: string): AbortError {
+  return new AbortError(`${what} was aborted`, { cause: signal.reason });
+}
+
+/**
+ * The chunks of `content` (any {@link WriteContent}, as {@link toChunks} yields them), cut short
+ * when `signal` aborts: the next pull, or the pull in progress however long the source stalls,
+ * throws {@link AbortError} (`E_ABORTED`, the signal's reason as `cause`). The source is then
+ * stopped: a `Readable` is destroyed with that error, an iterator is asked to return. An
+ * already-aborted signal throws on the first pull, before the source is touched; an abort after
+ * the last chunk but before the consumer has seen the end also throws, so a writer that commits
+ * only after the end never commits an aborted write. Without a signal, the chunks pass through.
+ */
+export async function* abortableChunks(
+  content: WriteContent,
+  signal: AbortSignal | undefined,
+  what: string,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  if (signal === undefined) {
+    yield* toChunks(content);
+    return;
+  }
+  if (signal.aborted) throw abortErrorOf(signal, what);
+  const chunks = toChunks(content);
+  let cut: AbortError | undefined;
+  try {
+    for (;;) {
+      if (signal.aborted) throw (cut = abortErrorOf(signal, what));
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await pullOrAbort(chunks, signal);
+      } catch (error) {
+        if (signal.aborted) cut = abortErrorOf(signal, what);
+        throw cut ?? error;
+      }
+      if (next.done === true) break;
+      yield next.value;
+    }
+    if (signal.aborted) throw (cut = abortErrorOf(signal, what));
+  } finally {
+    if (cut === undefined) {
+      await chunks.return(undefined);
+    } else {
+      // The pull may still be pending: destroy a Readable now (its pending read fails at once),
+      // and let any other source finish its pending step before it is asked to return.
+      if (content instanceof Readable) content.destroy(cut);
+      chunks.return(undefined).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The next step of `chunks`, or a rejection as soon as `signal` aborts. One listener per pull,
+ * removed when the pull settles: racing every pull against one long-lived "aborted" promise would
+ * keep every chunk reachable from that promise's reactions until the signal is collected.
+ */
+function pullOrAbort(chunks: AsyncIterator<Uint8Array>, signal: AbortSignal): Promise<IteratorResult<Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    chunks.next().then(
+      (step) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(step);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Destroys `stream` with {@link AbortError} (`E_ABORTED`, the signal's reason as `cause`) when
+ * `signal` aborts, at once if it already is; the listener goes when the stream closes. Returns
+ * `stream`. Node's own `addAbortSignal` does the same with Node's `AbortError`, which is not a
+ * stowage error.
+ */
+export function abortableReadable<T extends Readable>(stream: T, signal: AbortSignal | undefined, what: string): T {
+  if (signal === undefined || stream.destroyed) return stream;
+  if (signal.aborted) {
+    stream.destroy(abortErrorOf(signal, what));
+    return stream;
+  }
+  const onAbort = (): void => void stream.destroy(abortErrorOf(signal, what));
+  signal.addEventListener("abort", onAbort, { once: true });
+  stream.once("close", () => signal.removeEventListener("abort", onAbort));
+  return stream;
+}
