@@ -8,6 +8,8 @@ import {
   MAX_SEGMENT_BYTES,
   SnapshotIOError,
   SnapshotNotFoundError,
+  abortableChunks,
+  abortableReadable,
   bufferContent,
   checkFileFolderConflict,
   isStowageError,
@@ -17,7 +19,9 @@ import {
   positiveInteger,
   sortKeys,
   sortedKeysReader,
+  throwIfAborted,
   validateKey,
+  type ReadOptions,
   type SnapshotStorage,
   type WriteContent,
   type WriteOptions,
@@ -81,8 +85,11 @@ export class FlydriveStorage implements SnapshotStorage {
     this.#fsRoot = fsDiskRoot(disk);
   }
 
-  async read(path: string): Promise<Readable> {
+  /** See {@link SnapshotStorage.read}; an abort of `options.signal` destroys the stream with `AbortError`. */
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     const key = this.#key(path);
+    const what = `the read of '${path}'`;
+    throwIfAborted(options.signal, what);
     if (!(await this.#isFile(path, key))) throw new SnapshotNotFoundError(path);
     try {
       const stream = await this.disk.getStream(key);
@@ -94,7 +101,7 @@ export class FlydriveStorage implements SnapshotStorage {
           throw error;
         });
       }
-      return stream;
+      return abortableReadable(stream, options.signal, what);
     } catch (error) {
       if (!(await this.#isFile(path, key))) throw new SnapshotNotFoundError(path, { cause: error });
       throw ioError(path, error);
@@ -104,20 +111,24 @@ export class FlydriveStorage implements SnapshotStorage {
   /**
    * Stores `content` at `path` (see the contract). `options.mtime` is ignored: flydrive sets no
    * modification time. On drivers other than fs, rejects with `ContentTooLargeError` past
-   * `maxBufferBytes`.
+   * `maxBufferBytes`. An abort of `options.signal` rejects with `AbortError` and stores nothing.
    */
-  async write(path: string, content: WriteContent, options?: WriteOptions): Promise<void> {
-    void options;
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     const key = this.#key(path);
+    const what = `the write of '${path}'`;
+    throwIfAborted(options.signal, what);
+    // An abort cuts the content, so the write fails as for any failing source and leaves nothing.
+    const source = abortableChunks(content, options.signal, what);
     const root = this.#fsRoot;
     if (root !== undefined) {
       await this.#checkConflict(path);
-      await this.#call(path, () => writeFileAtomically(root, key, content));
+      await this.#call(path, () => writeFileAtomically(root, key, source));
       return;
     }
-    const bytes = await bufferContent(path, content, this.#maxBufferBytes);
+    const bytes = await bufferContent(path, source, this.#maxBufferBytes);
     // Checked once the content is in, right before the upload (each check is a few requests).
     await this.#checkConflict(path);
+    throwIfAborted(options.signal, what);
     await this.#call(path, () => this.disk.put(key, bytes));
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, it } from "vitest";
@@ -23,6 +23,11 @@ function onFolder(makeDisk: (location: string) => Disk): () => FlydriveStorage {
     return storage;
   };
 }
+/** The bridge's temporary files (`!!stowage-*`) anywhere under the folder: what an aborted write must not leave. */
+async function debris(storage: FlydriveStorage): Promise<string[]> {
+  const entries = readdirSync(folders.get(storage) as string, { recursive: true, encoding: "utf8" });
+  return entries.filter((entry) => path.basename(entry).startsWith("!!stowage-"));
+}
 function removeFolder(storage: FlydriveStorage): void {
   rmSync(folders.get(storage) as string, { recursive: true, force: true });
   folders.delete(storage);
@@ -32,12 +37,14 @@ describeSnapshotStorage({ describe, it, afterEach }, {
   name: "FlydriveStorage (flydrive 2 fs driver)",
   create: onFolder((location) => new Disk(new FSDriver({ location, visibility: "private" }))),
   cleanup: removeFolder,
+  debris,
 });
 
 describeSnapshotStorage({ describe, it, afterEach }, {
   name: "FlydriveStorage (flydrive 1 fs driver)",
   create: onFolder((location) => new DiskV1(new FSDriverV1({ location, visibility: "private" })) as unknown as Disk),
   cleanup: removeFolder,
+  debris,
 });
 
 const s3Disk = useS3Disks();

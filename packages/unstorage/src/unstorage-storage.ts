@@ -5,7 +5,11 @@ import {
   InvalidOptionsError,
   SnapshotIOError,
   SnapshotNotFoundError,
+  abortableChunks,
+  abortableReadable,
   bufferContent,
+  throwIfAborted,
+  type ReadOptions,
   checkFileFolderConflict,
   flatFolderExists,
   isStowageError,
@@ -88,24 +92,31 @@ export class UnstorageStorage implements SnapshotStorage {
     this.storage = isStorage(target) ? target : createStorage({ driver: target });
   }
 
-  async read(path: string): Promise<Readable> {
+  /** See {@link SnapshotStorage.read}; an abort of `options.signal` destroys the stream with `AbortError`. */
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     validateKey(path);
+    const what = `the read of '${path}'`;
+    throwIfAborted(options.signal, what);
     const bytes = await this.#readValue(path);
     if (bytes === undefined) throw new SnapshotNotFoundError(path);
-    return Readable.from(slices(bytes, this.#chunkSize), { objectMode: false });
+    throwIfAborted(options.signal, what);
+    return abortableReadable(Readable.from(slices(bytes, this.#chunkSize), { objectMode: false }), options.signal, what);
   }
 
   /**
    * Stores `content` at `path` (see the contract). `options.mtime` is ignored: unstorage keeps no
-   * settable modification time. Rejects with `ContentTooLargeError` past `maxBufferBytes`.
+   * settable modification time. Rejects with `ContentTooLargeError` past `maxBufferBytes`, and with
+   * `AbortError` when `options.signal` aborts before the value is handed to the driver (nothing stored).
    */
-  async write(path: string, content: WriteContent, options?: WriteOptions): Promise<void> {
-    void options;
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
-    const bytes = await bufferContent(path, content, this.#maxBufferBytes);
+    const what = `the write of '${path}'`;
+    throwIfAborted(options.signal, what);
+    const bytes = await bufferContent(path, abortableChunks(content, options.signal, what), this.#maxBufferBytes);
     // Checked once the content is in, right before it is stored: on most drivers the folder check
     // lists keys (the redis driver SCANs), so it is not paid twice.
     await this.#checkConflict(path);
+    throwIfAborted(options.signal, what);
     const key = encodeKey(path);
     const file = fsDriverFile(this.storage, key);
     await this.#call(path, () => (file === undefined ? this.storage.setItemRaw(key, bytes) : writeFileAtomically(file, bytes)));
