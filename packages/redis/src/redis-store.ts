@@ -15,7 +15,7 @@ import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnec
 import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
 import type { LuaScript } from "./lua-script.js";
 import { ScriptBatcher, type BatchItem } from "./script-batcher.js";
-import { countScript, insertScript, putScript, removeScript } from "./store-scripts.js";
+import { countScript, insertOneScript, insertScript, putOneScript, putScript, removeOneScript, removeScript } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOptions {
@@ -57,12 +57,18 @@ export class RedisStore extends BaseStore {
     for (const [name, value] of [["storeId", this.storeId], ["namespace", this.namespace]] as const) {
       if (typeof value !== "string" || value === "") throw new ObjectStoreError(`RedisStore: ${name} must be a non-empty string`);
     }
-    this.#connection = new RedisConnection(options, (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`));
+    // Scripts bypass ioredis's auto-pipeline: the ScriptBatchers merge concurrent calls already,
+    // and the auto-pipeline's event-loop turn was most of a lone add's client-side time.
+    this.#connection = new RedisConnection(
+      options,
+      (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`),
+      { pipelineScripts: false },
+    );
     this.#keys = new StoreKeys(this.namespace, this.storeId);
     const run = (script: LuaScript, keys: string[], args: (string | number)[]) => this.#redis(() => script.run(this.client, keys, args));
-    this.#inserts = new ScriptBatcher(insertScript, run);
-    this.#puts = new ScriptBatcher(putScript, run);
-    this.#removes = new ScriptBatcher(removeScript, run);
+    this.#inserts = new ScriptBatcher(insertScript, insertOneScript, run);
+    this.#puts = new ScriptBatcher(putScript, putOneScript, run);
+    this.#removes = new ScriptBatcher(removeScript, removeOneScript, run);
   }
 
   /**

@@ -36,6 +36,18 @@ return out
 `);
 
 /**
+ * insertScript for one object: KEYS (hash, model-name set), ARGV (model, json, uid). Replies the
+ * stored JSON when the uid was there, else nil (and stores the object, naming its model).
+ */
+export const insertOneScript = new LuaScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[2]) == 1 then
+  redis.call('SADD', KEYS[2], ARGV[1])
+  return false
+end
+return redis.call('HGET', KEYS[1], ARGV[3])
+`);
+
+/**
  * As insertScript, but stores each object, replacing any stored one: one HSET per pair with all
  * its objects (in order, so the last of one uid wins); replies 1 per object.
  */
@@ -66,6 +78,13 @@ end
 return out
 `);
 
+/** putScript for one object: KEYS (hash, model-name set), ARGV (model, json, uid). Replies 1. */
+export const putOneScript = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`);
+
 /**
  * Per object ARGV (uid, pair). Deletes every object given, all at once; replies per object 1
  * when it was stored, else 0. A model whose hash a batch emptied leaves the shard's name set.
@@ -88,6 +107,16 @@ for pair = 1, pairs_count do
   end
 end
 return out
+`);
+
+/**
+ * removeScript for one object: KEYS (hash, model-name set), ARGV (model, uid). Replies 1 when it
+ * was stored, else 0.
+ */
+export const removeOneScript = new LuaScript(`
+local removed = redis.call('HDEL', KEYS[1], ARGV[2])
+if removed == 1 and redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+return removed
 `);
 
 /**
