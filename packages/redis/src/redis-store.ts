@@ -208,7 +208,17 @@ export class RedisStore extends BaseStore {
   }
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    if (uids.length === 1) return [await this.#removeOne(modelName, uids[0] as string)];
     return this.#removeAll(uids.map((uid) => ({ model: modelName, uid })));
+  }
+
+  /**
+   * Deletes one object; whether it was stored. Queued, so the removes issued in the same tick
+   * share a script run.
+   */
+  async #removeOne(model: string, uid: string): Promise<boolean> {
+    const shard = shardOf(uid);
+    return (await this.#removes.call(this.#group(shard), undefined, [uid], this.#keys.modelShard(model, shard))) === 1;
   }
 
   /**
@@ -216,8 +226,13 @@ export class RedisStore extends BaseStore {
    * a standalone server (on a cluster, one script per hash slot). Descendants are found first,
    * from the stored objects' child lists; a listed child that is not stored is logged and skipped.
    */
-  override async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+  override remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+    // Not async itself: a plain remove is core's, without one more promise per call.
     if (options.removeChildren !== true) return super.remove(obj, options);
+    return this.#removeTree(obj);
+  }
+
+  async #removeTree(obj: ObjectModel): Promise<void> {
     modelClassOf(obj);
     const type = obj.getType();
     const uid = obj.getUniqueId();
@@ -256,10 +271,8 @@ export class RedisStore extends BaseStore {
    */
   async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
     if (targets.length === 1) {
-      // One remove: queued, so the removes issued in the same tick share a script run.
       const { model, uid } = targets[0] as { model: string; uid: string };
-      const shard = shardOf(uid);
-      return [(await this.#removes.call(this.#group(shard), undefined, [uid], this.#keys.modelShard(model, shard))) === 1];
+      return [await this.#removeOne(model, uid)];
     }
     const replies = await this.#inGroups(targets.length, (i) => {
       const { model, uid } = targets[i] as { model: string; uid: string };
@@ -284,7 +297,7 @@ export class RedisStore extends BaseStore {
     return [...new Set(perShard.flat())];
   }
 
-  async #write(batcher: ScriptBatcher, obj: ObjectModel): Promise<unknown> {
+  #write(batcher: ScriptBatcher, obj: ObjectModel): Promise<unknown> {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);
