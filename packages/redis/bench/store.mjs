@@ -50,11 +50,16 @@ const rawAdd = (client) => inBatches(N, (a, b) => {
 });
 const rawDelete = (client) => inBatches(N, (a, b) => client.del(rawKeys.slice(a, b)));
 
-/** Runs subject and baseline alternately, ROUNDS times each; resolves each side's fastest measurement. */
-async function alternate(subject, baseline) {
+/**
+ * Runs subject and baseline alternately, ROUNDS times each, with `reset` (untimed) after each
+ * subject run; resolves each side's fastest measurement.
+ */
+async function alternate(subject, baseline, reset = async () => undefined) {
   let best = [undefined, undefined];
   for (let round = 0; round < ROUNDS; round++) {
-    const run = [await measure(subject), await measure(baseline)];
+    const subjectRun = await measure(subject);
+    await reset();
+    const run = [subjectRun, await measure(baseline)];
     best = best.map((kept, side) => (kept === undefined || run[side].ms < kept.ms ? run[side] : kept));
   }
   return best;
@@ -154,7 +159,7 @@ try {
 
   // One awaited call at a time.
   // Round trips dominate here, and a loaded machine delays some more than others: alternate the
-  // two sides and keep each one's best run (an add of stored data is a no-op after its script).
+  // two sides and keep each one's best run. Every round adds: the objects are removed in between.
   const [addOne, rawOne] = await alternate(
     async () => {
       for (let i = 0; i < SEQUENTIAL; i++) await store.add(devices[i]);
@@ -162,6 +167,7 @@ try {
     async () => {
       for (let i = 0; i < SEQUENTIAL; i++) await client.set(rawKeys[i], json[i]);
     },
+    () => store.removeMany(devices.slice(0, SEQUENTIAL)),
   );
   rows.push({ name: `add one at a time x${SEQUENTIAL}`, subject: addOne, baseline: rawOne, ops: SEQUENTIAL, target: 0.9 });
 
