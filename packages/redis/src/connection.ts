@@ -44,6 +44,18 @@ export interface RedisConnectionOptions {
  */
 export type OptionsErrorFactory = (option: string, value: unknown, reason: string) => Error;
 
+/** How a backend wants its own client (not a shared `client`) set up. */
+export interface ConnectionSettings {
+  /**
+   * Whether scripts (EVAL, EVALSHA) join ioredis's auto-pipeline on a standalone server. Default
+   * true. The auto-pipeline defers every command it takes to the next event-loop turn
+   * (`setImmediate`) and wraps it in a pipeline: a backend that merges its own script calls (as
+   * RedisStore's ScriptBatcher does) passes false, so a lone script is written to the socket at
+   * once. Scripts never join it on a cluster (see below).
+   */
+  pipelineScripts?: boolean;
+}
+
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 const RETRY_DELAY_MS = 100;
@@ -87,7 +99,7 @@ export class RedisConnection {
     this.#failWait?.(refused);
   };
 
-  constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory) {
+  constructor(options: RedisConnectionOptions, optionsError: OptionsErrorFactory, settings: ConnectionSettings = {}) {
     this.#timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     if (!(this.#timeoutMs > 0)) throw optionsError("connectTimeoutMs", options.connectTimeoutMs, "must be a positive number");
     this.#commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -106,7 +118,7 @@ export class RedisConnection {
     this.#secrets = secretsOf(options);
     this.#startupNodes = options.cluster ?? [];
     this.shared = options.client !== undefined;
-    this.client = options.client ?? this.#create(options);
+    this.client = options.client ?? this.#create(options, settings.pipelineScripts ?? true);
     // ioredis emits 'error' on every failed attempt; failures reach callers through ready().
     this.client.on("error", this.#onError);
   }
@@ -226,7 +238,7 @@ export class RedisConnection {
     else this.client.disconnect();
   }
 
-  #create(options: RedisConnectionOptions): RedisClient {
+  #create(options: RedisConnectionOptions, pipelineScripts: boolean): RedisClient {
     const timeout = this.#timeoutMs;
     // Retry while an operation may still be waiting, then rest until the next ready() call.
     const retryStrategy = (times: number) => (times * RETRY_DELAY_MS > timeout ? null : RETRY_DELAY_MS);
@@ -240,6 +252,7 @@ export class RedisConnection {
       commandTimeout: this.#commandTimeoutMs,
       // Commands issued in the same tick go out as one pipeline: bulk work costs few round trips.
       enableAutoPipelining: true,
+      autoPipeliningIgnoredCommands: pipelineScripts ? [] : ["eval", "evalsha"],
     };
     if (options.cluster !== undefined) {
       return new Cluster(options.cluster, {

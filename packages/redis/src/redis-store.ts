@@ -15,7 +15,7 @@ import { RedisConnection, isUnavailableError, type RedisClient, type RedisConnec
 import { ALL_SHARDS, StoreKeys, shardOf } from "./store-keys.js";
 import type { LuaScript } from "./lua-script.js";
 import { ScriptBatcher, type BatchItem } from "./script-batcher.js";
-import { countScript, insertScript, putScript, removeScript } from "./store-scripts.js";
+import { countScript, insertOneScript, insertScript, putOneScript, putScript, removeOneScript, removeScript } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOptions {
@@ -57,12 +57,18 @@ export class RedisStore extends BaseStore {
     for (const [name, value] of [["storeId", this.storeId], ["namespace", this.namespace]] as const) {
       if (typeof value !== "string" || value === "") throw new ObjectStoreError(`RedisStore: ${name} must be a non-empty string`);
     }
-    this.#connection = new RedisConnection(options, (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`));
+    // Scripts bypass ioredis's auto-pipeline: the ScriptBatchers merge concurrent calls already,
+    // and the auto-pipeline's event-loop turn was most of a lone add's client-side time.
+    this.#connection = new RedisConnection(
+      options,
+      (option, _value, reason) => new ObjectStoreError(`RedisStore: option '${option}' ${reason}`),
+      { pipelineScripts: false },
+    );
     this.#keys = new StoreKeys(this.namespace, this.storeId);
     const run = (script: LuaScript, keys: string[], args: (string | number)[]) => this.#redis(() => script.run(this.client, keys, args));
-    this.#inserts = new ScriptBatcher(insertScript, run);
-    this.#puts = new ScriptBatcher(putScript, run);
-    this.#removes = new ScriptBatcher(removeScript, run);
+    this.#inserts = new ScriptBatcher(insertScript, insertOneScript, run);
+    this.#puts = new ScriptBatcher(putScript, putOneScript, run);
+    this.#removes = new ScriptBatcher(removeScript, removeOneScript, run);
   }
 
   /**
@@ -202,7 +208,17 @@ export class RedisStore extends BaseStore {
   }
 
   protected async deleteMany(modelName: string, uids: readonly string[]): Promise<boolean[]> {
+    if (uids.length === 1) return [await this.#removeOne(modelName, uids[0] as string)];
     return this.#removeAll(uids.map((uid) => ({ model: modelName, uid })));
+  }
+
+  /**
+   * Deletes one object; whether it was stored. Queued, so the removes issued in the same tick
+   * share a script run.
+   */
+  async #removeOne(model: string, uid: string): Promise<boolean> {
+    const shard = shardOf(uid);
+    return (await this.#removes.call(this.#group(shard), undefined, [uid], this.#keys.modelShard(model, shard))) === 1;
   }
 
   /**
@@ -210,8 +226,13 @@ export class RedisStore extends BaseStore {
    * a standalone server (on a cluster, one script per hash slot). Descendants are found first,
    * from the stored objects' child lists; a listed child that is not stored is logged and skipped.
    */
-  override async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+  override remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+    // Not async itself: a plain remove is core's, without one more promise per call.
     if (options.removeChildren !== true) return super.remove(obj, options);
+    return this.#removeTree(obj);
+  }
+
+  async #removeTree(obj: ObjectModel): Promise<void> {
     modelClassOf(obj);
     const type = obj.getType();
     const uid = obj.getUniqueId();
@@ -250,10 +271,8 @@ export class RedisStore extends BaseStore {
    */
   async #removeAll(targets: readonly { model: string; uid: string }[]): Promise<boolean[]> {
     if (targets.length === 1) {
-      // One remove: queued, so the removes issued in the same tick share a script run.
       const { model, uid } = targets[0] as { model: string; uid: string };
-      const shard = shardOf(uid);
-      return [(await this.#removes.call(this.#group(shard), undefined, [uid], this.#keys.modelShard(model, shard))) === 1];
+      return [await this.#removeOne(model, uid)];
     }
     const replies = await this.#inGroups(targets.length, (i) => {
       const { model, uid } = targets[i] as { model: string; uid: string };
@@ -278,7 +297,7 @@ export class RedisStore extends BaseStore {
     return [...new Set(perShard.flat())];
   }
 
-  async #write(batcher: ScriptBatcher, obj: ObjectModel): Promise<unknown> {
+  #write(batcher: ScriptBatcher, obj: ObjectModel): Promise<unknown> {
     const model = obj.getType();
     const uid = obj.getUniqueId();
     const shard = shardOf(uid);

@@ -30,8 +30,9 @@ export type ScriptRunner = (script: LuaScript, keys: string[], args: (string | n
 const MAX_BATCH = 1000;
 
 /**
- * Merges the calls of a per-item script made in the same tick into one run of the script (one per
- * group: a hash slot on a cluster). A thousand `add`s issued together cost one round trip and one
+ * Merges the calls of a per-item script made in the same tick (before the `process.nextTick`
+ * callback the first of them queues, e.g. every call of one `Promise.all(items.map(...))`) into
+ * one run of the script (one per group: a hash slot on a cluster). A thousand `add`s issued together cost one round trip and one
  * script call instead of a thousand, and each item is still applied atomically.
  *
  * The script gets, for m distinct {@link SharedKeys} s1..sm and items 1..n:
@@ -44,12 +45,21 @@ const MAX_BATCH = 1000;
  */
 export class ScriptBatcher {
   readonly #script: LuaScript;
+  readonly #single: LuaScript;
   readonly #run: ScriptRunner;
   #queues = new Map<string | number, Pending[]>();
   #scheduled = false;
 
-  constructor(script: LuaScript, run: ScriptRunner) {
+  /**
+   * `script` runs a batch in the layout above; `single` runs one item, with KEYS its shared keys
+   * then its own key (if any), ARGV its shared arguments then its own, and replies that item's
+   * reply. A lone call (the usual case of one awaited call at a time) takes `single`: Redis ran
+   * the batch script for one item in about 14 µs, the one-object insert script in about 5
+   * (`INFO commandstats`, the HSETNX and SADD inside included).
+   */
+  constructor(script: LuaScript, single: LuaScript, run: ScriptRunner) {
     this.#script = script;
+    this.#single = single;
     this.#run = run;
   }
 
@@ -64,7 +74,10 @@ export class ScriptBatcher {
       this.#queues.set(group, queue);
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flush());
+        // process.nextTick, not setImmediate: the calls made in the current synchronous run are
+        // merged, and a lone call is sent without waiting for an event-loop turn, which cost a
+        // lone awaited add most of its client-side time.
+        process.nextTick(() => this.#flush());
       }
     });
   }
@@ -100,6 +113,11 @@ export class ScriptBatcher {
 
   /** One script run for `batch`, in the layout the class describes. */
   async #runBatch(batch: readonly BatchItem[]): Promise<unknown[]> {
+    if (batch.length === 1) {
+      const item = batch[0] as BatchItem;
+      const keys = item.key === undefined ? [...item.shared.keys] : [...item.shared.keys, item.key];
+      return [await this.#run(this.#single, keys, [...item.shared.args, ...item.args])];
+    }
     // Plain loops: flatMap's per-item arrays were a visible share of a bulk add's time.
     const refs = new Map<SharedKeys, number>();
     const keys: string[] = [];

@@ -6,7 +6,8 @@ import { LuaScript } from "./lua-script.js";
  * with the objects, even between two processes writing at once. They are run through a
  * ScriptBatcher, with no key per item: KEYS are the (hash, model-name set) pairs of the batch;
  * ARGV is the number of pairs, the model name of each pair, then per object its arguments and the
- * number of its pair.
+ * number of its pair. (`#ARGV` is read once: in the loop condition it cost Redis about 0.1 µs per
+ * object.)
  */
 
 /**
@@ -19,7 +20,8 @@ local pairs_count = tonumber(ARGV[1])
 local added = {}
 local out = {}
 local a = 2 + pairs_count
-while a <= #ARGV do
+local n = #ARGV
+while a <= n do
   local hash = KEYS[2 * tonumber(ARGV[a + 2]) - 1]
   if redis.call('HSETNX', hash, ARGV[a + 1], ARGV[a]) == 1 then
     added[tonumber(ARGV[a + 2])] = true
@@ -36,6 +38,18 @@ return out
 `);
 
 /**
+ * insertScript for one object: KEYS (hash, model-name set), ARGV (model, json, uid). Replies the
+ * stored JSON when the uid was there, else nil (and stores the object, naming its model).
+ */
+export const insertOneScript = new LuaScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[2]) == 1 then
+  redis.call('SADD', KEYS[2], ARGV[1])
+  return false
+end
+return redis.call('HGET', KEYS[1], ARGV[3])
+`);
+
+/**
  * As insertScript, but stores each object, replacing any stored one: one HSET per pair with all
  * its objects (in order, so the last of one uid wins); replies 1 per object.
  */
@@ -44,7 +58,8 @@ local pairs_count = tonumber(ARGV[1])
 local fields = {}
 local out = {}
 local a = 2 + pairs_count
-while a <= #ARGV do
+local n = #ARGV
+while a <= n do
   local pair = tonumber(ARGV[a + 2])
   local list = fields[pair]
   if list == nil then
@@ -66,6 +81,13 @@ end
 return out
 `);
 
+/** putScript for one object: KEYS (hash, model-name set), ARGV (model, json, uid). Replies 1. */
+export const putOneScript = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+`);
+
 /**
  * Per object ARGV (uid, pair). Deletes every object given, all at once; replies per object 1
  * when it was stored, else 0. A model whose hash a batch emptied leaves the shard's name set.
@@ -75,7 +97,8 @@ local pairs_count = tonumber(ARGV[1])
 local touched = {}
 local out = {}
 local a = 2 + pairs_count
-while a <= #ARGV do
+local n = #ARGV
+while a <= n do
   local pair = tonumber(ARGV[a + 1])
   local removed = redis.call('HDEL', KEYS[2 * pair - 1], ARGV[a])
   if removed == 1 then touched[pair] = true end
@@ -88,6 +111,16 @@ for pair = 1, pairs_count do
   end
 end
 return out
+`);
+
+/**
+ * removeScript for one object: KEYS (hash, model-name set), ARGV (model, uid). Replies 1 when it
+ * was stored, else 0.
+ */
+export const removeOneScript = new LuaScript(`
+local removed = redis.call('HDEL', KEYS[1], ARGV[2])
+if removed == 1 and redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+return removed
 `);
 
 /**

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { Cluster } from "ioredis";
 import { expect, it } from "vitest";
 import { ObjectAlreadyExists, ObjectNotFound } from "@stowage/core";
-import { RedisStore, type RedisStoreOptions } from "../src/index.js";
+import { RedisStore, shardOf, type RedisStoreOptions } from "../src/index.js";
+import { spyOnCommands } from "./command-spy.js";
 import { Device, Interface, Weird } from "./models.js";
 
 /** Where the stores under test connect (a standalone server or a cluster). */
@@ -123,5 +125,50 @@ export function storeBehaviour(connect: ConnectStore): void {
       expect(loser.reason).toBeInstanceOf(ObjectAlreadyExists);
       expect(await first.count(Device)).toBe(2);
       expect((await first.get(Device, "race")).site).toBe((await second.get(Device, "race")).site);
+    }));
+
+  it("sends a lone write in its own tick as one one-object script, and merges writes issued together", () =>
+    using(async (store) => {
+      await store.add(new Device({ name: "warm", site: "ams" })); // connected, scripts loaded
+      await store.update(new Device({ name: "warm", site: "fra" }));
+      await store.remove(new Device({ name: "warm", site: "fra" }));
+      // Script runs: EVALSHA each (a node that lacks the script answers NOSCRIPT and gets an EVAL too).
+      const scripts = (spy: ReturnType<typeof spyOnCommands>) => spy.commands.filter((command) => command.name === "evalsha");
+      for (const write of [
+        () => store.add(new Device({ name: "lone", site: "ams" })),
+        () => store.update(new Device({ name: "lone", site: "lon" })),
+        () => store.remove(new Device({ name: "lone", site: "lon" })),
+      ]) {
+        const spy = spyOnCommands(store.client);
+        try {
+          const done = write();
+          // Sent in the tick of the call (by the process.nextTick callbacks it queued): no wait for
+          // an event-loop turn (setImmediate) between the call and the socket.
+          const sentAtOnce = await new Promise<number>((resolve) => process.nextTick(() => resolve(scripts(spy).length)));
+          await done;
+          expect(sentAtOnce).toBe(1);
+          const [sent] = scripts(spy);
+          expect(scripts(spy)).toHaveLength(1);
+          // The one-object layout: 2 keys (hash, model-name set), the model name, then the object's own arguments.
+          expect(sent?.args[1]).toBe("2");
+          expect(sent?.args[4]).toBe("device");
+        } finally {
+          spy.restore();
+        }
+      }
+      expect(await store.count()).toBe(0);
+      expect(await store.getAllModelNames()).toEqual(new Set());
+
+      const many = Array.from({ length: 40 }, (_, i) => new Device({ name: `together-${i}`, site: "ams" }));
+      const spy = spyOnCommands(store.client);
+      try {
+        await Promise.all(many.map((device) => store.add(device)));
+        // One run per group: everything on a standalone server, one per shard (hash slot) on a cluster.
+        const shards = new Set(many.map((device) => shardOf(device.getUniqueId()))).size;
+        expect(scripts(spy).length).toBe(store.client instanceof Cluster ? shards : 1);
+      } finally {
+        spy.restore();
+      }
+      expect(await store.count(Device)).toBe(40);
     }));
 }
