@@ -22,6 +22,29 @@ export interface BaseStoreOptions {
   models?: readonly AnyModelClass[];
 }
 
+/**
+ * The primitives of a store that holds its objects in this process, as synchronous calls (what
+ * MemoryStore sets {@link BaseStore.immediate} to). Through them, the public methods answer without
+ * awaiting anything: a call costs one promise, the method's own, where each awaited primitive costs
+ * one more. Each does what the asynchronous primitive of the same role does.
+ */
+export interface ImmediatePrimitives {
+  /** The stored object of type `modelName` with this uid, or `undefined` (`getMany` for one uid). */
+  get(modelName: string, uid: string): ObjectModel | undefined;
+  /** As `getMany`: the objects with these uids, in order, `undefined` for each absent one. */
+  getMany(modelName: string, uids: readonly string[]): (ObjectModel | undefined)[];
+  /** Every stored object of type `modelName`, in a fresh array that belongs to the caller (as `scan`). */
+  getAll(modelName: string): ObjectModel[];
+  /** As `insert`: stores `obj` unless its type and uid are taken, and returns the stored one if they are. */
+  insert(obj: ObjectModel): ObjectModel | undefined;
+  /** As `put`: stores `obj`, replacing any stored object of its type and uid. */
+  put(obj: ObjectModel): void;
+  /** As `deleteMany` for one uid: deletes the object; whether it was stored. */
+  delete(modelName: string, uid: string): boolean;
+  /** As `countStored`: how many objects of type `modelName` are stored, of every type when undefined. */
+  count(modelName: string | undefined): number;
+}
+
 /** Options of {@link BaseStore.remove}. */
 export interface RemoveOptions {
   /** Also remove the object's children, recursively, depth-first. Default `false`. */
@@ -114,6 +137,14 @@ export abstract class BaseStore {
   /** The type names that have at least one stored object. */
   protected abstract modelNames(): Promise<string[]>;
 
+  /**
+   * The same primitives as synchronous calls, for a store whose objects are in this process
+   * (MemoryStore); `undefined` (the default) for every store that does I/O. When set, the public
+   * methods use them instead of the asynchronous primitives (the bulk methods excepted), and the
+   * store must keep instances ({@link keepsInstances}).
+   */
+  protected readonly immediate: ImmediatePrimitives | undefined = undefined;
+
   // ---- Helpers for persistent backends. -------------------------------------------------------
 
   /** The text a persistent backend stores for `obj`: its validated {@link ModelJSON}. */
@@ -152,7 +183,8 @@ export abstract class BaseStore {
   async get<M extends ModelRef>(model: M, identifier: IdentifierOf<M>): Promise<InstanceOf<M>> {
     const resolved = resolveModel(model, this.registry);
     const uid = resolveUid(resolved.type, resolved.model, identifier);
-    const [found] = await this.getMany(resolved.type, [uid]);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(resolved.type, uid) : (await this.getMany(resolved.type, [uid]))[0];
     if (found === undefined) throw new ObjectNotFound(resolved.type, uid);
     return found as InstanceOf<M>;
   }
@@ -160,6 +192,7 @@ export abstract class BaseStore {
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
     const { type } = resolveModel(model, this.registry);
+    if (this.immediate !== undefined) return this.immediate.getAll(type) as InstanceOf<M>[];
     let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
       // A store that yields one page (MemoryStore) hands over its array: no copy.
@@ -188,7 +221,7 @@ export abstract class BaseStore {
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    const found = await this.getMany(type, uids);
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
     return found.map((obj, index) => {
       if (obj === undefined) throw new ObjectNotFound(type, uids[index] as string);
       return obj as InstanceOf<M>;
@@ -200,7 +233,8 @@ export abstract class BaseStore {
    * throws {@link ObjectAlreadyExists} with the stored object as `existing`.
    */
   async add(obj: ObjectModel): Promise<void> {
-    const existing = await this.#withJson(obj, () => this.insert(obj));
+    const now = this.immediate;
+    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#withJson(obj, () => this.insert(obj));
     if (existing === undefined) {
       this.#log("store.add", obj);
       return;
@@ -271,12 +305,15 @@ export abstract class BaseStore {
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    return (await this.getMany(type, uids)) as (InstanceOf<M> | undefined)[];
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
+    return found as (InstanceOf<M> | undefined)[];
   }
 
   /** Stores an object, replacing the stored one with its type and uid, or adding it. */
   async update(obj: ObjectModel): Promise<void> {
-    await this.#withJson(obj, () => this.put(obj));
+    const now = this.immediate;
+    if (now !== undefined) now.put(this.#checked(obj));
+    else await this.#withJson(obj, () => this.put(obj));
     this.#log("store.update", obj);
   }
 
@@ -289,16 +326,21 @@ export abstract class BaseStore {
     modelClassOf(obj);
     const type = obj.getType();
     const uid = obj.getUniqueId();
-    const stored = options.removeChildren === true ? (await this.getMany(type, [uid]))[0] : undefined;
-    const [deleted] = await this.deleteMany(type, [uid]);
+    const children = options.removeChildren === true;
+    const now = this.immediate;
+    let stored: ObjectModel | undefined;
+    if (children) stored = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
+    const deleted = now !== undefined ? now.delete(type, uid) : (await this.deleteMany(type, [uid]))[0];
     if (deleted !== true) throw new ObjectNotFound(type, uid);
     this.#log("store.remove", obj);
-    if (options.removeChildren === true) await this.#removeChildrenOf(stored ?? obj);
+    if (children) await this.#removeChildrenOf(stored ?? obj);
   }
 
   /** How many objects of a type are stored (exact type name), or in total without `model`. */
   async count(model?: ModelRef): Promise<number> {
-    return this.countStored(model === undefined ? undefined : resolveModel(model, this.registry).type);
+    const type = model === undefined ? undefined : resolveModel(model, this.registry).type;
+    // Awaited rather than returned: returning a promise from an async method costs two more hops.
+    return this.immediate !== undefined ? this.immediate.count(type) : await this.countStored(type);
   }
 
   /**
@@ -317,7 +359,8 @@ export abstract class BaseStore {
 
   /** The stored object with `obj`'s uid, or `obj` after adding it. Resolves `[object, added]`. */
   async getOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
-    const existing = await this.#withJson(obj, () => this.insert(obj));
+    const now = this.immediate;
+    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#withJson(obj, () => this.insert(obj));
     if (existing !== undefined) return [existing as T, false];
     this.#log("store.add", obj);
     return [obj, true];
@@ -344,7 +387,8 @@ export abstract class BaseStore {
    */
   async updateOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
     this.#validate(obj);
-    const [found] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(obj.getType(), obj.getUniqueId()) : (await this.getMany(obj.getType(), [obj.getUniqueId()]))[0];
     if (found !== undefined) return [await this.#updateAttrs(found as T, obj.getAttrs()), false];
     return this.#addOrUpdate(obj, obj.getAttrs());
   }
@@ -357,7 +401,8 @@ export abstract class BaseStore {
   async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
     const { type } = resolveModel(model, this.registry);
     const uid = uidFromIdentifiers(schemaOf(model), ids as Record<string, unknown>);
-    const [found] = await this.getMany(type, [uid]);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
     return found as InstanceType<C> | undefined;
   }
 
@@ -403,10 +448,19 @@ export abstract class BaseStore {
   protected readonly keepsInstances: boolean = false;
 
   #validate(obj: ObjectModel): ModelJSON | undefined {
+    if (this.keepsInstances) {
+      this.#checked(obj);
+      return undefined;
+    }
     this.registry.register(modelClassOf(obj));
-    if (!this.keepsInstances) return obj.toJSON();
-    checkStorable(obj);
-    return undefined;
+    return obj.toJSON();
+  }
+
+  /** `obj`, once validated for a store that keeps instances (no JSON built). */
+  #checked(obj: ObjectModel): ObjectModel {
+    const model = modelClassOf(obj);
+    if (this.registry.find(checkStorable(obj).type) !== model) this.registry.register(model);
+    return obj;
   }
 
   /**

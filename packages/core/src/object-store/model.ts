@@ -1,5 +1,5 @@
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject } from "./errors.js";
-import { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
+import { canonicalJson, isJsonValue, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
 import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
 import { takeParsedJson } from "./parsed-json.js";
@@ -65,6 +65,10 @@ export abstract class ObjectModel<
   /** The `ModelFlags` of every object of this class (diffsync's `model_flags`); none by default. */
   static readonly modelFlags: number = 0;
 
+  /** The last multi-identifier uid {@link getUniqueId} built, and the identifier values it came from. */
+  #uid = "";
+  #uidValues: unknown[] | undefined = undefined;
+
   constructor(init: object) {
     // Fresh JSON.parse output holds only JSON values: the per-value walk is skipped for it.
     const parsed = takeParsedJson();
@@ -115,9 +119,18 @@ export abstract class ObjectModel<
    */
   getUniqueId(): string {
     const { identifiers } = schemaOf(this);
+    const fields = this.#fields();
     // One identifier (the common case) needs no array and no join.
-    if (identifiers.length === 1) return String(this.#fields()[identifiers[0] as string]);
-    return joinUid(identifiers.map((field) => String(this.#fields()[field])));
+    if (identifiers.length === 1) return String(fields[identifiers[0] as string]);
+    // The last uid is kept with the values it was built from, and reused while they are the same:
+    // stores and the diff engine ask for it many times, and a reused string keeps its hash (a Map
+    // lookup with a freshly built key hashes it again).
+    const built = this.#uidValues;
+    if (built !== undefined && sameValues(built, fields, identifiers)) return this.#uid;
+    const values = identifiers.map((field) => fields[field]);
+    this.#uid = joinUid(values.map(String));
+    this.#uidValues = values;
+    return this.#uid;
   }
 
   /** The short-name fields joined as the unique id is (see {@link getUniqueId}), or the unique id when none are declared. */
@@ -301,7 +314,17 @@ export function isIdentifierValue(value: unknown): value is IdentifierValue {
   return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
+/** True when `fields` still holds `values` in the fields named by `names` (same order). */
+function sameValues(values: readonly unknown[], fields: Record<string, unknown>, names: readonly string[]): boolean {
+  for (let index = 0; index < names.length; index++) {
+    if (fields[names[index] as string] !== values[index]) return false;
+  }
+  return true;
+}
+
 function assertJson(type: string, field: string, value: unknown): void {
+  // The allocation-free check first; the walk that names the problem only when it fails.
+  if (isJsonValue(value)) return;
   const problem = jsonProblem(value, `'${field}'`);
   if (problem !== undefined) throw new InvalidObjectError(`${type}: field ${problem}`);
 }
