@@ -181,17 +181,18 @@ export abstract class BaseStore {
    * {@link ObjectNotFound} when absent.
    */
   async get<M extends ModelRef>(model: M, identifier: IdentifierOf<M>): Promise<InstanceOf<M>> {
-    const resolved = resolveModel(model, this.registry);
-    const uid = resolveUid(resolved.type, resolved.model, identifier);
+    const type = this.#typeOf(model);
+    // The class resolving `model` registered (or found registered) is what builds an identifiers object's uid.
+    const uid = typeof identifier === "string" ? identifier : resolveUid(type, this.registry.find(type), identifier);
     const now = this.immediate;
-    const found = now !== undefined ? now.get(resolved.type, uid) : (await this.getMany(resolved.type, [uid]))[0];
-    if (found === undefined) throw new ObjectNotFound(resolved.type, uid);
+    const found = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
+    if (found === undefined) throw new ObjectNotFound(type, uid);
     return found as InstanceOf<M>;
   }
 
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     if (this.immediate !== undefined) return this.immediate.getAll(type) as InstanceOf<M>[];
     let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
@@ -205,7 +206,7 @@ export abstract class BaseStore {
 
   /** Every object of a type, streamed: for sets too large to hold at once. */
   async *iterate<M extends ModelRef>(model: M): AsyncGenerator<InstanceOf<M>, void, undefined> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     for await (const item of this.scan(type)) {
       if (isPage(item)) yield* item as InstanceOf<M>[];
       else yield item as InstanceOf<M>;
@@ -217,7 +218,7 @@ export abstract class BaseStore {
    * {@link ObjectNotFound} naming the first uid that is absent.
    */
   async getByUids<M extends ModelRef>(uids: readonly string[], model: M): Promise<InstanceOf<M>[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
@@ -301,7 +302,7 @@ export abstract class BaseStore {
    * {@link getByUids}, without failing on a missing one. One backend call for the whole list.
    */
   async findMany<M extends ModelRef>(uids: readonly string[], model: M): Promise<(InstanceOf<M> | undefined)[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
@@ -338,7 +339,7 @@ export abstract class BaseStore {
 
   /** How many objects of a type are stored (exact type name), or in total without `model`. */
   async count(model?: ModelRef): Promise<number> {
-    const type = model === undefined ? undefined : resolveModel(model, this.registry).type;
+    const type = model === undefined ? undefined : this.#typeOf(model);
     // Awaited rather than returned: returning a promise from an async method costs two more hops.
     return this.immediate !== undefined ? this.immediate.count(type) : await this.countStored(type);
   }
@@ -398,8 +399,27 @@ export abstract class BaseStore {
 
   // ---- Internals. -----------------------------------------------------------------------------
 
-  async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
+  /** The last class or type name {@link #typeOf} resolved, and its type name. */
+  #lastModel: ModelRef | undefined = undefined;
+  #lastType = "";
+
+  /**
+   * The type name of a model reference, as {@link resolveModel} gives it (registering a class on
+   * the way, rejecting what is not a model). Most calls name the model the call before named: a
+   * class or a type name is remembered (their type names never change), an instance never is.
+   */
+  #typeOf(model: ModelRef): string {
+    if (model === this.#lastModel) return this.#lastType;
     const { type } = resolveModel(model, this.registry);
+    if (typeof model !== "object") {
+      this.#lastModel = model;
+      this.#lastType = type;
+    }
+    return type;
+  }
+
+  async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
+    const type = this.#typeOf(model);
     const uid = uidFromIdentifiers(schemaOf(model), ids as Record<string, unknown>);
     const now = this.immediate;
     const found = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
