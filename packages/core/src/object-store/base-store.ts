@@ -472,14 +472,14 @@ export abstract class BaseStore {
       this.#checked(obj);
       return undefined;
     }
-    this.registry.register(modelClassOf(obj));
+    this.#typeOf(modelClassOf(obj));
     return obj.toJSON();
   }
 
   /** `obj`, once validated for a store that keeps instances (no JSON built). */
   #checked(obj: ObjectModel): ObjectModel {
-    const model = modelClassOf(obj);
-    if (this.registry.find(checkStorable(obj).type) !== model) this.registry.register(model);
+    this.#typeOf(modelClassOf(obj));
+    checkStorable(obj);
     return obj;
   }
 
