@@ -55,6 +55,7 @@ export interface RemoveOptions {
  * A typed object store (diffsync's BaseStore). The public methods are implemented once, here, on
  * top of seven protected primitives that each backend implements; so every backend has the same
  * behaviour, including the convenience methods, whose every change goes through the primitives.
+ * A store in process memory may also give them as synchronous calls ({@link BaseStore.immediate}).
  *
  * Contract, for all backends:
  * - Objects are keyed by (model type name, uid); both are arbitrary non-empty / any strings,
@@ -235,7 +236,7 @@ export abstract class BaseStore {
    */
   async add(obj: ObjectModel): Promise<void> {
     const now = this.immediate;
-    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#withJson(obj, () => this.insert(obj));
+    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#insertValidated(obj);
     if (existing === undefined) {
       this.#log("store.add", obj);
       return;
@@ -314,7 +315,7 @@ export abstract class BaseStore {
   async update(obj: ObjectModel): Promise<void> {
     const now = this.immediate;
     if (now !== undefined) now.put(this.#checked(obj));
-    else await this.#withJson(obj, () => this.put(obj));
+    else await this.#putValidated(obj);
     this.#log("store.update", obj);
   }
 
@@ -361,7 +362,7 @@ export abstract class BaseStore {
   /** The stored object with `obj`'s uid, or `obj` after adding it. Resolves `[object, added]`. */
   async getOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
     const now = this.immediate;
-    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#withJson(obj, () => this.insert(obj));
+    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#insertValidated(obj);
     if (existing !== undefined) return [existing as T, false];
     this.#log("store.add", obj);
     return [obj, true];
@@ -497,6 +498,21 @@ export abstract class BaseStore {
     } finally {
       this.#pendingJson.delete(obj);
     }
+  }
+
+  /*
+   * The closures of the two below live here, not in the public methods: a closure over `obj` would
+   * make every call of those allocate a context, the synchronous path's calls included.
+   */
+
+  /** Validates `obj` and inserts it through the asynchronous primitive. */
+  #insertValidated(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    return this.#withJson(obj, () => this.insert(obj));
+  }
+
+  /** Validates `obj` and puts it through the asynchronous primitive. */
+  #putValidated(obj: ObjectModel): Promise<void> {
+    return this.#withJson(obj, () => this.put(obj));
   }
 
   /** {@link #withJson} for many objects: all validated before `write` runs. */

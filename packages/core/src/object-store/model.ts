@@ -301,11 +301,17 @@ export function schemaOf(model: object): ModelSchema {
 export function checkStorable(obj: ObjectModel): ModelSchema {
   const schema = schemaOf(obj);
   const fields = obj as unknown as Record<string, unknown>;
-  for (const field of schema.identifiers) {
+  const { identifiers, attributes } = schema;
+  for (let index = 0; index < identifiers.length; index++) {
+    const field = identifiers[index] as string;
     if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
   }
-  for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
-  for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
+  for (let index = 0; index < attributes.length; index++) {
+    const field = attributes[index] as string;
+    assertJson(schema.type, field, fields[field]);
+  }
+  // Runs on every write: a model without children allocates no Map iterator.
+  if (schema.children.size > 0) for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
   return schema;
 }
 
