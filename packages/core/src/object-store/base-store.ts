@@ -324,11 +324,12 @@ export abstract class BaseStore {
    * `removeChildren`, its children (as listed in the stored object) are removed too, recursively
    * and depth-first; a listed child that is not stored is logged as a warning and skipped.
    */
-  async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+  async remove(obj: ObjectModel, options?: RemoveOptions): Promise<void> {
     modelClassOf(obj);
     const type = obj.getType();
     const uid = obj.getUniqueId();
-    const children = options.removeChildren === true;
+    // No `= {}` default: it would allocate an object on every call.
+    const children = options?.removeChildren === true;
     const now = this.immediate;
     let stored: ObjectModel | undefined;
     if (children) stored = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
