@@ -33,8 +33,13 @@ describe("MemoryStore's synchronous path", () => {
     const invalid = store.add(r1);
     expect(invalid).toBeInstanceOf(Promise);
     await rejectsWith(invalid, "E_OBJECT_INVALID");
+    await rejectsWith(store.update(r1), "E_OBJECT_INVALID");
+    await rejectsWith(store.remove({} as ObjectModel), "E_OBJECT_INVALID");
     await expect(store.count()).resolves.toBe(0);
+    await store.add(new Device({ name: "r2", site: "ams" }));
+    await rejectsWith(store.add(new Device({ name: "r2", site: "fra" })), "E_OBJECT_EXISTS");
     await rejectsWith(store.remove(new Device({ name: "r1", site: "ams" })), "E_OBJECT_NOT_FOUND");
+    await rejectsWith(store.remove(new Device({ name: "r1", site: "ams" }), { removeChildren: true }), "E_OBJECT_NOT_FOUND");
     await rejectsWith(store.count(""), "E_OBJECT_INVALID");
   });
 
