@@ -11,8 +11,10 @@ import type { ObjectModel } from "./model.js";
  * after changing an object: persistent stores return copies.
  *
  * Its primitives are synchronous ({@link ImmediatePrimitives}), so a call awaits nothing inside; a
- * subclass that overrides one of the asynchronous primitives is served through those instead, so
- * its overrides always run.
+ * subclass that overrides one of the asynchronous primitives (`getMany`, `scan`, `insert`, `put`,
+ * `deleteMany`, `countStored`) as a method is served through those instead, so its overrides run.
+ * (Whether it does is decided at construction, from the class: a primitive replaced on the
+ * instance afterwards, say by a class field, is not seen.)
  */
 export class MemoryStore extends BaseStore {
   readonly #table = new ObjectTable();
