@@ -65,9 +65,11 @@ export abstract class ObjectModel<
   /** The `ModelFlags` of every object of this class (diffsync's `model_flags`); none by default. */
   static readonly modelFlags: number = 0;
 
-  /** The last multi-identifier uid {@link getUniqueId} built, and the identifier values it came from. */
-  #uid = "";
-  #uidValues: unknown[] | undefined = undefined;
+  /**
+   * The identifier values the last multi-identifier uid was built from, followed by that uid (see
+   * {@link getUniqueId}): one field and one array, made when the uid is first read.
+   */
+  #uidBuilt: unknown[] | undefined = undefined;
 
   constructor(init: object) {
     // Fresh JSON.parse output holds only JSON values: the per-value walk is skipped for it.
@@ -125,12 +127,16 @@ export abstract class ObjectModel<
     // The last uid is kept with the values it was built from, and reused while they are the same:
     // stores and the diff engine ask for it many times, and a reused string keeps its hash (a Map
     // lookup with a freshly built key hashes it again).
-    const built = this.#uidValues;
-    if (built !== undefined && sameValues(built, fields, identifiers)) return this.#uid;
-    const values = identifiers.map((field) => fields[field]);
-    this.#uid = joinUid(values.map(String));
-    this.#uidValues = values;
-    return this.#uid;
+    const count = identifiers.length;
+    const last = this.#uidBuilt;
+    if (last !== undefined && sameValues(last, fields, identifiers)) return last[count] as string;
+    const built = new Array<unknown>(count + 1);
+    const texts = new Array<string>(count);
+    for (let index = 0; index < count; index++) texts[index] = String((built[index] = fields[identifiers[index] as string]));
+    const uid = joinUid(texts);
+    built[count] = uid;
+    this.#uidBuilt = built;
+    return uid;
   }
 
   /** The short-name fields joined as the unique id is (see {@link getUniqueId}), or the unique id when none are declared. */
