@@ -21,7 +21,7 @@ export * from "./blob/sync/sync-storages.js";
 export * from "./blob/sync/hash-file.js";
 export * from "./blob/sync/check.js";
 export * from "./logging/logger.js";
-export * from "./object-store/json.js";
+export { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./object-store/json.js";
 export * from "./object-store/errors.js";
 export * from "./object-store/schema.js";
 export * from "./object-store/model.js";

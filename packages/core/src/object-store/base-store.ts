@@ -14,12 +14,43 @@ import {
 import { modelClassOf, resolveModel, resolveUid, uidFromIdentifiers, type IdentifierOf, type InstanceOf, type ModelRef } from "./model-ref.js";
 import { ModelRegistry } from "./registry.js";
 
+/**
+ * What the synchronous path of {@link BaseStore.add}, `update` and `remove` returns: one settled
+ * promise, shared. An async method allocates a promise and its own state per call (about 260
+ * bytes, by V8's sampling heap profiler); through {@link ImmediatePrimitives}, such a call now
+ * allocates about 40.
+ */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Options every store accepts. */
 export interface BaseStoreOptions {
   /** A name for logs; the class name by default. */
   name?: string;
   /** Model classes to register up front (needed to read objects back by type name or identifiers). */
   models?: readonly AnyModelClass[];
+}
+
+/**
+ * The primitives of a store that holds its objects in this process, as synchronous calls (what
+ * MemoryStore sets {@link BaseStore.immediate} to). Through them, the public methods answer without
+ * awaiting anything: a call costs one promise, the method's own, where each awaited primitive costs
+ * one more. Each does what the asynchronous primitive of the same role does.
+ */
+export interface ImmediatePrimitives {
+  /** The stored object of type `modelName` with this uid, or `undefined` (`getMany` for one uid). */
+  get(modelName: string, uid: string): ObjectModel | undefined;
+  /** As `getMany`: the objects with these uids, in order, `undefined` for each absent one. */
+  getMany(modelName: string, uids: readonly string[]): (ObjectModel | undefined)[];
+  /** Every stored object of type `modelName`, in a fresh array that belongs to the caller (as `scan`). */
+  getAll(modelName: string): ObjectModel[];
+  /** As `insert`: stores `obj` unless its type and uid are taken, and returns the stored one if they are. */
+  insert(obj: ObjectModel): ObjectModel | undefined;
+  /** As `put`: stores `obj`, replacing any stored object of its type and uid. */
+  put(obj: ObjectModel): void;
+  /** As `deleteMany` for one uid: deletes the object; whether it was stored. */
+  delete(modelName: string, uid: string): boolean;
+  /** As `countStored`: how many objects of type `modelName` are stored, of every type when undefined. */
+  count(modelName: string | undefined): number;
 }
 
 /** Options of {@link BaseStore.remove}. */
@@ -32,6 +63,7 @@ export interface RemoveOptions {
  * A typed object store (diffsync's BaseStore). The public methods are implemented once, here, on
  * top of seven protected primitives that each backend implements; so every backend has the same
  * behaviour, including the convenience methods, whose every change goes through the primitives.
+ * A store in process memory may also give them as synchronous calls ({@link BaseStore.immediate}).
  *
  * Contract, for all backends:
  * - Objects are keyed by (model type name, uid); both are arbitrary non-empty / any strings,
@@ -114,6 +146,14 @@ export abstract class BaseStore {
   /** The type names that have at least one stored object. */
   protected abstract modelNames(): Promise<string[]>;
 
+  /**
+   * The same primitives as synchronous calls, for a store whose objects are in this process
+   * (MemoryStore); `undefined` (the default) for every store that does I/O. When set, the public
+   * methods use them instead of the asynchronous primitives (the bulk methods excepted), and the
+   * store must keep instances ({@link keepsInstances}).
+   */
+  protected readonly immediate: ImmediatePrimitives | undefined = undefined;
+
   // ---- Helpers for persistent backends. -------------------------------------------------------
 
   /** The text a persistent backend stores for `obj`: its validated {@link ModelJSON}. */
@@ -150,16 +190,19 @@ export abstract class BaseStore {
    * {@link ObjectNotFound} when absent.
    */
   async get<M extends ModelRef>(model: M, identifier: IdentifierOf<M>): Promise<InstanceOf<M>> {
-    const resolved = resolveModel(model, this.registry);
-    const uid = resolveUid(resolved.type, resolved.model, identifier);
-    const [found] = await this.getMany(resolved.type, [uid]);
-    if (found === undefined) throw new ObjectNotFound(resolved.type, uid);
+    const type = this.#typeOf(model);
+    // The class resolving `model` registered (or found registered) is what builds an identifiers object's uid.
+    const uid = typeof identifier === "string" ? identifier : resolveUid(type, this.registry.find(type), identifier);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
+    if (found === undefined) throw new ObjectNotFound(type, uid);
     return found as InstanceOf<M>;
   }
 
   /** Every object of a type, in the backend's order (MemoryStore: insertion order). */
   async getAll<M extends ModelRef>(model: M): Promise<InstanceOf<M>[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
+    if (this.immediate !== undefined) return this.immediate.getAll(type) as InstanceOf<M>[];
     let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
       // A store that yields one page (MemoryStore) hands over its array: no copy.
@@ -172,7 +215,7 @@ export abstract class BaseStore {
 
   /** Every object of a type, streamed: for sets too large to hold at once. */
   async *iterate<M extends ModelRef>(model: M): AsyncGenerator<InstanceOf<M>, void, undefined> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     for await (const item of this.scan(type)) {
       if (isPage(item)) yield* item as InstanceOf<M>[];
       else yield item as InstanceOf<M>;
@@ -184,11 +227,11 @@ export abstract class BaseStore {
    * {@link ObjectNotFound} naming the first uid that is absent.
    */
   async getByUids<M extends ModelRef>(uids: readonly string[], model: M): Promise<InstanceOf<M>[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    const found = await this.getMany(type, uids);
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
     return found.map((obj, index) => {
       if (obj === undefined) throw new ObjectNotFound(type, uids[index] as string);
       return obj as InstanceOf<M>;
@@ -199,8 +242,24 @@ export abstract class BaseStore {
    * Adds an object. The same data again is a no-op; different data under the same type and uid
    * throws {@link ObjectAlreadyExists} with the stored object as `existing`.
    */
-  async add(obj: ObjectModel): Promise<void> {
-    const existing = await this.#withJson(obj, () => this.insert(obj));
+  add(obj: ObjectModel): Promise<void> {
+    const now = this.immediate;
+    if (now === undefined) return this.#addThrough(obj);
+    // The synchronous path (see SETTLED): every failure is a rejection, as from an async method.
+    try {
+      this.#added(obj, now.insert(this.#checked(obj)));
+      return SETTLED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #addThrough(obj: ObjectModel): Promise<void> {
+    this.#added(obj, await this.#insertValidated(obj));
+  }
+
+  /** What {@link add} does once `obj` was inserted, or `existing` was found stored instead. */
+  #added(obj: ObjectModel, existing: ObjectModel | undefined): void {
     if (existing === undefined) {
       this.#log("store.add", obj);
       return;
@@ -267,16 +326,29 @@ export abstract class BaseStore {
    * {@link getByUids}, without failing on a missing one. One backend call for the whole list.
    */
   async findMany<M extends ModelRef>(uids: readonly string[], model: M): Promise<(InstanceOf<M> | undefined)[]> {
-    const { type } = resolveModel(model, this.registry);
+    const type = this.#typeOf(model);
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    return (await this.getMany(type, uids)) as (InstanceOf<M> | undefined)[];
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
+    return found as (InstanceOf<M> | undefined)[];
   }
 
   /** Stores an object, replacing the stored one with its type and uid, or adding it. */
-  async update(obj: ObjectModel): Promise<void> {
-    await this.#withJson(obj, () => this.put(obj));
+  update(obj: ObjectModel): Promise<void> {
+    const now = this.immediate;
+    if (now === undefined) return this.#updateThrough(obj);
+    try {
+      now.put(this.#checked(obj));
+      this.#log("store.update", obj);
+      return SETTLED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #updateThrough(obj: ObjectModel): Promise<void> {
+    await this.#putValidated(obj);
     this.#log("store.update", obj);
   }
 
@@ -285,20 +357,44 @@ export abstract class BaseStore {
    * `removeChildren`, its children (as listed in the stored object) are removed too, recursively
    * and depth-first; a listed child that is not stored is logged as a warning and skipped.
    */
-  async remove(obj: ObjectModel, options: RemoveOptions = {}): Promise<void> {
+  remove(obj: ObjectModel, options?: RemoveOptions): Promise<void> {
+    // No `= {}` default: it would allocate an object on every call.
+    const children = options?.removeChildren === true;
+    const now = this.immediate;
+    if (now === undefined || children) return this.#removeThrough(obj, children);
+    try {
+      modelClassOf(obj);
+      const type = obj.getType();
+      const uid = obj.getUniqueId();
+      this.#removed(obj, type, uid, now.delete(type, uid));
+      return SETTLED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #removeThrough(obj: ObjectModel, children: boolean): Promise<void> {
     modelClassOf(obj);
     const type = obj.getType();
     const uid = obj.getUniqueId();
-    const stored = options.removeChildren === true ? (await this.getMany(type, [uid]))[0] : undefined;
-    const [deleted] = await this.deleteMany(type, [uid]);
+    const now = this.immediate;
+    let stored: ObjectModel | undefined;
+    if (children) stored = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
+    this.#removed(obj, type, uid, now !== undefined ? now.delete(type, uid) : (await this.deleteMany(type, [uid]))[0]);
+    if (children) await this.#removeChildrenOf(stored ?? obj);
+  }
+
+  /** What {@link remove} does once the object was deleted, or found absent (`deleted` not true). */
+  #removed(obj: ObjectModel, type: string, uid: string, deleted: boolean | undefined): void {
     if (deleted !== true) throw new ObjectNotFound(type, uid);
     this.#log("store.remove", obj);
-    if (options.removeChildren === true) await this.#removeChildrenOf(stored ?? obj);
   }
 
   /** How many objects of a type are stored (exact type name), or in total without `model`. */
   async count(model?: ModelRef): Promise<number> {
-    return this.countStored(model === undefined ? undefined : resolveModel(model, this.registry).type);
+    const type = model === undefined ? undefined : this.#typeOf(model);
+    // Awaited rather than returned: returning a promise from an async method costs two more hops.
+    return this.immediate !== undefined ? this.immediate.count(type) : await this.countStored(type);
   }
 
   /**
@@ -317,7 +413,8 @@ export abstract class BaseStore {
 
   /** The stored object with `obj`'s uid, or `obj` after adding it. Resolves `[object, added]`. */
   async getOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
-    const existing = await this.#withJson(obj, () => this.insert(obj));
+    const now = this.immediate;
+    const existing = now !== undefined ? now.insert(this.#checked(obj)) : await this.#insertValidated(obj);
     if (existing !== undefined) return [existing as T, false];
     this.#log("store.add", obj);
     return [obj, true];
@@ -344,7 +441,8 @@ export abstract class BaseStore {
    */
   async updateOrAddModelInstance<T extends ObjectModel>(obj: T): Promise<[T, boolean]> {
     this.#validate(obj);
-    const [found] = await this.getMany(obj.getType(), [obj.getUniqueId()]);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(obj.getType(), obj.getUniqueId()) : (await this.getMany(obj.getType(), [obj.getUniqueId()]))[0];
     if (found !== undefined) return [await this.#updateAttrs(found as T, obj.getAttrs()), false];
     return this.#addOrUpdate(obj, obj.getAttrs());
   }
@@ -354,10 +452,30 @@ export abstract class BaseStore {
 
   // ---- Internals. -----------------------------------------------------------------------------
 
-  async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
+  /** The last class or type name {@link #typeOf} resolved, and its type name. */
+  #lastModel: ModelRef | undefined = undefined;
+  #lastType = "";
+
+  /**
+   * The type name of a model reference, as {@link resolveModel} gives it (registering a class on
+   * the way, rejecting what is not a model). Most calls name the model the call before named: a
+   * class or a type name is remembered (their type names never change), an instance never is.
+   */
+  #typeOf(model: ModelRef): string {
+    if (model === this.#lastModel) return this.#lastType;
     const { type } = resolveModel(model, this.registry);
+    if (typeof model !== "object") {
+      this.#lastModel = model;
+      this.#lastType = type;
+    }
+    return type;
+  }
+
+  async #find<C extends AnyModelClass>(model: C, ids: IdentifiersOf<C>): Promise<InstanceType<C> | undefined> {
+    const type = this.#typeOf(model);
     const uid = uidFromIdentifiers(schemaOf(model), ids as Record<string, unknown>);
-    const [found] = await this.getMany(type, [uid]);
+    const now = this.immediate;
+    const found = now !== undefined ? now.get(type, uid) : (await this.getMany(type, [uid]))[0];
     return found as InstanceType<C> | undefined;
   }
 
@@ -403,10 +521,19 @@ export abstract class BaseStore {
   protected readonly keepsInstances: boolean = false;
 
   #validate(obj: ObjectModel): ModelJSON | undefined {
-    this.registry.register(modelClassOf(obj));
-    if (!this.keepsInstances) return obj.toJSON();
+    if (this.keepsInstances) {
+      this.#checked(obj);
+      return undefined;
+    }
+    this.#typeOf(modelClassOf(obj));
+    return obj.toJSON();
+  }
+
+  /** `obj`, once validated for a store that keeps instances (no JSON built). */
+  #checked(obj: ObjectModel): ObjectModel {
+    this.#typeOf(modelClassOf(obj));
     checkStorable(obj);
-    return undefined;
+    return obj;
   }
 
   /**
@@ -423,6 +550,21 @@ export abstract class BaseStore {
     } finally {
       this.#pendingJson.delete(obj);
     }
+  }
+
+  /*
+   * The closures of the two below live here, not in the public methods: a closure over `obj` would
+   * make every call of those allocate a context, the synchronous path's calls included.
+   */
+
+  /** Validates `obj` and inserts it through the asynchronous primitive. */
+  #insertValidated(obj: ObjectModel): Promise<ObjectModel | undefined> {
+    return this.#withJson(obj, () => this.insert(obj));
+  }
+
+  /** Validates `obj` and puts it through the asynchronous primitive. */
+  #putValidated(obj: ObjectModel): Promise<void> {
+    return this.#withJson(obj, () => this.put(obj));
   }
 
   /** {@link #withJson} for many objects: all validated before `write` runs. */

@@ -21,6 +21,49 @@ export function jsonProblem(value: unknown, path: string): string | undefined {
   return problem === undefined ? undefined : `${path}${problem.at} ${problem.reason}`;
 }
 
+/**
+ * How deep {@link isJsonValue} walks before it gives up and leaves the value to
+ * {@link jsonProblem}'s exact walk: deeper values are rare, and a cycle ends here.
+ */
+const QUICK_DEPTH = 64;
+
+/**
+ * Internal (the package exports {@link jsonProblem} only): true when `value` is certainly a
+ * {@link JsonValue}, by the same rules as `jsonProblem`, without allocating anything (no path, no
+ * ancestor stack: a cycle or a value nested deeper than {@link QUICK_DEPTH} answers false). False
+ * means "not certain": ask `jsonProblem`, which names the problem, or finds none. Stores run it on
+ * every write, so it is the cheap half of the check.
+ */
+export function isJsonValue(value: unknown, depth = QUICK_DEPTH): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth === 0) return false;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    // Indices: a hole reads as undefined and fails, as in jsonProblem.
+    for (let index = 0; index < items.length; index++) if (!isJsonValue(items[index], depth - 1)) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  // for...in walks the enumerable string keys without building a key array; an inherited one
+  // (a polluted Object.prototype) is not the object's own: left to the exact walk.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || !isJsonValue((value as Record<string, unknown>)[key], depth - 1)) return false;
+  }
+  return true;
+}
+
 /** Where below the checked value a problem is (`[2].a`), and what it is. */
 interface Problem {
   at: string;

@@ -33,8 +33,10 @@ export function resolveModel(model: ModelRef, registry: ModelRegistry): { type: 
     return { type: model, model: registry.find(model) };
   }
   const modelClass = typeof model === "function" ? model : modelClassOf(model);
-  registry.register(modelClass);
-  return { type: schemaOf(modelClass).type, model: modelClass };
+  const type = schemaOf(modelClass).type;
+  // Registered already (every call after the first): one lookup, no registration pass.
+  if (registry.find(type) !== modelClass) registry.register(modelClass);
+  return { type, model: modelClass };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject } from "./errors.js";
-import { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
+import { canonicalJson, isJsonValue, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
 import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
 import { takeParsedJson } from "./parsed-json.js";
@@ -65,6 +65,12 @@ export abstract class ObjectModel<
   /** The `ModelFlags` of every object of this class (diffsync's `model_flags`); none by default. */
   static readonly modelFlags: number = 0;
 
+  /**
+   * The identifier values the last multi-identifier uid was built from, followed by that uid (see
+   * {@link getUniqueId}): one field and one array, made when the uid is first read.
+   */
+  #uidBuilt: unknown[] | undefined = undefined;
+
   constructor(init: object) {
     // Fresh JSON.parse output holds only JSON values: the per-value walk is skipped for it.
     const parsed = takeParsedJson();
@@ -115,9 +121,22 @@ export abstract class ObjectModel<
    */
   getUniqueId(): string {
     const { identifiers } = schemaOf(this);
+    const fields = this.#fields();
     // One identifier (the common case) needs no array and no join.
-    if (identifiers.length === 1) return String(this.#fields()[identifiers[0] as string]);
-    return joinUid(identifiers.map((field) => String(this.#fields()[field])));
+    if (identifiers.length === 1) return String(fields[identifiers[0] as string]);
+    // The last uid is kept with the values it was built from, and reused while they are the same:
+    // stores and the diff engine ask for it many times, and a reused string keeps its hash (a Map
+    // lookup with a freshly built key hashes it again).
+    const count = identifiers.length;
+    const last = this.#uidBuilt;
+    if (last !== undefined && sameValues(last, fields, identifiers)) return last[count] as string;
+    const built = new Array<unknown>(count + 1);
+    const texts = new Array<string>(count);
+    for (let index = 0; index < count; index++) texts[index] = String((built[index] = fields[identifiers[index] as string]));
+    const uid = joinUid(texts);
+    built[count] = uid;
+    this.#uidBuilt = built;
+    return uid;
   }
 
   /** The short-name fields joined as the unique id is (see {@link getUniqueId}), or the unique id when none are declared. */
@@ -288,11 +307,17 @@ export function schemaOf(model: object): ModelSchema {
 export function checkStorable(obj: ObjectModel): ModelSchema {
   const schema = schemaOf(obj);
   const fields = obj as unknown as Record<string, unknown>;
-  for (const field of schema.identifiers) {
+  const { identifiers, attributes } = schema;
+  for (let index = 0; index < identifiers.length; index++) {
+    const field = identifiers[index] as string;
     if (!isIdentifierValue(fields[field])) throw new InvalidObjectError(`${schema.type}: identifier '${field}' is ${typeOf(fields[field])}`);
   }
-  for (const field of schema.attributes) assertJson(schema.type, field, fields[field]);
-  for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
+  for (let index = 0; index < attributes.length; index++) {
+    const field = attributes[index] as string;
+    assertJson(schema.type, field, fields[field]);
+  }
+  // Runs on every write: a model without children allocates no Map iterator.
+  if (schema.children.size > 0) for (const field of schema.children.values()) assertJson(schema.type, field, fields[field]);
   return schema;
 }
 
@@ -301,7 +326,17 @@ export function isIdentifierValue(value: unknown): value is IdentifierValue {
   return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
+/** True when `fields` still holds `values` in the fields named by `names` (same order). */
+function sameValues(values: readonly unknown[], fields: Record<string, unknown>, names: readonly string[]): boolean {
+  for (let index = 0; index < names.length; index++) {
+    if (fields[names[index] as string] !== values[index]) return false;
+  }
+  return true;
+}
+
 function assertJson(type: string, field: string, value: unknown): void {
+  // The allocation-free check first; the walk that names the problem only when it fails.
+  if (isJsonValue(value)) return;
   const problem = jsonProblem(value, `'${field}'`);
   if (problem !== undefined) throw new InvalidObjectError(`${type}: field ${problem}`);
 }

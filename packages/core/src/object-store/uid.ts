@@ -21,8 +21,13 @@ export const UID_SEPARATOR = "__";
 /** The escape character of {@link escapeUidPart}. */
 export const UID_ESCAPE = "\\";
 
+/** Any character that {@link needsEscape} looks for. */
+const MAY_NEED_ESCAPE = /[_\\]/;
+
 /** Whether a value needs escaping: `__` or `\` inside, or `_` at either end. */
 function needsEscape(value: string): boolean {
+  // Most values have neither an `_` nor a `\`: one scan answers for them.
+  if (!MAY_NEED_ESCAPE.test(value)) return false;
   return value.includes(UID_SEPARATOR) || value.includes(UID_ESCAPE) || value.startsWith("_") || value.endsWith("_");
 }
 

@@ -62,5 +62,11 @@ describe("object-store errors", () => {
     await expect(store.add(new Impostor({ name: "x" }))).rejects.toThrow(/already registered with class/);
     await expect(store.get(Impostor, "x")).rejects.toThrow(InvalidObjectError);
     expect(await store.count()).toBe(0);
+    // Right after the store resolved the registered class (and a type name), still refused.
+    expect(await store.count(Device)).toBe(0);
+    await expect(store.count(Impostor)).rejects.toThrow(/already registered with class/);
+    expect(await store.count("device")).toBe(0);
+    await expect(store.getAll(new Impostor({ name: "x" }))).rejects.toThrow(/already registered with class/);
+    await expect(store.get(Impostor, { name: "x" })).rejects.toThrow(/already registered with class/);
   });
 });

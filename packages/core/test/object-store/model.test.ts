@@ -114,6 +114,62 @@ describe("models", () => {
     expect(() => r1.toJSON()).toThrow(/'role'.when is a Date/);
   });
 
+  it("builds the uid again when an identifier changes after the uid was read", () => {
+    const eth0 = new Interface({ device: "r1", name: "eth0", description: "" });
+    const first = eth0.getUniqueId();
+    expect(eth0.getUniqueId()).toBe(first);
+    (eth0 as { name: string }).name = "eth1";
+    expect(eth0.getUniqueId()).toBe("r1__eth1");
+    (eth0 as { device: string }).device = "r1__core";
+    expect(eth0.getUniqueId()).toBe("r1\\_\\_core__eth1");
+    (eth0 as { device: string; name: string }).device = "r1";
+    (eth0 as { name: string }).name = "eth0";
+    expect(eth0.getUniqueId()).toBe(first);
+    (eth0 as { name: unknown }).name = 7;
+    expect(eth0.getUniqueId()).toBe("r1__7");
+    (eth0 as { name: unknown }).name = "7";
+    expect(eth0.getUniqueId()).toBe("r1__7");
+  });
+
+  it("checks JSON the same way on its quick path: deep values pass, cycles, holes and class instances fail", () => {
+    const r1 = new Device({ name: "r1", site: "ams" });
+    let deep: unknown = "leaf";
+    for (let level = 0; level < 200; level++) deep = level % 2 === 0 ? [deep] : { next: deep };
+    (r1 as { role: unknown }).role = deep;
+    expect(r1.toJSON().fields.role).toBe(deep);
+    let deepBad: unknown = Number.NaN;
+    for (let level = 0; level < 200; level++) deepBad = [deepBad];
+    (r1 as { role: unknown }).role = deepBad;
+    expect(() => r1.toJSON()).toThrow(/is NaN/);
+    (r1 as { role: unknown }).role = { a: "x", b: undefined };
+    expect(() => r1.toJSON()).toThrow(/'role'.b is of type undefined/);
+    const cyclic: Record<string, unknown> = { a: [1, 2] };
+    (cyclic.a as unknown[]).push(cyclic);
+    (r1 as { role: unknown }).role = cyclic;
+    expect(() => r1.toJSON()).toThrow(/'role'.a\[2\] refers back to itself/);
+    (r1 as { role: unknown }).role = { ok: [true, null, "x", 1.5], bad: [1, Number.POSITIVE_INFINITY] };
+    expect(() => r1.toJSON()).toThrow(/'role'.bad\[1\] is Infinity/);
+    (r1 as { role: unknown }).role = { list: new Array(2) };
+    expect(() => r1.toJSON()).toThrow(/'role'.list\[0\] is of type undefined/);
+    (r1 as { role: unknown }).role = [{ when: new Map() }];
+    expect(() => r1.toJSON()).toThrow(/'role'\[0\].when is a Map/);
+    (r1 as { role: unknown }).role = Object.assign(Object.create(null) as object, { plain: { too: 1 } });
+    expect(() => r1.toJSON()).not.toThrow();
+  });
+
+  it("counts only an object's own keys, as JSON.stringify does, even with an enumerable key inherited from Object.prototype", () => {
+    const r1 = new Device({ name: "r1", site: "ams", role: "core" });
+    (r1 as { role: unknown }).role = { own: 1 };
+    let stored: unknown;
+    Object.defineProperty(Object.prototype, "inheritedForTest", { value: () => 0, enumerable: true, configurable: true, writable: true });
+    try {
+      stored = JSON.stringify(r1.toJSON().fields.role);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).inheritedForTest;
+    }
+    expect(stored).toBe('{"own":1}');
+  });
+
   it("setAttrs sets only attributes, all or nothing", () => {
     const r1 = new Device({ name: "r1", site: "ams" });
     expect(() => r1.setAttrs({ role: "edge", name: "x" } as never)).toThrow(/'name' is not an attribute/);
