@@ -212,7 +212,12 @@ export class AbortError extends StowageError {
 
 /** Throws {@link AbortError} (`E_ABORTED`, the signal's reason as `cause`) when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted === true) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
+  if (signal?.aborted === true) throw abortErrorOf(signal, what);
+}
+
+/** The {@link AbortError} (`E_ABORTED`) of `what`, with the signal's reason as `cause`. */
+export function abortErrorOf(signal: AbortSignal, what: string): AbortError {
+  return new AbortError(`${what} was aborted`, { cause: signal.reason });
 }
 
 /** Any other failure of the backend (permissions, disk full, ...), with the original as `cause`. */

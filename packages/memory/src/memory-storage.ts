@@ -14,6 +14,7 @@ import {
   listFlatKeys,
   listFlatLevel,
   sortedKeysReader,
+  type KeyKinds,
   normalizePrefix,
   parentFolders,
   syncStorages,
@@ -185,10 +186,13 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
   /** Rejects a file/folder conflict at `path` (core's rule); returns its parent folders, for {@link #store}. */
   #assertWritable(path: string): string[] {
-    const reason = fileFolderConflict(path, { isFile: (key) => this.#files.has(key), isFolder: (key) => this.#folders.has(key) });
+    const reason = fileFolderConflict(path, this.#kinds);
     if (reason !== undefined) throw new SnapshotConflictError(path, reason);
     return parentFolders(path);
   }
+
+  /** What {@link fileFolderConflict} asks of this storage, made once rather than per write. */
+  readonly #kinds: KeyKinds<boolean> = { isFile: (key) => this.#files.has(key), isFolder: (key) => this.#folders.has(key) };
 
   /** A page of the sorted key index from `from` on (a `SortedKeyReader` for core's listings). */
   readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>

@@ -8,7 +8,7 @@ import {
 import {
   BaseStore,
   ObjectStoreError,
-  SnapshotIOError,
+  isStowageError,
   mapLimit,
   normalizePrefix,
   validateKey,
@@ -237,7 +237,7 @@ export class S3Store extends BaseStore {
   /** S3 failures as stowage errors: unavailability stays `StorageUnavailableError`, the rest `ObjectStoreError`. */
   #error(error: unknown, operation: string): Error {
     const mapped = toStowageError(error, operation, this.bucket);
-    return mapped instanceof SnapshotIOError ? new ObjectStoreError(mapped.message, { cause: redactSdkError(error) }) : mapped;
+    return isStowageError(mapped, "E_IO") ? new ObjectStoreError(mapped.message, { cause: redactSdkError(error) }) : mapped;
   }
 }
 

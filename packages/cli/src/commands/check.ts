@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { checkStorages, InvalidPathError, type CheckDifference, type CheckReport } from "@stowage/core";
 import type { CommandContext } from "../context.js";
-import { CliError, EXIT_CODES, UsageError } from "../exit-codes.js";
+import { CliError, EXIT_CODES } from "../exit-codes.js";
+import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
 import { locationsOverlap } from "../overlap.js";
@@ -47,10 +48,7 @@ export function checkCommand(ctx: CommandContext): Command {
     .action(async (aText: string, bText: string, flags: CheckFlags) => {
       const aLocation = ctx.location(aText);
       const bLocation = ctx.location(bText);
-      const concurrency = Number(flags.concurrency);
-      if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-        throw new UsageError(`--concurrency must be a positive integer, got '${flags.concurrency}'`);
-      }
+      const concurrency = concurrencyFlag(flags.concurrency);
       const filter = await filters.rules();
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);

@@ -13,6 +13,7 @@ import {
 import { backupFlags, type BackupFlags } from "../backup-flags.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../exit-codes.js";
+import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { ignoredWarning } from "../ignored-warning.js";
 import { folderKey } from "../keys.js";
@@ -83,10 +84,7 @@ export function syncCommand(ctx: CommandContext): Command {
     .action(async (sourceText: string, targetText: string, flags: SyncFlags) => {
       const from = ctx.location(sourceText);
       const to = ctx.location(targetText);
-      const concurrency = Number(flags.concurrency);
-      if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-        throw new UsageError(`--concurrency must be a positive integer, got '${flags.concurrency}'`);
-      }
+      const concurrency = concurrencyFlag(flags.concurrency);
       const maxDelete = flags.maxDelete === undefined ? undefined : Number(flags.maxDelete);
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);

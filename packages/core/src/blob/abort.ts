@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { AbortError } from "../errors.js";
+import { abortErrorOf, type AbortError } from "../errors.js";
 import { toChunks, type WriteContent } from "./content.js";
 
 /**
@@ -9,11 +9,6 @@ import { toChunks, type WriteContent } from "./content.js";
  * "source failed half-way" path then keeps the old content and removes what it staged) or as a
  * destroyed stream.
  */
-
-/** The {@link AbortError} (`E_ABORTED`) of `what`, with the signal's reason as `cause`. */
-export function abortErrorOf(signal: AbortSignal, what: string): AbortError {
-  return new AbortError(`${what} was aborted`, { cause: signal.reason });
-}
 
 /**
  * The chunks of `content` (any {@link WriteContent}, as {@link toChunks} yields them), cut short

@@ -162,9 +162,8 @@ export interface KeyKinds<R> {
  * one synchronous step; {@link checkFileFolderConflict} is the asynchronous form.
  */
 export function fileFolderConflict(path: string, kinds: KeyKinds<boolean>): string | undefined {
-  for (const [key, kind] of conflictQuestions(path)) {
-    if (kind === "folder" ? kinds.isFolder(key) : kinds.isFile(key)) return conflictReason(key, kind);
-  }
+  if (kinds.isFolder(path)) return conflictReason(path, "folder");
+  for (const parent of parentFolders(path)) if (kinds.isFile(parent)) return conflictReason(parent, "file");
   return undefined;
 }
 
@@ -175,15 +174,10 @@ export function fileFolderConflict(path: string, kinds: KeyKinds<boolean>): stri
  * follows: a backend without transactions can still race another writer.
  */
 export async function checkFileFolderConflict(path: string, kinds: KeyKinds<boolean | Promise<boolean>>): Promise<void> {
-  for (const [key, kind] of conflictQuestions(path)) {
-    if (await (kind === "folder" ? kinds.isFolder(key) : kinds.isFile(key))) {
-      throw new SnapshotConflictError(path, conflictReason(key, kind));
-    }
+  if (await kinds.isFolder(path)) throw new SnapshotConflictError(path, conflictReason(path, "folder"));
+  for (const parent of parentFolders(path)) {
+    if (await kinds.isFile(parent)) throw new SnapshotConflictError(path, conflictReason(parent, "file"));
   }
-}
-
-function conflictQuestions(path: string): Array<[string, "file" | "folder"]> {
-  return [[path, "folder"], ...parentFolders(path).map((parent): [string, "file"] => [parent, "file"])];
 }
 
 function conflictReason(key: string, kind: "file" | "folder"): string {

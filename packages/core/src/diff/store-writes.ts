@@ -1,5 +1,5 @@
 import type { BaseStore } from "../object-store/base-store.js";
-import { ObjectNotFound } from "../object-store/errors.js";
+import { isStowageError } from "../errors.js";
 import type { ObjectModel } from "../object-store/model.js";
 
 /** One collected store write. */
@@ -105,5 +105,5 @@ function keyOf(type: string, uid: string): string {
 }
 
 function ignoreNotFound(error: unknown): void {
-  if (!(error instanceof ObjectNotFound)) throw error;
+  if (!isStowageError(error, "E_OBJECT_NOT_FOUND")) throw error;
 }
