@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { redactText } from "@stowage/core";
 import { UsageError } from "./exit-codes.js";
 
 /**
@@ -45,7 +46,7 @@ export function parseStore(text: string, cwd: string = process.cwd()): URL {
     url = new URL(text);
   } catch {
     // The text may carry a password (redis://:secret@host): never print its user info.
-    throw new UsageError(`'${text.replace(/\/\/[^/@]*@/, "//***@")}' is not a valid store URL`);
+    throw new UsageError(`'${redactText(text)}' is not a valid store URL`);
   }
   if (url.protocol === "file:") checkFileUrl(text);
   return url;

@@ -7,8 +7,9 @@
 /** What a redacted secret is replaced with. */
 export const REDACTED = "***";
 
-// `scheme://user:password@` or `scheme://token@` anywhere in a text: the part between `//` and `@`.
-const USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
+// `scheme://user:password@` or `scheme://token@` anywhere in a text: the part between `//` and `@`,
+// whatever precedes the `//`, so a malformed scheme (`red_is://u:pw@h`) is masked too.
+const USER_INFO = /\/\/[^\s/@]*@/g;
 /** Shortest secret replaced: shorter ones (a one-letter password) would mangle every message. */
 const MIN_SECRET_LENGTH = 3;
 /** How deep {@link redactError} follows `cause` chains and nested objects. */
@@ -20,7 +21,7 @@ const MAX_DEPTH = 8;
  * are not searched for (they would match inside ordinary words); URL user info is masked anyway.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(USER_INFO, `$1${REDACTED}@`);
+  let out = text.replace(USER_INFO, `//${REDACTED}@`);
   for (const secret of secrets) {
     if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
   }

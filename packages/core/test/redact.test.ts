@@ -15,6 +15,10 @@ describe("redactText", () => {
     expect(out).toContain(`s3 key ${REDACTED}`);
   });
 
+  it("masks the user info of a URL whose scheme is malformed, as a command line may hold one", () => {
+    expect(redactText(`red_is://:${SECRET}@h:1 and 9x://tok@y`)).toBe(`red_is://${REDACTED}@h:1 and 9x://${REDACTED}@y`);
+  });
+
   it("leaves texts without secrets alone and ignores secrets too short to search for", () => {
     expect(redactText("a plain message: x@y", ["ab"])).toBe("a plain message: x@y");
   });

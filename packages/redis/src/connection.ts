@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterNode } from "ioredis";
-import { redactError } from "@stowage/core";
+import { redactError, redactText } from "@stowage/core";
 
 /** A Redis client stowage can use: a standalone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -286,7 +286,7 @@ export class RedisConnection {
 function checkTarget(options: RedisConnectionOptions, optionsError: OptionsErrorFactory): void {
   if (options.url !== undefined) {
     // The value may carry a password: errors show it with the user info masked.
-    const shown = typeof options.url === "string" ? maskUserInfo(options.url) : options.url;
+    const shown = typeof options.url === "string" ? redactText(options.url) : options.url;
     let url: URL;
     try {
       url = new URL(options.url);
@@ -325,10 +325,6 @@ function secretsOf(options: RedisConnectionOptions): string[] {
   return secrets;
 }
 
-/** `url` with anything between `//` and `@` replaced by `***`. */
-function maskUserInfo(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, "//***@");
-}
 
 /** `host:port` of a cluster node as ioredis accepts it (a port number, a `host:port` string or an object). */
 function nodeAddress(node: ClusterNode): string {
