@@ -13,6 +13,7 @@ import { keyTests } from "./parts/keys.js";
 import { listingTests } from "./parts/listing.js";
 import { mirrorTests } from "./parts/mirror.js";
 import { syncBackupTests } from "./parts/sync-backup.js";
+import { syncListingFaultTests } from "./parts/sync-listing-faults.js";
 import { pathAttackTests } from "./parts/path-attacks.js";
 import { tierGuardTests } from "./parts/tier-guards.js";
 import { garbageTests } from "./parts/garbage.js";
@@ -32,6 +33,7 @@ export function basicParts(t: SuiteContext<SnapshotStorage>): void {
   abortTests(t);
   concurrencyTests(t);
   mirrorTests(t);
+  syncListingFaultTests(t);
   syncBackupTests(t);
   tierGuardTests(t);
   garbageTests(t);

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { lstat, mkdir, open, realpath, rmdir } from "node:fs/promises";
 import path from "node:path";
-import { SnapshotConflictError } from "@stowage/core";
+import { SnapshotConflictError, SnapshotIOError } from "@stowage/core";
 import { errnoOf } from "./fs-errors.js";
 
 /**
@@ -28,6 +28,22 @@ export async function folderState(root: string, dir: string): Promise<FolderStat
     if (code === "ELOOP") return "link";
     throw error;
   }
+}
+
+/**
+ * {@link folderState} for a listing, which must never take a missing root for an empty folder: a
+ * root moved or unmounted while a sync runs would otherwise read as a tree without files, and the
+ * mirror's files would all look extra. Rejects with `SnapshotIOError` (`E_IO`) when `root` is no
+ * longer a folder; a missing folder below a present root is simply empty.
+ */
+export async function listableState(root: string, dir: string): Promise<FolderState> {
+  const state = dir === root ? "missing" : await folderState(root, dir);
+  if (state !== "missing") return state;
+  const rootStats = await lstat(root).catch(() => undefined);
+  if (rootStats?.isDirectory() !== true) {
+    throw new SnapshotIOError(`The storage root '${root}' is gone (moved or removed while in use): cannot list it`, undefined);
+  }
+  return dir === root ? "present" : "missing";
 }
 
 /**

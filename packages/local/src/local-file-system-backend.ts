@@ -36,7 +36,7 @@ import {
   type GarbageReport,
 } from "@stowage/core";
 import { assertReplaceable, replaceFile, writeContent, type Fill } from "./atomic-write.js";
-import { ensureFolder, folderState, pruneEmptyFolders, syncFolder } from "./folders.js";
+import { ensureFolder, folderState, listableState, pruneEmptyFolders, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { createLink, isLinkName, linkPathOf, readLinkTarget, statLink, type LinkMode } from "./links.js";
 import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
@@ -205,7 +205,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   async list(prefix: string): Promise<string[]> {
     const { folder, dir } = this.#folderOf(prefix);
     try {
-      if ((await folderState(this.location, dir)) !== "present") return [];
+      if ((await listableState(this.location, dir)) !== "present") return [];
       const entries = sortEntries(await readEntries(dir), folder, this.#translate, () => undefined);
       const base = folder === "" ? "" : `${folder}/`;
       const shown = await mapLimit(entries, LIST_CONCURRENCY, async (entry) =>
@@ -234,7 +234,7 @@ export class LocalFileSystemBackend implements AdvancedSnapshotStorage {
   async *streamList(prefix: string, options: StreamListOptions = {}): AsyncGenerator<FileStat, void, undefined> {
     const { folder, dir } = this.#folderOf(prefix);
     try {
-      if ((await folderState(this.location, dir)) !== "present") return;
+      if ((await listableState(this.location, dir)) !== "present") return;
       yield* walkSorted(dir, folder, { onSkip: options.onSkip, descend: options.descend, links: this.#translate ? "translate" : "skip" });
     } catch (error) {
       throw toStowageError(error, folder, "listing");

@@ -1,8 +1,10 @@
 import { lstatSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
-import type { FileStat, SkippedEntry } from "@stowage/core";
+import { SnapshotIOError, type FileStat, type SkippedEntry } from "@stowage/core";
+import { errnoOf } from "./fs-errors.js";
 import type { LinkMode } from "./links.js";
-import { readEntries, sortEntries, type Entry } from "./tree.js";
+import { readdir } from "node:fs/promises";
+import { sortEntries, type Entry } from "./tree.js";
 
 /**
  * The deep, sorted, lazy listing behind `streamList` (and so `recursiveList` and sync).
@@ -54,9 +56,11 @@ interface Level {
 /**
  * Every addressable file below `dir` (whose key is `folderKey`, `""` for the root), at any depth,
  * in `compareKeys` order, with size and mtime (rounded to the millisecond). `dir` must already be
- * known to be a real folder (checked once by the caller); a folder that vanishes mid-walk, or a
- * file gone since its folder was read, simply drops out. Other errors (EACCES, EIO) reject the
- * iteration with the raw system error.
+ * known to be a real folder (checked once by the caller). A file deleted since its folder was read
+ * drops out; but a folder that vanished while it was walked (or whose file vanished with it, as
+ * when the tree is moved away) rejects with `SnapshotIOError` (`E_IO`): a listing that cannot read
+ * a folder is incomplete, never empty, or a sync would take its files as deleted (rclone does the
+ * same). Other errors (EACCES, EIO) reject the iteration with the raw system error.
  */
 export async function* walkSorted(dir: string, folderKey: string, options: WalkOptions): AsyncGenerator<FileStat, void, undefined> {
   const reader = new FolderReader(options.readAhead ?? READ_AHEAD);
@@ -64,7 +68,9 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
   const skip = options.onSkip ?? (() => undefined);
   const descend = options.descend ?? (() => true);
   try {
-    const stack: Level[] = [{ dir, key: folderKey, entries: sortEntries(await reader.read(dir), folderKey, translate, skip), next: 0 }];
+    // A file where the listed folder would be: no folder, so nothing below it.
+    const top = await readFolder(dir, folderKey, true);
+    const stack: Level[] = [{ dir, key: folderKey, entries: sortEntries(top, folderKey, translate, skip), next: 0 }];
     while (stack.length > 0) {
       const level = stack[stack.length - 1] as Level;
       const entry = level.entries[level.next++];
@@ -78,10 +84,11 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
         const childKey = key.slice(0, -1);
         if (!descend(childKey)) continue;
         reader.readAhead(upcomingFolders(level, descend));
-        stack.push({ dir: file, key: childKey, entries: sortEntries(await reader.read(file), childKey, translate, skip), next: 0 });
+        stack.push({ dir: file, key: childKey, entries: sortEntries(await reader.read(file, childKey), childKey, translate, skip), next: 0 });
         continue;
       }
       const stats = lstatSync(file, { throwIfNoEntry: false });
+      if (stats === undefined && lstatSync(level.dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw vanished(level.key, undefined);
       const wanted = entry.kind === "link" ? stats?.isSymbolicLink() : stats?.isFile();
       if (stats !== undefined && wanted === true) {
         yield { path: key, size: stats.size, mtime: mtimeOf(stats) };
@@ -101,13 +108,32 @@ export function mtimeOf(stats: Stats): Date {
 }
 
 /** The sub-folders of `level` after the one being entered that the walk will enter, in walk order. */
-function* upcomingFolders(level: Level, descend: (folderKey: string) => boolean): Generator<string, void, undefined> {
+function* upcomingFolders(level: Level, descend: (folderKey: string) => boolean): Generator<{ dir: string; key: string }, void, undefined> {
   for (let i = level.next; i < level.entries.length; i++) {
     const entry = level.entries[i] as Entry;
     if (entry.kind !== "folder") continue;
-    const key = level.key === "" ? entry.order : `${level.key}/${entry.order}`;
-    if (descend(key.slice(0, -1))) yield path.join(level.dir, entry.name);
+    const key = (level.key === "" ? entry.order : `${level.key}/${entry.order}`).slice(0, -1);
+    if (descend(key)) yield { dir: path.join(level.dir, entry.name), key };
   }
+}
+
+/**
+ * A folder's entries with their types; a folder that is gone, or a file now, rejects with
+ * {@link vanished} (unless `fileMeansEmpty` and a file stands there).
+ */
+async function readFolder(dir: string, key: string, fileMeansEmpty = false): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (fileMeansEmpty && errnoOf(error) === "ENOTDIR") return [];
+    if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") throw vanished(key, error);
+    throw error;
+  }
+}
+
+function vanished(key: string, cause: unknown): SnapshotIOError {
+  const name = key === "" ? "the root folder" : `folder '${key}'`;
+  return new SnapshotIOError(`Listing failed: ${name} vanished while it was walked, so the listing is incomplete`, key, { cause });
 }
 
 /**
@@ -119,20 +145,20 @@ class FolderReader {
 
   constructor(private readonly limit: number) {}
 
-  /** The folder's entries (a missing folder, or a file in its place, reads as empty). */
-  read(dir: string): Promise<Dirent[]> {
+  /** The folder's entries; a missing folder, or a file in its place, rejects (see {@link vanished}). */
+  read(dir: string, key: string): Promise<Dirent[]> {
     const started = this.#pending.get(dir);
-    if (started === undefined) return readEntries(dir);
+    if (started === undefined) return readFolder(dir, key);
     this.#pending.delete(dir);
     return started;
   }
 
   /** Starts reading the given folders, in order, while fewer than `limit` are pending. */
-  readAhead(folders: Iterable<string>): void {
-    for (const dir of folders) {
+  readAhead(folders: Iterable<{ dir: string; key: string }>): void {
+    for (const { dir, key } of folders) {
       if (this.#pending.size >= this.limit) return;
       if (this.#pending.has(dir)) continue;
-      const reading = readEntries(dir);
+      const reading = readFolder(dir, key);
       reading.catch(() => undefined); // reported when (if) the walk reaches this folder
       this.#pending.set(dir, reading);
     }

@@ -46,6 +46,10 @@ export class ListingCheck {
 /**
  * Depth-first over `list`: each folder's sorted entries, sub-folders expanded where they sort,
  * except those `descend` turns down (never listed).
+ *
+ * Folders exist only while a file lies below them, so a sub-folder its parent just listed and that
+ * now lists nothing vanished while it was walked: that is `SnapshotIOError` (`E_IO`), never an
+ * empty folder, because a sync would otherwise take every file that was in it as deleted.
  */
 async function* walkBasic(
   storage: SnapshotStorage,
@@ -59,8 +63,11 @@ async function* walkBasic(
     if (entry === undefined) {
       stack.pop();
     } else if (entry.endsWith("/")) {
-      if (descend !== undefined && !descend(entry.slice(0, -1))) continue;
-      stack.push({ entries: await listLevel(storage, entry.slice(0, -1)), next: 0 });
+      const folderKey = entry.slice(0, -1);
+      if (descend !== undefined && !descend(folderKey)) continue;
+      const entries = await listLevel(storage, folderKey);
+      if (entries.length === 0) throw vanishedFolder(storage, folderKey);
+      stack.push({ entries, next: 0 });
     } else {
       yield { path: entry };
     }
@@ -84,6 +91,13 @@ async function listLevel(storage: SnapshotStorage, folder: string): Promise<stri
     previous = entry;
   }
   return entries;
+}
+
+function vanishedFolder(storage: SnapshotStorage, folder: string): SnapshotIOError {
+  return new SnapshotIOError(
+    `${backendName(storage)} listed folder '${folder}', then found nothing in it: it vanished while it was walked, so the listing is incomplete`,
+    folder,
+  );
 }
 
 function badListing(storage: SnapshotStorage, folder: string, entry: string, problem: string): SnapshotIOError {

@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import type { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,6 +19,11 @@ import {
   type WriteContent,
 } from "../../src/index.js";
 import { AdvancedMapStorage, MapStorage } from "./helpers/map-storage.js";
+
+/** The sync's spool folders in the system's temporary directory. */
+async function spoolFolders(): Promise<string[]> {
+  return (await readdir(tmpdir())).filter((name) => name.startsWith("stowage-extras-")).sort();
+}
 
 async function fill(storage: SnapshotStorage, files: Record<string, string>): Promise<void> {
   for (const [key, content] of Object.entries(files)) await storage.write(key, content);
@@ -311,14 +318,58 @@ describe("syncStorages between two different storages", () => {
     expect(await contents(target)).toEqual({ "t/extra": "kept" });
   });
 
-  it("deletes extras beyond what it remembers with a second pass over both listings", async () => {
+  it("deletes extras beyond what it keeps in memory from a spool file, which it removes", async () => {
     const source = new AdvancedMapStorage();
     const target = new AdvancedMapStorage();
     await fill(source, { "s/keep": "k" });
-    for (let i = 0; i < 10_050; i++) target.files.set(`t/extra-${i}`, { data: Buffer.from("x"), mtime: new Date() });
-    const report = await syncStorages(source, "s", target, "t", { concurrency: 32 });
+    const mtime = new Date(1_700_000_000_123);
+    for (let i = 0; i < 10_050; i++) target.files.set(`t/extra-${i}`, { data: Buffer.from("x"), mtime });
+    const spoolsBefore = await spoolFolders();
+    const deleted: string[] = [];
+    const report = await syncStorages(source, "s", target, "t", {
+      concurrency: 32,
+      onProgress: (event) => event.action === "delete" && deleted.push(event.path),
+    });
     expect(report).toMatchObject({ copied: 1, deleted: 10_050 });
     expect(await listRecursive(target, "t")).toEqual(["t/keep"]);
+    expect(deleted).toEqual([...deleted].sort(compareKeys));
+    expect(await spoolFolders()).toEqual(spoolsBefore);
+  });
+
+  it("past 10,000 extras, a source renamed after the last copy costs no file it holds (issue 20, case 2)", async () => {
+    const source = new AdvancedMapStorage();
+    const target = new AdvancedMapStorage();
+    const held: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) held[`s/f${String(i).padStart(3, "0")}`] = `content ${i}`;
+    await fill(source, held);
+    for (let i = 0; i < 10_050; i++) target.files.set(`t/x/extra-${i}`, { data: Buffer.from("x"), mtime: new Date() });
+    let copies = 0;
+    const report = await syncStorages(source, "s", target, "t", {
+      maxDelete: 10_050,
+      // The source "moves away" once its last file is copied: a second look would find it empty.
+      onProgress: (event) => event.action === "copy" && ++copies === 200 && source.files.clear(),
+    });
+    expect(report).toMatchObject({ copied: 200, deleted: 10_050 });
+    expect(await listRecursive(target, "t")).toHaveLength(200);
+    expect(await listRecursive(target, "t/x")).toEqual([]);
+  });
+
+  it("a folder that vanishes while a basic-tier walk is in it is E_IO, and the sync deletes nothing", async () => {
+    class Vanishing extends MapStorage {
+      override async list(prefix: string): Promise<string[]> {
+        if (prefix === "s/b") for (const key of [...this.files.keys()]) if (key.startsWith("s/b/")) this.files.delete(key);
+        return super.list(prefix);
+      }
+    }
+    const source = new Vanishing();
+    await fill(source, { "s/a": "1", "s/b/c": "2", "s/d": "3" });
+    await expect(listRecursive(source, "s")).rejects.toThrow(/folder 's\/b'.*vanished while it was walked/);
+    await fill(source, { "s/b/c": "2" });
+    const target = new MapStorage();
+    await fill(target, { "t/a": "1", "t/b/c": "2", "t/d": "3", "t/extra": "4" });
+    const error = await syncStorages(source, "s", target, "t").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SnapshotIOError);
+    expect(Object.keys(await contents(target, "t"))).toEqual(["t/a", "t/b/c", "t/d", "t/extra"]);
   });
 
   it("limits copies in flight to the concurrency option", async () => {

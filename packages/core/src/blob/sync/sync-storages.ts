@@ -13,13 +13,11 @@ import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
 import { streamCopy } from "./stream-copy.js";
+import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
-/**
- * Extra target files remembered for the delete pass. Past this many, the delete pass walks both
- * listings again instead (rclone's delete-after, with memory that does not grow with the tree).
- */
-const EXTRAS_REMEMBERED = 10_000;
+/** Extra target files kept in memory for the delete pass; past this many they go to a spool file. */
+const EXTRAS_IN_MEMORY = 10_000;
 
 /**
  * Mirrors folder `sourcePrefix` of `source` onto folder `targetPrefix` of `target`, like
@@ -32,8 +30,14 @@ const EXTRAS_REMEMBERED = 10_000;
  *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
  *   stay inside the backend; otherwise bytes stream from `source.read` to `target.write`.
  * - Extra target files are deleted after every copy succeeded; if any failed, nothing is deleted
- *   and the sync rejects with {@link SyncError} (`E_SYNC`). With `maxDelete`, they are counted
- *   first (all of them), and more than `maxDelete` rejects with `SyncError` of stage `max-delete`.
+ *   and the sync rejects with {@link SyncError} (`E_SYNC`). A listing of either side that fails
+ *   part-way (a folder that vanished while it was walked, a failed page) deletes nothing either:
+ *   the copies in flight finish and the sync rejects with the listing's error, as the backend
+ *   typed it (`E_IO`, `E_UNAVAILABLE`, ...; rclone: "not deleting files as there were IO
+ *   errors"). The delete pass deletes only what the one merge found extra (kept in
+ *   a temporary spool file past 10,000), never what a second look finds. With `maxDelete`, they
+ *   are counted first (all of them), and more than `maxDelete` rejects with `SyncError` of stage
+ *   `max-delete`; the delete pass never deletes more than `maxDelete` files.
  * - With `backupDir`, the old version of every target file that is overwritten or deleted is first
  *   saved there ({@link SyncBackup}): the target file changes only once its old version is whole
  *   in the backup folder, and a failed backup fails that file (a {@link SyncFailure} of step
@@ -80,9 +84,7 @@ class SyncRun {
   #failureCount = 0;
   #events = 0;
   /** Extra target files, each with its listing entry (a backup needs its size and time). */
-  readonly #extras: Array<{ path: string; entry: ListedFile }> = [];
-  /** Extra target files found by the merge, all of them (only the first 10,000 are remembered). */
-  #extraCount = 0;
+  readonly #extras = new ExtrasSpool(EXTRAS_IN_MEMORY);
   readonly #filter: SyncFilter | undefined;
   #copier: SyncCopier | undefined;
 
@@ -106,44 +108,49 @@ class SyncRun {
     throwIfAborted(signal, "the sync");
     this.#copier = dryRun || !isAdvancedSnapshotStorage(this.target) ? undefined : this.target.syncCopier?.(this.source);
     try {
-      await this.#merge(true, (merged) => {
-        throwIfAborted(signal, "the sync");
-        if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
-        if (!deleteExtraneous) return undefined;
-        if (this.#extraCount++ < EXTRAS_REMEMBERED) this.#extras.push({ path: merged.path, entry: merged.target as ListedFile });
-        return undefined;
-      });
+      let listingFailure: { error: unknown } | undefined;
+      try {
+        await this.#merge((merged) => {
+          throwIfAborted(signal, "the sync");
+          if (merged.source !== undefined) return this.#handleSource(merged, merged.source);
+          if (!deleteExtraneous) return undefined;
+          return this.#extras.add({ path: merged.path, entry: merged.target as ListedFile });
+        });
+      } catch (error) {
+        listingFailure = { error };
+      } finally {
+        await this.#pool.drain();
+        await this.#copier?.finish();
+      }
+      // Copies cut short by an abort are failures of the abort, not of the copies.
+      throwIfAborted(signal, "the sync");
+      if (listingFailure !== undefined) throw listingFailure.error;
+      if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "copy");
+      if (!deleteExtraneous) return this.#report;
+      const { maxDelete } = this.options;
+      if (maxDelete !== undefined && this.#extras.count > maxDelete) {
+        throw new SyncError(this.#report, "max-delete", this.#extras.count, maxDelete);
+      }
+      await this.#deleteExtras(maxDelete ?? Number.POSITIVE_INFINITY);
+      return this.#report;
     } finally {
-      await this.#pool.drain();
-      await this.#copier?.finish();
+      await this.#extras.dispose();
     }
-    // Copies cut short by an abort are failures of the abort, not of the copies.
-    throwIfAborted(signal, "the sync");
-    if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "copy");
-    if (!deleteExtraneous) return this.#report;
-    const { maxDelete } = this.options;
-    if (maxDelete !== undefined && this.#extraCount > maxDelete) {
-      throw new SyncError(this.#report, "max-delete", this.#extraCount, maxDelete);
-    }
-    await this.#deleteExtras();
-    return this.#report;
   }
 
   /**
-   * Lists both sides, read ahead side by side, and merges into `visit` the paths the filter keeps;
-   * `firstPass` counts what the source passes over and what the filter leaves out.
+   * Lists both sides, read ahead side by side, and merges into `visit` the paths the filter keeps,
+   * counting what the source passes over and what the filter leaves out.
    */
-  async #merge(firstPass: boolean, visit: (merged: MergedPath) => void | Promise<void>): Promise<void> {
+  async #merge(visit: (merged: MergedPath) => void | Promise<void>): Promise<void> {
     const filter = this.#filter;
     const cut = this.from === "" ? 0 : this.from.length + 1;
-    const onSkip = firstPass
-      ? (entry: { path: string; reason: SyncProgress["reason"] }) => {
-          const path = entry.path.slice(cut);
-          if (filter !== undefined && !filter.includes(path)) return this.#exclude(path);
-          this.#report.ignored++;
-          this.#emit("ignore", path, 0, entry.reason);
-        }
-      : undefined;
+    const onSkip = (entry: { path: string; reason: SyncProgress["reason"] }): void => {
+      const path = entry.path.slice(cut);
+      if (filter !== undefined && !filter.includes(path)) return this.#exclude(path);
+      this.#report.ignored++;
+      this.#emit("ignore", path, 0, entry.reason);
+    };
     const source = mergeSide(this.source, this.from, filter, onSkip);
     const target = mergeSide(this.target, this.to, filter, undefined);
     const filtered =
@@ -151,7 +158,7 @@ class SyncRun {
         ? visit
         : (merged: MergedPath) => {
             if (filter.includes(merged.path)) return visit(merged);
-            if (firstPass) this.#exclude(merged.path);
+            this.#exclude(merged.path);
             return undefined;
           };
     try {
@@ -246,11 +253,16 @@ class SyncRun {
     this.#emit("exclude", path, 0);
   }
 
-  /** rclone's delete-after: runs only once every copy succeeded. A dry run only counts. */
-  async #deleteExtras(): Promise<void> {
+  /**
+   * rclone's delete-after: runs only once every copy succeeded, over exactly the extras the merge
+   * found, and starts at most `limit` deletes. A dry run only counts.
+   */
+  async #deleteExtras(limit: number): Promise<void> {
     const dryRun = this.#report.dryRun;
+    let started = 0;
     const remove = (path: string, entry: ListedFile): Promise<void> | undefined => {
       throwIfAborted(this.options.signal, "the sync");
+      if (started++ >= limit) return undefined;
       return this.#pool.run(async () => {
         let moved: boolean;
         try {
@@ -268,19 +280,10 @@ class SyncRun {
         }
       });
     };
-    if (this.#extraCount > EXTRAS_REMEMBERED) {
-      // Too many to remember: find them again. A file that appeared in the source since is kept.
-      try {
-        await this.#merge(false, (merged) => (merged.source === undefined ? remove(merged.path, merged.target as ListedFile) : undefined));
-      } finally {
-        await this.#pool.drain();
-      }
-    } else {
-      try {
-        for (const { path, entry } of this.#extras) await remove(path, entry);
-      } finally {
-        await this.#pool.drain();
-      }
+    try {
+      for await (const { path, entry } of this.#extras.entries()) await remove(path, entry);
+    } finally {
+      await this.#pool.drain();
     }
     if (this.#failureCount > 0) throw new SyncError(this.#report, this.#failures, this.#failureCount, "delete");
   }
