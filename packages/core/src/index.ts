@@ -40,3 +40,4 @@ export { diffAdapters } from "./diff/differ.js";
 export { syncAdapters } from "./diff/syncer.js";
 export * from "./redact.js";
 export * from "./blob/garbage.js";
+export * from "./blob/backend.js";

@@ -1,0 +1,220 @@
+import { Readable } from "node:stream";
+import { InvalidOptionsError, isStowageError, SnapshotNotFoundError, throwIfAborted } from "../errors.js";
+import { abortableChunks, abortableReadable } from "./abort.js";
+import { assertWriteContent, type ChunkSource, type WriteContent } from "./content.js";
+import { backendName } from "./guards.js";
+import { normalizePrefix, validateKey } from "./path.js";
+import { checkChunkSize, rechunk } from "./rechunk.js";
+import type {
+  AdvancedSnapshotStorage,
+  FileStat,
+  ReadOptions,
+  StreamListOptions,
+  StreamReadOptions,
+  SyncOptions,
+  SyncReport,
+  WriteOptions,
+} from "./storage.js";
+import { syncStorages } from "./sync/sync-storages.js";
+
+/** The operation a primitive was doing when it failed, as {@link BlobBackend.classify} is told. */
+export type BlobOperation = "read" | "write" | "list" | "delete" | "stat" | "move";
+
+/**
+ * What a primitive write receives: the content's bytes when the caller handed bytes or a string
+ * (`bytes`, so that a backend can store them in one step), otherwise its chunks, already checked
+ * and cut short by the caller's signal (`chunks`).
+ */
+export type BackendContent = { bytes: Uint8Array; chunks?: undefined } | { bytes?: undefined; chunks: AsyncIterable<Uint8Array> };
+
+/** Options of a primitive write: the validated `mtime` and the caller's signal. */
+export interface BackendWriteOptions {
+  mtime: Date | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The blob twin of `BaseStore`: the advanced tier ({@link AdvancedSnapshotStorage}) written once,
+ * on top of a few primitives that each backend implements. Learnt from OpenDAL's accessor and
+ * rclone's optional features: the public methods here hold every rule that must not differ
+ * between backends, and a backend supplies only what touches its storage.
+ *
+ * Written once here, before any primitive runs:
+ * - keys are checked with {@link validateKey} (`InvalidPathError`, `E_INVALID_PATH`) and prefixes
+ *   normalized with {@link normalizePrefix};
+ * - write content is checked ({@link assertWriteContent}: `TypeError`), `mtime` must be a valid
+ *   `Date` (`InvalidOptionsError`, `E_INVALID_OPTIONS`), an already-aborted signal rejects with
+ *   `AbortError` (`E_ABORTED`) before any I/O, and streamed content is cut by the signal;
+ * - a `Readable` given to `write` has its `'error'` held while the backend prepares (so a source
+ *   that fails early rejects the write instead of crashing the process) and is destroyed when the
+ *   write fails;
+ * - reads are wrapped so that an abort destroys the stream; `streamRead` re-slices to `chunkSize`;
+ * - every error a primitive throws goes through {@link BlobBackend.classify}, once.
+ *
+ * Derived here: `streamWrite` (= `write`), `recursiveList` (from `streamList`), `exists` and
+ * `stat` (from {@link BlobBackend.statFile}), `sync` (core's {@link syncStorages}), and `list`
+ * from the deep listing where a backend has no cheaper {@link BlobBackend.listLevel}.
+ *
+ * A backend written by hand against the protocol interfaces keeps working: the base is a
+ * convenience, not a requirement.
+ */
+export abstract class BlobBackend implements AdvancedSnapshotStorage {
+  /** Bytes per chunk of `read` and `streamRead` when the caller names none. */
+  protected readonly defaultChunkSize: number = 256 * 1024;
+
+  // ---- primitives: keys already valid, content checked, signal checked before the call ----
+
+  /** The file's bytes, as a stream or chunks; rejects with `SnapshotNotFoundError` when missing. */
+  protected abstract readFile(key: string, signal: AbortSignal | undefined): Promise<Readable | AsyncIterable<Uint8Array>>;
+
+  /** Replaces the file at `key` atomically (see {@link SnapshotStorage.write}). */
+  protected abstract writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void>;
+
+  /** The file's stat, or `undefined` when no file is stored at `key` (a folder is no file). */
+  protected abstract statFile(key: string): Promise<FileStat | undefined>;
+
+  /** Deletes the file at `key`; a missing file is no error. */
+  protected abstract deleteFile(key: string): Promise<void>;
+
+  /** Moves `src` (known to be a file) onto `dst` in one step (see {@link AdvancedSnapshotStorage.atomicMove}). */
+  protected abstract moveFile(src: string, dst: string): Promise<void>;
+
+  /** Every file below `folder` (normalized), sorted by `compareKeys`, lazily (see {@link AdvancedSnapshotStorage.streamList}). */
+  protected abstract listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat>;
+
+  /**
+   * Optional: one level of `folder` (normalized), as {@link SnapshotStorage.list} returns it, where
+   * the backend answers that more cheaply than by walking the whole subtree.
+   */
+  protected listLevel?(folder: string): Promise<string[]>;
+
+  /**
+   * Maps what a primitive threw to the stowage error callers switch on (by `code`). Stowage
+   * errors never reach it: they pass through as they are. Default: the error unchanged.
+   */
+  protected classify(error: unknown, _operation: BlobOperation, _key: string): unknown {
+    return error;
+  }
+
+  // ---- the public methods, written once ----
+
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    validateKey(path);
+    const what = `the read of '${path}'`;
+    throwIfAborted(options.signal, what);
+    const opened = await this.#run("read", path, () => this.readFile(path, options.signal));
+    // Chunks a backend hands back are re-sliced, so that no read delivers a whole file at once.
+    const stream = opened instanceof Readable ? opened : Readable.from(rechunk(opened, this.defaultChunkSize), { objectMode: false });
+    return abortableReadable(stream, options.signal, what);
+  }
+
+  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
+    validateKey(path);
+    assertWriteContent(content);
+    const { mtime, signal } = options;
+    if (mtime !== undefined && !(mtime instanceof Date && Number.isFinite(mtime.getTime()))) {
+      throw new InvalidOptionsError("mtime", mtime, "must be a valid Date", backendName(this));
+    }
+    const what = `the write of '${path}'`;
+    throwIfAborted(signal, what);
+    const given: BackendContent =
+      typeof content === "string"
+        ? { bytes: Buffer.from(content, "utf8") }
+        : content instanceof Uint8Array
+          ? { bytes: content }
+          : { chunks: abortableChunks(content, signal, what) };
+    const readable = content instanceof Readable ? content : undefined;
+    const holdError = (): void => undefined;
+    readable?.on("error", holdError);
+    try {
+      await this.#run("write", path, () => this.writeFile(path, given, { mtime, signal }));
+    } catch (error) {
+      readable?.destroy();
+      throw error;
+    } finally {
+      readable?.off("error", holdError);
+    }
+  }
+
+  streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
+    return this.write(path, chunks, options);
+  }
+
+  async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+    const size = checkChunkSize(options.chunkSize ?? this.defaultChunkSize);
+    const chunks = rechunk(await this.read(path, options), size);
+    yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
+    if (this.listLevel !== undefined) {
+      const level = this.listLevel.bind(this);
+      return this.#run("list", folder, () => level(folder));
+    }
+    const entries: string[] = [];
+    const base = folder === "" ? "" : `${folder}/`;
+    for await (const file of this.streamList(folder)) {
+      const slash = file.path.indexOf("/", base.length);
+      const entry = slash === -1 ? file.path : file.path.slice(0, slash + 1);
+      if (entries[entries.length - 1] !== entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  async *streamList(prefix: string, options: StreamListOptions = {}): AsyncGenerator<FileStat, void, undefined> {
+    const folder = normalizePrefix(prefix);
+    try {
+      yield* this.listFiles(folder, options);
+    } catch (error) {
+      throw this.#classified(error, "list", folder);
+    }
+  }
+
+  async recursiveList(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const file of this.streamList(prefix)) keys.push(file.path);
+    return keys;
+  }
+
+  async delete(path: string): Promise<void> {
+    validateKey(path);
+    await this.#run("delete", path, () => this.deleteFile(path));
+  }
+
+  async exists(path: string): Promise<boolean> {
+    validateKey(path);
+    return (await this.#run("stat", path, () => this.statFile(path))) !== undefined;
+  }
+
+  async stat(path: string): Promise<FileStat> {
+    validateKey(path);
+    const found = await this.#run("stat", path, () => this.statFile(path));
+    if (found === undefined) throw new SnapshotNotFoundError(path);
+    return found;
+  }
+
+  async atomicMove(src: string, dst: string): Promise<void> {
+    validateKey(src);
+    validateKey(dst);
+    await this.stat(src);
+    if (src === dst) return;
+    await this.#run("move", dst, () => this.moveFile(src, dst));
+  }
+
+  sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
+    return syncStorages(this, srcPrefix, this, dstPrefix, options);
+  }
+
+  async #run<T>(operation: BlobOperation, key: string, primitive: () => Promise<T>): Promise<T> {
+    try {
+      return await primitive();
+    } catch (error) {
+      throw this.#classified(error, operation, key);
+    }
+  }
+
+  #classified(error: unknown, operation: BlobOperation, key: string): unknown {
+    return isStowageError(error) ? error : this.classify(error, operation, key);
+  }
+}
