@@ -1,21 +1,29 @@
 import { Readable } from "node:stream";
 import { InvalidOptionsError, isStowageError, SnapshotNotFoundError, throwIfAborted } from "../errors.js";
+import { positiveInteger } from "../options.js";
 import { abortableChunks, abortableReadable } from "./abort.js";
 import { assertWriteContent, type ChunkSource, type WriteContent } from "./content.js";
 import { backendName } from "./guards.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
-import type {
-  AdvancedSnapshotStorage,
-  FileStat,
-  ReadOptions,
-  StreamListOptions,
-  StreamReadOptions,
-  SyncOptions,
-  SyncReport,
-  WriteOptions,
+import {
+  DEFAULT_CHUNK_SIZE,
+  type AdvancedSnapshotStorage,
+  type FileStat,
+  type ReadOptions,
+  type StreamListOptions,
+  type StreamReadOptions,
+  type SyncOptions,
+  type SyncReport,
+  type WriteOptions,
 } from "./storage.js";
 import { syncStorages } from "./sync/sync-storages.js";
+
+/** Options every {@link BlobBackend} takes. */
+export interface BlobBackendOptions {
+  /** Bytes per chunk of `read` and `streamRead` when the caller names none. Default 256 KiB. */
+  chunkSize?: number;
+}
 
 /** The operation a primitive was doing when it failed, as {@link BlobBackend.classify} is told. */
 export type BlobOperation = "read" | "write" | "list" | "delete" | "stat" | "move";
@@ -39,6 +47,11 @@ export interface BackendWriteOptions {
  * rclone's optional features: the public methods here hold every rule that must not differ
  * between backends, and a backend supplies only what touches its storage.
  *
+ * A backend implements six primitives (`readFile`, `writeFile`, `statFile`, `deleteFile`,
+ * `moveFile`, `listFiles`) and may offer capabilities: `readChunks` (chunks filled in place),
+ * `listLevel` (a cheaper one-level listing), `classify` (its errors as stowage errors), and any
+ * optional protocol method (`syncCopier`, `collectGarbage`) as it is.
+ *
  * Written once here, before any primitive runs:
  * - keys are checked with {@link validateKey} (`InvalidPathError`, `E_INVALID_PATH`) and prefixes
  *   normalized with {@link normalizePrefix};
@@ -60,7 +73,15 @@ export interface BackendWriteOptions {
  */
 export abstract class BlobBackend implements AdvancedSnapshotStorage {
   /** Bytes per chunk of `read` and `streamRead` when the caller names none. */
-  protected readonly defaultChunkSize: number = 256 * 1024;
+  protected readonly defaultChunkSize: number;
+
+  /**
+   * @param options.chunkSize - bytes per chunk of `read` and `streamRead` when the caller names
+   *   none; default 256 KiB. Not a positive integer: `InvalidOptionsError` (`E_INVALID_OPTIONS`).
+   */
+  constructor(options: BlobBackendOptions = {}) {
+    this.defaultChunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, new.target.name);
+  }
 
   // ---- primitives: keys already valid, content checked, signal checked before the call ----
 
@@ -81,6 +102,12 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   /** Every file below `folder` (normalized), sorted by `compareKeys`, lazily (see {@link AdvancedSnapshotStorage.streamList}). */
   protected abstract listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat>;
+
+  /**
+   * Optional: the file's bytes in chunks of exactly `size` bytes (the last may be shorter), where
+   * the backend can fill chunks straight from its storage; otherwise `streamRead` re-slices `read`.
+   */
+  protected readChunks?(key: string, size: number): Promise<AsyncIterable<Uint8Array>>;
 
   /**
    * Optional: one level of `folder` (normalized), as {@link SnapshotStorage.list} returns it, where
@@ -142,7 +169,15 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const size = checkChunkSize(options.chunkSize ?? this.defaultChunkSize);
-    const chunks = rechunk(await this.read(path, options), size);
+    let chunks: AsyncIterable<Uint8Array>;
+    if (this.readChunks === undefined) {
+      chunks = rechunk(await this.read(path, options), size);
+    } else {
+      validateKey(path);
+      throwIfAborted(options.signal, `the read of '${path}'`);
+      const readChunks = this.readChunks.bind(this);
+      chunks = this.#classifiedChunks(await this.#run("read", path, () => readChunks(path, size)), path);
+    }
     yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
   }
 
@@ -204,6 +239,14 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
     return syncStorages(this, srcPrefix, this, dstPrefix, options);
+  }
+
+  async *#classifiedChunks(chunks: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array, void, undefined> {
+    try {
+      yield* chunks;
+    } catch (error) {
+      throw this.#classified(error, "read", path);
+    }
   }
 
   async #run<T>(operation: BlobOperation, key: string, primitive: () => Promise<T>): Promise<T> {
