@@ -41,3 +41,4 @@ export { syncAdapters } from "./diff/syncer.js";
 export * from "./redact.js";
 export * from "./blob/garbage.js";
 export * from "./blob/backend.js";
+export * from "./blob/layers/index.js";

@@ -50,7 +50,7 @@ describe("enableConsoleLogging", () => {
     expect(event).toMatchObject({ lib: "stowage", event: "store.add", level: 20, model: "site", uid: "ams" });
   });
 
-  // A copy of the built package beside nothing but its other dependency: what `npm i @stowage/core` gives.
+  // A copy of the built package beside nothing but its other dependencies: what `npm i @stowage/core` gives.
   describe.each(["cjs", "esm"])("from the %s build, installed without pino", (format) => {
     let app = "";
     afterEach(() => rmSync(app, { recursive: true, force: true }));
@@ -61,7 +61,9 @@ describe("enableConsoleLogging", () => {
       mkdirSync(core, { recursive: true });
       cpSync(join(packageRoot, "dist"), join(core, "dist"), { recursive: true });
       cpSync(join(packageRoot, "package.json"), join(core, "package.json"));
-      symlinkSync(resolve(packageRoot, "node_modules", "picomatch"), join(app, "node_modules", "picomatch"));
+      for (const dependency of ["picomatch", "exponential-backoff"]) {
+        symlinkSync(resolve(packageRoot, "node_modules", dependency), join(app, "node_modules", dependency));
+      }
       const script =
         format === "cjs"
           ? `const core = require("@stowage/core"); main(core);`
