@@ -42,3 +42,4 @@ export * from "./redact.js";
 export * from "./blob/garbage.js";
 export * from "./blob/backend.js";
 export * from "./blob/layers/index.js";
+export * from "./blob/file-operations.js";
