@@ -40,6 +40,22 @@ export const ABORT_BUGS: readonly BrokenAdapter[] = [
       });
     }
   })(), /aborted, once its source resumed must change nothing|must not create its file later/),
+  // Rejects at the abort and keeps the old content, but goes on reading the whole source in the
+  // background (a request body still being sent): the source is never stopped.
+  broken("write rejects on abort but drains its source", "an aborted write changes nothing afterwards", () => new (class extends MemoryStorage {
+    override write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
+      const { signal } = options;
+      if (signal === undefined || signal.aborted) return super.write(path, content, options);
+      return new Promise<void>((resolve, reject) => {
+        const chunks: Uint8Array[] = [];
+        const drain = (async () => {
+          for await (const chunk of toChunks(content)) if (!signal.aborted) chunks.push(chunk);
+        })();
+        signal.addEventListener("abort", () => reject(abortErrorOf(signal, `the write of '${path}'`)), { once: true });
+        drain.then(() => (signal.aborted ? undefined : super.write(path, chunks, { ...options, signal: undefined }))).then(resolve, reject);
+      });
+    }
+  })(), /must read nothing more from its source once it rejected/),
   broken("read ignores its abort signal", "read: an abort mid-read", () => new (class extends MemoryStorage {
     override async read(path: string, options: ReadOptions = {}) {
       void options;

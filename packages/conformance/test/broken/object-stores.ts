@@ -26,10 +26,18 @@ export class LastConflictStore extends JsonStore {
 export class LastMissingStore extends JsonStore {
   override async removeMany(objs: readonly ObjectModel[]): Promise<void> {
     const missing: ObjectModel[] = [];
-    for (const obj of objs) if ((await this.getMany(obj.getType(), [obj.getUniqueId()]))[0] === undefined) missing.push(obj);
-    await super.removeMany(objs).catch(() => undefined);
-    const last = missing.at(-1);
-    if (last !== undefined) throw new ObjectNotFound(last.getType(), last.getUniqueId());
+    try {
+      for (const obj of objs) if ((await this.getMany(obj.getType(), [obj.getUniqueId()]))[0] === undefined) missing.push(obj);
+    } catch {
+      return super.removeMany(objs); // not models: its InvalidObjectError
+    }
+    try {
+      await super.removeMany(objs);
+    } catch (error) {
+      const last = missing.at(-1);
+      if (!(error instanceof ObjectNotFound) || last === undefined) throw error;
+      throw new ObjectNotFound(last.getType(), last.getUniqueId());
+    }
   }
 }
 
