@@ -1,4 +1,5 @@
 import { DEFAULT_CHUNK_SIZE, type SnapshotStorage } from "@stowage/core";
+import { resolveDeadlines } from "./deadline.js";
 
 /** What a backend guarantees beyond its tier, where the contract lets a backend differ. */
 export interface StorageCapabilities {
@@ -40,6 +41,18 @@ export interface SnapshotSuiteOptions<S extends SnapshotStorage> {
    * keys). A backend with a configurable page size can lower it in `create`, and this with it.
    */
   largestListing?: number;
+  /**
+   * Deadline of each test, in ms (default 120,000): a test still running then fails with its name,
+   * so an adapter that never answers fails the suite instead of hanging it (`node:test` has no
+   * timeout of its own). Give your runner a timeout above it, or raise both for a slow backend.
+   */
+  testDeadlineMs?: number;
+  /**
+   * How long an operation may take to settle once its signal aborts, in ms (default 10,000): an
+   * aborted write, read or sync still pending then fails the abort test that waits for it, naming
+   * the promise ("rejects promptly once its signal aborts").
+   */
+  abortDeadlineMs?: number;
 }
 
 /** The options with every default applied, as the parts see them. */
@@ -48,6 +61,10 @@ export interface SuiteSettings {
   defaultChunkSize: number;
   largestContentSize: number;
   largestListing: number;
+  /** See {@link SnapshotSuiteOptions.testDeadlineMs}. */
+  testDeadlineMs: number;
+  /** See {@link SnapshotSuiteOptions.abortDeadlineMs}. */
+  abortDeadlineMs: number;
   /** True when the advanced suite runs. */
   advanced: boolean;
 }
@@ -60,14 +77,17 @@ export const DEFAULT_LARGEST_LISTING = 1001;
 
 /** Applies the defaults and checks the numbers, so a typo fails loudly instead of testing nothing. */
 export function resolveSettings(
-  options: Pick<SnapshotSuiteOptions<SnapshotStorage>, "capabilities" | "largestContentSize" | "largestListing">,
+  options: Pick<SnapshotSuiteOptions<SnapshotStorage>, "capabilities" | "largestContentSize" | "largestListing" | "testDeadlineMs" | "abortDeadlineMs">,
   advanced: boolean,
 ): SuiteSettings {
+  const deadlines = resolveDeadlines(options);
   const settings: SuiteSettings = {
     fileFolderConflicts: options.capabilities?.fileFolderConflicts ?? true,
     defaultChunkSize: options.capabilities?.defaultChunkSize ?? DEFAULT_CHUNK_SIZE,
     largestContentSize: options.largestContentSize ?? DEFAULT_LARGEST_CONTENT_SIZE,
     largestListing: options.largestListing ?? DEFAULT_LARGEST_LISTING,
+    testDeadlineMs: deadlines.testMs,
+    abortDeadlineMs: deadlines.abortMs,
     advanced,
   };
   for (const key of ["defaultChunkSize", "largestContentSize", "largestListing"] as const) {

@@ -1,6 +1,7 @@
 import type { SnapshotStorage } from "@stowage/core";
 import type { SnapshotSuiteOptions, SuiteSettings } from "./api.js";
 import type { TestApi } from "./test-api.js";
+import { withTestDeadline } from "./deadline.js";
 
 /** A test body: gets a fresh storage, and `open` for the few tests that need a second one. */
 export type TestBody<S> = (storage: S, open: () => Promise<S>) => Promise<void>;
@@ -24,6 +25,7 @@ export function createSuiteContext<S extends SnapshotStorage>(
   options: SnapshotSuiteOptions<S>,
   settings: SuiteSettings,
 ): SuiteContext<S> {
+  const runner = withTestDeadline(api, settings.testDeadlineMs);
   const live = new Set<S>();
   const release = async (storage: S): Promise<void> => {
     if (!live.delete(storage)) return;
@@ -52,7 +54,7 @@ export function createSuiteContext<S extends SnapshotStorage>(
       });
     },
     test: (name, body) => {
-      api.it(name, async () => {
+      runner.it(name, async () => {
         const opened: S[] = [];
         const openTracked = async (): Promise<S> => {
           const storage = await open();

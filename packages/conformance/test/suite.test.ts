@@ -15,7 +15,8 @@ function failures(results: TestResult[]): string[] {
 
 async function runAdvanced<S extends MemoryStorage>(options: SnapshotSuiteOptions<S>, filter?: string): Promise<TestResult[]> {
   const runner = new CollectingRunner();
-  describeAdvancedSnapshotStorage(runner, { largestContentSize: SMALL, ...options });
+  // A short abort deadline: the broken adapters that hang on a stalled source fail in a second.
+  describeAdvancedSnapshotStorage(runner, { largestContentSize: SMALL, abortDeadlineMs: 1000, ...options });
   return runner.run(filter);
 }
 
@@ -93,6 +94,16 @@ describe("the conformance suite", () => {
     expect(cleaned).toBe(2);
   });
 
+  it("fails a test whose adapter never answers at its deadline, with the test's name, and goes on", async () => {
+    const hanging = () => Object.assign(new MemoryStorage(), { exists: () => new Promise<boolean>(() => undefined) });
+    const runner = new CollectingRunner();
+    describeAdvancedSnapshotStorage(runner, { name: "hangs", create: hanging, testDeadlineMs: 200 });
+    const results = await runner.run("exists is true for files");
+    expect(results.length).toBe(1);
+    expect(String((results[0]?.error as Error).message)).toMatch(/"exists is true for files.*": the adapter left a call unanswered: still not settled after 200 ms/);
+    expect(() => describeAdvancedSnapshotStorage(new CollectingRunner(), { name: "m", create: hanging, testDeadlineMs: 0 })).toThrow(RangeError);
+  });
+
   describe("catches every deliberately broken adapter", () => {
     // Only the tests named by `caughtBy` run: that proves the right test catches the bug, in a
     // fraction of the time of ~45 full runs.
@@ -100,6 +111,10 @@ describe("the conformance suite", () => {
       const results = await runAdvanced({ name: adapter.name, create: adapter.create }, adapter.caughtBy);
       expect(results.length, `no test is named '${adapter.caughtBy}'`).toBeGreaterThan(0);
       expect(failures(results).length, `'${adapter.caughtBy}' did not catch it`).toBeGreaterThan(0);
+      if (adapter.message !== undefined) {
+        const messages = results.flatMap((result) => (result.error === undefined ? [] : [String((result.error as Error).message)]));
+        expect(messages.some((message) => adapter.message?.test(message)), messages.join("\n")).toBe(true);
+      }
     });
 
     it("MemoryStorage itself passes every test that catches them", async () => {

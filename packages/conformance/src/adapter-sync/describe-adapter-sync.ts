@@ -7,6 +7,7 @@ import { describeFailures } from "./parts/failures.js";
 import { describeFlags } from "./parts/flags.js";
 import { describeIdentities } from "./parts/identities.js";
 import type { TestApi } from "../test-api.js";
+import { resolveDeadlines, withTestDeadline } from "../deadline.js";
 
 /**
  * Declares the adapter diff/sync suite: the device/interface example, three levels of children,
@@ -19,8 +20,9 @@ import type { TestApi } from "../test-api.js";
  * describeAdapterSync({ describe, it }, { name: "RedisStore", createStore: () => new RedisStore({ ... }) });
  * ```
  */
-export function describeAdapterSync<S extends BaseStore>(api: TestApi, options: AdapterSyncSuiteOptions<S>): void {
+export function describeAdapterSync<S extends BaseStore>(runner: TestApi, options: AdapterSyncSuiteOptions<S>): void {
   const shared = options as unknown as AdapterSyncSuiteOptions;
+  const api = withTestDeadline(runner, resolveDeadlines(options).testMs);
   api.describe(`adapter diff and sync: ${options.name}`, () => {
     for (const pairing of pairingsFor(options.name)) {
       api.describe(pairing.title, () => {

@@ -9,6 +9,12 @@ export interface AdapterSyncSuiteOptions<S extends BaseStore = BaseStore> {
    * the end. The adapter registers its model classes with it.
    */
   createStore: () => S | Promise<S>;
+  /**
+   * Deadline of each test, in ms (default 120,000): a test still running then fails with its name,
+   * so a store that never answers fails the suite instead of hanging it (`node:test` has no
+   * timeout of its own).
+   */
+  testDeadlineMs?: number;
 }
 
 /** Where a test's source and destination stores come from. */

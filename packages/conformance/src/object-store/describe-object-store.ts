@@ -11,6 +11,7 @@ import { describeJson } from "./parts/json.js";
 import { describeScale } from "./parts/scale.js";
 import { describeSpecialNames } from "./parts/special-names.js";
 import type { TestApi } from "../test-api.js";
+import { resolveDeadlines, withTestDeadline } from "../deadline.js";
 
 /**
  * Declares the object-store conformance suite: the whole `BaseStore` contract, with any test
@@ -21,8 +22,9 @@ import type { TestApi } from "../test-api.js";
  * describeObjectStore({ describe, it }, { name: "MemoryStore", create: () => new MemoryStore(), order: "insertion" });
  * ```
  */
-export function describeObjectStore<S extends BaseStore>(api: TestApi, options: ObjectStoreSuiteOptions<S>): void {
+export function describeObjectStore<S extends BaseStore>(runner: TestApi, options: ObjectStoreSuiteOptions<S>): void {
   const shared = options as unknown as ObjectStoreSuiteOptions;
+  const api = withTestDeadline(runner, resolveDeadlines(options).testMs);
   api.describe(`object store: ${options.name}`, () => {
     api.describe("get, add, update, remove, count", () => describeCrud(api, shared));
     api.describe("bulk methods", () => describeBulk(api, shared));

@@ -27,4 +27,10 @@ export interface ObjectStoreSuiteOptions<S extends BaseStore = BaseStore> {
    * race test is then left out, and single-caller `remove` is still checked.
    */
   atomicRemove?: boolean;
+  /**
+   * Deadline of each test, in ms (default 120,000): a test still running then fails with its name,
+   * so a store that never answers fails the suite instead of hanging it (`node:test` has no
+   * timeout of its own).
+   */
+  testDeadlineMs?: number;
 }

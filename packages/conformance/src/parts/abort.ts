@@ -1,55 +1,10 @@
 import assert from "node:assert/strict";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import { isStowageError, syncStorages, type AdvancedSnapshotStorage, type SnapshotStorage, type WriteContent, type WriteOptions } from "@stowage/core";
+import { syncStorages, type AdvancedSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import { assertContent, pseudoRandomBytes, readBytes } from "../bytes.js";
-import { describe as describeError, failureOf } from "../expect-error.js";
 import type { SuiteContext } from "../fixture.js";
 import { assertUnchanged, snapshotAll, writeAll } from "../inspect.js";
-
-type Writer<S> = (storage: S, key: string, content: WriteContent, options: WriteOptions) => Promise<void>;
-
-/** The reason every test aborts with, so the `AbortError`'s cause can be checked. */
-class AbortReason extends Error {
-  constructor() {
-    super("aborted on purpose (conformance test)");
-    this.name = "AbortReason";
-  }
-}
-
-/** Asserts an `AbortError`: code `E_ABORTED`, the signal's reason as `cause`. */
-export function assertAbortError(error: unknown, reason: unknown, what: string): void {
-  assert.ok(isStowageError(error, "E_ABORTED"), `${what} must fail with AbortError (E_ABORTED), got ${describeError(error)}`);
-  assert.equal((error as Error).cause, reason, `${what}: the AbortError's cause must be the signal's reason`);
-}
-
-/**
- * A source that yields `data` in 64 KiB chunks, aborts `controller` once `abortAfter` bytes have
- * been taken, and then, with `stall`, waits for ever (the writer must not wait for it: the abort
- * has to cut the pull in progress), or else goes on yielding the rest slowly (a writer that ignores
- * the signal completes the write, and the test sees it). `pulled` counts the bytes taken.
- */
-function abortingSource(data: Uint8Array, abortAfter: number, controller: AbortController, reason: unknown, stall: boolean) {
-  const state = { pulled: 0 };
-  async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
-    for (let offset = 0; offset < data.byteLength; offset += 64 * 1024) {
-      if (offset >= abortAfter && !controller.signal.aborted) {
-        controller.abort(reason);
-        if (stall) await new Promise<never>(() => undefined);
-      }
-      await nextTurn();
-      const chunk = data.subarray(offset, offset + 64 * 1024);
-      state.pulled += chunk.byteLength;
-      yield chunk;
-    }
-  }
-  return { chunks: chunks(), state };
-}
-
-/** Asserts what the suite's `debris` hook finds (nothing), when the adapter's test supplies one. */
-async function assertNoDebris<S extends SnapshotStorage>(t: SuiteContext<S>, storage: S, what: string): Promise<void> {
-  if (t.debris === undefined) return;
-  assert.deepEqual([...(await t.debris(storage))], [], `${what} must leave no debris (temporary files, staged content, multipart uploads)`);
-}
+import { lateAbortTest, type Writer } from "./abort-late.js";
+import { AbortReason, abortingSource, assertAbortError, assertNoDebris, failureAfterAbort } from "./abort-tools.js";
 
 /** Abort tests of one way of writing (`write` or `streamWrite`). */
 function writeAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>, via: string, write: Writer<S>): void {
@@ -63,7 +18,8 @@ function writeAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>, via: str
       yield Buffer.from("new");
     }
     for (const key of ["dir/existing", "fresh/file"]) {
-      const error = await failureOf(() => write(storage, key, source(), { signal: AbortSignal.abort(reason) }), `${via} with an aborted signal`);
+      const signal = AbortSignal.abort(reason);
+      const error = await failureAfterAbort(t, signal, () => write(storage, key, source(), { signal }), `${via} with an aborted signal`);
       assertAbortError(error, reason, `${via}('${key}') with an aborted signal`);
     }
     assert.equal(pulled, false, `${via} with an aborted signal must not read its source`);
@@ -82,7 +38,7 @@ function writeAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>, via: str
         const controller = new AbortController();
         const reason = new AbortReason();
         const { chunks, state } = abortingSource(data, size, controller, reason, stall);
-        const error = await failureOf(() => write(storage, key, chunks, { signal: controller.signal }), `${via}('${key}') aborted ${how}`);
+        const error = await failureAfterAbort(t, controller.signal, () => write(storage, key, chunks, { signal: controller.signal }), `${via}('${key}') aborted ${how}`);
         assertAbortError(error, reason, `${via}('${key}') aborted ${how}`);
         assert.ok(state.pulled < data.byteLength, `${via}('${key}') must stop reading its source after the abort`);
       }
@@ -93,6 +49,8 @@ function writeAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>, via: str
       await assertContent(storage, "dir/existing", "old content");
     });
   }
+
+  lateAbortTest(t, via, write);
 
   t.test(`${via}: an abort that never comes changes nothing about a write`, async (storage) => {
     const controller = new AbortController();
@@ -108,7 +66,8 @@ function readAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>): void {
   t.test("read: an already-aborted signal rejects with AbortError", async (storage) => {
     await storage.write("f", "content");
     const reason = new AbortReason();
-    assertAbortError(await failureOf(() => storage.read("f", { signal: AbortSignal.abort(reason) }), "read with an aborted signal"), reason, "read with an aborted signal");
+    const signal = AbortSignal.abort(reason);
+    assertAbortError(await failureAfterAbort(t, signal, () => storage.read("f", { signal }), "read with an aborted signal"), reason, "read with an aborted signal");
     assert.equal((await readBytes(storage, "f")).toString(), "content");
   });
 
@@ -119,7 +78,7 @@ function readAbortTests<S extends SnapshotStorage>(t: SuiteContext<S>): void {
     const reason = new AbortReason();
     const stream = await storage.read("big", { signal: controller.signal });
     let received = 0;
-    const error = await failureOf(async () => {
+    const error = await failureAfterAbort(t, controller.signal, async () => {
       for await (const chunk of stream) {
         received += (chunk as Uint8Array).byteLength;
         if (!controller.signal.aborted) controller.abort(reason);
@@ -137,8 +96,9 @@ function streamReadAbortTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
   t.test("streamRead: an already-aborted signal fails the first step with AbortError", async (storage) => {
     await storage.write("f", "content");
     const reason = new AbortReason();
-    const iterator = storage.streamRead("f", { signal: AbortSignal.abort(reason) })[Symbol.asyncIterator]();
-    assertAbortError(await failureOf(() => iterator.next(), "streamRead with an aborted signal"), reason, "streamRead with an aborted signal");
+    const signal = AbortSignal.abort(reason);
+    const iterator = storage.streamRead("f", { signal })[Symbol.asyncIterator]();
+    assertAbortError(await failureAfterAbort(t, signal, () => iterator.next(), "streamRead with an aborted signal"), reason, "streamRead with an aborted signal");
   });
 
   t.test("streamRead: an abort mid-read fails the iteration with AbortError", async (storage) => {
@@ -147,7 +107,7 @@ function streamReadAbortTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
     const controller = new AbortController();
     const reason = new AbortReason();
     let received = 0;
-    const error = await failureOf(async () => {
+    const error = await failureAfterAbort(t, controller.signal, async () => {
       for await (const chunk of storage.streamRead("big", { chunkSize: 64 * 1024, signal: controller.signal })) {
         received += chunk.byteLength;
         controller.abort(reason);
@@ -170,7 +130,7 @@ function syncAbortTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
     const controller = new AbortController();
     const reason = new AbortReason();
     let copies = 0;
-    const error = await failureOf(() => run(controller.signal, () => {
+    const error = await failureAfterAbort(t, controller.signal, () => run(controller.signal, () => {
       if (++copies === 3) controller.abort(reason);
     }), what);
     assertAbortError(error, reason, what);

@@ -4,6 +4,7 @@ import { assertContent, pseudoRandomBytes } from "../bytes.js";
 import { expectNotFound } from "../expect-error.js";
 import type { SuiteContext } from "../fixture.js";
 import { writeAll } from "../inspect.js";
+import { assertSameTime } from "./mtime.js";
 
 /** `atomicMove`: the destination appears whole, the source goes. */
 export function atomicMoveTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
@@ -46,6 +47,15 @@ export function atomicMoveTests(t: SuiteContext<AdvancedSnapshotStorage>): void 
       await expectNotFound(() => storage.atomicMove("dir", "moved"), "dir", "atomicMove of a folder");
       await assertContent(storage, "dst", "untouched");
       assert.deepEqual(await storage.recursiveList(""), ["dir/inner", "dst"]);
+    });
+
+    t.test("the moved file keeps its mtime and size", async (storage) => {
+      const past = new Date(Date.UTC(2022, 8, 9, 10, 11, 12, 345));
+      await storage.write("timed", "content with a time", { mtime: past });
+      await storage.atomicMove("timed", "moved/timed");
+      const stat = await storage.stat("moved/timed");
+      assert.equal(stat.size, 19);
+      assertSameTime(stat, past, "a moved file (a move is not a new write)");
     });
 
     t.test("the source key can be written again after a move", async (storage) => {

@@ -15,13 +15,16 @@ function hasGarbageCollection(storage: SnapshotStorage): storage is SnapshotStor
 
 /**
  * `collectGarbage` (optional: only for a backend that has it, see core's `canCollectGarbage`) never
- * touches data: with every age, even 0, files (overwritten ones included) stay whole and listed,
+ * touches data: with every age, even 0, files (overwritten and empty ones included) stay whole and listed,
  * and a clean storage has nothing to collect. Bad options are `InvalidOptionsError` and change nothing.
  */
 export function garbageTests(t: SuiteContext<SnapshotStorage>): void {
   t.describe("collectGarbage (when the backend has it)", () => {
-    t.test("leaves every file whole, overwritten ones included, even with olderThanMs 0", async (storage) => {
+    t.test("leaves every file whole, overwritten and empty ones included, even with olderThanMs 0", async (storage) => {
       if (!hasGarbageCollection(storage)) return;
+      await storage.write("gc/empty", "");
+      await storage.write("gc/deep/emptied", "soon empty");
+      await storage.write("gc/deep/emptied", new Uint8Array(0));
       await storage.write("gc/a.txt", "first");
       await storage.write("gc/a.txt", "second");
       await storage.write("gc/deep/b.bin", new Uint8Array(3000).fill(7));
@@ -32,7 +35,9 @@ export function garbageTests(t: SuiteContext<SnapshotStorage>): void {
       assert.deepEqual([report.found, report.removed], [0, 0]);
       assert.equal((await collectBytes(await storage.read("gc/a.txt"))).toString(), "second");
       assert.equal((await collectBytes(await storage.read("gc/deep/b.bin"))).byteLength, 3000);
-      assert.deepEqual(await storage.list("gc"), ["gc/a.txt", "gc/deep/"]);
+      assert.deepEqual(await storage.list("gc"), ["gc/a.txt", "gc/deep/", "gc/empty"], "collectGarbage must leave every file, empty ones included");
+      assert.deepEqual(await storage.list("gc/deep"), ["gc/deep/b.bin", "gc/deep/emptied"], "collectGarbage must leave an emptied file");
+      assert.equal(await storage.exists("gc/empty"), true, "an empty file is a file, not garbage");
     });
 
     t.test("rejects a negative, infinite or non-number age with InvalidOptionsError", async (storage) => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { compareKeys, listRecursive, mapLimit, type AdvancedSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import type { SuiteContext } from "../fixture.js";
 import { writeAll } from "../inspect.js";
+import { TRICKY_KEYS } from "./keys.js";
 
 /** A small tree used by the listing tests. */
 export const TREE = {
@@ -30,11 +31,20 @@ export const UNSORTED = ["o/b", "o/\u{1F389}", "o/a/x", "o/B", "o/a.txt", "o/\uF
 const SORTED_LIST = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
 export const SORTED_DEEP = ["o/10", "o/9", "o/B", "o/a-b", "o/a.txt", "o/a/x", "o/a0", "o/b", "o/é", "o/\uFF61", "o/\u{1F389}"];
 
-/** Writes `count` files into `many/`, plus two sub-folders, one of them sorted among the files. */
+/**
+ * Sibling folders just before and just after `many/` in {@link compareKeys} order (`-` and `0`
+ * sort around `/`): a listing that runs past its folder's last page lists them.
+ */
+export const MANY_SIBLINGS = ["man/y", "many-before/x", "many0/after", "manz/after"];
+
+/**
+ * Writes `count` files into `many/`, plus two sub-folders, one of them sorted among the files,
+ * and the {@link MANY_SIBLINGS} around it.
+ */
 export async function writeMany(storage: SnapshotStorage, count: number): Promise<{ keys: string[]; middle: string }> {
   const keys = Array.from({ length: count }, (_, i) => `many/f${String(i).padStart(6, "0")}`);
   const middle = `${keys[Math.floor(count / 2)] ?? "many/f"}x`;
-  await mapLimit([...keys, `${middle}/inner`, "many/zz/inner"], 16, (key) => storage.write(key, "x"));
+  await mapLimit([...keys, `${middle}/inner`, "many/zz/inner", ...MANY_SIBLINGS], 16, (key) => storage.write(key, "x"));
   return { keys, middle };
 }
 
@@ -106,14 +116,14 @@ export function listingTests(t: SuiteContext<SnapshotStorage>): void {
       assert.deepEqual(await storage.list("f"), ["f/sub/"]);
     });
 
-    t.test(`a folder of ${t.settings.largestListing} files and 2 folders lists completely, in order`, async (storage) => {
+    t.test(`a folder of ${t.settings.largestListing} files and 2 folders lists completely, in order, and nothing of the folders beside it`, async (storage) => {
       const { keys, middle } = await writeMany(storage, t.settings.largestListing);
       const split = Math.floor(keys.length / 2) + 1;
       const expected = [...keys.slice(0, split), `${middle}/`, ...keys.slice(split), "many/zz/"];
-      assert.deepEqual(await storage.list("many"), expected);
+      assert.deepEqual(await storage.list("many"), expected, "list('many'): every page, and no entry of a sibling folder");
       if (t.settings.advanced) {
         const deep = [...keys.slice(0, split), `${middle}/inner`, ...keys.slice(split), "many/zz/inner"];
-        assert.deepEqual(await (storage as AdvancedSnapshotStorage).recursiveList("many"), deep);
+        assert.deepEqual(await (storage as AdvancedSnapshotStorage).recursiveList("many"), deep, "recursiveList('many'): every page, and no entry of a sibling folder");
       }
     });
   });
@@ -147,6 +157,17 @@ export function recursiveListTests(t: SuiteContext<AdvancedSnapshotStorage>): vo
       await storage.write("a/file", "x");
       assert.deepEqual(await storage.recursiveList("nope"), []);
       assert.deepEqual(await storage.recursiveList("a/file"), []);
+    });
+
+    t.test("lists tricky keys (U+FFFD, emoji, '%', spaces) exactly as written, at any depth, as streamList does", async (storage) => {
+      for (const key of TRICKY_KEYS) await storage.write(key, key);
+      const sorted = [...TRICKY_KEYS].sort(compareKeys);
+      assert.deepEqual(await storage.recursiveList(""), sorted, "recursiveList('') must list every key exactly as written");
+      const streamed: string[] = [];
+      for await (const stat of storage.streamList("")) streamed.push(stat.path);
+      assert.deepEqual(streamed, sorted, "streamList('') must yield every key exactly as written");
+      const replacement = sorted.filter((key) => key.startsWith("replacement/"));
+      assert.deepEqual(await storage.recursiveList("replacement"), replacement, "keys holding U+FFFD below a folder");
     });
 
     t.test("agrees with a walk of list", async (storage) => {

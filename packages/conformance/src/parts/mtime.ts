@@ -1,10 +1,37 @@
 import assert from "node:assert/strict";
-import { syncStorages, type AdvancedSnapshotStorage, type FileStat } from "@stowage/core";
+import { Readable } from "node:stream";
+import { syncStorages, type AdvancedSnapshotStorage, type ChunkSource, type FileStat, type WriteContent } from "@stowage/core";
+import { webStreamOf } from "../sources.js";
 import { assertContent } from "../bytes.js";
 import type { SuiteContext } from "../fixture.js";
 
 /** A time in the past with a millisecond part, unlike any write's own clock. */
 const PAST = new Date(Date.UTC(2021, 4, 6, 7, 8, 9, 123));
+
+/** The content forms of that test that `streamWrite` takes too (a `ChunkSource`). */
+const CHUNK_SOURCES = new Set(["async iterable", "sync iterable", "web ReadableStream", "Blob"]);
+
+/**
+ * The storage without its `syncCopier`, every other method bound to it: a sync into it streams
+ * each file through `read` and `write` (the path between two different backends).
+ */
+function streamedOnly(storage: AdvancedSnapshotStorage): AdvancedSnapshotStorage {
+  const view: AdvancedSnapshotStorage = {
+    read: (key, options) => storage.read(key, options),
+    write: (key, content, options) => storage.write(key, content, options),
+    list: (prefix) => storage.list(prefix),
+    delete: (key) => storage.delete(key),
+    exists: (key) => storage.exists(key),
+    streamRead: (key, options) => storage.streamRead(key, options),
+    streamWrite: (key, chunks, options) => storage.streamWrite(key, chunks, options),
+    atomicMove: (from, to) => storage.atomicMove(from, to),
+    recursiveList: (prefix) => storage.recursiveList(prefix),
+    streamList: (prefix, options) => storage.streamList(prefix, options),
+    stat: (key) => storage.stat(key),
+    sync: (from, to, options) => syncStorages(view, from, view, to, options),
+  };
+  return view;
+}
 
 /** Asserts that a stat's mtime is `expected`, within the stat's own precision. */
 export function assertSameTime(actual: FileStat, expected: Date, what: string): void {
@@ -25,6 +52,41 @@ export function mtimeTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       assertSameTime(await storage.stat("m/a"), PAST, "write");
       assertSameTime(await storage.stat("m/b"), PAST, "streamWrite");
       await assertContent(storage, "m/a", "alpha");
+    });
+
+    t.test("write keeps the mtime given with every content form (Readable, iterables, web stream, Blob), and so does streamWrite", async (storage) => {
+      const bytes = (): Uint8Array[] => [new Uint8Array([1, 2]), new Uint8Array([3])];
+      async function* asyncChunks(): AsyncGenerator<Uint8Array> {
+        yield* bytes();
+      }
+      const forms: Record<string, () => WriteContent> = {
+        bytes: () => new Uint8Array([1, 2, 3]),
+        string: () => "abc",
+        Readable: () => Readable.from(bytes().map((chunk) => Buffer.from(chunk))),
+        "async iterable": asyncChunks,
+        "sync iterable": bytes,
+        "web ReadableStream": () => webStreamOf(bytes()).stream,
+        Blob: () => new Blob(bytes()),
+      };
+      for (const [form, content] of Object.entries(forms)) {
+        await storage.write(`w/${form}`, content(), { mtime: PAST });
+        assertSameTime(await storage.stat(`w/${form}`), PAST, `write from ${form} with { mtime }`);
+        if (!CHUNK_SOURCES.has(form)) continue;
+        await storage.streamWrite(`s/${form}`, content() as ChunkSource, { mtime: PAST });
+        assertSameTime(await storage.stat(`s/${form}`), PAST, `streamWrite from ${form} with { mtime }`);
+      }
+    });
+
+    t.test("a sync through streamed copies (no native copier) carries mtimes, so the next run skips every file", async (source, open) => {
+      const target = streamedOnly(await open());
+      await source.write("snap/a", "alpha", { mtime: PAST });
+      await source.write("snap/sub/b", "bravo");
+      const time = (await source.stat("snap/sub/b")).mtime;
+      assert.equal((await syncStorages(source, "snap", target, "copy")).copied, 2);
+      assertSameTime(await target.stat("copy/a"), PAST, "a streamed copy");
+      assertSameTime(await target.stat("copy/sub/b"), time, "a streamed copy");
+      const again = await syncStorages(source, "snap", target, "copy");
+      assert.deepEqual([again.copied, again.skipped], [0, 2], "a second streamed sync must copy nothing: the copies carry the sources' mtimes");
     });
 
     t.test("sync carries each source file's mtime, so the next run skips it", async (storage) => {

@@ -36,17 +36,28 @@ export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       assertValidStat(await storage.stat("s/text"), "s/text", 6, from, to);
     });
 
-    t.test("follows an overwrite: size, a later mtime, a new etag", async (storage) => {
+    t.test("follows an overwrite, of another size or the same: size, a later mtime, a new etag", async (storage) => {
       await storage.write("f", "first version");
+      await storage.write("same", "AAAA");
       const first = await storage.stat("f");
-      // Past the next whole second of the first mtime (some backends keep seconds only), so a
+      const sameFirst = await storage.stat("same");
+      // Past the next whole second of the first mtimes (some backends keep seconds only), so a
       // backend that kept the first write's time (or its creation time) is caught.
-      await sleep(Math.min(MTIME_GRANULARITY_MS + 100, Math.max(0, first.mtime.getTime() + MTIME_GRANULARITY_MS + 1 - Date.now())));
+      const latest = Math.max(first.mtime.getTime(), sameFirst.mtime.getTime());
+      await sleep(Math.min(MTIME_GRANULARITY_MS + 100, Math.max(0, latest + MTIME_GRANULARITY_MS + 1 - Date.now())));
       await storage.write("f", "v2");
+      await storage.write("same", "BBBB");
       const second = await storage.stat("f");
       assert.equal(second.size, 2);
       assert.ok(second.mtime.getTime() > first.mtime.getTime(), `mtime must advance on overwrite: ${first.mtime.toISOString()} then ${second.mtime.toISOString()}`);
       if (first.etag !== undefined || second.etag !== undefined) assert.notEqual(second.etag, first.etag, "etag must change with content");
+      const sameSecond = await storage.stat("same");
+      assert.equal(sameSecond.size, 4);
+      assert.ok(
+        sameSecond.mtime.getTime() > sameFirst.mtime.getTime(),
+        `mtime must advance on an overwrite of the same size: ${sameFirst.mtime.toISOString()} then ${sameSecond.mtime.toISOString()}`,
+      );
+      if (sameFirst.etag !== undefined || sameSecond.etag !== undefined) assert.notEqual(sameSecond.etag, sameFirst.etag, "etag must change with same-size content");
     });
 
     t.test("etags, when present, are equal for equal content and differ for different content", async (storage) => {

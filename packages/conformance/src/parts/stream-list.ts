@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { compareKeys, walkFiles, type AdvancedSnapshotStorage, type FileStat } from "@stowage/core";
+import { compareKeys, mapLimit, walkFiles, type AdvancedSnapshotStorage, type FileStat } from "@stowage/core";
 import type { SuiteContext } from "../fixture.js";
 import { writeAll } from "../inspect.js";
+import { assertSameTime } from "./mtime.js";
 import { NEIGHBOURS, SORTED_DEEP, TREE, UNSORTED, basicView, writeMany } from "./listing.js";
 
 async function collect(listing: AsyncIterable<FileStat>): Promise<FileStat[]> {
@@ -9,6 +10,10 @@ async function collect(listing: AsyncIterable<FileStat>): Promise<FileStat[]> {
   for await (const stat of listing) stats.push(stat);
   return stats;
 }
+
+/** Two past times with a millisecond part, for overwrites that must show in listings. */
+const FIRST = new Date(Date.UTC(2020, 1, 2, 3, 4, 5, 678));
+const SECOND = new Date(Date.UTC(2020, 6, 7, 8, 9, 10, 111));
 
 const paths = (stats: readonly FileStat[]): string[] => stats.map((stat) => stat.path);
 
@@ -35,14 +40,22 @@ export function streamListTests(t: SuiteContext<AdvancedSnapshotStorage>): void 
       assert.deepEqual(paths(await collect(storage.streamList("o"))), expected);
     });
 
-    t.test("each entry's size (and mtime, unless marked needsStat) is what stat() says", async (storage) => {
+    t.test("each entry's size (and mtime, unless marked needsStat) is what stat() says, overwritten files included", async (storage) => {
       await writeAll(storage, { "s/empty": "", "s/one": "x", "s/text": "\u00e9\u{1F389}", "s/sub/deep": "deeper" });
+      // Overwritten with another size and another time: a listing must not keep the first write's stats.
+      await storage.write("s/one", "longer now", { mtime: FIRST });
+      await storage.write("s/sub/deep", "d", { mtime: FIRST });
+      await storage.write("s/one", "longest of all", { mtime: SECOND });
+      await storage.write("s/sub/deep", "", { mtime: SECOND });
+      const sizes: Record<string, number> = { "s/empty": 0, "s/one": 14, "s/text": 6, "s/sub/deep": 0 };
       for await (const entry of storage.streamList("s")) {
         const stat = await storage.stat(entry.path);
-        assert.equal(entry.size, stat.size, `size of '${entry.path}'`);
+        assert.equal(stat.size, sizes[entry.path], `stat('${entry.path}').size after the last write`);
+        assert.equal(entry.size, stat.size, `size of '${entry.path}' in the listing, after the last write`);
+        if (entry.path === "s/one" || entry.path === "s/sub/deep") assertSameTime(stat, SECOND, `stat('${entry.path}') after an overwrite`);
         if (entry.needsStat === true) continue;
         const window = Math.max(entry.mtimePrecision ?? 1, stat.mtimePrecision ?? 1);
-        assert.ok(Math.abs(entry.mtime.getTime() - stat.mtime.getTime()) < window, `mtime of '${entry.path}' differs from stat()`);
+        assert.ok(Math.abs(entry.mtime.getTime() - stat.mtime.getTime()) < window, `mtime of '${entry.path}' in the listing differs from stat() after the last write`);
       }
     });
 
@@ -60,12 +73,29 @@ export function streamListTests(t: SuiteContext<AdvancedSnapshotStorage>): void 
       const { keys, middle } = await writeMany(storage, t.settings.largestListing);
       const split = Math.floor(keys.length / 2) + 1;
       const deep = [...keys.slice(0, split), `${middle}/inner`, ...keys.slice(split), "many/zz/inner"];
-      assert.deepEqual(paths(await collect(storage.streamList("many"))), deep);
+      assert.deepEqual(paths(await collect(storage.streamList("many"))), deep, "streamList('many'): every page, and no entry of a sibling folder");
       let seen = 0;
       for await (const _ of storage.streamList("many")) if (++seen === 2) break;
       await storage.write("many/after-break", "x");
       await storage.delete("many/after-break");
       assert.deepEqual(await storage.recursiveList("many"), deep);
+    });
+
+    t.test("reads as it is consumed, page by page: changes past the first page made after the first entry show", async (storage) => {
+      // More files than a page holds, in more folders than a folder walk reads ahead, so the
+      // last folder is read only when the listing comes to it.
+      const keys = Array.from({ length: t.settings.largestListing }, (_, i) => `pg/d${String(Math.floor(i / 25)).padStart(4, "0")}/f${String(i % 25).padStart(2, "0")}`);
+      await mapLimit([...keys, "pg/zz/gone"], 16, (key) => storage.write(key, "x"));
+      const listing = storage.streamList("pg")[Symbol.asyncIterator]();
+      const first = await listing.next();
+      assert.equal(first.done === true ? undefined : first.value.path, keys[0]);
+      await storage.delete("pg/zz/gone");
+      await storage.write("pg/zz/new", "y");
+      const rest: string[] = [];
+      for (let next = await listing.next(); next.done !== true; next = await listing.next()) rest.push(next.value.path);
+      const tail = rest.slice(-2).join(", ");
+      assert.deepEqual(rest.slice(-1), ["pg/zz/new"], `a listing must read its later pages as it comes to them (not all at the first next()): the last entries were ${tail}`);
+      assert.deepEqual(rest, [...keys.slice(1), "pg/zz/new"]);
     });
 
     t.test("core's walkFiles streams the same entries through list() as recursiveList gives", async (storage) => {

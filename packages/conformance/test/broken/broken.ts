@@ -9,7 +9,14 @@ export interface BrokenAdapter {
   name: string;
   create: () => MemoryStorage;
   caughtBy: string;
+  /** When given, the failure's message must match it: the test names the promise that was broken. */
+  message?: RegExp;
 }
 
 /** Declares a broken adapter; each differs from MemoryStorage in exactly one plausible bug. */
-export const broken = (name: string, caughtBy: string, make: () => MemoryStorage): BrokenAdapter => ({ name, caughtBy, create: make });
+export const broken = (name: string, caughtBy: string, make: () => MemoryStorage, message?: RegExp): BrokenAdapter => ({
+  name,
+  caughtBy,
+  create: make,
+  ...(message === undefined ? {} : { message }),
+});

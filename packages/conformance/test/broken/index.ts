@@ -5,6 +5,7 @@ import { READING_BUGS } from "./reading.js";
 import { ADVANCED_BUGS } from "./advanced.js";
 import { SYNC_BUGS } from "./sync.js";
 import { ABORT_BUGS } from "./abort.js";
+import { PROMISE_BUGS } from "./promises.js";
 
 export type { BrokenAdapter };
 
@@ -16,4 +17,5 @@ export const BROKEN_ADAPTERS: readonly BrokenAdapter[] = [
   ...ADVANCED_BUGS,
   ...SYNC_BUGS,
   ...ABORT_BUGS,
+  ...PROMISE_BUGS,
 ];

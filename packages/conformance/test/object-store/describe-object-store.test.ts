@@ -16,6 +16,7 @@ import {
   UpdateOnlyNewStore,
 } from "./broken-stores.js";
 import { JsonStore, OneByOneJsonStore, type Backend } from "./json-store.js";
+import { EscapedFindStore, LastConflictStore, LastMissingStore, NullFindStore } from "../broken/object-stores.js";
 import { failed, runSuite } from "./run-suite.js";
 
 type JsonStoreClass = new (backend?: Backend) => JsonStore;
@@ -41,6 +42,10 @@ describe("the object-store suite catches broken stores", () => {
     ["uids folded by case and unicode normalization", persistent(FoldingUidStore), [/special characters in type names and uids/]],
     ["an encoder that drops child lists", persistent(AttrsOnlyStore), [/child uid lists are stored/, /removeChildren removes three levels/]],
     ["model names cached per instance", persistent(CachedModelNamesStore), [/getAllModelNames lists the types that have objects/]],
+    ["an addMany that names the last refused object", persistent(LastConflictStore), [/addMany names the first refused object/]],
+    ["a removeMany that names the last missing object", persistent(LastMissingStore), [/removeMany names the first object that was not stored/]],
+    ["a findMany that gives null for a missing object", persistent(NullFindStore), [/findMany returns objects in the order asked/]],
+    ["a findMany that hands back escaped uids", persistent(EscapedFindStore), [/special characters in type names and uids/]],
     [
       "an update that does nothing for stored objects (in memory, no second instance)",
       { name: "update-only-new", create: () => new UpdateOnlyNewStore() as unknown as JsonStore, order: "insertion", largeCount: 50 },

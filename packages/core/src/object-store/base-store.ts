@@ -13,6 +13,7 @@ import {
 } from "./model.js";
 import { modelClassOf, resolveModel, resolveUid, uidFromIdentifiers, type IdentifierOf, type InstanceOf, type ModelRef } from "./model-ref.js";
 import { ModelRegistry } from "./registry.js";
+import { ownArray } from "./own-array.js";
 
 /**
  * What the synchronous path of {@link BaseStore.add}, `update` and `remove` returns: one settled
@@ -206,7 +207,7 @@ export abstract class BaseStore {
     let all: ObjectModel[] | undefined;
     for await (const item of this.scan(type)) {
       // A store that yields one page (MemoryStore) hands over its array: no copy.
-      if (all === undefined && isPage(item)) all = item as ObjectModel[];
+      if (all === undefined && isPage(item)) all = ownArray(item);
       else if (isPage(item)) for (const obj of item) (all as ObjectModel[]).push(obj);
       else (all ??= []).push(item);
     }
@@ -231,7 +232,7 @@ export abstract class BaseStore {
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : ownArray(await this.getMany(type, uids));
     return found.map((obj, index) => {
       if (obj === undefined) throw new ObjectNotFound(type, uids[index] as string);
       return obj as InstanceOf<M>;
@@ -330,7 +331,7 @@ export abstract class BaseStore {
     if (!Array.isArray(uids) || !uids.every((uid) => typeof uid === "string")) {
       throw new InvalidObjectError(`${type}: uids must be an array of strings`);
     }
-    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : await this.getMany(type, uids);
+    const found = this.immediate !== undefined ? this.immediate.getMany(type, uids) : ownArray(await this.getMany(type, uids));
     return found as (InstanceOf<M> | undefined)[];
   }
 

@@ -51,17 +51,37 @@ export function describeBulk(api: TestApi, options: ObjectStoreSuiteOptions): vo
     assert.equal((await after.get(Device, "a")).role, null, "nothing updated");
   }));
 
-  it("removeMany names the first object that was not stored, after removing the others", storeTest(options, async ({ store, reread }) => {
+  it("addMany names the first refused object in the order given, not another", storeTest(options, async ({ store }) => {
+    await store.addMany([new Device({ name: "r1", role: "core" }), new Device({ name: "r2", role: "core" })]);
+    const first = new Device({ name: "r2", role: "edge" });
+    const error = await expectRejects(() => store.addMany([new Device({ name: "a" }), first, new Device({ name: "r1", role: "edge" })]), ObjectAlreadyExists, "addMany over r2, then r1");
+    const named = error.incoming as unknown as Device;
+    assert.equal(named, first, `addMany must name the first refused object in input order (r2), got ${named.getUniqueId()}`);
+    assert.equal((error.existing as unknown as Device | undefined)?.getUniqueId(), "r2");
+  }));
+
+  it("removeMany names the first object that was not stored, in the order given, after removing the others", storeTest(options, async ({ store, reread }) => {
     await store.addMany(devices(3, "leaf"));
-    const error = await expectRejects(() => store.removeMany([new Device({ name: "d0" }), new Device({ name: "zz" }), new Device({ name: "d2" })]), ObjectNotFound, "removeMany with zz");
-    assert.equal(error.uid, "zz");
+    const error = await expectRejects(
+      () => store.removeMany([new Device({ name: "d0" }), new Device({ name: "zz" }), new Device({ name: "d2" }), new Device({ name: "yy" })]),
+      ObjectNotFound,
+      "removeMany with zz, then yy",
+    );
+    assert.equal(error.uid, "zz", `removeMany must name the first missing object in input order (zz), got ${error.uid}`);
     assert.deepEqual(uidsOf(await (await reread()).getAll(Device)), ["d1"]);
+    const mixed = await expectRejects(
+      () => store.removeMany([new Device({ name: "d1" }), new Site({ region: "eu", name: "gone" }), new Device({ name: "d9" })]),
+      ObjectNotFound,
+      "removeMany with a missing site, then a missing device",
+    );
+    assert.deepEqual([mixed.modelType, mixed.uid], ["site", new Site({ region: "eu", name: "gone" }).getUniqueId()], "removeMany must name the first missing object in input order, whatever its type");
   }));
 
   it("findMany returns objects in the order asked, undefined where absent", storeTest(options, async ({ store }) => {
     await store.addMany(devices(3, "leaf"));
     const found = await store.findMany(["d2", "zz", "d0", "d2"], Device);
     assert.deepEqual(found.map((obj) => obj?.getUniqueId()), ["d2", undefined, "d0", "d2"]);
+    assert.ok(found.length === 4 && found[1] === undefined, `findMany must give undefined (not ${String(found[1])}) for a missing object`);
     assert.deepEqual(await store.findMany([], "device"), []);
     await expectRejects(() => store.findMany("d0" as never, Device), InvalidObjectError, "findMany with a string");
   }));

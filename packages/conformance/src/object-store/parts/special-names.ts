@@ -27,6 +27,8 @@ export function describeSpecialNames(api: TestApi, options: ObjectStoreSuiteOpti
       assert.deepEqual(uidsOf(await view.getAll(type)).sort(), [...TRICKY_UIDS].sort(), `getAll(${type})`);
       const got = await view.getByUids([...TRICKY_UIDS].reverse(), model as AnyModelClass);
       assert.deepEqual(uidsOf(got), [...TRICKY_UIDS].reverse(), `getByUids(${type})`);
+      const found = await view.findMany([...TRICKY_UIDS, "missing:*"], model as AnyModelClass);
+      assert.deepEqual(found.map((obj) => obj?.getUniqueId()), [...TRICKY_UIDS, undefined], `findMany(${type}) must hand back each object with its uid as stored, unescaped`);
       for (const id of TRICKY_UIDS) {
         const obj = await view.get(model as Tricky, id);
         assert.equal(obj.value, index, `${type} ${JSON.stringify(id)} holds its own value`);
