@@ -7,7 +7,7 @@ import { S3RetryStrategy, type S3RetryOptions } from "./retry-strategy.js";
  * ownership), or give a `clientConfig` to build one the backend owns and destroys on `close()`.
  * A client stowage builds retries with {@link S3RetryStrategy} (10 attempts, exponential backoff,
  * no retry budget to drain), tuned by `retry`; a `retryStrategy` or `retryMode` in `clientConfig`
- * (or `AWS_RETRY_MODE` in the environment) hands retries back to the SDK. Your own `client` keeps
+ * (or, without `retry`, `AWS_RETRY_MODE` in the environment) hands retries back to the SDK. Your own `client` keeps
  * its own retries.
  */
 export type S3ClientChoice =
@@ -55,7 +55,8 @@ export function resolveClient(choice: S3ClientChoice, owner: string): { client: 
 
 /**
  * The retry settings of a client stowage builds: {@link S3RetryStrategy}, unless the caller chose
- * the SDK's own retries (`retryStrategy` or `retryMode` in `clientConfig`, or `AWS_RETRY_MODE`).
+ * the SDK's own retries (`retryStrategy` or `retryMode` in `clientConfig`, or `AWS_RETRY_MODE`
+ * without a `retry` option).
  * `maxAttempts` is passed beside it because the SDK reports it in each request's header.
  */
 function retryConfig(choice: Exclude<S3ClientChoice, { client: S3Client }>, owner: string): Pick<S3ClientConfig, "retryStrategy" | "maxAttempts"> {
@@ -64,7 +65,8 @@ function retryConfig(choice: Exclude<S3ClientChoice, { client: S3Client }>, owne
   if (sdkRetries && choice.retry !== undefined) {
     throw new InvalidOptionsError("retry", choice.retry, "cannot be combined with clientConfig.retryStrategy or clientConfig.retryMode", owner);
   }
-  if (sdkRetries || (process.env.AWS_RETRY_MODE ?? "") !== "") return {};
+  // The environment only picks the default; an explicit `retry` wins over it.
+  if (sdkRetries || (choice.retry === undefined && (process.env.AWS_RETRY_MODE ?? "") !== "")) return {};
   const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
   const inherited = typeof config.maxAttempts === "number" ? config.maxAttempts : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
   const strategy = new S3RetryStrategy({ ...(inherited === undefined ? {} : { maxAttempts: inherited }), ...choice.retry }, owner);

@@ -47,6 +47,7 @@ async function differences(bucket: S3Storage): Promise<{ content: number; extras
 
 /** What {@link syncUntilConverged} saw: one line per run, and what was left after each. */
 interface Runs {
+  prefix: string;
   converged: boolean;
   outcomes: string[];
   left: Array<{ content: number; extras: number }>;
@@ -61,10 +62,9 @@ async function syncUntilConverged(retry: S3StorageOptions["retry"], maxRuns: num
   const prefix = `fault-sync-${Math.random().toString(16).slice(2)}`;
   const clean = new S3Storage({ bucket: server().bucket, prefix, client: new S3Client(server().clientConfig) });
   for (const path of EXTRAS) await clean.write(path, "old");
-  const runs: Runs = { converged: false, outcomes: [], left: [await differences(clean)] };
+  const runs: Runs = { prefix, converged: false, outcomes: [], left: [await differences(clean)] };
   for (let run = 1; run <= maxRuns && !runs.converged; run++) {
-    const faulty = faultyClientConfig(server().clientConfig, randomFaults(0.3, 1000 + run));
-    const target = new S3Storage({ bucket: server().bucket, prefix, clientConfig: faulty.clientConfig, retry });
+    const { faulty, target } = faultyTarget(prefix, retry, 1000 + run);
     let outcome = "ok";
     try {
       await syncStorages(new LocalFileSystemBackend({ location: folder }), "", target, "");
@@ -86,6 +86,12 @@ async function syncUntilConverged(retry: S3StorageOptions["retry"], maxRuns: num
   return runs;
 }
 
+/** A new client under 30 % faults drawn from `seed`, and a storage of `prefix` on it. */
+function faultyTarget(prefix: string, retry: S3StorageOptions["retry"], seed: number) {
+  const faulty = faultyClientConfig(server().clientConfig, randomFaults(0.3, seed));
+  return { faulty, target: new S3Storage({ bucket: server().bucket, prefix, clientConfig: faulty.clientConfig, retry }) };
+}
+
 describe("a sync into S3 under 30 % injected request faults (resets, 500, 503, on every request kind)", () => {
   // Before S3RetryStrategy, on the SDK's standard retries (3 attempts, a retry budget), no run of
   // 12 succeeded: the content was all there after run 2, but each run re-checks every file (a
@@ -94,6 +100,11 @@ describe("a sync into S3 under 30 % injected request faults (resets, 500, 503, o
     const runs = await syncUntilConverged(QUICK_BACKOFF, 5);
     expect(runs.converged, runs.outcomes.join("\n")).toBe(true);
     expect(runs.left.at(-1)).toEqual({ content: 0, extras: 0 });
+    // Then a no-op run succeeds too, though it re-checks every file (a HeadObject each).
+    const { target } = faultyTarget(runs.prefix, QUICK_BACKOFF, 2000);
+    const report = await syncStorages(new LocalFileSystemBackend({ location: folder }), "", target, "");
+    expect({ copied: report.copied, skipped: report.skipped, deleted: report.deleted }).toEqual({ copied: 0, skipped: FILES, deleted: 0 });
+    target.close();
   });
 
   it("with too few attempts to finish, every run fails typed, deletes nothing and keeps its copies: what is left only shrinks", async () => {

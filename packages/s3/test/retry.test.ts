@@ -96,7 +96,7 @@ describe("S3RetryStrategy, the retries of the clients S3Storage builds", () => {
     }
   });
 
-  it("hands retries to the SDK when clientConfig names a retryStrategy or retryMode; rejects retry beside them", async () => {
+  it("hands retries to the SDK for a retryStrategy or retryMode in clientConfig, or AWS_RETRY_MODE without a retry option; rejects retry beside the first two", async () => {
     const theirs = {
       acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }),
       refreshRetryTokenForRetry: async () => Promise.reject(new Error("no retries")),
@@ -111,6 +111,19 @@ describe("S3RetryStrategy, the retries of the clients S3Storage builds", () => {
     const ours = new S3Storage({ bucket: "b", clientConfig: server().clientConfig });
     expect(await ours.client.config.retryStrategy()).toBeInstanceOf(S3RetryStrategy);
     ours.close();
+    const saved = process.env.AWS_RETRY_MODE;
+    process.env.AWS_RETRY_MODE = "standard";
+    try {
+      const fromEnv = new S3Storage({ bucket: "b", clientConfig: server().clientConfig });
+      expect(await fromEnv.client.config.retryStrategy()).not.toBeInstanceOf(S3RetryStrategy);
+      fromEnv.close();
+      const explicit = new S3Storage({ bucket: "b", clientConfig: server().clientConfig, retry: QUICK });
+      expect(await explicit.client.config.retryStrategy()).toBeInstanceOf(S3RetryStrategy);
+      explicit.close();
+    } finally {
+      if (saved === undefined) delete process.env.AWS_RETRY_MODE;
+      else process.env.AWS_RETRY_MODE = saved;
+    }
     const both = () => new S3Storage({ bucket: "b", clientConfig: { retryMode: "standard" }, retry: { maxAttempts: 3 } });
     expect(both).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS" }));
   });
