@@ -111,6 +111,26 @@ describe("S3 listings: a fault on a later page is an error, never an end of list
     });
   }
 
+  it("a later page that fails twice is retried from its own continuation token: every entry once, no page asked again", async () => {
+    for (const [name, list] of Object.entries(LISTINGS)) {
+      const asked: string[] = [];
+      const { s3, counts } = faulty((request) => {
+        if (request.query["list-type"] !== "2") return undefined;
+        asked.push(String(request.query["continuation-token"] ?? ""));
+        if (!isLaterPage(request) || request.seen >= 2) return undefined;
+        return request.seen === 0 ? { kind: "reply", status: 500, code: "InternalError" } : { kind: "reset-before" };
+      });
+      expect(await list(s3), name).toEqual(FILES);
+      const pages = Math.ceil(FILES.length / PAGE);
+      expect(counts.passed, name).toBe(pages);
+      // Each of the three later pages was sent three times; the first page once.
+      expect(asked.filter((token) => token === "").length, name).toBe(1);
+      expect(new Set(asked).size, name).toBe(pages);
+      expect(asked.length, name).toBe(1 + 3 * (pages - 1));
+      s3.close();
+    }
+  });
+
   it("lists every page when nothing fails (the faults above are what break it)", async () => {
     const { s3, counts } = faulty(() => undefined);
     for (const list of Object.values(LISTINGS)) expect(await list(s3)).toEqual(FILES);
