@@ -64,12 +64,17 @@ export class S3RetryStrategy {
   /** Failed attempts in a row, across requests, since the last success. */
   #failuresInARow = 0;
 
+  /**
+   * Rejects an option out of range with `InvalidOptionsError` (`E_INVALID_OPTIONS`) naming it and
+   * `owner` (the backend whose options these are).
+   */
   constructor(options: S3RetryOptions = {}, owner = "S3RetryStrategy") {
     this.maxAttempts = integerOption("maxAttempts", options.maxAttempts ?? DEFAULT_S3_RETRY.maxAttempts, 1, 100, owner);
     this.#baseDelayMs = integerOption("baseDelayMs", options.baseDelayMs ?? DEFAULT_S3_RETRY.baseDelayMs, 0, 60_000, owner);
     this.#maxDelayMs = integerOption("maxDelayMs", options.maxDelayMs ?? DEFAULT_S3_RETRY.maxDelayMs, 0, 600_000, owner);
   }
 
+  /** The token of a request's first attempt: no retries yet, no wait. */
   async acquireInitialRetryToken(): Promise<RetryToken> {
     return token(0, 0);
   }
@@ -94,6 +99,7 @@ export class S3RetryStrategy {
     return { ...token(retries + 1, 0), $retryLog: { acquisitionDelay: delay } };
   }
 
+  /** A request succeeded: the service is up, and the run of failures is over. */
   recordSuccess(): void {
     this.#failuresInARow = 0;
   }
