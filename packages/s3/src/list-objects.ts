@@ -1,5 +1,5 @@
-import { ListObjectsV2Command, type _Object, type S3Client } from "@aws-sdk/client-s3";
-import { integerOption } from "@stowage/core";
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type _Object, type S3Client } from "@aws-sdk/client-s3";
+import { integerOption, SnapshotIOError } from "@stowage/core";
 
 /** S3's largest listing page (ListObjectsV2 `MaxKeys`), and the default page size. */
 export const MAX_KEYS = 1000;
@@ -44,6 +44,28 @@ export async function* listObjectPages(
       objects: page.Contents ?? [],
       folders: (page.CommonPrefixes ?? []).flatMap((common) => (common.Prefix === undefined ? [] : [common.Prefix])),
     };
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    token = nextPageToken(page, token, bucket, prefix);
   } while (token !== undefined);
+}
+
+/**
+ * The continuation token of the page after `page` (asked for with token `asked`), or `undefined`
+ * after the last page. A page that says more follow yet gives no token would end the listing
+ * early, and one that hands back the token it was asked with would loop on itself: either rejects
+ * with `SnapshotIOError` (`E_IO`), since a listing cut short reads as files gone, and a sync would
+ * delete their copies.
+ */
+export function nextPageToken(
+  page: Pick<ListObjectsV2CommandOutput, "IsTruncated" | "NextContinuationToken">,
+  asked: string | undefined,
+  bucket: string,
+  prefix: string,
+): string | undefined {
+  if (page.IsTruncated !== true) return undefined;
+  const token = page.NextContinuationToken;
+  if (token === undefined || token === "" || token === asked) {
+    const fault = token === asked ? "repeats the continuation token it was asked with" : "has no NextContinuationToken";
+    throw new SnapshotIOError(`S3 listed prefix '${prefix}' of bucket '${bucket}' in pages, and a truncated page ${fault}: the listing cannot go on`, prefix);
+  }
+  return token;
 }

@@ -1,5 +1,5 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { GarbageReport } from "@stowage/core";
+import { SnapshotIOError, type GarbageReport } from "@stowage/core";
 
 /** Where {@link abortStaleUploads} looks, and how. */
 export interface StaleUploadScope {
@@ -52,6 +52,9 @@ export async function abortStaleUploads(scope: StaleUploadScope): Promise<Garbag
     if (page.IsTruncated !== true) return { found, removed };
     keyMarker = page.NextKeyMarker;
     uploadIdMarker = page.NextUploadIdMarker;
-    if (keyMarker === undefined && uploadIdMarker === undefined) return { found, removed };
+    // Ending here would report a partial sweep as complete.
+    if (keyMarker === undefined && uploadIdMarker === undefined) {
+      throw new SnapshotIOError(`S3 listed the multipart uploads of bucket '${bucket}' in pages, and a truncated page has no next marker`, scope.root);
+    }
   }
 }

@@ -10,6 +10,8 @@ import { randomBytes } from "node:crypto";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { buildApp, type BuildAppOptions } from "fauxqs";
 
+export { faultyClientConfig, randomFaults, type Fault, type FaultPlan, type FaultRequest, type FaultyClient } from "./s3-faults.js";
+
 /** A running test S3 server with one bucket created for the caller. */
 export interface S3TestServer {
   /** Base URL of the server, `http://127.0.0.1:<port>`. */
