@@ -43,3 +43,4 @@ export * from "./blob/garbage.js";
 export * from "./blob/backend.js";
 export * from "./blob/layers/index.js";
 export * from "./blob/file-operations.js";
+export * from "./url-options.js";
