@@ -26,10 +26,10 @@ export interface BackupTarget {
  * `undefined` without `--backup-dir`. A {@link UsageError} (exit 2) for a suffix without a backup
  * folder (rclone would keep suffixed old versions inside the destination, where the next sync
  * deletes them), a suffix that cannot end a file name (`/`, `\`, control characters), and a
- * backup folder that overlaps the source or the destination, as their URLs show (core checks the
- * same within one store object).
+ * backup folder that overlaps the source or the destination, as their URLs show once symbolic
+ * links in local paths are resolved (core checks the same within one store object).
  */
-export function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Location, to: Location): BackupTarget | undefined {
+export async function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Location, to: Location): Promise<BackupTarget | undefined> {
   if (flags.backupDir === undefined) {
     if (flags.suffix !== undefined || flags.suffixKeepExtension === true) {
       throw new UsageError(`${flags.suffix === undefined ? "--suffix-keep-extension" : "--suffix"} needs --backup-dir: old versions are kept only in a backup folder`);
@@ -41,7 +41,7 @@ export function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Locat
     [to, "destination"],
     [from, "source"],
   ] as const) {
-    if (locationsOverlap(location, side)) {
+    if (await locationsOverlap(location, side)) {
       throw new UsageError(`--backup-dir '${location.text}' overlaps the ${name} '${side.text}': choose a folder outside both`);
     }
   }

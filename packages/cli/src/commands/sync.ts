@@ -89,13 +89,13 @@ export function syncCommand(ctx: CommandContext): Command {
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
       }
-      const filter = await filters.rules();
-      const backup = backupFlags(ctx, flags, from, to);
+      const filter = await filters.rules(ctx.io.signal);
+      const backup = await backupFlags(ctx, flags, from, to);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
       const source = await ctx.open(from);
       const target = await ctx.open(to, { create: true });
-      if (source !== target && locationsOverlap(from, to)) {
+      if (source !== target && (await locationsOverlap(from, to))) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
       const backupDir: SyncBackupDir | undefined =
