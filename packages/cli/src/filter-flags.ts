@@ -25,7 +25,7 @@ export class FilterFlags {
     return command
       .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", this.parser("exclude"))
       .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", this.parser("include"))
-      .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", this.parser("exclude-from"));
+      .option("--exclude-from <file>", "read --exclude patterns from a text file (at most 16 MiB), one per line (repeatable)", this.parser("exclude-from"));
   }
 
   /** A commander option parser that records `flag` in order. */

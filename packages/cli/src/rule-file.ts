@@ -2,6 +2,7 @@ import { close, constants, createReadStream, fstat, open, type Stats } from "nod
 import { Socket } from "node:net";
 import { addAbortSignal, type Readable } from "node:stream";
 import { promisify, TextDecoder } from "node:util";
+import { errorText } from "./error-text.js";
 import { UsageError } from "./exit-codes.js";
 
 /** The largest rule file read, in bytes (16 MiB): far above any real list of patterns. */
@@ -28,7 +29,7 @@ export interface RuleLine {
  */
 export async function readRuleFile(flag: string, file: string, signal: AbortSignal): Promise<RuleLine[]> {
   const fail = (problem: string): UsageError => new UsageError(`${flag}: '${file}' ${problem}`);
-  const unreadable = (error: unknown): UsageError => new UsageError(`${flag}: cannot read '${file}': ${(error as Error).message}`);
+  const unreadable = (error: unknown): UsageError => new UsageError(`${flag}: cannot read '${file}': ${errorText(error)}`);
   let fd: number;
   try {
     fd = await promisify(open)(file, constants.O_RDONLY | constants.O_NONBLOCK);

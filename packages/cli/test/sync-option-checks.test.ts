@@ -127,6 +127,14 @@ describe("sync options that must be refused", () => {
     });
   });
 
+  it.each(["..", ".", " . "])("--suffix %j, dots and spaces alone, is a usage error (Windows would save the old version over the file)", async (suffix) => {
+    const result = await run("--backup-dir", "bak", "--suffix", suffix, "src", "dst");
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toMatch(new RegExp(`^stowage: --suffix '${suffix.replace(/\./g, "\\.")}' cannot end a file name: .*not dots and spaces alone`));
+    expect(await files("dst")).toEqual(["old.txt"]);
+    expect(await readdir(dir)).not.toContain("bak");
+  });
+
   describe("a backup folder reached through a symbolic link", () => {
     it("--backup-dir LINK/bak, LINK leading to the destination, overlaps it (exit 2); run twice, nothing nests", async () => {
       await symlink(join(dir, "dst"), join(dir, "to-dst"));

@@ -5,7 +5,7 @@ import { CliError, EXIT_CODES } from "../exit-codes.js";
 import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
-import { locationsOverlap } from "../overlap.js";
+import { placesOverlap } from "../real-location.js";
 
 interface CheckFlags {
   checksum?: boolean;
@@ -52,7 +52,7 @@ export function checkCommand(ctx: CommandContext): Command {
       const filter = await filters.rules(ctx.io.signal);
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
-      if (a !== b && (await locationsOverlap(aLocation, bLocation))) {
+      if (a !== b && (await placesOverlap(aLocation, bLocation))) {
         throw new InvalidPathError(bLocation.text, `it overlaps '${aLocation.text}'`);
       }
       const json = flags.json === true;
