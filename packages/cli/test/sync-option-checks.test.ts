@@ -158,6 +158,16 @@ describe("sync options that must be refused", () => {
       expect(await readlink(join(dir, "to-src"))).toBe(join(dir, "src"));
     });
 
+    it("a destination reached through a link into the source overlaps it too (exit 4), for sync and check", async () => {
+      await symlink(join(dir, "src"), join(dir, "to-src"));
+      const sync = await run("src", "to-src/copy");
+      expect(sync.code).toBe(EXIT_CODES.invalidPath);
+      expect(sync.stderr).toMatch(/overlaps the source 'src'/);
+      expect(await readdir(join(dir, "src"))).toEqual(["a.txt", "sub"]);
+      const check = await stowage(["check", "src", "to-src/sub"], { cwd: dir });
+      expect(check.code).toBe(EXIT_CODES.invalidPath);
+    });
+
     it("a link to a folder outside both is fine: the old versions land where it leads", async () => {
       await mkdir(join(dir, "elsewhere"));
       await symlink(join(dir, "elsewhere"), join(dir, "to-elsewhere"));

@@ -97,11 +97,13 @@ export function syncCommand(ctx: CommandContext): Command {
       const backup = await backupFlags(ctx, flags, from, to);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
-      const source = await ctx.open(from);
-      const target = await ctx.open(to, { create: true });
-      if (source !== target && (await placesOverlap(from, to))) {
+      // Before the destination is opened (and created): through a link it may lie in the source.
+      // Within one store URL, core refuses overlapping folders itself.
+      if (from.store.href !== to.store.href && (await placesOverlap(from, to))) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
+      const source = await ctx.open(from);
+      const target = await ctx.open(to, { create: true });
       const backupDir: SyncBackupDir | undefined =
         backup === undefined ? undefined : { ...backup.options, storage: await ctx.open(backup.location, { create: true }) };
       const dryRun = flags.dryRun === true;
