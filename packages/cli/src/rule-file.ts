@@ -1,6 +1,7 @@
 import { close, constants, createReadStream, fstat, open, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import { addAbortSignal, type Readable } from "node:stream";
+import { isatty, ReadStream as TtyReadStream } from "node:tty";
 import { promisify, TextDecoder } from "node:util";
 import { errorText } from "./error-text.js";
 import { UsageError } from "./exit-codes.js";
@@ -65,8 +66,8 @@ export async function readRuleFile(flag: string, file: string, signal: AbortSign
 }
 
 /**
- * A stream over `fd`: a pipe or socket through a libuv handle (it waits for a writer without a
- * thread), anything else through `fs`. The stream owns `fd` and closes it.
+ * A stream over `fd`: a pipe, socket or terminal through a libuv handle (it waits for a writer
+ * without a thread), anything else through `fs`. The stream owns `fd` and closes it.
  */
 async function streamOf(fd: number): Promise<Readable> {
   let stats: Stats;
@@ -77,6 +78,8 @@ async function streamOf(fd: number): Promise<Readable> {
     throw error;
   }
   if (stats.isFIFO() || stats.isSocket()) return new Socket({ fd, readable: true, writable: false });
+  // A terminal (`--exclude-from /dev/tty`) read without blocking fails with EAGAIN; its own stream waits.
+  if (isatty(fd)) return new TtyReadStream(fd);
   return createReadStream("", { fd });
 }
 
