@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSnapshotStorage, type SnapshotStorage } from "@stowage/core";
+import { errorText } from "./error-text.js";
 import { CliError, EXIT_CODES, UsageError } from "./exit-codes.js";
 import { nearestScheme } from "./nearest-scheme.js";
 import { FIRST_PARTY_SCHEMES } from "./schemes/index.js";
@@ -145,8 +146,7 @@ async function tryImport(target: string, name: string, source: string): Promise<
     return (await import(target)) as AdapterModule;
   } catch (error) {
     if (isModuleNotFound(error, name)) return undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new CliError(`cannot load adapter ${name}${source}: ${message.split("\n", 1)[0]}`, EXIT_CODES.adapterMissing, {
+    throw new CliError(`cannot load adapter ${name}${source}: ${errorText(error).split("\n", 1)[0]}`, EXIT_CODES.adapterMissing, {
       cause: error,
     });
   }

@@ -3,7 +3,7 @@ import type { CommandContext } from "./context.js";
 import { UsageError } from "./exit-codes.js";
 import { folderKey } from "./keys.js";
 import type { Location } from "./location.js";
-import { locationsOverlap } from "./overlap.js";
+import { placesOverlap } from "./real-location.js";
 
 /** `sync`'s backup flags, as commander parses them. */
 export interface BackupFlags {
@@ -25,11 +25,11 @@ export interface BackupTarget {
  * Reads `--backup-dir`, `--suffix` and `--suffix-keep-extension` before any store is opened:
  * `undefined` without `--backup-dir`. A {@link UsageError} (exit 2) for a suffix without a backup
  * folder (rclone would keep suffixed old versions inside the destination, where the next sync
- * deletes them), a suffix that cannot end a file name (`/`, `\`, control characters), and a
- * backup folder that overlaps the source or the destination, as their URLs show (core checks the
- * same within one store object).
+ * deletes them), a suffix that cannot end a file name (`/`, `\`, control characters, `..`), and a
+ * backup folder that overlaps the source or the destination, as their URLs show once symbolic
+ * links in local paths are resolved (core checks the same within one store object).
  */
-export function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Location, to: Location): BackupTarget | undefined {
+export async function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Location, to: Location): Promise<BackupTarget | undefined> {
   if (flags.backupDir === undefined) {
     if (flags.suffix !== undefined || flags.suffixKeepExtension === true) {
       throw new UsageError(`${flags.suffix === undefined ? "--suffix-keep-extension" : "--suffix"} needs --backup-dir: old versions are kept only in a backup folder`);
@@ -41,7 +41,7 @@ export function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Locat
     [to, "destination"],
     [from, "source"],
   ] as const) {
-    if (locationsOverlap(location, side)) {
+    if (await placesOverlap(location, side)) {
       throw new UsageError(`--backup-dir '${location.text}' overlaps the ${name} '${side.text}': choose a folder outside both`);
     }
   }
@@ -50,7 +50,7 @@ export function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Locat
     suffix = validateBackupSuffix(flags.suffix ?? "");
   } catch (error) {
     if (!isStowageError(error, "E_INVALID_OPTIONS")) throw error;
-    throw new UsageError(`--suffix '${flags.suffix ?? ""}' cannot end a file name: no '/', '\\' or control characters`);
+    throw new UsageError(`--suffix '${flags.suffix ?? ""}' cannot end a file name: no '/', '\\' or control characters, not dots and spaces alone (Windows drops them, so the old version would be saved over the file itself)`);
   }
   return { location, options: { prefix: folderKey(location), suffix, suffixKeepExtension: flags.suffixKeepExtension === true } };
 }

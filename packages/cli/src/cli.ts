@@ -35,6 +35,11 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
   });
   const secrets = secretsOf(ctx.io.env, args);
   const program = buildProgram(ctx, secrets);
+  // The command running, with its operands, for an error that does not say what failed.
+  let running: string | undefined;
+  program.hook("preAction", (_program, action) => {
+    running = [action.name(), ...action.args.map((arg) => `'${arg}'`)].join(" ");
+  });
   try {
     const command = program.parseAsync([...args], { from: "user" });
     // A command that loses the race to an interrupt is abandoned; its late failure is not news.
@@ -49,7 +54,7 @@ export async function run(args: readonly string[], io: Partial<CliIo> = {}): Pro
     if ((error as { code?: unknown } | null)?.code === "EPIPE") return EXIT_CODES.ok; // see bin.ts
     // Whatever failed once the signal came (an aborted stream, a closed connection) is the interrupt.
     const interrupt = ctx.io.signal.aborted && ctx.io.signal.reason instanceof Interrupt ? ctx.io.signal.reason : undefined;
-    reportError(ctx.io.stderr, interrupt ?? error, ctx.options.verbose, secrets);
+    reportError(ctx.io.stderr, interrupt ?? error, ctx.options.verbose, secrets, running);
     return interrupt?.exitCode ?? exitCodeOf(error);
   } finally {
     await ctx.stores.closeAll();

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
-import type { SyncFilterRule } from "@stowage/core";
+import { filterPatternProblem, type SyncFilterRule } from "@stowage/core";
 import type { Command } from "commander";
 import { UsageError } from "./exit-codes.js";
+import { readRuleFile } from "./rule-file.js";
 
 /** One filter flag as given: `--include`, `--exclude` or `--exclude-from`, with its value. */
 interface FilterFlag {
@@ -25,7 +25,7 @@ export class FilterFlags {
     return command
       .option("--exclude <pattern>", "leave out files matching this glob (repeatable)", this.parser("exclude"))
       .option("--include <pattern>", "take part only files matching this glob, and those of other --include (repeatable)", this.parser("include"))
-      .option("--exclude-from <file>", "read --exclude patterns from a file, one per line (repeatable)", this.parser("exclude-from"));
+      .option("--exclude-from <file>", "read --exclude patterns from a text file (at most 16 MiB), one per line (repeatable)", this.parser("exclude-from"));
   }
 
   /** A commander option parser that records `flag` in order. */
@@ -38,33 +38,29 @@ export class FilterFlags {
 
   /**
    * The rules, in order; an `--exclude-from FILE` contributes one exclude rule per line of FILE in
-   * its place (rclone's format: blank lines and lines starting with `#` or `;` are skipped,
-   * surrounding whitespace is trimmed). A file that cannot be read is a {@link UsageError}.
+   * its place (see {@link readRuleFile}). Checked before any store is opened: a file that cannot be
+   * read or is not text, and a pattern that is not a valid glob in rclone's syntax (core's
+   * `filterPatternProblem`), are a {@link UsageError} naming the flag, the pattern and, for a
+   * file, its line. `signal` (Ctrl-C) stops the read of a file that has not ended yet (a pipe).
    */
-  async rules(): Promise<SyncFilterRule[]> {
+  async rules(signal: AbortSignal): Promise<SyncFilterRule[]> {
     const rules: SyncFilterRule[] = [];
     for (const { flag, value } of this.#flags) {
       if (flag !== "exclude-from") {
-        rules.push({ action: flag, pattern: value });
+        rules.push({ action: flag, pattern: checked(value, `--${flag}`) });
         continue;
       }
-      for (const pattern of patternLines(await readPatternFile(value))) rules.push({ action: "exclude", pattern });
+      for (const { text, line } of await readRuleFile(`--${flag}`, value, signal)) {
+        rules.push({ action: "exclude", pattern: checked(text, `--${flag}: '${value}' line ${line}:`) });
+      }
     }
     return rules;
   }
 }
 
-async function readPatternFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`--exclude-from: cannot read '${file}': ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function patternLines(text: string): string[] {
-  return text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#") && !line.startsWith(";"));
+/** `pattern`, when core's filter takes it; else a {@link UsageError} saying where it came from. */
+function checked(pattern: string, origin: string): string {
+  const problem = filterPatternProblem(pattern);
+  if (problem !== undefined) throw new UsageError(`${origin} '${pattern}' is not a valid filter pattern: it ${problem}`);
+  return pattern;
 }

@@ -1,5 +1,6 @@
 import type { SkippedEntry, SyncError, SyncProgress, SyncReport } from "@stowage/core";
 import type { CommandContext } from "./context.js";
+import { errorText } from "./error-text.js";
 import { formatBytes } from "./format.js";
 import { ignoredNoun } from "./ignored-warning.js";
 import type { Progress } from "./progress.js";
@@ -44,7 +45,8 @@ export interface SyncFailureOutput extends SyncReport {
   /** With `stage: "max-delete"`: how many files the sync would have deleted. */
   deleteCount?: number;
   /**
-   * The first failures (at most 100), each with its error's message; `step: "backup"` when saving
+   * The first failures (at most 100), each with its error's message (completed, when it says
+   * nothing, with the error's code, HTTP status and causes); `step: "backup"` when saving
    * the old version to `--backup-dir` failed (that destination file was left as it was).
    */
   failures: Array<{ path: string; error: string; step?: "backup" }>;
@@ -125,7 +127,7 @@ export class SyncOutput {
       stage: error.stage,
       failures: error.failures.map((failure) => ({
         path: failure.path,
-        error: messageOf(failure.error),
+        error: errorText(failure.error),
         ...(failure.step === undefined ? {} : { step: failure.step }),
       })),
     };
@@ -171,8 +173,4 @@ function summary(report: SyncReport): string {
 function backedUp(report: SyncReport): string {
   if (report.backedUp === 0) return "";
   return `, ${report.dryRun ? "would back up" : "backed up"} ${report.backedUp} old version${report.backedUp === 1 ? "" : "s"}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

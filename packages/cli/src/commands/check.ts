@@ -5,7 +5,7 @@ import { CliError, EXIT_CODES } from "../exit-codes.js";
 import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
-import { locationsOverlap } from "../overlap.js";
+import { placesOverlap } from "../real-location.js";
 
 interface CheckFlags {
   checksum?: boolean;
@@ -49,10 +49,10 @@ export function checkCommand(ctx: CommandContext): Command {
       const aLocation = ctx.location(aText);
       const bLocation = ctx.location(bText);
       const concurrency = concurrencyFlag(flags.concurrency);
-      const filter = await filters.rules();
+      const filter = await filters.rules(ctx.io.signal);
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
-      if (a !== b && locationsOverlap(aLocation, bLocation)) {
+      if (a !== b && (await placesOverlap(aLocation, bLocation))) {
         throw new InvalidPathError(bLocation.text, `it overlaps '${aLocation.text}'`);
       }
       const json = flags.json === true;

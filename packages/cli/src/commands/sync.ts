@@ -17,7 +17,7 @@ import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { ignoredWarning } from "../ignored-warning.js";
 import { folderKey } from "../keys.js";
-import { locationsOverlap } from "../overlap.js";
+import { placesOverlap } from "../real-location.js";
 import { SyncOutput } from "../sync-output.js";
 
 interface SyncFlags extends BackupFlags {
@@ -68,6 +68,9 @@ export function syncCommand(ctx: CommandContext): Command {
         "wins; with any --include, files no rule matches are left out. Patterns are globs over paths\n" +
         "relative to the two folders: a leading / anchors at the folder (/build/**), other patterns\n" +
         "match at any depth (*.tmp), a trailing / means a folder and all it holds (node_modules/).\n" +
+        "Only * ** ? [...] {a,b} and \\ (escape) are special, as in rclone; a malformed pattern (an\n" +
+        "unclosed [ or {, //, an empty one) is an error (exit 2). --exclude-from reads a text file of\n" +
+        "at most 16 MiB (or a pipe); binary input is an error (exit 2).\n" +
         "Excluded files are neither copied nor deleted; folders excluded whole are not even walked.\n" +
         "--max-delete N: when more than N destination files would be deleted, none are (the copies\n" +
         "still happen) and sync exits 10.\n" +
@@ -75,7 +78,8 @@ export function syncCommand(ctx: CommandContext): Command {
         "version is saved in LOCATION under the same relative path (any store URL or path: the same store\n" +
         "or another), with --suffix added to its name if given. A file is replaced only once its old\n" +
         "version is whole there; if saving it fails, that file is left as it was and sync exits 9.\n" +
-        "LOCATION must not overlap the source or the destination (exit 2). --dry-run saves nothing.\n" +
+        "LOCATION must not overlap the source or the destination (exit 2), symbolic links in local\n" +
+        "paths followed. --dry-run saves nothing.\n" +
         "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
         "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n" +
         "  stowage sync --exclude node_modules/ --exclude '*.tmp' --max-delete 100 ./project s3://bucket/project\n" +
@@ -89,15 +93,17 @@ export function syncCommand(ctx: CommandContext): Command {
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
       }
-      const filter = await filters.rules();
-      const backup = backupFlags(ctx, flags, from, to);
+      const filter = await filters.rules(ctx.io.signal);
+      const backup = await backupFlags(ctx, flags, from, to);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
-      const source = await ctx.open(from);
-      const target = await ctx.open(to, { create: true });
-      if (source !== target && locationsOverlap(from, to)) {
+      // Before the destination is opened (and created): through a link it may lie in the source.
+      // Within one store URL, core refuses overlapping folders itself.
+      if (from.store.href !== to.store.href && (await placesOverlap(from, to))) {
         throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
       }
+      const source = await ctx.open(from);
+      const target = await ctx.open(to, { create: true });
       const backupDir: SyncBackupDir | undefined =
         backup === undefined ? undefined : { ...backup.options, storage: await ctx.open(backup.location, { create: true }) };
       const dryRun = flags.dryRun === true;

@@ -19,7 +19,9 @@ export interface SyncBackupDir {
    * rclone's `--suffix`: appended to the last segment of every backup key, so that repeated runs
    * with different suffixes (a date) keep every old version: `a/b.txt` with `-2026-11-30` is
    * `a/b.txt-2026-11-30`. A backup key that already exists is replaced, as in rclone. Must not
-   * contain `/`, `\`, or control characters. Default `""`: no suffix.
+   * contain `/`, `\`, or control characters, nor be made of dots and spaces alone (`.`, `..`):
+   * Windows drops those from the end of a name, so the backup would be the file itself.
+   * Default `""`: no suffix.
    */
   suffix?: string;
   /**
@@ -99,17 +101,17 @@ function suffixed(path: string, suffix: string, keepExtension: boolean): string 
 
 /**
  * Checks a {@link SyncBackupDir.suffix} and returns it: text that can end a key segment (no `/`,
- * `\`, control characters or lone surrogates), or `""`. Else `InvalidOptionsError`
- * (`E_INVALID_OPTIONS`).
+ * `\`, control characters or lone surrogates) and is not dots and spaces alone (`..`), or `""`.
+ * Else `InvalidOptionsError` (`E_INVALID_OPTIONS`).
  */
 export function validateBackupSuffix(suffix: unknown): string {
   if (suffix === "") return suffix;
-  let valid = typeof suffix === "string" && !suffix.includes("/");
+  let valid = typeof suffix === "string" && !suffix.includes("/") && !/^[. ]+$/.test(suffix);
   try {
     if (valid) validateKey(`x${suffix as string}`);
   } catch {
     valid = false;
   }
-  if (!valid) throw new InvalidOptionsError("backupDir.suffix", suffix, "must be text that can end a key segment (no '/', '\\' or control characters)", "sync");
+  if (!valid) throw new InvalidOptionsError("backupDir.suffix", suffix, "must be text that can end a key segment (no '/', '\\' or control characters, not dots and spaces alone)", "sync");
   return suffix as string;
 }

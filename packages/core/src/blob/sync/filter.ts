@@ -1,12 +1,16 @@
 import picomatch from "picomatch";
 import { InvalidOptionsError } from "../../errors.js";
+import { filterPatternProblem, picomatchGlob } from "./filter-pattern.js";
+
+export { filterPatternProblem } from "./filter-pattern.js";
 
 /**
  * One filter rule of a sync ({@link SyncOptions.filter}): rclone's `--include PATTERN` (`+`) or
  * `--exclude PATTERN` (`-`).
  *
- * Patterns are globs (picomatch syntax, dot files matched like any other) over keys relative to
- * the sync's prefixes, with rclone's anchoring:
+ * Patterns are globs in rclone's syntax (`*`, `**`, `?`, `[...]`, `{a,b}`, `\` escapes; every other
+ * character is literal; dot files matched like any other) over keys relative to the sync's prefixes,
+ * with rclone's anchoring:
  * - a pattern starting with `/` is anchored at the prefix: `/build/**` matches `build/a.js` only;
  * - any other pattern matches at any depth, as a whole run of trailing segments: `*.tmp` matches
  *   `a.tmp` and `x/y/a.tmp`; `cache/**` matches `cache/a` and `x/cache/a`;
@@ -16,7 +20,10 @@ import { InvalidOptionsError } from "../../errors.js";
 export interface SyncFilterRule {
   /** `include` keeps matching files; `exclude` leaves them out of the sync on both sides. */
   action: "include" | "exclude";
-  /** The glob (see above). An empty pattern, or `/` alone, is rejected with `E_INVALID_OPTIONS`. */
+  /**
+   * The glob (see above). Malformed text (an empty pattern, `/` alone, an unclosed `[` or `{`, see
+   * {@link filterPatternProblem}) is rejected with `E_INVALID_OPTIONS`, never taken literally.
+   */
   pattern: string;
 }
 
@@ -71,11 +78,13 @@ function compile(rule: SyncFilterRule): CompiledRule {
   if (action !== "include" && action !== "exclude") {
     throw new InvalidOptionsError("filter", rule, 'needs action "include" or "exclude"', "sync");
   }
-  if (typeof pattern !== "string" || pattern === "" || pattern === "/") {
-    throw new InvalidOptionsError("filter", rule, "needs a non-empty glob pattern", "sync");
+  if (typeof pattern !== "string") {
+    throw new InvalidOptionsError("filter", rule, "needs a glob pattern (a string)", "sync");
   }
+  const problem = filterPatternProblem(pattern);
+  if (problem !== undefined) throw new InvalidOptionsError("filter", pattern, `is not a valid glob: it ${problem}`, "sync");
   const anchored = pattern.startsWith("/");
-  let glob = anchored ? pattern.slice(1) : pattern;
+  let glob = picomatchGlob(anchored ? pattern.slice(1) : pattern);
   if (glob.endsWith("/")) glob += "**";
   const full = anchored ? glob : `**/${glob}`;
   const options = { dot: true };
@@ -83,7 +92,7 @@ function compile(rule: SyncFilterRule): CompiledRule {
     include: action === "include",
     matches: picomatch(full, options),
     coversFolder: undefined,
-    base: anchored ? picomatch.scan(glob).base : undefined,
+    base: anchored ? picomatch.scan(glob, { unescape: true }).base : undefined,
   };
   if (glob === "**") {
     compiled.coversFolder = () => true;
