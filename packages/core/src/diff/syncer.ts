@@ -66,6 +66,8 @@ class Syncer {
   #ahead = new Map<string, Map<string, ObjectModel | undefined>>();
   #done = 0;
   #total = 0;
+  /** `type\0uid` of every child this sync created: a second create of one is a conflict, not debris to adopt. */
+  readonly #created = new Set<string>();
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -170,6 +172,7 @@ class Syncer {
     const modelClass = this.#dest.getModelClass(element.type);
     const uid = this.#uidOf(element);
     const found = await this.#find(modelClass, element.type, uid);
+    const applied = this.#adopts(element, action, uid, found, parent) ? "update" : action;
     const foundFlags = found === undefined ? 0 : flagsOf(found);
     const childrenFirst =
       action === "delete" && hasFlag(foundFlags, ModelFlags.NATURAL_DELETION_ORDER) && !hasFlag(foundFlags, ModelFlags.SKIP_CHILDREN_ON_DELETE);
@@ -179,7 +182,7 @@ class Syncer {
     let removed = false;
     try {
       if (childrenFirst && holder !== undefined) changed = await this.#syncChildren(element, holder);
-      const result = await this.#apply(element, action, modelClass, uid, found);
+      const result = await this.#apply(element, applied, modelClass, uid, found);
       if (result === undefined) {
         if (isLogging("warn")) {
           const message = `${element.type} ${JSON.stringify(uid)}: no object resulted from the sync; its children are not processed`;
@@ -192,7 +195,12 @@ class Syncer {
       else holder.model = result;
       changed ||= action !== null;
       if (action === "create") {
-        await this.#writes.add(result);
+        if (applied === "create") {
+          await this.#writes.add(result);
+          if (parent !== undefined) this.#created.add(`${element.type}\u0000${uid}`);
+        } else {
+          await this.#writes.update(result);
+        }
         if (parent !== undefined && !parent.model.getChildUids(result.getType()).includes(result.getUniqueId())) {
           parent.model.addChild(result);
           parent.dirty = true;
@@ -219,6 +227,25 @@ class Syncer {
       // Once, after the children, and also when a hook failed mid-way and the sync stops.
       if (holder?.dirty === true && !removed) await this.#writes.update(holder.model);
     }
+  }
+
+  /**
+   * Whether a child to create is already stored, though no parent the diff walked lists it, and
+   * this sync did not create it: what an interrupted sync leaves when a child's write landed and
+   * its parent's did not (a crash between two batches, or between two shards of one). Re-running
+   * the sync must repair that, not fail with "it already exists": the stored object is adopted,
+   * updated to the source's attributes (through the update hook) and linked into the parent. A
+   * top-level object was seen by the diff, and one created by this very sync (listed under two
+   * parents) is a real conflict: both still fail with ObjectNotCreated.
+   */
+  #adopts(element: DiffElement, action: DiffAction | null, uid: string, found: ObjectModel | undefined, parent: Parent | undefined): boolean {
+    if (action !== "create" || found === undefined || parent === undefined) return false;
+    if (this.#created.has(`${element.type}\u0000${uid}`)) return false;
+    if (isLogging("warn")) {
+      logEvent("warn", "sync.adopt", this.#fields(element, action, uid),
+        `${element.type} ${JSON.stringify(uid)} is stored but no parent lists it (an interrupted sync?): updated and linked into ${String(parent.model)}`);
+    }
+    return true;
   }
 
   async #syncChildren(element: DiffElement, parent: Parent): Promise<boolean> {
