@@ -68,6 +68,8 @@ class Syncer {
   #total = 0;
   /** `type\0uid` of every child this sync created: a second create of one is a conflict, not debris to adopt. */
   readonly #created = new Set<string>();
+  /** `type\0uid` of every child this sync adopted (see {@link Syncer.#adopts}). */
+  readonly #adopted = new Set<string>();
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -172,6 +174,7 @@ class Syncer {
     const modelClass = this.#dest.getModelClass(element.type);
     const uid = this.#uidOf(element);
     const found = await this.#find(modelClass, element.type, uid);
+    if (action === "delete" && found !== undefined && this.#adopted.has(`${element.type}\u0000${uid}`)) return this.#unlinkMoved(element, found, parent);
     const applied = this.#adopts(element, action, uid, found, parent) ? "update" : action;
     const foundFlags = found === undefined ? 0 : flagsOf(found);
     const childrenFirst =
@@ -241,10 +244,27 @@ class Syncer {
   #adopts(element: DiffElement, action: DiffAction | null, uid: string, found: ObjectModel | undefined, parent: Parent | undefined): boolean {
     if (action !== "create" || found === undefined || parent === undefined) return false;
     if (this.#created.has(`${element.type}\u0000${uid}`)) return false;
+    this.#adopted.add(`${element.type}\u0000${uid}`);
     if (isLogging("warn")) {
       logEvent("warn", "sync.adopt", this.#fields(element, action, uid),
         `${element.type} ${JSON.stringify(uid)} is stored but no parent lists it (an interrupted sync?): updated and linked into ${String(parent.model)}`);
     }
+    return true;
+  }
+
+  /**
+   * The delete, under its old parent, of an object this sync adopted under a new one: it moved,
+   * and the source still has it, so it is only taken off the old parent's list (no delete hook,
+   * no removal). Without this, a move whose new parent comes first would adopt the object and
+   * then remove it from the store.
+   */
+  #unlinkMoved(element: DiffElement, found: ObjectModel, parent: Parent | undefined): boolean {
+    if (parent !== undefined && parent.model.getChildUids(found.getType()).includes(found.getUniqueId())) {
+      parent.model.removeChild(found);
+      parent.dirty = true;
+    }
+    this.#log("info", element, "delete", found.getUniqueId(), "success", `${String(found)} moved: unlisted from ${String(parent?.model)}`);
+    this.#advance(element.size);
     return true;
   }
 
