@@ -184,7 +184,7 @@ class Differ {
         dstObjs.forEach((obj, index) => {
           const uid = dstBatch[index] as string;
           if (obj !== undefined) dstByUid.set(uid, obj);
-          else danglingChild(dst as ObjectModel, type, uid, inSrc.has(uid));
+          else danglingChild(element, dst as ObjectModel, type, uid, inSrc.has(uid));
         });
         for (const uid of batch) {
           const srcChild = srcByUid.get(uid);
@@ -210,12 +210,14 @@ class Differ {
  * A destination parent lists a child that is not stored: what an interrupted sync leaves when the
  * parent's write landed and the child's did not (a crash between two batches, or between two
  * shards of one). Not an error, or no later sync could repair it: the child counts as absent from
- * the destination, so a source child of that uid is created (the parent lists it already). A
- * reference with no source counterpart is left as it is, and logged.
+ * the destination, so a source child of that uid is created (the parent lists it already); a
+ * reference with no source counterpart is recorded on the parent's element, and a sync takes it
+ * off the parent's list.
  */
-function danglingChild(parent: ObjectModel, type: string, uid: string, inSource: boolean): void {
+function danglingChild(element: DiffElement, parent: ObjectModel, type: string, uid: string, inSource: boolean): void {
+  if (!inSource) element.addDanglingChild(type, uid);
   if (!isLogging("warn")) return;
-  const fate = inSource ? "it will be created" : "the source has no such child either; left as it is";
+  const fate = inSource ? "it will be created" : "a sync unlists it";
   logEvent("warn", "diff.dangling-child", { parent: String(parent), model: type, uid, inSource },
     `${String(parent)} lists ${type} ${JSON.stringify(uid)}, which is not stored: ${fate}`);
 }

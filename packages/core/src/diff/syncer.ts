@@ -10,6 +10,7 @@ import { diffAdapters } from "./differ.js";
 import { DiffSyncFlags, ModelFlags, checkModelFlags, hasFlag } from "./flags.js";
 import { checkGivenDiff, resolveOptions, type AdapterSyncOptions, type DiffSyncProgress } from "./options.js";
 import { StoreWrites } from "./store-writes.js";
+import { FamilyRepair, unlistDangling } from "./family-repair.js";
 
 /**
  * Syncs `source` into `dest` (diffsync's sync_from): computes the diff (or takes `options.diff`),
@@ -28,6 +29,10 @@ import { StoreWrites } from "./store-writes.js";
  * store), everything collected is written and later reads are fresh, so a hook always sees the
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.
+ *
+ * A family an interrupted sync left half written converges (see `family-repair.ts`): a listed
+ * child that is not stored counts as absent (created if the source has it, else unlisted), and a
+ * stored child no parent lists is adopted when the source creates it.
  *
  * With `options.signal`: checked before each element; once aborted, nothing more is applied, the
  * writes of the changes already applied are completed, and the call rejects with `AbortError`
@@ -66,10 +71,7 @@ class Syncer {
   #ahead = new Map<string, Map<string, ObjectModel | undefined>>();
   #done = 0;
   #total = 0;
-  /** `type\0uid` of every child this sync created: a second create of one is a conflict, not debris to adopt. */
-  readonly #created = new Set<string>();
-  /** `type\0uid` of every child this sync adopted (see {@link Syncer.#adopts}). */
-  readonly #adopted = new Set<string>();
+  readonly #repair = new FamilyRepair();
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -174,7 +176,7 @@ class Syncer {
     const modelClass = this.#dest.getModelClass(element.type);
     const uid = this.#uidOf(element);
     const found = await this.#find(modelClass, element.type, uid);
-    if (action === "delete" && found !== undefined && this.#adopted.has(`${element.type}\u0000${uid}`)) return this.#unlinkMoved(element, found, parent);
+    if (action === "delete" && found !== undefined && this.#repair.moved(element.type, uid)) return this.#unlinkMoved(element, found, parent);
     const applied = this.#adopts(element, action, uid, found, parent) ? "update" : action;
     const foundFlags = found === undefined ? 0 : flagsOf(found);
     const childrenFirst =
@@ -197,10 +199,11 @@ class Syncer {
       if (holder === undefined) holder = { model: result, dirty: false };
       else holder.model = result;
       changed ||= action !== null;
+      if (action !== "delete" && unlistDangling(element, result)) changed = holder.dirty = true;
       if (action === "create") {
         if (applied === "create") {
           await this.#writes.add(result);
-          if (parent !== undefined) this.#created.add(`${element.type}\u0000${uid}`);
+          if (parent !== undefined) this.#repair.created(element.type, uid);
         } else {
           await this.#writes.update(result);
         }
@@ -232,19 +235,9 @@ class Syncer {
     }
   }
 
-  /**
-   * Whether a child to create is already stored, though no parent the diff walked lists it, and
-   * this sync did not create it: what an interrupted sync leaves when a child's write landed and
-   * its parent's did not (a crash between two batches, or between two shards of one). Re-running
-   * the sync must repair that, not fail with "it already exists": the stored object is adopted,
-   * updated to the source's attributes (through the update hook) and linked into the parent. A
-   * top-level object was seen by the diff, and one created by this very sync (listed under two
-   * parents) is a real conflict: both still fail with ObjectNotCreated.
-   */
+  /** Whether this create adopts a stored child no parent lists (see {@link FamilyRepair.adopts}); logs it. */
   #adopts(element: DiffElement, action: DiffAction | null, uid: string, found: ObjectModel | undefined, parent: Parent | undefined): boolean {
-    if (action !== "create" || found === undefined || parent === undefined) return false;
-    if (this.#created.has(`${element.type}\u0000${uid}`)) return false;
-    this.#adopted.add(`${element.type}\u0000${uid}`);
+    if (action !== "create" || found === undefined || parent === undefined || !this.#repair.adopts(element.type, uid)) return false;
     if (isLogging("warn")) {
       logEvent("warn", "sync.adopt", this.#fields(element, action, uid),
         `${element.type} ${JSON.stringify(uid)} is stored but no parent lists it (an interrupted sync?): updated and linked into ${String(parent.model)}`);
@@ -252,12 +245,7 @@ class Syncer {
     return true;
   }
 
-  /**
-   * The delete, under its old parent, of an object this sync adopted under a new one: it moved,
-   * and the source still has it, so it is only taken off the old parent's list (no delete hook,
-   * no removal). Without this, a move whose new parent comes first would adopt the object and
-   * then remove it from the store.
-   */
+  /** The delete under its old parent of a child adopted under a new one (see {@link FamilyRepair.moved}): unlisted only. */
   #unlinkMoved(element: DiffElement, found: ObjectModel, parent: Parent | undefined): boolean {
     if (parent !== undefined && parent.model.getChildUids(found.getType()).includes(found.getUniqueId())) {
       parent.model.removeChild(found);

@@ -27,7 +27,27 @@ beforeAll(async () => {
 });
 afterAll(() => server?.stop());
 
-describe("an Adapter sync into RedisStore adopts a stored child no parent of the diff lists (issue 20)", () => {
+describe("an Adapter sync into RedisStore repairs half-written families (issue 20)", () => {
+  it("a parent listing a child that is stored nowhere and not in the source: the diff shows it, the sync unlists it", async () => {
+    const source = new Sites({ name: "src" });
+    await source.loadFromDict({ site: { a: { name: "a", devices: ["h1"] } }, host: { h1: { name: "h1", role: "edge" } } });
+    const store = new RedisStore({ path: server.socket, storeId: randomUUID(), connectTimeoutMs: 15_000, models: [Site, Host] });
+    try {
+      const dest = new Sites({ name: "dst", store });
+      // What a crash between the parent's write and its child's leaves, after the source dropped the child.
+      await store.add(new Host({ name: "h1", role: "edge" }));
+      await store.add(new Site({ name: "a", devices: ["h1", "ghost"] }));
+      const diff = await dest.diffFrom(source);
+      expect(diff.hasDiffs()).toBe(true);
+      expect(diff.str()).toContain('host "ghost" listed in dst but not stored');
+      await dest.syncFrom(source);
+      expect((await dest.get(Site, "a")).devices).toEqual(["h1"]);
+      expect((await dest.diffFrom(source)).hasDiffs()).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("a move whose new parent comes first: the child is adopted under the new parent, then only unlisted from the old", async () => {
     // The source lists h1 under site "b", which it yields before "a": the create under "b" comes
     // before the delete under "a". Adopting h1 under "b" must not let that delete remove it.
