@@ -22,7 +22,6 @@ import {
   type FileStat,
   type ReadOptions,
   type SnapshotStorage,
-  type SortedKeyReader,
   type StreamListOptions,
   type StreamReadOptions,
   type SyncCopier,
@@ -39,6 +38,7 @@ import {
 import type { ChainableCommander } from "ioredis";
 import { STAMP_FIELD, blobKeys, copiedContentId, type BlobKeys, type BlobMeta } from "./blob-keys.js";
 import { collectStagedGarbage } from "./staged-garbage.js";
+import { catalogueKeyReader, catalogueStats, execTransaction, toStat, type CatalogueCall } from "./catalogue-listing.js";
 import { checkScript, commitScript, copyScript, deleteScript, moveScript } from "./blob-scripts.js";
 import {
   RedisConnection,
@@ -74,7 +74,6 @@ export interface RedisStorageOptions extends RedisConnectionOptions {
 
 /** Names this class in option errors. */
 const OWNER = "RedisStorage";
-const LIST_PAGE = 1000;
 /** Chunks between two refreshes of a staged file's TTL. */
 const TTL_REFRESH_CHUNKS = 64;
 /** Times a server-side copy re-reads a source that changed under it before giving up. */
@@ -190,14 +189,17 @@ export class RedisStorage implements AdvancedSnapshotStorage {
    * page ends inside it.
    */
   async list(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
     const entries: string[] = [];
-    for await (const entry of listFlatLevel(normalizePrefix(prefix), this.#keyReader(prefix))) entries.push(entry);
+    for await (const entry of listFlatLevel(folder, catalogueKeyReader(this.#call, this.#keys, folder))) entries.push(entry);
     return entries;
   }
 
+  /** Every file key under `prefix`; `SnapshotIOError` (`E_IO`) when the index is missing or vanishes (see the contract). */
   async recursiveList(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
     const keys: string[] = [];
-    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#keyReader(prefix))) keys.push(key);
+    for await (const key of listFlatKeys(folder, catalogueKeyReader(this.#call, this.#keys, folder))) keys.push(key);
     return keys;
   }
 
@@ -207,38 +209,16 @@ export class RedisStorage implements AdvancedSnapshotStorage {
    * the catalogue's index and one `HMGET` of their metadata, the first page on the first `next()`,
    * each further one when the previous is consumed. A file deleted between the two calls is left
    * out. Nothing is ever skipped: every catalogued key is a valid file, so `options.onSkip` is
-   * never called.
+   * never called. An index or metadata hash that is missing while files are catalogued, or that
+   * vanishes mid-walk, fails the listing with `SnapshotIOError` (`E_IO`), never ends it early.
    */
   async *streamList(prefix: string, options?: StreamListOptions): AsyncGenerator<FileStat, void, undefined> {
     void options;
-    let keys: string[] = [];
-    const flush = async function* (this: RedisStorage): AsyncGenerator<FileStat, void, undefined> {
-      const batch = keys;
-      keys = [];
-      const metas = await this.#redis(prefix, () => this.client.hmget(this.#keys.meta, ...batch));
-      for (let i = 0; i < batch.length; i++) {
-        const json = metas[i];
-        if (typeof json === "string") yield toStat(batch[i] as string, JSON.parse(json) as BlobMeta);
-      }
-    };
-    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#keyReader(prefix))) {
-      keys.push(key);
-      if (keys.length === LIST_PAGE) yield* flush.call(this);
-    }
-    if (keys.length > 0) yield* flush.call(this);
+    yield* catalogueStats(this.#call, this.#keys, normalizePrefix(prefix));
   }
 
-  /**
-   * Reads the catalogue's sorted set a page at a time for core's flat-key listings, in byte order
-   * of the keys' UTF-8 encoding (how a sorted set orders members of equal score), which is code
-   * point order: compareKeys order, with no sorting here.
-   */
-  #keyReader(prefix: string): SortedKeyReader {
-    return (from, end, limit) =>
-      this.#redis(prefix, () =>
-        this.client.zrangebylex(this.#keys.files, `[${from}`, end === undefined ? "+" : `(${end}`, "LIMIT", 0, Math.min(limit, LIST_PAGE)),
-      );
-  }
+  /** {@link RedisStorage.#redis} for the catalogue listings, which live in their own file. */
+  readonly #call: CatalogueCall = (path, call) => this.#redis(path, () => call(this.client));
 
   async delete(path: string): Promise<void> {
     validateKey(path);
@@ -466,11 +446,7 @@ export class RedisStorage implements AdvancedSnapshotStorage {
    * ({@link STAMP_FIELD}: this writer is alive now); resolves with the replies of `commands`.
    */
   async #stamp(key: string, commands: (tx: ChainableCommander) => ChainableCommander): Promise<unknown[]> {
-    const replies = await commands(this.client.multi().hset(key, STAMP_FIELD, Date.now())).exec();
-    if (replies === null) throw new Error("the transaction was discarded");
-    const failed = replies.find(([error]) => error !== null);
-    if (failed !== undefined) throw failed[0];
-    return replies.slice(1).map(([, reply]) => reply);
+    return (await execTransaction(commands(this.client.multi().hset(key, STAMP_FIELD, Date.now())))).slice(1);
   }
 
   /**
@@ -504,10 +480,6 @@ export class RedisStorage implements AdvancedSnapshotStorage {
       throw toStorageError(error, path, this.#connection);
     }
   }
-}
-
-function toStat(path: string, meta: BlobMeta): FileStat {
-  return { path, size: meta.s, mtime: new Date(meta.m), etag: meta.e };
 }
 
 /** A stowage error for a failed call; the cause is redacted (ioredis errors carry command arguments). */

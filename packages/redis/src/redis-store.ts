@@ -3,6 +3,7 @@ import {
   BaseStore,
   ObjectNotFound,
   ObjectStoreError,
+  StorageUnavailableError,
   isStowageError,
   logEvent,
   modelClassOf,
@@ -28,7 +29,10 @@ export interface RedisStoreOptions extends BaseStoreOptions, RedisConnectionOpti
 /** Fields per HMGET and per HSCAN page: bounds reply sizes and server latency. */
 const BATCH = 1000;
 
-/** The message every connection failure carries (diffsync's wording). */
+/**
+ * How the message of every outage begins (diffsync's wording); what failed follows, after `: `
+ * (`Redis store is unavailable: connect ECONNREFUSED 127.0.0.1:6379`).
+ */
 export const UNAVAILABLE_MESSAGE = "Redis store is unavailable";
 
 /**
@@ -73,7 +77,8 @@ export class RedisStore extends BaseStore {
 
   /**
    * Creates a store and checks that Redis answers, within `connectTimeoutMs`; rejects with
-   * `ObjectStoreError("Redis store is unavailable")` (the cause attached) otherwise.
+   * `StorageUnavailableError` (`E_UNAVAILABLE`, "Redis store is unavailable: <what failed>", the
+   * cause attached) otherwise.
    */
   static async connect(options: RedisStoreOptions = {}): Promise<RedisStore> {
     const store = new RedisStore(options);
@@ -91,7 +96,7 @@ export class RedisStore extends BaseStore {
     return this.#connection.client;
   }
 
-  /** Checks that Redis answers; `ObjectStoreError("Redis store is unavailable")` otherwise. */
+  /** Checks that Redis answers; `StorageUnavailableError` (`E_UNAVAILABLE`) otherwise. */
   async ping(): Promise<void> {
     await this.#redis(() => this.client.ping());
   }
@@ -311,7 +316,8 @@ export class RedisStore extends BaseStore {
 
   /**
    * Runs Redis calls on a ready connection; connection failures, and replies missing past
-   * `commandTimeoutMs`, become ObjectStoreError("Redis store is unavailable").
+   * `commandTimeoutMs`, become StorageUnavailableError (`E_UNAVAILABLE`, as the blob tier's, "Redis
+   * store is unavailable: <what failed>"); other failures ObjectStoreError (`E_OBJECT_STORE`).
    */
   async #redis<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -321,8 +327,12 @@ export class RedisStore extends BaseStore {
       if (isStowageError(error)) throw error;
       // Redacted: ioredis errors carry command arguments (AUTH's password among them).
       const cause = this.#connection.redact(error);
-      if (isUnavailableError(error)) throw new ObjectStoreError(UNAVAILABLE_MESSAGE, { cause });
-      throw new ObjectStoreError(`Redis failed: ${this.#connection.redact(error instanceof Error ? error.message : String(error))}`, { cause });
+      const detail = this.#connection.redact(error instanceof Error ? error.message : String(error));
+      if (this.#connection.isCommandTimeout(error)) {
+        throw new StorageUnavailableError(`${UNAVAILABLE_MESSAGE}: Redis did not answer within ${this.#connection.commandTimeoutMs} ms (commandTimeoutMs)`, { cause });
+      }
+      if (isUnavailableError(error)) throw new StorageUnavailableError(`${UNAVAILABLE_MESSAGE}: ${detail}`, { cause });
+      throw new ObjectStoreError(`Redis failed: ${detail}`, { cause });
     }
   }
 }

@@ -1,13 +1,14 @@
 /**
  * Private redis-server processes for tests and benchmarks: a standalone server and a 3-master
- * cluster on loopback, started from `redis-server` on PATH, with no persistence and a temp `--dir`.
+ * cluster on loopback, started from `redis-server` on PATH, in a temp `--dir`, with no persistence
+ * unless asked for ({@link RedisStartOptions.persistent}).
  *
  * Every process is started through a `sh` wrapper whose stdin is a pipe from this process: when
  * the test runner exits, or is killed, the pipe closes, and the wrapper kills its redis-server and
  * removes the temp dir. Nothing is left behind even when no `stop()` is ever called.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -29,8 +30,16 @@ export interface RedisServer {
   socket: string;
   /** Stops the server but keeps its port, socket and dir, so {@link RedisServer.restart} can bring it back. */
   kill(): Promise<void>;
-  /** Starts the server again on the same port and socket (empty: nothing is persisted). */
+  /**
+   * Starts the server again on the same port and socket: empty, or, when started `persistent`,
+   * with every write it acknowledged before it stopped (its append-only file).
+   */
   restart(): Promise<void>;
+  /**
+   * Kills redis-server with SIGKILL, as a crash or the OOM killer would: no shutdown, no last
+   * save. Then {@link RedisServer.restart} brings it back.
+   */
+  crash(): Promise<void>;
   /** Stops the server and removes its temp dir. Idempotent. */
   stop(): Promise<void>;
   /**
@@ -54,6 +63,24 @@ export interface RedisCluster {
   nodes: RedisClusterNode[];
   /** Stops every node and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
+  /** Kills the redis-server of master `index` (0-2) with SIGKILL: no shutdown, no last save. */
+  crash(index: number): Promise<void>;
+  /**
+   * Starts master `index` again on its ports, with its cluster config (and, when started
+   * `persistent`, every write it acknowledged), and resolves once every node reports
+   * `cluster_state:ok` again.
+   */
+  restart(index: number): Promise<void>;
+}
+
+/** How {@link startRedis} and {@link startRedisCluster} start their servers. */
+export interface RedisStartOptions {
+  /**
+   * Persist every write before acknowledging it: `appendonly yes` with `appendfsync always`, so a
+   * server killed by SIGKILL and restarted has exactly the writes it acknowledged (a crash test
+   * then sees what a real crash leaves, not an empty server). Default `false`: no persistence.
+   */
+  persistent?: boolean;
 }
 
 const HOST = "127.0.0.1";
@@ -72,12 +99,12 @@ const SUPERVISOR = 'redis-server "$@" & pid=$!; cat >/dev/null; kill $pid 2>/dev
 const DIR_GUARD = 'trap "" INT TERM HUP; cat >/dev/null; rm -rf "$0"';
 
 /** Starts a private standalone redis-server on a free loopback port and a unix socket. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisStartOptions = {}): Promise<RedisServer> {
   assertRedisInstalled();
   const dir = guardedTempDir("stowage-redis-");
   const socket = join(dir.path, "redis.sock");
   const args = (port: number) => [
-    ...baseArgs(dir.path),
+    ...baseArgs(dir.path, options),
     "--port", String(port),
     "--unixsocket", socket,
     "--unixsocketperm", "700",
@@ -110,6 +137,10 @@ export async function startRedis(): Promise<RedisServer> {
       await kill();
       child = await startProcess(args(port));
     },
+    crash: async () => {
+      await thaw();
+      await killNow(await serverPid(port));
+    },
     stop: async () => {
       await kill();
       await dir.remove();
@@ -121,6 +152,21 @@ export async function startRedis(): Promise<RedisServer> {
     },
     thaw,
   };
+}
+
+/** SIGKILL to `pid`; resolves once the process is gone (fails after START_TIMEOUT_MS). */
+async function killNow(pid: number): Promise<void> {
+  process.kill(pid, "SIGKILL");
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`redis-server ${pid} survived SIGKILL for ${START_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The process id of the redis-server listening on `port`, as it reports it (INFO server). */
@@ -142,30 +188,38 @@ async function serverPid(port: number): Promise<number> {
  * 5461-10922 and 10923-16383, introduces them with CLUSTER MEET, and resolves once every node
  * reports `cluster_state:ok` and knows all three masters.
  */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export async function startRedisCluster(options: RedisStartOptions = {}): Promise<RedisCluster> {
   assertRedisInstalled();
   const dir = guardedTempDir("stowage-redis-cluster-");
-  const processes: ChildProcess[] = [];
+  const processes: (ChildProcess | undefined)[] = [];
   const nodes: (RedisClusterNode & { busPort: number })[] = [];
   const stop = async () => {
-    await Promise.all(processes.splice(0).map(stopProcess));
+    await Promise.all(processes.splice(0).map((child) => child && stopProcess(child)));
     await dir.remove();
+  };
+  const args = (i: number, port: number, busPort: number) => [
+    // Each node its own dir: persistent nodes must not share an append-only file.
+    ...baseArgs(join(dir.path, `node-${i}`), options),
+    "--port", String(port),
+    "--cluster-enabled", "yes",
+    "--cluster-config-file", join(dir.path, `nodes-${i}.conf`),
+    // Long enough that a node starved of CPU on a loaded machine is not marked failed (CLUSTERDOWN).
+    "--cluster-node-timeout", "15000",
+    "--cluster-port", String(busPort),
+  ];
+  const nodeAt = (index: number) => {
+    const node = nodes[index];
+    if (node === undefined) throw new RangeError(`no cluster node ${index}: the cluster has ${nodes.length}`);
+    return node;
   };
   try {
     for (let i = 0; i < 3; i++) {
+      mkdirSync(join(dir.path, `node-${i}`));
       let busPort = 0;
       const started = await startOnFreePort(async (port) => {
         // Ports above 55535 have no room for the default bus port (port + 10000): pick one.
         busPort = await freePort();
-        return [
-          ...baseArgs(dir.path),
-          "--port", String(port),
-          "--cluster-enabled", "yes",
-          "--cluster-config-file", join(dir.path, `nodes-${i}.conf`),
-          // Long enough that a node starved of CPU on a loaded machine is not marked failed (CLUSTERDOWN).
-          "--cluster-node-timeout", "15000",
-          "--cluster-port", String(busPort),
-        ];
+        return args(i, port, busPort);
       });
       processes.push(started.process);
       nodes.push({ host: HOST, port: started.port, busPort });
@@ -175,7 +229,21 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     await stop();
     throw error;
   }
-  return { nodes: nodes.map(({ host, port }) => ({ host, port })), stop };
+  return {
+    nodes: nodes.map(({ host, port }) => ({ host, port })),
+    stop,
+    crash: async (index) => {
+      await killNow(await serverPid(nodeAt(index).port));
+    },
+    restart: async (index) => {
+      const { port, busPort } = nodeAt(index);
+      const old = processes[index];
+      processes[index] = undefined;
+      if (old !== undefined) await stopProcess(old);
+      processes[index] = await startProcess(args(index, port, busPort));
+      await clusterReady(nodes);
+    },
+  };
 }
 
 /** Throws a one-line install hint when `redis-server` is not on PATH. */
@@ -208,10 +276,20 @@ async function bootstrapCluster(nodes: readonly (RedisClusterNode & { busPort: n
     );
     const [first] = clients;
     for (const node of nodes.slice(1)) await first?.call("CLUSTER", "MEET", node.host, node.port, node.busPort);
+  } finally {
+    clients.forEach((client) => client.disconnect());
+  }
+  await clusterReady(nodes);
+}
+
+/** Resolves once every node reports `cluster_state:ok` and knows every master; fails after START_TIMEOUT_MS. */
+async function clusterReady(nodes: readonly RedisClusterNode[]): Promise<void> {
+  const clients = nodes.map((node) => new Redis({ host: node.host, port: node.port, lazyConnect: true, maxRetriesPerRequest: 0 }));
+  try {
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       const infos = await Promise.all(clients.map((client) => client.call("CLUSTER", "INFO") as Promise<string>));
-      if (infos.every((info) => /cluster_state:ok/.test(info) && /cluster_known_nodes:3\b/.test(info))) return;
+      if (infos.every((info) => /cluster_state:ok/.test(info) && new RegExp(`cluster_known_nodes:${nodes.length}\\b`).test(info))) return;
       if (Date.now() > deadline) throw new Error(`redis cluster did not become ready: ${infos[0] ?? ""}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -220,9 +298,11 @@ async function bootstrapCluster(nodes: readonly (RedisClusterNode & { busPort: n
   }
 }
 
-function baseArgs(dir: string): string[] {
-  // No RDB, no AOF, logs on stdout (for the readiness line), bound to loopback only.
-  return ["--bind", HOST, "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", "", "--protected-mode", "yes"];
+function baseArgs(dir: string, options: RedisStartOptions): string[] {
+  // No RDB; AOF only when persistent, fsynced before each reply; logs on stdout (for the
+  // readiness line), bound to loopback only.
+  const aof = options.persistent === true ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  return ["--bind", HOST, "--save", "", ...aof, "--dir", dir, "--logfile", "", "--protected-mode", "yes"];
 }
 
 /** Starts a server on a fresh free port, retrying on another port when one is taken meanwhile. */

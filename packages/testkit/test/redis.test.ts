@@ -4,7 +4,8 @@ import { connect } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { REDIS_INSTALL_HINT, assertRedisInstalled, startRedis } from "../src/redis.js";
+import { Cluster, Redis } from "ioredis";
+import { REDIS_INSTALL_HINT, assertRedisInstalled, startRedis, startRedisCluster } from "../src/redis.js";
 
 const DIST = fileURLToPath(new URL("../dist/redis.js", import.meta.url));
 
@@ -70,6 +71,43 @@ describe("redis-server harness", () => {
     expect(await eventually(async () => !(await listening(started.port)))).toBe(true);
     expect(await eventually(async () => !existsSync(dirname(started.socket)))).toBe(true);
   }
+
+  it("a persistent server killed by SIGKILL comes back with every acknowledged write; a plain one comes back empty", async () => {
+    for (const persistent of [true, false]) {
+      const server = await startRedis({ persistent });
+      const client = new Redis({ host: server.host, port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+      client.on("error", () => undefined); // refused connections while the server is down
+      try {
+        await client.connect();
+        await client.set("k", "acknowledged");
+        await server.crash();
+        expect(await listening(server.port)).toBe(false);
+        await server.restart();
+        expect(await eventually(async () => (await client.ping().catch(() => "")) === "PONG")).toBe(true);
+        expect(await client.get("k")).toBe(persistent ? "acknowledged" : null);
+      } finally {
+        client.disconnect();
+        await server.stop();
+      }
+    }
+  });
+
+  it("a persistent cluster master killed by SIGKILL restarts with its writes and the cluster is whole again", async () => {
+    const cluster = await startRedisCluster({ persistent: true });
+    const client = new Cluster(cluster.nodes, { redisOptions: { maxRetriesPerRequest: 0 } });
+    client.on("error", () => undefined); // refused connections while the master is down
+    try {
+      const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+      for (const key of keys) await client.set(key, key);
+      await cluster.crash(1);
+      expect(await listening(cluster.nodes[1]?.port ?? 0)).toBe(false);
+      await cluster.restart(1);
+      expect(await eventually(async () => (await Promise.all(keys.map((key) => client.get(key).catch(() => null)))).every((value, i) => value === keys[i]))).toBe(true);
+    } finally {
+      client.disconnect();
+      await cluster.stop();
+    }
+  });
 
   it("leaves no process and no file behind when the runner is killed", () =>
     killedRunnerLeavesNothing((child) => child.kill("SIGKILL")));

@@ -64,19 +64,55 @@ export async function* abortableChunks(
  */
 function pullOrAbort(chunks: AsyncIterator<Uint8Array>, signal: AbortSignal): Promise<IteratorResult<Uint8Array>> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
+    const stop = whenAborted(signal, () => reject(new Error("aborted")));
     chunks.next().then(
       (step) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         resolve(step);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        stop();
         reject(error);
       },
     );
   });
+}
+
+/** The callbacks waiting on one signal, and the one listener that runs them. */
+interface AbortWatch {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+const watches = new WeakMap<AbortSignal, AbortWatch>();
+
+/**
+ * Runs `callback` once when `signal` aborts; returns the function that forgets it. However many
+ * reads, writes and pulls wait on one signal at once (a sync of thousands of files shares its
+ * caller's), the signal carries one listener: one each would pile up past Node's limit of 10 and
+ * print a `MaxListenersExceededWarning`. The listener goes when the last callback is forgotten.
+ */
+function whenAborted(signal: AbortSignal, callback: () => void): () => void {
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    const callbacks = new Set<() => void>();
+    const listener = (): void => {
+      watches.delete(signal);
+      for (const waiting of [...callbacks]) waiting();
+    };
+    watch = { callbacks, listener };
+    watches.set(signal, watch);
+    signal.addEventListener("abort", listener, { once: true });
+  }
+  const { callbacks, listener } = watch;
+  // A distinct entry per call, so that one callback registered twice is forgotten once at a time.
+  const entry = (): void => callback();
+  callbacks.add(entry);
+  return () => {
+    if (!callbacks.delete(entry) || callbacks.size > 0) return;
+    if (watches.get(signal)?.callbacks === callbacks) watches.delete(signal);
+    signal.removeEventListener("abort", listener);
+  };
 }
 
 /**
@@ -88,11 +124,22 @@ function pullOrAbort(chunks: AsyncIterator<Uint8Array>, signal: AbortSignal): Pr
 export function abortableReadable<T extends Readable>(stream: T, signal: AbortSignal | undefined, what: string): T {
   if (signal === undefined || stream.destroyed) return stream;
   if (signal.aborted) {
-    stream.destroy(abortErrorOf(signal, what));
+    destroyQuietly(stream, abortErrorOf(signal, what));
     return stream;
   }
-  const onAbort = (): void => void stream.destroy(abortErrorOf(signal, what));
-  signal.addEventListener("abort", onAbort, { once: true });
-  stream.once("close", () => signal.removeEventListener("abort", onAbort));
+  const stop = whenAborted(signal, () => destroyQuietly(stream, abortErrorOf(signal, what)));
+  stream.once("close", stop);
   return stream;
+}
+
+/**
+ * Destroys `stream` with `error` without crashing the process when no one listens yet: the stream
+ * may be in no consumer's hands at that moment (a writer still awaiting its own checks before it
+ * reads), and an `'error'` event without a listener is thrown as uncaught. The error stays on the
+ * stream (`errored`), so a consumer that starts afterwards still fails with it.
+ */
+function destroyQuietly(stream: Readable, error: Error): void {
+  if (stream.destroyed) return;
+  stream.once("error", () => undefined);
+  stream.destroy(error);
 }

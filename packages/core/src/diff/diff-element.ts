@@ -38,6 +38,7 @@ export interface DiffContext {
 }
 
 const NO_ATTRS: JsonObject = Object.freeze({}) as JsonObject;
+const NO_DANGLING: ReadonlyMap<string, readonly string[]> = new Map();
 
 /**
  * One object of a diff (diffsync's DiffElement): its type, shortname and identifiers, how its
@@ -57,6 +58,7 @@ export class DiffElement {
   #source: JsonObject | undefined;
   #dest: JsonObject | undefined;
   #children: Diff | undefined;
+  #dangling: Map<string, string[]> | undefined;
 
   constructor(type: string, shortname: string, identifiers: Readonly<Record<string, IdentifierValue>>, context: DiffContext) {
     this.type = type;
@@ -131,9 +133,30 @@ export class DiffElement {
     if (this.#children !== undefined) yield* this.#children.getChildren();
   }
 
-  /** Whether this element has an action, or (with `includeChildren`, the default) any descendant has. */
+  /**
+   * Records that the destination object lists a child of type `type` and uid `uid` that is not
+   * stored, and that the source does not list: a reference an interrupted sync left dangling. A
+   * sync takes it off the destination object's list. It is a difference ({@link hasDiffs}), though
+   * no element stands for it (there is no object to describe).
+   */
+  addDanglingChild(type: string, uid: string): void {
+    this.#dangling ??= new Map();
+    const uids = this.#dangling.get(type);
+    if (uids === undefined) this.#dangling.set(type, [uid]);
+    else uids.push(uid);
+  }
+
+  /** The dangling child references recorded with {@link addDanglingChild}: child type -> uids. */
+  get danglingChildren(): ReadonlyMap<string, readonly string[]> {
+    return this.#dangling ?? NO_DANGLING;
+  }
+
+  /**
+   * Whether this element has an action or a dangling child reference, or (with `includeChildren`,
+   * the default) any descendant has.
+   */
   hasDiffs(includeChildren = true): boolean {
-    if (this.action !== null) return true;
+    if (this.action !== null || this.#dangling !== undefined) return true;
     return includeChildren && this.#children !== undefined && this.#children.hasDiffs();
   }
 
@@ -168,6 +191,9 @@ export class DiffElement {
       text += ` MISSING in ${this.sourceName}`;
     } else if (this.#source !== undefined) {
       text += ` MISSING in ${this.destName}`;
+    }
+    for (const [type, uids] of this.danglingChildren) {
+      for (const uid of uids) text += `\n${margin}  ${type} ${JSON.stringify(uid)} listed in ${this.destName} but not stored`;
     }
     if (this.#children?.hasDiffs() === true) text += `\n${this.#children.str(indent + 2)}`;
     else if (this.#source === undefined && this.#dest === undefined) text += " (no diffs)";

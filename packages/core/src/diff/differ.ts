@@ -178,11 +178,20 @@ class Differ {
         const srcBatch = batch.filter((uid) => inSrc.has(uid));
         const dstBatch = batch.filter((uid) => inDst.has(uid));
         const srcObjs = srcBatch.length === 0 ? [] : await this.#source.getByUids(srcBatch, type);
-        const dstObjs = dstBatch.length === 0 ? [] : await this.#dest.getByUids(dstBatch, type);
+        const dstObjs = dstBatch.length === 0 ? [] : await this.#dest.store.findMany(dstBatch, type);
         const srcByUid = new Map(srcObjs.map((obj, index) => [srcBatch[index] as string, obj]));
-        const dstByUid = new Map(dstObjs.map((obj, index) => [dstBatch[index] as string, obj]));
+        const dstByUid = new Map<string, ObjectModel>();
+        dstObjs.forEach((obj, index) => {
+          const uid = dstBatch[index] as string;
+          if (obj !== undefined) dstByUid.set(uid, obj);
+          else danglingChild(element, dst as ObjectModel, type, uid, inSrc.has(uid));
+        });
         for (const uid of batch) {
-          const child = await this.#diffPair(srcByUid.get(uid), dstByUid.get(uid), skip);
+          const srcChild = srcByUid.get(uid);
+          const dstChild = dstByUid.get(uid);
+          // A dangling reference with no source counterpart has no element: nothing to compare.
+          if (srcChild === undefined && dstChild === undefined) continue;
+          const child = await this.#diffPair(srcChild, dstChild, skip);
           if (child !== undefined) element.addChild(child);
         }
       }
@@ -195,6 +204,22 @@ class Differ {
     this.#done += count;
     this.#onProgress?.("diff", this.#done, this.#total);
   }
+}
+
+/**
+ * A destination parent lists a child that is not stored: what an interrupted sync leaves when the
+ * parent's write landed and the child's did not (a crash between two batches, or between two
+ * shards of one). Not an error, or no later sync could repair it: the child counts as absent from
+ * the destination, so a source child of that uid is created (the parent lists it already); a
+ * reference with no source counterpart is recorded on the parent's element, and a sync takes it
+ * off the parent's list.
+ */
+function danglingChild(element: DiffElement, parent: ObjectModel, type: string, uid: string, inSource: boolean): void {
+  if (!inSource) element.addDanglingChild(type, uid);
+  if (!isLogging("warn")) return;
+  const fate = inSource ? "it will be created" : "a sync unlists it";
+  logEvent("warn", "diff.dangling-child", { parent: String(parent), model: type, uid, inSource },
+    `${String(parent)} lists ${type} ${JSON.stringify(uid)}, which is not stored: ${fate}`);
 }
 
 /** The schema of the class `adapter` declares for `type`, if it declares one. */

@@ -10,6 +10,7 @@ import { diffAdapters } from "./differ.js";
 import { DiffSyncFlags, ModelFlags, checkModelFlags, hasFlag } from "./flags.js";
 import { checkGivenDiff, resolveOptions, type AdapterSyncOptions, type DiffSyncProgress } from "./options.js";
 import { StoreWrites } from "./store-writes.js";
+import { FamilyRepair, unlistDangling } from "./family-repair.js";
 
 /**
  * Syncs `source` into `dest` (diffsync's sync_from): computes the diff (or takes `options.diff`),
@@ -28,6 +29,10 @@ import { StoreWrites } from "./store-writes.js";
  * store), everything collected is written and later reads are fresh, so a hook always sees the
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.
+ *
+ * A family an interrupted sync left half written converges (see `family-repair.ts`): a listed
+ * child that is not stored counts as absent (created if the source has it, else unlisted), and a
+ * stored child no parent lists is adopted when the source creates it.
  *
  * With `options.signal`: checked before each element; once aborted, nothing more is applied, the
  * writes of the changes already applied are completed, and the call rejects with `AbortError`
@@ -66,6 +71,7 @@ class Syncer {
   #ahead = new Map<string, Map<string, ObjectModel | undefined>>();
   #done = 0;
   #total = 0;
+  readonly #repair = new FamilyRepair();
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -170,6 +176,8 @@ class Syncer {
     const modelClass = this.#dest.getModelClass(element.type);
     const uid = this.#uidOf(element);
     const found = await this.#find(modelClass, element.type, uid);
+    if (action === "delete" && found !== undefined && this.#repair.moved(element.type, uid)) return this.#unlinkMoved(element, found, parent);
+    const applied = this.#adopts(element, action, uid, found, parent) ? "update" : action;
     const foundFlags = found === undefined ? 0 : flagsOf(found);
     const childrenFirst =
       action === "delete" && hasFlag(foundFlags, ModelFlags.NATURAL_DELETION_ORDER) && !hasFlag(foundFlags, ModelFlags.SKIP_CHILDREN_ON_DELETE);
@@ -179,7 +187,7 @@ class Syncer {
     let removed = false;
     try {
       if (childrenFirst && holder !== undefined) changed = await this.#syncChildren(element, holder);
-      const result = await this.#apply(element, action, modelClass, uid, found);
+      const result = await this.#apply(element, applied, modelClass, uid, found);
       if (result === undefined) {
         if (isLogging("warn")) {
           const message = `${element.type} ${JSON.stringify(uid)}: no object resulted from the sync; its children are not processed`;
@@ -191,8 +199,14 @@ class Syncer {
       if (holder === undefined) holder = { model: result, dirty: false };
       else holder.model = result;
       changed ||= action !== null;
+      if (action !== "delete" && unlistDangling(element, result)) changed = holder.dirty = true;
       if (action === "create") {
-        await this.#writes.add(result);
+        if (applied === "create") {
+          await this.#writes.add(result);
+          if (parent !== undefined) this.#repair.created(element.type, uid);
+        } else {
+          await this.#writes.update(result);
+        }
         if (parent !== undefined && !parent.model.getChildUids(result.getType()).includes(result.getUniqueId())) {
           parent.model.addChild(result);
           parent.dirty = true;
@@ -219,6 +233,27 @@ class Syncer {
       // Once, after the children, and also when a hook failed mid-way and the sync stops.
       if (holder?.dirty === true && !removed) await this.#writes.update(holder.model);
     }
+  }
+
+  /** Whether this create adopts a stored child no parent lists (see {@link FamilyRepair.adopts}); logs it. */
+  #adopts(element: DiffElement, action: DiffAction | null, uid: string, found: ObjectModel | undefined, parent: Parent | undefined): boolean {
+    if (action !== "create" || found === undefined || parent === undefined || !this.#repair.adopts(element.type, uid)) return false;
+    if (isLogging("warn")) {
+      logEvent("warn", "sync.adopt", this.#fields(element, action, uid),
+        `${element.type} ${JSON.stringify(uid)} is stored but no parent lists it (an interrupted sync?): updated and linked into ${String(parent.model)}`);
+    }
+    return true;
+  }
+
+  /** The delete under its old parent of a child adopted under a new one (see {@link FamilyRepair.moved}): unlisted only. */
+  #unlinkMoved(element: DiffElement, found: ObjectModel, parent: Parent | undefined): boolean {
+    if (parent !== undefined && parent.model.getChildUids(found.getType()).includes(found.getUniqueId())) {
+      parent.model.removeChild(found);
+      parent.dirty = true;
+    }
+    this.#log("info", element, "delete", found.getUniqueId(), "success", `${String(found)} moved: unlisted from ${String(parent?.model)}`);
+    this.#advance(element.size);
+    return true;
   }
 
   async #syncChildren(element: DiffElement, parent: Parent): Promise<boolean> {

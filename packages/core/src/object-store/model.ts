@@ -1,4 +1,4 @@
-import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject } from "./errors.js";
+import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject, type DescribedObject } from "./errors.js";
 import { canonicalJson, isJsonValue, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
 import type { Adapter } from "./adapter.js";
 import type { ModelSchema } from "./schema.js";
@@ -188,10 +188,11 @@ export abstract class ObjectModel<
   }
 
   /**
-   * Removes `child` from this object's children. Throws {@link ObjectStoreWrongType} when children
-   * of its type are not declared and {@link ObjectNotFound} when it is not listed.
+   * Removes `child` from this object's children: an object, or anything naming its type and uid
+   * (a child that is listed but not stored has no object). Throws {@link ObjectStoreWrongType}
+   * when children of its type are not declared and {@link ObjectNotFound} when it is not listed.
    */
-  removeChild(child: ObjectModel): void {
+  removeChild(child: DescribedObject): void {
     const list = this.#childList(child.getType());
     const index = list.indexOf(child.getUniqueId());
     if (index === -1) {
