@@ -1,12 +1,13 @@
-import type { SnapshotStorage } from "@stowage/core";
-import { isAdvancedSnapshotStorage } from "@stowage/core";
+import { copyFile as copyFileOf, type SnapshotStorage } from "@stowage/core";
 import type { CommandContext } from "./context.js";
 import { baseName, destinationKey, fileKey } from "./keys.js";
-import { countBytes } from "./progress.js";
+import type { Progress } from "./progress.js";
 
 /**
- * Copies one file from one storage to another (or within one), streaming: the reader feeds the
- * writer chunk by chunk, so nothing is staged on disk or held whole in memory.
+ * Copies one file from one storage to another (or within one) with core's `copyFile`: natively
+ * where the target can (a kernel copy between two local roots, a server-side copy between two
+ * buckets of one endpoint), streamed otherwise, keeping its modification time. Takes the
+ * interrupt signal; shows the bytes as they flow.
  */
 export async function copyFile(
   ctx: CommandContext,
@@ -15,16 +16,19 @@ export async function copyFile(
   target: SnapshotStorage,
   targetKey: string,
 ): Promise<void> {
-  const size = isAdvancedSnapshotStorage(source) ? (await source.stat(sourceKey)).size : undefined;
-  // Both ends take the interrupt signal (the write removes what it staged); the stream is also cut
-  // here, for a plugin that ignores the signal.
-  const signal = ctx.abortSignal();
-  const stream = ctx.abortable(await source.read(sourceKey, { signal }));
-  const progress = ctx.progress(targetKey, size);
+  let progress: Progress | undefined;
+  let shown = 0;
   try {
-    await target.write(targetKey, countBytes(stream, (bytes) => progress.advance(bytes)), { signal });
+    await copyFileOf(source, sourceKey, target, targetKey, {
+      signal: ctx.abortSignal(),
+      onProgress: ({ bytes, total }) => {
+        progress ??= ctx.progress(targetKey, total);
+        progress.advance(bytes - shown);
+        shown = bytes;
+      },
+    });
   } finally {
-    progress.stop();
+    progress?.stop();
   }
 }
 

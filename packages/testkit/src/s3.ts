@@ -29,6 +29,12 @@ export interface S3TestServer {
    * mid-upload does. Returns its upload id.
    */
   leaveMultipartUpload(key: string, bucket?: string): string;
+  /**
+   * The requests the server has answered since it started (or since the last call with
+   * `clear`): method and URL (path and query), in arrival order. What a test counts to prove a
+   * client sent one request where it could have sent many.
+   */
+  requests(clear?: boolean): Array<{ method: string; url: string }>;
   /** Stops the server; every bucket and object is gone. */
   stop(): Promise<void>;
 }
@@ -85,6 +91,10 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   addListMultipartUploads(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
   listInByteOrder(stores.s3Store);
+  let seen: Array<{ method: string; url: string }> = [];
+  app.addHook("onRequest", async (request) => {
+    seen.push({ method: request.method, url: request.url });
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -106,6 +116,11 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
       const uploadId = s3.createMultipartUpload(name, key);
       s3.uploadPart(uploadId, 1, Buffer.from("a part of a write that never finished"));
       return uploadId;
+    },
+    requests: (clear = false) => {
+      const answered = seen;
+      if (clear) seen = [];
+      return answered;
     },
     stop: () => app.close(),
   };
@@ -269,7 +284,7 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
 }
 
 /** A test S3 server running in a child process (see {@link spawnS3Server}). */
-export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload">;
+export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload" | "requests">;
 
 /**
  * Starts the same server in a child Node process, so that its memory (it holds every object) stays

@@ -5,7 +5,7 @@ import { copyFile, openTransfer } from "../transfer.js";
 /** `stowage cp <source> <destination>`: one file, within a store or between any two. */
 export function cpCommand(ctx: CommandContext): Command {
   return new Command("cp")
-    .description("copy a file, within a store or between two stores (streamed)")
+    .description("copy a file, within a store or between two stores (natively where possible, keeping its mtime)")
     .argument("<source>", "store::key of the file")
     .argument("<destination>", "store::key, or store::folder/ to keep the name")
     .addHelpText(

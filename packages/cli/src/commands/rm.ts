@@ -1,21 +1,9 @@
 import { Command } from "commander";
-import {
-  SnapshotIOError,
-  SnapshotNotFoundError,
-  mapLimit,
-  normalizePrefix,
-  validateKey,
-  walkFiles,
-  type SnapshotStorage,
-} from "@stowage/core";
+import { SnapshotNotFoundError, normalizePrefix, removeFolder, validateKey, type SnapshotStorage } from "@stowage/core";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT_CODES, UsageError } from "../exit-codes.js";
 import { isFolder } from "../folder-hint.js";
 import type { Location } from "../location.js";
-
-const DELETE_CONCURRENCY = 8;
-/** Files taken from the listing, then deleted, at a time: memory stays flat whatever the folder holds. */
-const DELETE_BATCH = 1000;
 
 /** `stowage rm [-r] [-f] <location...>`. */
 export function rmCommand(ctx: CommandContext): Command {
@@ -36,7 +24,8 @@ export function rmCommand(ctx: CommandContext): Command {
           if (prefix === "" && !flags.force) {
             throw new UsageError(`refusing to delete every file in '${location.text}': add --force`);
           }
-          let removed = await removeTree(storage, prefix);
+          // Core's removeFolder: fresh listings batch by batch, one DeleteObjects per 1,000 keys on S3.
+          let removed = await removeFolder(storage, prefix, { signal: ctx.abortSignal() });
           // `rm -r store::file.txt` removes the file itself, like rm(1).
           if (prefix !== "" && (await storage.exists(prefix))) {
             await storage.delete(prefix);
@@ -70,37 +59,4 @@ async function openUnlessForcedMissing(
     if (force && error instanceof CliError && error.exitCode === EXIT_CODES.notFound) return undefined;
     throw error;
   }
-}
-
-/**
- * Deletes every file below `prefix` and resolves with how many. Takes the first
- * {@link DELETE_BATCH} files of a fresh listing, closes it, deletes them, and starts over until a
- * listing comes up short: no listing is ever read while files it has yet to reach are deleted
- * (the blob contract says nothing of listings that change under them, and a paged index could skip
- * entries), and memory holds one batch. Each new listing starts where the deleted files were, so
- * the total work stays that of one walk.
- */
-async function removeTree(storage: SnapshotStorage, prefix: string): Promise<number> {
-  let removed = 0;
-  let previous = new Set<string>();
-  for (;;) {
-    const batch = await firstFiles(storage, prefix, DELETE_BATCH);
-    // A file listed again after its delete resolved would make this loop forever.
-    const stuck = batch.find((key) => previous.has(key));
-    if (stuck !== undefined) throw new SnapshotIOError(`'${stuck}' is still listed after it was deleted`, stuck);
-    await mapLimit(batch, DELETE_CONCURRENCY, (key) => storage.delete(key));
-    removed += batch.length;
-    if (batch.length < DELETE_BATCH) return removed;
-    previous = new Set(batch);
-  }
-}
-
-/** The first `count` file keys below `prefix`, in listing order; the listing is released after. */
-async function firstFiles(storage: SnapshotStorage, prefix: string, count: number): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const file of walkFiles(storage, prefix)) {
-    keys.push(file.path);
-    if (keys.length >= count) break;
-  }
-  return keys;
 }

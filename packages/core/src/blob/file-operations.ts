@@ -31,6 +31,11 @@ export function canDeleteMany(storage: unknown): storage is BatchDeletingStorage
 export interface CopyFileOptions {
   /** Stops the copy; the target keeps its old content (see `AbortOptions`). */
   signal?: AbortSignal;
+  /**
+   * Hears the copy's progress: `bytes` copied so far (after each chunk of a streamed copy; once,
+   * at the end, of a native one) and the file's size where the source knows it (advanced tier).
+   */
+  onProgress?: (progress: { bytes: number; total: number | undefined }) => void;
 }
 
 /** What {@link copyFile} did. */
@@ -69,9 +74,13 @@ export async function copyFile(
     } finally {
       await copier.finish();
     }
+    options.onProgress?.({ bytes: stat.size, total: stat.size });
     return { bytes: stat.size, native: true };
   }
-  const bytes = await streamCopy(source, sourceKey, target, targetKey, stat?.mtime, signal);
+  const { onProgress } = options;
+  const total = stat?.size;
+  const onBytes = onProgress === undefined ? undefined : (bytes: number) => onProgress({ bytes, total });
+  const bytes = await streamCopy(source, sourceKey, target, targetKey, stat?.mtime, signal, onBytes);
   return { bytes: stat?.size ?? bytes, native: false };
 }
 

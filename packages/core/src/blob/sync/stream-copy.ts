@@ -9,6 +9,7 @@ import type { SnapshotStorage } from "../storage.js";
  * what it started; a write that fails before draining the stream destroys it, so no file
  * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
  * Rejects with the read's or the write's error (`E_NOT_FOUND` when `fromKey` is missing).
+ * `onBytes` hears the bytes that flowed so far after each chunk.
  * The one streamed copy of sync's copies and its backups.
  */
 export async function streamCopy(
@@ -18,11 +19,13 @@ export async function streamCopy(
   toKey: string,
   mtime: Date | undefined,
   signal: AbortSignal | undefined,
+  onBytes?: (flowed: number) => void,
 ): Promise<number> {
   const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
   let flowed = 0;
+  const count = onBytes === undefined ? (bytes: number) => (flowed += bytes) : (bytes: number) => onBytes((flowed += bytes));
   try {
-    await to.write(toKey, counted(content, (bytes) => (flowed += bytes)), mtime === undefined ? { signal } : { mtime, signal });
+    await to.write(toKey, counted(content, count), mtime === undefined ? { signal } : { mtime, signal });
   } catch (error) {
     content.destroy();
     throw error;
