@@ -31,7 +31,7 @@ export * from "./object-store/registry.js";
 export * from "./object-store/model-ref.js";
 export * from "./object-store/base-store.js";
 export * from "./object-store/memory-store.js";
-export * from "./object-store/adapter.js";
+export * from "./diff/adapter.js";
 export { DiffSyncFlags, ModelFlags, hasFlag } from "./diff/flags.js";
 export { DiffElement, type AttrsDiff, type DiffAction, type DiffContext, type DiffElementDict } from "./diff/diff-element.js";
 export * from "./diff/diff.js";

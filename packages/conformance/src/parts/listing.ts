@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compareKeys, listRecursive, mapLimit, type AdvancedSnapshotStorage, type SnapshotStorage } from "@stowage/core";
+import { compareKeys, recursiveList, mapLimit, type AdvancedSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import type { SuiteContext } from "../fixture.js";
 import { writeAll } from "../inspect.js";
 import { TRICKY_KEYS } from "./keys.js";
@@ -63,7 +63,7 @@ export function listingTests(t: SuiteContext<SnapshotStorage>): void {
       await writeAll(storage, { ...TREE, ...NEIGHBOURS });
       for (const key of UNSORTED) await storage.write(key, key);
       const expected = [...Object.keys(TREE), ...Object.keys(NEIGHBOURS), ...UNSORTED].sort(compareKeys);
-      assert.deepEqual(await listRecursive(basicView(storage), ""), expected);
+      assert.deepEqual(await recursiveList(basicView(storage), ""), expected);
     });
 
     t.test("a trailing slash names the same folder", async (storage) => {
@@ -173,7 +173,7 @@ export function recursiveListTests(t: SuiteContext<AdvancedSnapshotStorage>): vo
     t.test("agrees with a walk of list", async (storage) => {
       await writeAll(storage, { ...TREE, ...NEIGHBOURS });
       // core's walk refuses a listing that holds its own folder, where a plain walk would loop forever.
-      assert.deepEqual(await storage.recursiveList(""), await listRecursive(basicView(storage), ""));
+      assert.deepEqual(await storage.recursiveList(""), await recursiveList(basicView(storage), ""));
     });
   });
 }

@@ -32,8 +32,11 @@ export async function* walkFiles(
   }
 }
 
-/** Every file key under `prefix`, sorted: {@link walkFiles} collected into an array. */
-export async function listRecursive(storage: SnapshotStorage, prefix: string): Promise<string[]> {
+/**
+ * Every file key under `prefix`, sorted: {@link walkFiles} collected into an array. The advanced
+ * tier's `recursiveList` method, for a storage of either tier (one name for one thing).
+ */
+export async function recursiveList(storage: SnapshotStorage, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const entry of walkFiles(storage, prefix)) keys.push(entry.path);
   return keys;

@@ -1,6 +1,6 @@
 import { throwIfAborted } from "../errors.js";
 import { isLogging, logEvent } from "../logging/logger.js";
-import type { Adapter } from "../object-store/adapter.js";
+import type { Adapter } from "./adapter.js";
 import { DiffClassMismatch } from "../object-store/errors.js";
 import type { JsonObject, JsonValue } from "../object-store/json.js";
 import { schemaOf, type IdentifierValue, type ObjectModel } from "../object-store/model.js";

@@ -1,6 +1,6 @@
 import { throwIfAborted } from "../errors.js";
 import { isLogging, logEvent, type LogLevel } from "../logging/logger.js";
-import type { Adapter } from "../object-store/adapter.js";
+import type { Adapter } from "./adapter.js";
 import { ObjectCrudError, ObjectNotCreated, ObjectNotDeleted, ObjectNotFound, ObjectNotUpdated } from "../object-store/errors.js";
 import { ObjectModel, schemaOf, type AnyModelClass, type SyncHookResult } from "../object-store/model.js";
 import { modelClassOf, uidFromIdentifiers } from "../object-store/model-ref.js";

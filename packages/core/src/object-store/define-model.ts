@@ -1,5 +1,5 @@
 import type { JsonValue } from "./json.js";
-import type { Adapter } from "./adapter.js";
+import type { Adapter } from "../diff/adapter.js";
 import { ObjectModel, type ModelClass, type SyncHookResult } from "./model.js";
 import { validateDeclaration, type ModelDeclaration, type ModelSchema } from "./schema.js";
 

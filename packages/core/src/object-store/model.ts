@@ -1,6 +1,6 @@
 import { InvalidObjectError, ObjectAlreadyExists, ObjectNotFound, ObjectStoreWrongType, nameObject, type DescribedObject } from "./errors.js";
 import { canonicalJson, isJsonValue, jsonProblem, type JsonObject, type JsonValue } from "./json.js";
-import type { Adapter } from "./adapter.js";
+import type { Adapter } from "../diff/adapter.js";
 import type { ModelSchema } from "./schema.js";
 import { takeParsedJson } from "./parsed-json.js";
 import { joinUid } from "./uid.js";

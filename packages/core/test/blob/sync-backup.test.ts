@@ -5,7 +5,7 @@ import {
   SyncError,
   backupKey,
   collectBytes,
-  listRecursive,
+  recursiveList,
   syncStorages,
   type FileStat,
   type SnapshotStorage,
@@ -24,7 +24,7 @@ async function fill(storage: SnapshotStorage, files: Record<string, string>, mti
 
 async function contents(storage: SnapshotStorage, prefix = ""): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
-  for (const key of await listRecursive(storage, prefix)) result[key] = (await collectBytes(await storage.read(key))).toString();
+  for (const key of await recursiveList(storage, prefix)) result[key] = (await collectBytes(await storage.read(key))).toString();
   return result;
 }
 

@@ -4,7 +4,7 @@ import {
   SyncError,
   SyncFilter,
   compareKeys,
-  listRecursive,
+  recursiveList,
   syncStorages,
   type SnapshotStorage,
   type SyncFilterRule,
@@ -100,7 +100,7 @@ describe("syncStorages with a filter", () => {
     const report = await logged(source, target, { filter: [exclude("*.tmp")] });
     expect(report).toMatchObject({ copied: 1, deleted: 1, excluded: 4 });
     expect(report.paths).toMatchObject({ copy: ["a.txt"], delete: ["extra"], exclude: ["b.tmp", "both.tmp", "lib/c.tmp", "old.tmp"] });
-    expect(await listRecursive(target, "dst")).toEqual(["dst/a.txt", "dst/both.tmp", "dst/old.tmp"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/a.txt", "dst/both.tmp", "dst/old.tmp"]);
   });
 
   it("never lists a folder whose whole subtree is excluded, on either side (basic tier)", async () => {
@@ -112,7 +112,7 @@ describe("syncStorages with a filter", () => {
     expect(report).toMatchObject({ copied: 2, deleted: 0, excluded: 0 });
     expect(source.listed).toEqual(["src", "src/pkg"]);
     expect(target.listed).toEqual(["dst"]);
-    expect(await listRecursive(target, "dst")).toEqual(["dst/a", "dst/node_modules/old.js", "dst/pkg/z"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/a", "dst/node_modules/old.js", "dst/pkg/z"]);
   });
 
   it("the second delete pass (past 10,000 extras) keeps excluded files too", async () => {
@@ -122,7 +122,7 @@ describe("syncStorages with a filter", () => {
     await fill(target, { "dst/keep.tmp": "k" });
     const report = await syncStorages(source, "src", target, "dst", { filter: [exclude("*.tmp")], concurrency: 32 });
     expect(report).toMatchObject({ deleted: 10_010, excluded: 1 });
-    expect(await listRecursive(target, "dst")).toEqual(["dst/keep.tmp"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/keep.tmp"]);
   });
 });
 
@@ -142,16 +142,16 @@ describe("syncStorages with maxDelete", () => {
     expect(error).toMatchObject({ code: "E_SYNC", stage: "max-delete", deleteCount: 3, failureCount: 0 });
     expect((error as SyncError).report).toMatchObject({ copied: 1, deleted: 0 });
     expect((error as Error).message).toMatch(/would delete 3 file\(s\), more than maxDelete \(2\)/);
-    expect(await listRecursive(target, "dst")).toEqual(["dst/new", "dst/x1", "dst/x2", "dst/x3"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/new", "dst/x1", "dst/x2", "dst/x3"]);
   });
 
   it("deletes when the count is within the limit, and a dry run rejects as the real run would", async () => {
     const { source, target } = await setUp();
     await expect(syncStorages(source, "src", target, "dst", { maxDelete: 2, dryRun: true })).rejects.toMatchObject({ stage: "max-delete", deleteCount: 3 });
     expect(await syncStorages(source, "src", target, "dst", { maxDelete: 3, dryRun: true })).toMatchObject({ deleted: 3, dryRun: true });
-    expect(await listRecursive(target, "dst")).toEqual(["dst/x1", "dst/x2", "dst/x3"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/x1", "dst/x2", "dst/x3"]);
     expect(await syncStorages(source, "src", target, "dst", { maxDelete: 3 })).toMatchObject({ copied: 1, deleted: 3 });
-    expect(await listRecursive(target, "dst")).toEqual(["dst/new"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/new"]);
   });
 
   it("excluded files do not count, and --no-delete makes the limit moot", async () => {
@@ -172,6 +172,6 @@ describe("syncStorages with maxDelete", () => {
     const { source, target } = await setUp();
     await expect(syncStorages(source, "src", target, "dst", { maxDelete: -1 })).rejects.toBeInstanceOf(InvalidOptionsError);
     await expect(syncStorages(source, "src", target, "dst", { maxDelete: 1.5 })).rejects.toMatchObject({ code: "E_INVALID_OPTIONS" });
-    expect(await listRecursive(target, "dst")).toEqual(["dst/x1", "dst/x2", "dst/x3"]);
+    expect(await recursiveList(target, "dst")).toEqual(["dst/x1", "dst/x2", "dst/x3"]);
   });
 });

@@ -10,7 +10,7 @@ import {
   collectBytes,
   compareKeys,
   hashFile,
-  listRecursive,
+  recursiveList,
   syncStorages,
   type SnapshotStorage,
   type SyncOptions,
@@ -31,7 +31,7 @@ async function fill(storage: SnapshotStorage, files: Record<string, string>): Pr
 
 async function contents(storage: SnapshotStorage, prefix = ""): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
-  for (const key of await listRecursive(storage, prefix)) result[key] = (await collectBytes(await storage.read(key))).toString();
+  for (const key of await recursiveList(storage, prefix)) result[key] = (await collectBytes(await storage.read(key))).toString();
   return result;
 }
 
@@ -307,11 +307,11 @@ describe("syncStorages between two different storages", () => {
     }
     const looping = new SelfListing();
     await fill(looping, { "a/b": "1" });
-    await expect(listRecursive(looping, "a")).rejects.toThrow(SnapshotIOError);
+    await expect(recursiveList(looping, "a")).rejects.toThrow(SnapshotIOError);
     await expect(syncStorages(looping, "a", new MapStorage(), "t")).rejects.toThrow(/strictly below its folder/);
     const unsorted = new Unsorted();
     await fill(unsorted, { "a/b": "1", "a/c": "2" });
-    await expect(listRecursive(unsorted, "a")).rejects.toThrow(/out of order/);
+    await expect(recursiveList(unsorted, "a")).rejects.toThrow(/out of order/);
     const target = new MapStorage();
     await fill(target, { "t/extra": "kept" });
     await expect(syncStorages(unsorted, "a", target, "t")).rejects.toThrow(SnapshotIOError);
@@ -331,7 +331,7 @@ describe("syncStorages between two different storages", () => {
       onProgress: (event) => event.action === "delete" && deleted.push(event.path),
     });
     expect(report).toMatchObject({ copied: 1, deleted: 10_050 });
-    expect(await listRecursive(target, "t")).toEqual(["t/keep"]);
+    expect(await recursiveList(target, "t")).toEqual(["t/keep"]);
     expect(deleted).toEqual([...deleted].sort(compareKeys));
     expect(await spoolFolders()).toEqual(spoolsBefore);
   });
@@ -350,8 +350,8 @@ describe("syncStorages between two different storages", () => {
       onProgress: (event) => event.action === "copy" && ++copies === 200 && source.files.clear(),
     });
     expect(report).toMatchObject({ copied: 200, deleted: 10_050 });
-    expect(await listRecursive(target, "t")).toHaveLength(200);
-    expect(await listRecursive(target, "t/x")).toEqual([]);
+    expect(await recursiveList(target, "t")).toHaveLength(200);
+    expect(await recursiveList(target, "t/x")).toEqual([]);
   });
 
   it("a folder that vanishes while a basic-tier walk is in it is E_IO, and the sync deletes nothing", async () => {
@@ -363,7 +363,7 @@ describe("syncStorages between two different storages", () => {
     }
     const source = new Vanishing();
     await fill(source, { "s/a": "1", "s/b/c": "2", "s/d": "3" });
-    await expect(listRecursive(source, "s")).rejects.toThrow(/folder 's\/b'.*vanished while it was walked/);
+    await expect(recursiveList(source, "s")).rejects.toThrow(/folder 's\/b'.*vanished while it was walked/);
     await fill(source, { "s/b/c": "2" });
     const target = new MapStorage();
     await fill(target, { "t/a": "1", "t/b/c": "2", "t/d": "3", "t/extra": "4" });
@@ -395,12 +395,12 @@ describe("syncStorages between two different storages", () => {
   });
 });
 
-describe("listRecursive", () => {
+describe("recursiveList", () => {
   it("walks a basic storage with list, sorted", async () => {
     const storage = new MapStorage();
     await fill(storage, { "a/b/c": "1", "a/d": "2", "ab": "3", "a/b/\u{1F389}": "4", "a/b/\uFF61": "5" });
-    expect(await listRecursive(storage, "a")).toEqual(["a/b/c", "a/b/\uFF61", "a/b/\u{1F389}", "a/d"]);
-    expect(await listRecursive(storage, "")).toHaveLength(5);
+    expect(await recursiveList(storage, "a")).toEqual(["a/b/c", "a/b/\uFF61", "a/b/\u{1F389}", "a/d"]);
+    expect(await recursiveList(storage, "")).toHaveLength(5);
   });
 });
 
@@ -443,7 +443,7 @@ describe("syncStorages with an AbortSignal", () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ code: "E_ABORTED", cause: reason });
-    const written = (await listRecursive(target, "t")).filter((key) => key !== "t/zz-extra");
+    const written = (await recursiveList(target, "t")).filter((key) => key !== "t/zz-extra");
     // The abort came at the fifth copy: at most the copies then in flight finished after it.
     expect(written.length).toBeGreaterThanOrEqual(5);
     expect(written.length).toBeLessThanOrEqual(5 + 2);
@@ -457,6 +457,6 @@ describe("syncStorages with an AbortSignal", () => {
     const target = new AdvancedMapStorage();
     await target.write("t/extra", "x");
     await expect(syncStorages(source, "s", target, "t", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "E_ABORTED" });
-    expect(await listRecursive(target, "t")).toEqual(["t/extra"]);
+    expect(await recursiveList(target, "t")).toEqual(["t/extra"]);
   });
 });

@@ -1,14 +1,14 @@
-import type { Diff } from "../diff/diff.js";
-import { diffAdapters } from "../diff/differ.js";
-import type { AdapterSyncOptions, DiffOptions } from "../diff/options.js";
-import { syncAdapters } from "../diff/syncer.js";
+import type { Diff } from "./diff.js";
+import { diffAdapters } from "./differ.js";
+import type { AdapterSyncOptions, DiffOptions } from "./options.js";
+import { syncAdapters } from "./syncer.js";
 import { logEvent } from "../logging/logger.js";
-import { BaseStore, type BaseStoreOptions, type RemoveOptions } from "./base-store.js";
-import { InvalidObjectError } from "./errors.js";
-import type { JsonObject } from "./json.js";
-import { MemoryStore } from "./memory-store.js";
-import { instantiate, schemaOf, type AnyModelClass, type AttributesOf, type IdentifiersOf, type ObjectModel } from "./model.js";
-import type { IdentifierOf, InstanceOf, ModelRef } from "./model-ref.js";
+import { BaseStore, type BaseStoreOptions, type RemoveOptions } from "../object-store/base-store.js";
+import { InvalidObjectError } from "../object-store/errors.js";
+import type { JsonObject } from "../object-store/json.js";
+import { MemoryStore } from "../object-store/memory-store.js";
+import { instantiate, schemaOf, type AnyModelClass, type AttributesOf, type IdentifiersOf, type ObjectModel } from "../object-store/model.js";
+import type { IdentifierOf, InstanceOf, ModelRef } from "../object-store/model-ref.js";
 
 /** A store class an adapter can instantiate itself. */
 export type StoreClass = new (options?: BaseStoreOptions) => BaseStore;
