@@ -8,7 +8,6 @@ import {
   normalizePrefix,
   SnapshotIOError,
   SnapshotNotFoundError,
-  toChunks,
   type BackendContent,
   type BackendWriteOptions,
   type BlobOperation,
@@ -31,7 +30,7 @@ import type { ObjectSpace } from "./object-space.js";
 import { checkBucket, resolveClient } from "./s3-client.js";
 import { toStowageError } from "./s3-errors.js";
 import { KeySpace } from "./s3-keys.js";
-import { S3_LOCATION, type S3Location } from "./s3-location.js";
+import { S3_LOCATION, s3LocationOf, type S3Location } from "./s3-location.js";
 import { resolveSettings, type S3StorageOptions, type S3StorageSettings } from "./s3-storage-options.js";
 import { serverCopy } from "./server-copy.js";
 import { streamFileStats } from "./stream-list.js";
@@ -111,23 +110,19 @@ export class S3Storage extends BlobBackend {
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
     if (this.#settings.checkConflicts) await assertWritable(this.#space, key);
     const { signal } = options;
+    const what = `the write of '${key}'`;
     // Bytes too are pulled through the signal, so that an abort during the checks stops a PutObject.
-    const source = content.bytes === undefined ? content.chunks : abortableChunks(content.bytes, signal, `the write of '${key}'`);
-    await this.#upload(key, source, options.mtime ?? new Date(), content.bytes?.byteLength, signal);
-  }
-
-  /** Uploads without checks; `size`, when known, only picks PutObject or multipart upfront. */
-  #upload(key: string, source: AsyncIterable<Uint8Array>, mtime: Date, size: number | undefined, signal?: AbortSignal): Promise<void> {
+    const source = content.bytes === undefined ? content.chunks : abortableChunks(content.bytes, signal, what);
     const target = {
       client: this.client,
       bucket: this.bucket,
       key: this.#space.keys.objectKey(key),
-      metadata: mtimeMetadata(mtime),
+      metadata: mtimeMetadata(options.mtime ?? new Date()),
       ...this.#settings,
       signal,
-      what: `the write of '${key}'`,
+      what,
     };
-    return uploadFrom(source, (chunks) => uploadObject(target, chunks, size));
+    await uploadFrom(source, (chunks) => uploadObject(target, chunks, content.bytes?.byteLength));
   }
 
   /**
@@ -198,26 +193,22 @@ export class S3Storage extends BlobBackend {
   }
 
   /**
-   * The copier a sync into this storage uses, whatever the source (see {@link S3SyncCopier}):
-   * server-side CopyObject / UploadPartCopy from an S3 storage on the same endpoint, region and
-   * access key (any bucket or prefix), a streamed upload from anything else. Both carry the
-   * source's modification time and skip the file/folder checks, which the sync engine has
-   * already made from the target's listing.
+   * The copier a sync into this storage uses when the source is an S3 storage (see
+   * {@link S3SyncCopier}): server-side CopyObject / UploadPartCopy from one on the same endpoint,
+   * region and access key (any bucket or prefix), carrying the source's modification time and
+   * skipping the file/folder checks, which the sync engine has already made from the target's
+   * listing. For any other source, `undefined`: the engine streams (`read` into `write`).
    */
-  syncCopier(source: SnapshotStorage): SyncCopier {
+  syncCopier(source: SnapshotStorage): SyncCopier | undefined {
+    const location = s3LocationOf(source);
+    if (location === undefined) return undefined;
     const target = {
       location: this.#location,
       serverCopy: (from: S3Location, sourceKey: string, targetKey: string, stat: FileStat) =>
         serverCopy(this.#space, this.#settings, from, sourceKey, targetKey, stat),
-      upload: async (targetKey: string, content: Readable, stat: FileStat) => {
-        try {
-          await this.#upload(targetKey, toChunks(content), stat.mtime, stat.size);
-        } catch (error) {
-          throw this.classify(error, "write", targetKey);
-        }
-      },
+      write: this.write.bind(this),
     };
-    return new S3SyncCopier(target, source);
+    return new S3SyncCopier(target, source, location);
   }
 
   /** How other S3 storages recognise this one, across package copies (see `s3-location.ts`). */
