@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { collectBytes, syncStorages } from "@stowage/core";
+import { LocalFileSystemBackend } from "@stowage/local";
 import { describe, expect, it } from "vitest";
 import { S3Storage } from "../src/index.js";
 import { countOf, recordCommands, useS3Server } from "./s3-fixture.js";
@@ -40,7 +44,7 @@ describe("S3Storage sync copier", () => {
     expect(countOf(sentByTarget, "CopyObject")).toBe(0);
   });
 
-  it("streams from a source it cannot reach natively, with one PutObject per file and no checks", async () => {
+  it("streams from an S3 source it cannot reach natively through the target's write: one PutObject per file, conflict checks included", async () => {
     const source = storage({
       client: new S3Client({ ...server().clientConfig, credentials: { accessKeyId: "someone-else", secretAccessKey: "x" } }),
     });
@@ -50,11 +54,30 @@ describe("S3Storage sync copier", () => {
     const sent = recordCommands(target.client);
     expect(await syncStorages(source, "", target, "in/here")).toMatchObject({ copied: 5 });
     expect(countOf(sent, "PutObject")).toBe(5);
-    expect(countOf(sent, "ListObjectsV2")).toBe(1); // the target's listing, nothing per file
-    expect(countOf(sent, "HeadObject")).toBe(0);
     expect(countOf(sent, "CopyObject")).toBe(0);
+    // Known only at the first copy, too late to decline the copier: the copy is the target's own
+    // write, with its checks (a HeadObject per parent, a one-key listing), which the sync engine
+    // cannot yet tell it to skip. Before issue 22 the copier uploaded without them.
+    expect(countOf(sent, "HeadObject")).toBe(5 * 4);
+    expect(countOf(sent, "ListObjectsV2")).toBe(1 + 5);
     expect(await text(target, "in/here/deep/er/f3")).toBe("file 3");
     expect((await target.stat("in/here/deep/er/f3")).mtime).toEqual(mtime);
+  });
+
+  it("offers no copier for a source that is no S3 storage: the sync engine streams, with its signal", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "stowage-s3-copier-"));
+    try {
+      const source = new LocalFileSystemBackend({ location: folder });
+      const target = storage();
+      expect(target.syncCopier(source)).toBeUndefined();
+      const mtime = new Date("2022-02-02T02:02:02.222Z");
+      await source.write("a/b", "bytes", { mtime });
+      expect(await syncStorages(source, "", target, "")).toMatchObject({ copied: 1 });
+      expect(await text(target, "a/b")).toBe("bytes");
+      expect((await target.stat("a/b")).mtime).toEqual(mtime);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("copies a file rewritten with the same size moments after the last sync (ms times, not LastModified)", async () => {
@@ -110,6 +133,7 @@ describe("S3Storage sync copier", () => {
       read: () => Promise.reject(new Error("must not be read")),
     };
     const copier = target.syncCopier(foreign as unknown as S3Storage);
+    if (copier === undefined) throw new Error("an S3-branded source must get a copier");
     const sent = recordCommands(target.client);
     await copier.copy("k", "copy", await source.stat("k"));
     await copier.finish();
