@@ -1,4 +1,4 @@
-import { SnapshotIOError, SnapshotNotFoundError, validateKey, type FileStat, type SnapshotStorage, type SyncCopier } from "@stowage/core";
+import { SnapshotIOError, SnapshotNotFoundError, copyFile, validateKey, type SnapshotStorage, type SyncCopier } from "@stowage/core";
 import { STAMP_FIELD, blobKeys, copiedContentId, type BlobMeta } from "./blob-keys.js";
 import { copyScript } from "./blob-scripts.js";
 import type { Catalogue } from "./catalogue.js";
@@ -39,7 +39,7 @@ export class ServerCopies {
     const finish = async () => undefined;
     if (peer.namespace === own.namespace) return { copy: (from, to) => this.#referenceCopy(from, to), finish };
     if (this.#serverCopy === false) return undefined;
-    return { copy: (from, to, stat) => this.#serverSideCopy(source, peer.namespace, from, to, stat), finish };
+    return { copy: (from, to) => this.#serverSideCopy(source, peer.namespace, from, to), finish };
   }
 
   /** Points `to` at the content of `from` in this catalogue, keeping its mtime: one script, no bytes moved. */
@@ -57,15 +57,19 @@ export class ServerCopies {
    * content hash to a fresh key in the same hash slot, then this catalogue's commit. The metadata
    * (content, size, mtime, etag) is read when the copy starts, so the copy is one consistent
    * version even if the source changes meanwhile; a source whose content vanished in between is
-   * read again.
+   * read again. When the server refuses `COPY` (older than 6.2, or an ACL), this copy streams
+   * through core's `copyFile` (which then finds no copier) and later syncs get no copier.
    */
-  async #serverSideCopy(source: SnapshotStorage, namespace: string, from: string, to: string, stat: FileStat): Promise<void> {
+  async #serverSideCopy(source: SnapshotStorage, namespace: string, from: string, to: string): Promise<void> {
     validateKey(to);
     const { catalogue, target } = this.#scope;
     const { client, keys } = catalogue;
     const theirs = blobKeys(namespace);
     for (let attempt = 1; ; attempt++) {
-      if (this.#serverCopy === false) return this.#streamCopy(source, from, target, to, stat);
+      if (this.#serverCopy === false) {
+        await copyFile(source, from, target, to);
+        return;
+      }
       const json = await catalogue.typed("read", from, () => client.hget(theirs.meta, from));
       if (json === null) throw new SnapshotNotFoundError(from);
       const meta = JSON.parse(json) as BlobMeta;
@@ -93,16 +97,6 @@ export class ServerCopies {
         }
       }
       return catalogue.typed("write", to, () => catalogue.commit(to, copy));
-    }
-  }
-
-  /** Copies through the client, for a server that refuses `COPY`. */
-  async #streamCopy(source: SnapshotStorage, from: string, target: SnapshotStorage, to: string, stat: FileStat): Promise<void> {
-    const content = await source.read(from);
-    try {
-      await target.write(to, content, { mtime: stat.mtime });
-    } finally {
-      content.destroy();
     }
   }
 }
