@@ -12,7 +12,7 @@ import type { RedisClient } from "./connection.js";
  * (`E_IO`) rather than yielding fewer files: a sync would take the missing ones for deleted.
  */
 
-/** Runs calls on the storage's client, turning failures into stowage errors (the storage's own wrapper). */
+/** Runs calls on the storage's client once its connection is ready; the storage maps failures to stowage errors. */
 export type CatalogueCall = <T>(path: string, call: (client: RedisClient) => Promise<T>) => Promise<T>;
 
 const LIST_PAGE = 1000;
