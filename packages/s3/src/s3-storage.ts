@@ -102,13 +102,14 @@ export class S3Storage extends BlobBackend {
   /**
    * One object (PutObject, or a multipart upload above `partSize`), recording `options.mtime`
    * (default: now) as its `mtime` metadata, after the conflict check unless `checkConflicts` is
-   * off. An abort of the signal cancels the parts in flight and aborts the multipart upload
+   * off, or the caller ruled conflicts out from a listing (`options.checkConflicts: false`, which a
+   * sync passes for the copies its merge cleared: a HeadObject per parent folder saved per file). An abort of the signal cancels the parts in flight and aborts the multipart upload
    * (AbortMultipartUpload), so no parts stay stored; a PutObject (content of one part) or a
    * CompleteMultipartUpload already sent finishes. A failure of the content itself rejects as it
    * is (see {@link SourceFailure}).
    */
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
-    if (this.#settings.checkConflicts) await assertWritable(this.#space, key);
+    if (this.#settings.checkConflicts && options.checkConflicts) await assertWritable(this.#space, key);
     const { signal } = options;
     const what = `the write of '${key}'`;
     // Bytes too are pulled through the signal, so that an abort during the checks stops a PutObject.

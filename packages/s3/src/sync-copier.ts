@@ -46,7 +46,8 @@ export class S3SyncCopier implements SyncCopier {
     if (await this.#native) return this.#target.serverCopy(this.#location, sourceKey, targetKey, stat);
     const content = await this.#source.read(sourceKey);
     try {
-      await this.#target.write(targetKey, content, { mtime: stat.mtime });
+      // A copier runs inside a sync, whose merge already ruled conflicts out from the target's listing.
+      await this.#target.write(targetKey, content, { mtime: stat.mtime, checkConflicts: false });
     } catch (error) {
       // A write that failed before draining its source must not leave it open (a socket).
       content.destroy();

@@ -39,6 +39,8 @@ export type BackendContent = { bytes: Uint8Array; chunks?: undefined } | { bytes
 export interface BackendWriteOptions {
   mtime: Date | undefined;
   signal: AbortSignal | undefined;
+  /** `false` when the caller ruled out file/folder conflicts from a listing (see `WriteOptions.checkConflicts`). */
+  checkConflicts: boolean;
 }
 
 /**
@@ -97,8 +99,8 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   /** Deletes the file at `key`; a missing file is no error. */
   protected abstract deleteFile(key: string): Promise<void>;
 
-  /** Moves `src` (known to be a file) onto `dst` in one step (see {@link AdvancedSnapshotStorage.atomicMove}). */
-  protected abstract moveFile(src: string, dst: string): Promise<void>;
+  /** Moves `src` (known to be a file: `source` is its stat, just read) onto `dst` in one step (see {@link AdvancedSnapshotStorage.atomicMove}). */
+  protected abstract moveFile(src: string, dst: string, source: FileStat): Promise<void>;
 
   /** Every file below `folder` (normalized), sorted by `compareKeys`, lazily (see {@link AdvancedSnapshotStorage.streamList}). */
   protected abstract listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat>;
@@ -107,7 +109,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    * Optional: the file's bytes in chunks of exactly `size` bytes (the last may be shorter), where
    * the backend can fill chunks straight from its storage; otherwise `streamRead` re-slices `read`.
    */
-  protected readChunks?(key: string, size: number): Promise<AsyncIterable<Uint8Array>>;
+  protected readChunks?(key: string, size: number, signal: AbortSignal | undefined): Promise<AsyncIterable<Uint8Array>>;
 
   /**
    * Optional: one level of `folder` (normalized), as {@link SnapshotStorage.list} returns it, where
@@ -149,12 +151,13 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
         ? { bytes: Buffer.from(content, "utf8") }
         : content instanceof Uint8Array
           ? { bytes: content }
-          : { chunks: abortableChunks(content, signal, what) };
+          : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
     const readable = content instanceof Readable ? content : undefined;
     const holdError = (): void => undefined;
     readable?.on("error", holdError);
     try {
-      await this.#run("write", path, () => this.writeFile(path, given, { mtime, signal }));
+      const checkConflicts = options.checkConflicts !== false;
+      await this.#run("write", path, () => this.writeFile(path, given, { mtime, signal, checkConflicts }));
     } catch (error) {
       readable?.destroy();
       throw error;
@@ -176,7 +179,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
       validateKey(path);
       throwIfAborted(options.signal, `the read of '${path}'`);
       const readChunks = this.readChunks.bind(this);
-      chunks = this.#classifiedChunks(await this.#run("read", path, () => readChunks(path, size)), path);
+      chunks = this.#classifiedChunks(await this.#run("read", path, () => readChunks(path, size, options.signal)), path);
     }
     yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
   }
@@ -232,9 +235,9 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async atomicMove(src: string, dst: string): Promise<void> {
     validateKey(src);
     validateKey(dst);
-    await this.stat(src);
+    const source = await this.stat(src);
     if (src === dst) return;
-    await this.#run("move", dst, () => this.moveFile(src, dst));
+    await this.#run("move", dst, () => this.moveFile(src, dst, source));
   }
 
   sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
@@ -258,6 +261,22 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   }
 
   #classified(error: unknown, operation: BlobOperation, key: string): unknown {
-    return isStowageError(error) ? error : this.classify(error, operation, key);
+    if (isStowageError(error) || (typeof error === "object" && error !== null && SOURCE_ERRORS.has(error))) return error;
+    return this.classify(error, operation, key);
+  }
+}
+
+/**
+ * Errors thrown by a caller's write content: the write rejects with the source's own error
+ * (the contract), so they bypass `classify`, which is for the backend's failures.
+ */
+const SOURCE_ERRORS = new WeakSet<object>();
+
+async function* sourceChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  try {
+    yield* chunks;
+  } catch (error) {
+    if (typeof error === "object" && error !== null) SOURCE_ERRORS.add(error);
+    throw error;
   }
 }

@@ -80,7 +80,7 @@ export async function copyFile(
   const { onProgress } = options;
   const total = stat?.size;
   const onBytes = onProgress === undefined ? undefined : (bytes: number) => onProgress({ bytes, total });
-  const bytes = await streamCopy(source, sourceKey, target, targetKey, stat?.mtime, signal, onBytes);
+  const bytes = await streamCopy(source, sourceKey, target, targetKey, { mtime: stat?.mtime, signal, onBytes });
   return { bytes: stat?.size ?? bytes, native: false };
 }
 

@@ -81,6 +81,14 @@ export interface WriteOptions extends AbortOptions {
    * rclone's quick check). Backends without a notion of time may ignore it.
    */
   mtime?: Date;
+  /**
+   * `false` when the caller has already ruled out, from a listing of the target, that `path`
+   * would be both a file and a folder; then a backend whose conflict check costs requests (S3: a
+   * HeadObject per parent folder and a one-key listing) may skip it. The sync engine passes it for
+   * the copies its merge cleared (the target's listing shows no file above the path and nothing
+   * below it), as rclone trusts its listings. Default `true`; a backend may always check anyway.
+   */
+  checkConflicts?: boolean;
 }
 
 /** What a backend knows about a stored file. */

@@ -1,6 +1,18 @@
 import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
-import type { SnapshotStorage } from "../storage.js";
+import type { SnapshotStorage, WriteOptions } from "../storage.js";
+
+/** Options of {@link streamCopy}. */
+export interface StreamCopyOptions {
+  /** The modification time the copy gets (the source's). */
+  mtime?: Date | undefined;
+  /** Cuts the copy: both sides get it. */
+  signal?: AbortSignal | undefined;
+  /** Hears the bytes that flowed so far, after each chunk. */
+  onBytes?: ((flowed: number) => void) | undefined;
+  /** `false` when a listing of the target ruled out conflicts (see `WriteOptions.checkConflicts`). */
+  checkConflicts?: boolean;
+}
 
 /**
  * Streams file `fromKey` of `from` into `toKey` of `to` (`read`, then an atomic `write`), carrying
@@ -9,7 +21,6 @@ import type { SnapshotStorage } from "../storage.js";
  * what it started; a write that fails before draining the stream destroys it, so no file
  * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
  * Rejects with the read's or the write's error (`E_NOT_FOUND` when `fromKey` is missing).
- * `onBytes` hears the bytes that flowed so far after each chunk.
  * The one streamed copy of sync's copies and its backups.
  */
 export async function streamCopy(
@@ -17,15 +28,17 @@ export async function streamCopy(
   fromKey: string,
   to: SnapshotStorage,
   toKey: string,
-  mtime: Date | undefined,
-  signal: AbortSignal | undefined,
-  onBytes?: (flowed: number) => void,
+  options: StreamCopyOptions,
 ): Promise<number> {
+  const { mtime, signal, onBytes, checkConflicts } = options;
   const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
   let flowed = 0;
   const count = onBytes === undefined ? (bytes: number) => (flowed += bytes) : (bytes: number) => onBytes((flowed += bytes));
   try {
-    await to.write(toKey, counted(content, count), mtime === undefined ? { signal } : { mtime, signal });
+    const writeOptions: WriteOptions = { signal };
+    if (mtime !== undefined) writeOptions.mtime = mtime;
+    if (checkConflicts === false) writeOptions.checkConflicts = false;
+    await to.write(toKey, counted(content, count), writeOptions);
   } catch (error) {
     content.destroy();
     throw error;

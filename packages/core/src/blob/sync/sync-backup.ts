@@ -59,7 +59,7 @@ export class SyncBackup {
         await copier.copy(targetKey, key, stat as FileStat);
         return { saved: true, bytes: stat.size };
       }
-      const flowed = await streamCopy(this.#target, targetKey, this.#dir.storage, key, stat.mtime, this.#signal);
+      const flowed = await streamCopy(this.#target, targetKey, this.#dir.storage, key, { mtime: stat.mtime, signal: this.#signal });
       return { saved: true, bytes: stat.size ?? flowed };
     } catch (error) {
       // A target file deleted since it was listed has no old version to lose.

@@ -222,7 +222,12 @@ class SyncRun {
       await this.#copier.copy(stat.path, targetKey, stat as FileStat);
       return stat.size;
     }
-    const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, stat.mtime, this.options.signal);
+    const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, {
+      mtime: stat.mtime,
+      signal: this.options.signal,
+      // The merge found no conflict for this path in the target's listing (conflicts fail before).
+      checkConflicts: false,
+    });
     return stat.size ?? flowed;
   }
 
