@@ -50,7 +50,9 @@ export interface BackendWriteOptions {
  * A backend implements six primitives (`readFile`, `writeFile`, `statFile`, `deleteFile`,
  * `moveFile`, `listFiles`) and may offer capabilities: `readChunks` (chunks filled in place),
  * `listLevel` (a cheaper one-level listing), `classify` (its errors as stowage errors), and any
- * optional protocol method (`syncCopier`, `collectGarbage`) as it is.
+ * optional protocol method (`syncCopier`, `collectGarbage`) as it is. A backend whose storage
+ * answers at once may add synchronous fast paths (`writeBytesSync`, `statFileSync`,
+ * `hasFileSync`), which the base calls behind the same checks without awaiting anything.
  *
  * Written once here, before any primitive runs:
  * - keys are checked with {@link validateKey} (`InvalidPathError`, `E_INVALID_PATH`) and prefixes
@@ -115,6 +117,27 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    */
   protected listLevel?(folder: string): Promise<string[]>;
 
+  // ---- synchronous fast paths: for a backend whose storage answers at once (process memory) ----
+  // Where present, the base calls one instead of its async primitive, after exactly the same
+  // checks and with no await in between, so the rules stay written once here and an in-memory
+  // backend pays no promise per layer. What one throws goes through `classify` like any primitive's.
+
+  /**
+   * Optional: stores `bytes` (the caller's bytes or string, already checked) at `key` at once; the
+   * base calls it for bytes and strings instead of {@link BlobBackend.writeFile}, which still
+   * receives streamed content. Must copy `bytes` if it keeps them: the caller may change them later.
+   */
+  protected writeBytesSync?(key: string, bytes: Uint8Array, options: BackendWriteOptions): void;
+
+  /** Optional: {@link BlobBackend.statFile}, answered at once; the base's `stat` then awaits nothing. */
+  protected statFileSync?(key: string): FileStat | undefined;
+
+  /**
+   * Optional: whether a file is stored at `key`, answered at once, for `exists` and the source
+   * check of `atomicMove`, where a stat would cost more than the answer needs (a hash not yet made).
+   */
+  protected hasFileSync?(key: string): boolean;
+
   /**
    * Maps what a primitive threw to the stowage error callers switch on (by `code`). Stowage
    * errors never reach it: they pass through as they are. Default: the error unchanged.
@@ -150,6 +173,10 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
         : content instanceof Uint8Array
           ? { bytes: content }
           : { chunks: abortableChunks(content, signal, what) };
+    if (given.bytes !== undefined && this.writeBytesSync !== undefined) {
+      const writeBytes = this.writeBytesSync.bind(this, path, given.bytes, { mtime, signal });
+      return this.#runSync("write", path, writeBytes);
+    }
     const readable = content instanceof Readable ? content : undefined;
     const holdError = (): void => undefined;
     readable?.on("error", holdError);
@@ -219,12 +246,17 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async exists(path: string): Promise<boolean> {
     validateKey(path);
+    if (this.hasFileSync !== undefined) return this.#runSync("stat", path, this.hasFileSync.bind(this, path));
+    if (this.statFileSync !== undefined) return this.#runSync("stat", path, this.statFileSync.bind(this, path)) !== undefined;
     return (await this.#run("stat", path, () => this.statFile(path))) !== undefined;
   }
 
   async stat(path: string): Promise<FileStat> {
     validateKey(path);
-    const found = await this.#run("stat", path, () => this.statFile(path));
+    const found =
+      this.statFileSync === undefined
+        ? await this.#run("stat", path, () => this.statFile(path))
+        : this.#runSync("stat", path, this.statFileSync.bind(this, path));
     if (found === undefined) throw new SnapshotNotFoundError(path);
     return found;
   }
@@ -232,7 +264,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async atomicMove(src: string, dst: string): Promise<void> {
     validateKey(src);
     validateKey(dst);
-    await this.stat(src);
+    if (!(await this.exists(src))) throw new SnapshotNotFoundError(src);
     if (src === dst) return;
     await this.#run("move", dst, () => this.moveFile(src, dst));
   }
@@ -252,6 +284,14 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async #run<T>(operation: BlobOperation, key: string, primitive: () => Promise<T>): Promise<T> {
     try {
       return await primitive();
+    } catch (error) {
+      throw this.#classified(error, operation, key);
+    }
+  }
+
+  #runSync<T>(operation: BlobOperation, key: string, primitive: () => T): T {
+    try {
+      return primitive();
     } catch (error) {
       throw this.#classified(error, operation, key);
     }
