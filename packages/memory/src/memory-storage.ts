@@ -42,7 +42,7 @@ interface StoredFile {
  * for tests and demos. Content is copied in and out, so callers can never alter stored bytes.
  *
  * Built on core's `BlobBackend` (keys, content, mtime and signal checks, error mapping are the
- * base's); bytes and strings are stored, and `stat`/`exists` answered, through the base's
+ * base's); reads, writes of bytes and strings, `stat` and `exists` go through the base's
  * synchronous fast paths, so no promise is awaited between the base's checks and the `Map`.
  */
 export class MemoryStorage extends BlobBackend {
@@ -78,8 +78,12 @@ export class MemoryStorage extends BlobBackend {
 
   // ---- BlobBackend's primitives (keys valid, content checked) ----
 
-  protected async readFile(key: string): Promise<StoredBytesReadable> {
+  protected override readFileSync(key: string): StoredBytesReadable {
     return new StoredBytesReadable(this.#get(key).data, this.defaultChunkSize);
+  }
+
+  protected async readFile(key: string): Promise<StoredBytesReadable> {
+    return this.readFileSync(key);
   }
 
   protected override async readChunks(key: string, size: number): Promise<AsyncIterable<Uint8Array>> {

@@ -51,8 +51,8 @@ export interface BackendWriteOptions {
  * `moveFile`, `listFiles`) and may offer capabilities: `readChunks` (chunks filled in place),
  * `listLevel` (a cheaper one-level listing), `classify` (its errors as stowage errors), and any
  * optional protocol method (`syncCopier`, `collectGarbage`) as it is. A backend whose storage
- * answers at once may add synchronous fast paths (`writeBytesSync`, `statFileSync`,
- * `hasFileSync`), which the base calls behind the same checks without awaiting anything.
+ * answers at once may add synchronous fast paths (`readFileSync`, `writeBytesSync`,
+ * `statFileSync`, `hasFileSync`), which the base calls behind the same checks, awaiting nothing.
  *
  * Written once here, before any primitive runs:
  * - keys are checked with {@link validateKey} (`InvalidPathError`, `E_INVALID_PATH`) and prefixes
@@ -129,6 +129,12 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    */
   protected writeBytesSync?(key: string, bytes: Uint8Array, options: BackendWriteOptions): void;
 
+  /**
+   * Optional: {@link BlobBackend.readFile}, answered at once (a missing file throws
+   * `SnapshotNotFoundError`); the base's `read` then awaits nothing before it returns the stream.
+   */
+  protected readFileSync?(key: string): Readable | AsyncIterable<Uint8Array>;
+
   /** Optional: {@link BlobBackend.statFile}, answered at once; the base's `stat` then awaits nothing. */
   protected statFileSync?(key: string): FileStat | undefined;
 
@@ -150,12 +156,15 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     validateKey(path);
-    const what = `the read of '${path}'`;
-    throwIfAborted(options.signal, what);
-    const opened = await this.#run("read", path, () => this.readFile(path, options.signal));
+    const { signal } = options;
+    throwIfAborted(signal, `the read of '${path}'`);
+    const opened =
+      this.readFileSync === undefined
+        ? await this.#run("read", path, () => this.readFile(path, signal))
+        : this.#runSync("read", path, this.readFileSync);
     // Chunks a backend hands back are re-sliced, so that no read delivers a whole file at once.
     const stream = opened instanceof Readable ? opened : Readable.from(rechunk(opened, this.defaultChunkSize), { objectMode: false });
-    return abortableReadable(stream, options.signal, what);
+    return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);
   }
 
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
@@ -167,16 +176,16 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     }
     const what = `the write of '${path}'`;
     throwIfAborted(signal, what);
-    const given: BackendContent =
-      typeof content === "string"
-        ? { bytes: Buffer.from(content, "utf8") }
-        : content instanceof Uint8Array
-          ? { bytes: content }
-          : { chunks: abortableChunks(content, signal, what) };
-    if (given.bytes !== undefined && this.writeBytesSync !== undefined) {
-      const writeBytes = this.writeBytesSync.bind(this, path, given.bytes, { mtime, signal });
-      return this.#runSync("write", path, writeBytes);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content instanceof Uint8Array ? content : undefined;
+    if (bytes !== undefined && this.writeBytesSync !== undefined) {
+      try {
+        this.writeBytesSync(path, bytes, { mtime, signal });
+      } catch (error) {
+        throw this.#classified(error, "write", path);
+      }
+      return;
     }
+    const given: BackendContent = bytes !== undefined ? { bytes } : { chunks: abortableChunks(content, signal, what) };
     const readable = content instanceof Readable ? content : undefined;
     const holdError = (): void => undefined;
     readable?.on("error", holdError);
@@ -246,8 +255,8 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async exists(path: string): Promise<boolean> {
     validateKey(path);
-    if (this.hasFileSync !== undefined) return this.#runSync("stat", path, this.hasFileSync.bind(this, path));
-    if (this.statFileSync !== undefined) return this.#runSync("stat", path, this.statFileSync.bind(this, path)) !== undefined;
+    if (this.hasFileSync !== undefined) return this.#runSync("stat", path, this.hasFileSync);
+    if (this.statFileSync !== undefined) return this.#runSync("stat", path, this.statFileSync) !== undefined;
     return (await this.#run("stat", path, () => this.statFile(path))) !== undefined;
   }
 
@@ -256,7 +265,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     const found =
       this.statFileSync === undefined
         ? await this.#run("stat", path, () => this.statFile(path))
-        : this.#runSync("stat", path, this.statFileSync.bind(this, path));
+        : this.#runSync("stat", path, this.statFileSync);
     if (found === undefined) throw new SnapshotNotFoundError(path);
     return found;
   }
@@ -289,9 +298,10 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     }
   }
 
-  #runSync<T>(operation: BlobOperation, key: string, primitive: () => T): T {
+  /** Calls a synchronous fast path on `key`, its errors classified as a primitive's. */
+  #runSync<T>(operation: BlobOperation, key: string, primitive: (this: this, key: string) => T): T {
     try {
-      return primitive();
+      return primitive.call(this, key);
     } catch (error) {
       throw this.#classified(error, operation, key);
     }
