@@ -1,12 +1,7 @@
 import crypto from "node:crypto";
-import type { Readable } from "node:stream";
 import { StoredBytesReadable } from "./stored-bytes-readable.js";
 import {
-  abortableChunks,
-  abortableReadable,
-  checkChunkSize,
-  throwIfAborted,
-  DEFAULT_CHUNK_SIZE,
+  BlobBackend,
   SnapshotConflictError,
   SnapshotNotFoundError,
   compareKeys,
@@ -15,26 +10,18 @@ import {
   listFlatLevel,
   sortedKeysReader,
   type KeyKinds,
-  normalizePrefix,
   parentFolders,
-  syncStorages,
   validateKey,
-  type AdvancedSnapshotStorage,
-  type ChunkSource,
+  type BackendContent,
+  type BackendWriteOptions,
+  type BlobBackendOptions,
   type FileStat,
-  type ReadOptions,
   type SnapshotStorage,
-  type StreamReadOptions,
   type SyncCopier,
-  type SyncOptions,
-  type SyncReport,
-  type WriteContent,
-  type WriteOptions,
-  positiveInteger,
 } from "@stowage/core";
 
 /** Options of {@link MemoryStorage}. */
-export interface MemoryStorageOptions {
+export interface MemoryStorageOptions extends BlobBackendOptions {
   /** Bytes per chunk of `read` and `streamRead`. Default 256 KiB. */
   chunkSize?: number;
 }
@@ -53,110 +40,21 @@ interface StoredFile {
 /**
  * The advanced blob tier held in process memory: the reference implementation of the contract,
  * for tests and demos. Content is copied in and out, so callers can never alter stored bytes.
+ *
+ * Built on core's `BlobBackend` (keys, content, mtime and signal checks, error mapping are the
+ * base's); reads, writes of bytes and strings, `stat` and `exists` go through the base's
+ * synchronous fast paths, so no promise is awaited between the base's checks and the `Map`.
  */
-export class MemoryStorage implements AdvancedSnapshotStorage {
+export class MemoryStorage extends BlobBackend {
   readonly #files = new Map<string, StoredFile>();
   /** Folder -> number of files below it; a key is a folder exactly while its count is positive. */
   readonly #folders = new Map<string, number>();
-  readonly #chunkSize: number;
   /** Every file key in compareKeys order, rebuilt on the first listing after a file appears or goes. */
   #sorted: string[] | undefined;
 
+  /** @param options.chunkSize - see {@link MemoryStorageOptions}; not a positive integer: `InvalidOptionsError`. */
   constructor(options: MemoryStorageOptions = {}) {
-    this.#chunkSize = positiveInteger("chunkSize", options.chunkSize ?? DEFAULT_CHUNK_SIZE, "MemoryStorage");
-  }
-
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const { signal } = options;
-    // Looked up now, so a missing file rejects here rather than as a stream error later.
-    const { data } = this.#get(path);
-    throwIfAborted(signal, `the read of '${path}'`);
-    const stream = new StoredBytesReadable(data, this.#chunkSize);
-    return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);
-  }
-
-  /** See {@link SnapshotStorage.write}; an abort of `options.signal` stores nothing. */
-  async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
-    validateKey(path);
-    const { signal } = options;
-    throwIfAborted(signal, `the write of '${path}'`);
-    // Bytes and strings at hand are copied and stored at once (nothing can change in between:
-    // one check is enough); anything else streams in, cut by the signal, and is checked again.
-    if (content instanceof Uint8Array || typeof content === "string") {
-      const data = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
-      return this.#store(path, this.#assertWritable(path), { data, mtime: options.mtime?.getTime() ?? Date.now() });
-    }
-    this.#assertWritable(path);
-    const parts: Buffer[] = [];
-    for await (const chunk of abortableChunks(content, signal, `the write of '${path}'`)) parts.push(Buffer.from(chunk));
-    this.#commit(path, Buffer.concat(parts), options.mtime);
-  }
-
-  async streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
-    return this.write(path, chunks, options);
-  }
-
-  async *streamRead(path: string, options: StreamReadOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
-    const { data } = this.#get(path);
-    const chunks = copiedChunks(data, options.chunkSize ?? this.#chunkSize);
-    yield* options.signal === undefined ? chunks : abortableChunks(chunks, options.signal, `the read of '${path}'`);
-  }
-
-  /** One level, from the sorted key index (core's flat-key listing): sub-folders are skipped by binary search. */
-  async list(prefix: string): Promise<string[]> {
-    const entries: string[] = [];
-    for await (const entry of listFlatLevel(normalizePrefix(prefix), this.#readKeys)) entries.push(entry);
-    return entries;
-  }
-
-  async recursiveList(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    for await (const stat of this.streamList(prefix)) keys.push(stat.path);
-    return keys;
-  }
-
-  /**
-   * Walks the sorted key index from the first key of the folder (a binary search), so a listing
-   * starts at once whatever the store holds; files changed while it runs show their state when reached.
-   */
-  async *streamList(prefix: string): AsyncGenerator<FileStat, void, undefined> {
-    for await (const key of listFlatKeys(normalizePrefix(prefix), this.#readKeys)) {
-      const file = this.#files.get(key);
-      if (file !== undefined) yield statOf(key, file);
-    }
-  }
-
-  async delete(path: string): Promise<void> {
-    validateKey(path);
-    if (!this.#files.delete(path)) return;
-    this.#sorted = undefined;
-    for (const parent of parentFolders(path)) {
-      const count = (this.#folders.get(parent) ?? 0) - 1;
-      if (count > 0) this.#folders.set(parent, count);
-      else this.#folders.delete(parent);
-    }
-  }
-
-  async exists(path: string): Promise<boolean> {
-    return this.#files.has(validateKey(path));
-  }
-
-  async stat(path: string): Promise<FileStat> {
-    return statOf(path, this.#get(path));
-  }
-
-  async atomicMove(src: string, dst: string): Promise<void> {
-    validateKey(src);
-    validateKey(dst);
-    const file = this.#get(src);
-    if (src === dst) return;
-    const parents = this.#assertWritable(dst);
-    await this.delete(src);
-    this.#store(dst, parents, file);
-  }
-
-  async sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
-    return syncStorages(this, srcPrefix, this, dstPrefix, options);
+    super(options);
   }
 
   /** Between two MemoryStorages, copies share the stored (never mutated) bytes: nothing is copied. */
@@ -175,20 +73,96 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 
   /** @internal The stored file at `key`, for another MemoryStorage's copier (see {@link syncCopier}); never hand it out. */
   [BRAND](key: string): StoredFile {
-    return this.#get(key);
+    return this.#get(validateKey(key));
   }
 
-  #get(path: string): StoredFile {
-    const file = this.#files.get(validateKey(path));
-    if (file === undefined) throw new SnapshotNotFoundError(path);
+  // ---- BlobBackend's primitives (keys valid, content checked) ----
+
+  protected override readFileSync(key: string): StoredBytesReadable {
+    return new StoredBytesReadable(this.#get(key).data, this.defaultChunkSize);
+  }
+
+  protected async readFile(key: string): Promise<StoredBytesReadable> {
+    return this.readFileSync(key);
+  }
+
+  protected override async readChunks(key: string, size: number): Promise<AsyncIterable<Uint8Array>> {
+    return copiedChunks(this.#get(key).data, size);
+  }
+
+  /** Bytes and strings at hand: copied and stored at once (nothing can change in between, one check is enough). */
+  protected override writeBytesSync(key: string, bytes: Uint8Array, options: BackendWriteOptions): void {
+    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), mtime: options.mtime?.getTime() ?? Date.now() });
+  }
+
+  /** Streamed content: collected, then committed after a second check (the world may have changed meanwhile). */
+  protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
+    this.#assertWritable(key);
+    const parts: Buffer[] = [];
+    for await (const chunk of content.chunks ?? [content.bytes]) parts.push(Buffer.from(chunk));
+    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), mtime: options.mtime?.getTime() ?? Date.now() });
+  }
+
+  protected override statFileSync(key: string): FileStat | undefined {
+    const file = this.#files.get(key);
+    return file && statOf(key, file);
+  }
+
+  protected async statFile(key: string): Promise<FileStat | undefined> {
+    const file = this.#files.get(key);
+    return file && statOf(key, file);
+  }
+
+  protected override hasFileSync(key: string): boolean {
+    return this.#files.has(key);
+  }
+
+  protected async deleteFile(key: string): Promise<void> {
+    if (!this.#files.delete(key)) return;
+    this.#sorted = undefined;
+    for (const parent of parentFolders(key)) {
+      const count = (this.#folders.get(parent) ?? 0) - 1;
+      if (count > 0) this.#folders.set(parent, count);
+      else this.#folders.delete(parent);
+    }
+  }
+
+  protected async moveFile(src: string, dst: string): Promise<void> {
+    const file = this.#get(src);
+    const parents = this.#assertWritable(dst);
+    await this.deleteFile(src);
+    this.#store(dst, parents, file);
+  }
+
+  /** One level, from the sorted key index (core's flat-key listing): sub-folders are skipped by binary search. */
+  protected override async listLevel(folder: string): Promise<string[]> {
+    const entries: string[] = [];
+    for await (const entry of listFlatLevel(folder, this.#readKeys)) entries.push(entry);
+    return entries;
+  }
+
+  /**
+   * Walks the sorted key index from the first key of the folder (a binary search), so a listing
+   * starts at once whatever the store holds; files changed while it runs show their state when reached.
+   */
+  protected async *listFiles(folder: string): AsyncGenerator<FileStat, void, undefined> {
+    for await (const key of listFlatKeys(folder, this.#readKeys)) {
+      const file = this.#files.get(key);
+      if (file !== undefined) yield statOf(key, file);
+    }
+  }
+
+  #get(key: string): StoredFile {
+    const file = this.#files.get(key);
+    if (file === undefined) throw new SnapshotNotFoundError(key);
     return file;
   }
 
-  /** Rejects a file/folder conflict at `path` (core's rule); returns its parent folders, for {@link #store}. */
-  #assertWritable(path: string): string[] {
-    const reason = fileFolderConflict(path, this.#kinds);
-    if (reason !== undefined) throw new SnapshotConflictError(path, reason);
-    return parentFolders(path);
+  /** Rejects a file/folder conflict at `key` (core's rule); returns its parent folders, for {@link #store}. */
+  #assertWritable(key: string): string[] {
+    const reason = fileFolderConflict(key, this.#kinds);
+    if (reason !== undefined) throw new SnapshotConflictError(key, reason);
+    return parentFolders(key);
   }
 
   /** What {@link fileFolderConflict} asks of this storage, made once rather than per write. */
@@ -198,19 +172,13 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
   readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>
     sortedKeysReader(this.#sortedKeys())(from, end, limit);
 
-  #commit(path: string, data: Buffer, mtime?: Date): void {
-    // Re-checked: the world may have changed while the content was streaming in.
-    const parents = this.#assertWritable(path);
-    this.#store(path, parents, { data, mtime: mtime === undefined ? Date.now() : mtime.getTime() });
-  }
-
-  /** Stores `file` at `path`, whose parent folders (`parents`) {@link #assertWritable} just checked. */
-  #store(path: string, parents: readonly string[], file: StoredFile): void {
-    if (!this.#files.has(path)) {
+  /** Stores `file` at `key`, whose parent folders (`parents`) {@link #assertWritable} just checked. */
+  #store(key: string, parents: readonly string[], file: StoredFile): void {
+    if (!this.#files.has(key)) {
       for (const parent of parents) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
       this.#sorted = undefined;
     }
-    this.#files.set(path, file);
+    this.#files.set(key, file);
   }
 
   #sortedKeys(): string[] {
@@ -220,8 +188,7 @@ export class MemoryStorage implements AdvancedSnapshotStorage {
 }
 
 /** Copies of `data` in `size`-byte slices, so callers can never alter stored bytes. */
-function* copiedChunks(data: Buffer, size: number): Generator<Buffer, void, undefined> {
-  checkChunkSize(size);
+async function* copiedChunks(data: Buffer, size: number): AsyncGenerator<Buffer, void, undefined> {
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }
 

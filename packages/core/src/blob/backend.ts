@@ -52,7 +52,9 @@ export interface BackendWriteOptions {
  * A backend implements six primitives (`readFile`, `writeFile`, `statFile`, `deleteFile`,
  * `moveFile`, `listFiles`) and may offer capabilities: `readChunks` (chunks filled in place),
  * `listLevel` (a cheaper one-level listing), `classify` (its errors as stowage errors), and any
- * optional protocol method (`syncCopier`, `collectGarbage`) as it is.
+ * optional protocol method (`syncCopier`, `collectGarbage`) as it is. A backend whose storage
+ * answers at once may add synchronous fast paths (`readFileSync`, `writeBytesSync`,
+ * `statFileSync`, `hasFileSync`), which the base calls behind the same checks, awaiting nothing.
  *
  * Written once here, before any primitive runs:
  * - keys are checked with {@link validateKey} (`InvalidPathError`, `E_INVALID_PATH`) and prefixes
@@ -99,8 +101,8 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   /** Deletes the file at `key`; a missing file is no error. */
   protected abstract deleteFile(key: string): Promise<void>;
 
-  /** Moves `src` (known to be a file: `source` is its stat, just read) onto `dst` in one step (see {@link AdvancedSnapshotStorage.atomicMove}). */
-  protected abstract moveFile(src: string, dst: string, source: FileStat): Promise<void>;
+  /** Moves `src` (known to be a file) onto `dst` in one step (see {@link AdvancedSnapshotStorage.atomicMove}). */
+  protected abstract moveFile(src: string, dst: string): Promise<void>;
 
   /** Every file below `folder` (normalized), sorted by `compareKeys`, lazily (see {@link AdvancedSnapshotStorage.streamList}). */
   protected abstract listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat>;
@@ -117,6 +119,33 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    */
   protected listLevel?(folder: string): Promise<string[]>;
 
+  // ---- synchronous fast paths: for a backend whose storage answers at once (process memory) ----
+  // Where present, the base calls one instead of its async primitive, after exactly the same
+  // checks and with no await in between, so the rules stay written once here and an in-memory
+  // backend pays no promise per layer. What one throws goes through `classify` like any primitive's.
+
+  /**
+   * Optional: stores `bytes` (the caller's bytes or string, already checked) at `key` at once; the
+   * base calls it for bytes and strings instead of {@link BlobBackend.writeFile}, which still
+   * receives streamed content. Must copy `bytes` if it keeps them: the caller may change them later.
+   */
+  protected writeBytesSync?(key: string, bytes: Uint8Array, options: BackendWriteOptions): void;
+
+  /**
+   * Optional: {@link BlobBackend.readFile}, answered at once (a missing file throws
+   * `SnapshotNotFoundError`); the base's `read` then awaits nothing before it returns the stream.
+   */
+  protected readFileSync?(key: string): Readable | AsyncIterable<Uint8Array>;
+
+  /** Optional: {@link BlobBackend.statFile}, answered at once; the base's `stat` then awaits nothing. */
+  protected statFileSync?(key: string): FileStat | undefined;
+
+  /**
+   * Optional: whether a file is stored at `key`, answered at once, for `exists` and the source
+   * check of `atomicMove`, where a stat would cost more than the answer needs (a hash not yet made).
+   */
+  protected hasFileSync?(key: string): boolean;
+
   /**
    * Maps what a primitive threw to the stowage error callers switch on (by `code`). Stowage
    * errors never reach it: they pass through as they are. Default: the error unchanged.
@@ -129,12 +158,15 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     validateKey(path);
-    const what = `the read of '${path}'`;
-    throwIfAborted(options.signal, what);
-    const opened = await this.#run("read", path, () => this.readFile(path, options.signal));
+    const { signal } = options;
+    throwIfAborted(signal, `the read of '${path}'`);
+    const opened =
+      this.readFileSync === undefined
+        ? await this.#run("read", path, () => this.readFile(path, signal))
+        : this.#runSync("read", path, this.readFileSync);
     // Chunks a backend hands back are re-sliced, so that no read delivers a whole file at once.
     const stream = opened instanceof Readable ? opened : Readable.from(rechunk(opened, this.defaultChunkSize), { objectMode: false });
-    return abortableReadable(stream, options.signal, what);
+    return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);
   }
 
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
@@ -146,17 +178,21 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     }
     const what = `the write of '${path}'`;
     throwIfAborted(signal, what);
-    const given: BackendContent =
-      typeof content === "string"
-        ? { bytes: Buffer.from(content, "utf8") }
-        : content instanceof Uint8Array
-          ? { bytes: content }
-          : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content instanceof Uint8Array ? content : undefined;
+    const checkConflicts = options.checkConflicts !== false;
+    if (bytes !== undefined && this.writeBytesSync !== undefined) {
+      try {
+        this.writeBytesSync(path, bytes, { mtime, signal, checkConflicts });
+      } catch (error) {
+        throw this.#classified(error, "write", path);
+      }
+      return;
+    }
+    const given: BackendContent = bytes !== undefined ? { bytes } : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
     const readable = content instanceof Readable ? content : undefined;
     const holdError = (): void => undefined;
     readable?.on("error", holdError);
     try {
-      const checkConflicts = options.checkConflicts !== false;
       await this.#run("write", path, () => this.writeFile(path, given, { mtime, signal, checkConflicts }));
     } catch (error) {
       readable?.destroy();
@@ -222,12 +258,17 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async exists(path: string): Promise<boolean> {
     validateKey(path);
+    if (this.hasFileSync !== undefined) return this.#runSync("stat", path, this.hasFileSync);
+    if (this.statFileSync !== undefined) return this.#runSync("stat", path, this.statFileSync) !== undefined;
     return (await this.#run("stat", path, () => this.statFile(path))) !== undefined;
   }
 
   async stat(path: string): Promise<FileStat> {
     validateKey(path);
-    const found = await this.#run("stat", path, () => this.statFile(path));
+    const found =
+      this.statFileSync === undefined
+        ? await this.#run("stat", path, () => this.statFile(path))
+        : this.#runSync("stat", path, this.statFileSync);
     if (found === undefined) throw new SnapshotNotFoundError(path);
     return found;
   }
@@ -235,9 +276,9 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async atomicMove(src: string, dst: string): Promise<void> {
     validateKey(src);
     validateKey(dst);
-    const source = await this.stat(src);
+    if (!(await this.exists(src))) throw new SnapshotNotFoundError(src);
     if (src === dst) return;
-    await this.#run("move", dst, () => this.moveFile(src, dst, source));
+    await this.#run("move", dst, () => this.moveFile(src, dst));
   }
 
   sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport> {
@@ -255,6 +296,15 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async #run<T>(operation: BlobOperation, key: string, primitive: () => Promise<T>): Promise<T> {
     try {
       return await primitive();
+    } catch (error) {
+      throw this.#classified(error, operation, key);
+    }
+  }
+
+  /** Calls a synchronous fast path on `key`, its errors classified as a primitive's. */
+  #runSync<T>(operation: BlobOperation, key: string, primitive: (this: this, key: string) => T): T {
+    try {
+      return primitive.call(this, key);
     } catch (error) {
       throw this.#classified(error, operation, key);
     }
