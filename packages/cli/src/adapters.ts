@@ -5,8 +5,7 @@ import { isSnapshotStorage, type SnapshotStorage } from "@stowage/core";
 import { errorText } from "./error-text.js";
 import { CliError, EXIT_CODES, UsageError } from "./exit-codes.js";
 import { nearestScheme } from "./nearest-scheme.js";
-import { FIRST_PARTY_SCHEMES } from "./schemes/index.js";
-import type { AdapterModule, FirstPartyScheme } from "./schemes/scheme.js";
+import { FIRST_PARTY_SCHEMES, type AdapterModule } from "./first-party.js";
 
 /**
  * The plugin convention: a package that serves URL scheme `<scheme>:` is named
@@ -16,9 +15,16 @@ import type { AdapterModule, FirstPartyScheme } from "./schemes/scheme.js";
 export interface StowageAdapterModule {
   /**
    * Opens the store that `url` names. Returns a basic- or advanced-tier storage; may return an
-   * object with a `close()` method, which the CLI awaits before it exits.
+   * object with a `close()` method, which the CLI awaits before it exits. Bad options in the URL:
+   * throw core's `InvalidOptionsError` (read the query with core's `UrlParams`), exit code 2.
    */
   createStorageFromUrl(url: URL): SnapshotStorage | Promise<SnapshotStorage>;
+  /**
+   * Optional: whether the store `url` names exists yet, for backends that create it when opened
+   * (a local folder). Commands that only read ask it first, so that a mistyped location is an
+   * error (exit 3), not a new empty store.
+   */
+  storageExists?(url: URL): Promise<boolean>;
 }
 
 /**
@@ -41,32 +47,25 @@ export async function openStorageFromUrl(
   const scheme = url.protocol.slice(0, -1);
   const mapped = parseAdapterMap(options.env[ADAPTERS_ENV]).get(scheme);
   const firstParty = FIRST_PARTY_SCHEMES.find((entry) => entry.protocols.includes(url.protocol));
-  if (mapped === undefined && options.mustExist && firstParty?.storeExists && !(await firstParty.storeExists(url))) {
-    throw new CliError(`no such store: ${url.protocol === "file:" ? fileURLToPath(url) : url.href}`, EXIT_CODES.notFound);
-  }
   const specifier = mapped ?? firstParty?.packageName ?? conventionalPackageName(scheme);
 
   const module = await importAdapter(specifier, options.cwd, mapped !== undefined);
   if (module === undefined) {
     throw missingAdapter(url, specifier, { mapped: mapped !== undefined, firstParty: firstParty !== undefined, env: options.env });
   }
-  const storage = await createStorage(module, url, specifier, mapped === undefined ? firstParty : undefined);
+  const adapter = module as Partial<StowageAdapterModule>;
+  if (typeof adapter.createStorageFromUrl !== "function") {
+    const older = firstParty === undefined ? "" : "; is it an older version?";
+    throw new CliError(`${specifier} does not export createStorageFromUrl(url), so it cannot serve ${url.protocol} URLs${older}`, EXIT_CODES.adapterMissing);
+  }
+  if (options.mustExist && typeof adapter.storageExists === "function" && !(await adapter.storageExists(url))) {
+    throw new CliError(`no such store: ${url.protocol === "file:" ? fileURLToPath(url) : url.href}`, EXIT_CODES.notFound);
+  }
+  const storage = await adapter.createStorageFromUrl(url);
   if (!isSnapshotStorage(storage)) {
     throw new CliError(`${specifier} returned something that is not a stowage storage for ${url.protocol} URLs`, EXIT_CODES.failure);
   }
   return storage;
-}
-
-function createStorage(
-  module: AdapterModule,
-  url: URL,
-  specifier: string,
-  firstParty: FirstPartyScheme | undefined,
-): SnapshotStorage | Promise<SnapshotStorage> {
-  const factory = module.createStorageFromUrl;
-  if (typeof factory === "function") return (factory as StowageAdapterModule["createStorageFromUrl"])(url);
-  if (firstParty) return firstParty.open(module, url);
-  throw new CliError(`${specifier} does not export createStorageFromUrl(url), so it cannot serve ${url.protocol} URLs`, EXIT_CODES.adapterMissing);
 }
 
 /**

@@ -15,7 +15,7 @@ describe("errors and exit codes", () => {
     ["bad option value", ["sync", "--compare", "fast", "memory://", "memory://x"], EXIT_CODES.usage, /Allowed choices are auto, size, checksum/],
     ["a store where a file is needed", ["cat", "memory://"], EXIT_CODES.usage, /names a store, not a file: add ::<key>/],
     ["stdin without a key", ["put", "-", "memory://::dir/"], EXIT_CODES.usage, /standard input has no file name/],
-    ["unknown URL parameter", ["ls", "memory://?chunksize=1"], EXIT_CODES.usage, /unknown parameter 'chunksize' in memory: URL \(accepted: chunkSize\)/],
+    ["unknown URL parameter", ["ls", "memory://?chunksize=1"], EXIT_CODES.usage, /option 'chunksize' is not a parameter of memory: URLs \(accepted: chunkSize\)/],
     ["malformed URL", ["ls", "s3://bu cket"], EXIT_CODES.usage, /is not a valid store URL/],
     ["malformed URL with a password, which is never printed", ["ls", "redis://:S3cr3t@127.0.0.1:99999::x"], EXIT_CODES.usage, /^stowage: 'redis:\/\/\*\*\*@127\.0\.0\.1:99999' is not a valid store URL$/m],
     ["missing file", ["cat", "memory://::nope.txt"], EXIT_CODES.notFound, /^stowage: no such file: 'nope.txt'$/m],
