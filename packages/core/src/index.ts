@@ -44,3 +44,4 @@ export * from "./blob/backend.js";
 export * from "./blob/layers/index.js";
 export * from "./blob/file-operations.js";
 export * from "./url-options.js";
+export * from "./blob/file-index.js";

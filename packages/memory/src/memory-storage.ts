@@ -2,15 +2,10 @@ import crypto from "node:crypto";
 import { StoredBytesReadable } from "./stored-bytes-readable.js";
 import {
   BlobBackend,
-  SnapshotConflictError,
+  FileIndex,
   SnapshotNotFoundError,
-  compareKeys,
-  fileFolderConflict,
   listFlatKeys,
   listFlatLevel,
-  sortedKeysReader,
-  type KeyKinds,
-  parentFolders,
   validateKey,
   type BackendContent,
   type BackendWriteOptions,
@@ -46,11 +41,8 @@ interface StoredFile {
  * synchronous fast paths, so no promise is awaited between the base's checks and the `Map`.
  */
 export class MemoryStorage extends BlobBackend {
-  readonly #files = new Map<string, StoredFile>();
-  /** Folder -> number of files below it; a key is a folder exactly while its count is positive. */
-  readonly #folders = new Map<string, number>();
-  /** Every file key in compareKeys order, rebuilt on the first listing after a file appears or goes. */
-  #sorted: string[] | undefined;
+  /** Files by key, the folder counts and the sorted keys: core's `FileIndex`. */
+  readonly #files = new FileIndex<StoredFile>();
 
   /** @param options.chunkSize - see {@link MemoryStorageOptions}; not a positive integer: `InvalidOptionsError`. */
   constructor(options: MemoryStorageOptions = {}) {
@@ -118,13 +110,7 @@ export class MemoryStorage extends BlobBackend {
   }
 
   protected async deleteFile(key: string): Promise<void> {
-    if (!this.#files.delete(key)) return;
-    this.#sorted = undefined;
-    for (const parent of parentFolders(key)) {
-      const count = (this.#folders.get(parent) ?? 0) - 1;
-      if (count > 0) this.#folders.set(parent, count);
-      else this.#folders.delete(parent);
-    }
+    this.#files.delete(key);
   }
 
   protected async moveFile(src: string, dst: string): Promise<void> {
@@ -159,31 +145,16 @@ export class MemoryStorage extends BlobBackend {
   }
 
   /** Rejects a file/folder conflict at `key` (core's rule); returns its parent folders, for {@link #store}. */
-  #assertWritable(key: string): string[] {
-    const reason = fileFolderConflict(key, this.#kinds);
-    if (reason !== undefined) throw new SnapshotConflictError(key, reason);
-    return parentFolders(key);
+  #assertWritable(key: string): readonly string[] {
+    return this.#files.assertWritable(key);
   }
 
-  /** What {@link fileFolderConflict} asks of this storage, made once rather than per write. */
-  readonly #kinds: KeyKinds<boolean> = { isFile: (key) => this.#files.has(key), isFolder: (key) => this.#folders.has(key) };
-
   /** A page of the sorted key index from `from` on (a `SortedKeyReader` for core's listings). */
-  readonly #readKeys = (from: string, end: string | undefined, limit: number): readonly string[] =>
-    sortedKeysReader(this.#sortedKeys())(from, end, limit);
+  readonly #readKeys = this.#files.readKeys;
 
   /** Stores `file` at `key`, whose parent folders (`parents`) {@link #assertWritable} just checked. */
   #store(key: string, parents: readonly string[], file: StoredFile): void {
-    if (!this.#files.has(key)) {
-      for (const parent of parents) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
-      this.#sorted = undefined;
-    }
-    this.#files.set(key, file);
-  }
-
-  #sortedKeys(): string[] {
-    this.#sorted ??= [...this.#files.keys()].sort(compareKeys);
-    return this.#sorted;
+    this.#files.set(key, file, parents);
   }
 }
 

@@ -1,13 +1,9 @@
 import crypto from "node:crypto";
 import {
   BlobBackend,
-  compareKeys,
-  fileFolderConflict,
+  FileIndex,
   listFlatKeys,
-  parentFolders,
-  SnapshotConflictError,
   SnapshotNotFoundError,
-  sortedKeysReader,
   type BackendContent,
   type BackendWriteOptions,
   type FileStat,
@@ -21,15 +17,14 @@ interface Entry {
 }
 
 /**
- * What a third-party author writes on core's {@link BlobBackend}: six primitives over a `Map`, and
+ * What a third-party author writes on core's {@link BlobBackend}: six primitives over core's
+ * `FileIndex` (a `Map` with the file/folder rule and sorted keys), and
  * nothing else. Keys, content, signals, mtime options, streamed reads, listings by level, `exists`,
  * `stat`, `recursiveList`, `streamWrite` and `sync` all come from the base.
  */
 export class MapBackend extends BlobBackend {
-  readonly #files = new Map<string, Entry>();
-  /** Folder -> files below it, so that the file/folder rule answers at once. */
-  readonly #folders = new Map<string, number>();
-  #sorted: string[] | undefined;
+  /** Files by key, with the folder counts and sorted keys of core's FileIndex. */
+  readonly #files = new FileIndex<Entry>();
 
   protected async readFile(key: string): Promise<AsyncIterable<Uint8Array>> {
     const { data } = this.#get(key);
@@ -40,7 +35,7 @@ export class MapBackend extends BlobBackend {
   }
 
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
-    this.#assertWritable(key);
+    this.#files.assertWritable(key);
     let data: Buffer;
     if (content.bytes !== undefined) {
       data = Buffer.from(content.bytes);
@@ -49,8 +44,8 @@ export class MapBackend extends BlobBackend {
       for await (const chunk of content.chunks) parts.push(Buffer.from(chunk));
       data = Buffer.concat(parts);
     }
-    this.#assertWritable(key); // the world may have changed while the content streamed in
-    this.#store(key, { data, mtime: options.mtime?.getTime() ?? Date.now(), etag: md5(data) });
+    const parents = this.#files.assertWritable(key); // the world may have changed while the content streamed in
+    this.#files.set(key, { data, mtime: options.mtime?.getTime() ?? Date.now(), etag: md5(data) }, parents);
   }
 
   protected async statFile(key: string): Promise<FileStat | undefined> {
@@ -59,28 +54,18 @@ export class MapBackend extends BlobBackend {
   }
 
   protected async deleteFile(key: string): Promise<void> {
-    if (!this.#files.delete(key)) return;
-    this.#sorted = undefined;
-    for (const parent of parentFolders(key)) {
-      const count = (this.#folders.get(parent) ?? 0) - 1;
-      if (count > 0) this.#folders.set(parent, count);
-      else this.#folders.delete(parent);
-    }
+    this.#files.delete(key);
   }
 
   protected async moveFile(src: string, dst: string): Promise<void> {
     const file = this.#get(src);
-    this.#assertWritable(dst);
-    await this.deleteFile(src);
-    this.#store(dst, file);
+    const parents = this.#files.assertWritable(dst);
+    this.#files.delete(src);
+    this.#files.set(dst, file, parents);
   }
 
   protected async *listFiles(folder: string): AsyncGenerator<FileStat, void, undefined> {
-    const read = (from: string, end: string | undefined, limit: number): readonly string[] => {
-      this.#sorted ??= [...this.#files.keys()].sort(compareKeys);
-      return sortedKeysReader(this.#sorted)(from, end, limit);
-    };
-    for await (const key of listFlatKeys(folder, read)) {
+    for await (const key of listFlatKeys(folder, this.#files.readKeys)) {
       const stat = await this.statFile(key);
       if (stat !== undefined) yield stat;
     }
@@ -90,19 +75,6 @@ export class MapBackend extends BlobBackend {
     const file = this.#files.get(key);
     if (file === undefined) throw new SnapshotNotFoundError(key);
     return file;
-  }
-
-  #assertWritable(key: string): void {
-    const reason = fileFolderConflict(key, { isFile: (k) => this.#files.has(k), isFolder: (k) => this.#folders.has(k) });
-    if (reason !== undefined) throw new SnapshotConflictError(key, reason);
-  }
-
-  #store(key: string, file: Entry): void {
-    if (!this.#files.has(key)) {
-      for (const parent of parentFolders(key)) this.#folders.set(parent, (this.#folders.get(parent) ?? 0) + 1);
-      this.#sorted = undefined;
-    }
-    this.#files.set(key, file);
   }
 }
 
