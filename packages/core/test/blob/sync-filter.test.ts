@@ -56,8 +56,9 @@ describe("SyncFilter", () => {
     expect(filter.includes(".hidden/.env")).toBe(true);
   });
 
-  it("first match wins, and include rules exclude what no rule matches (rclone's implicit --exclude **)", () => {
-    const filter = new SyncFilter([exclude("secret.txt"), include("*.txt"), include("/docs/**")]);
+  it("first match wins; the rules are rclone's --filter rules, with no implicit exclude of their own", () => {
+    expect(new SyncFilter([include("*.txt")]).includes("img.png")).toBe(true);
+    const filter = new SyncFilter([exclude("secret.txt"), include("*.txt"), include("/docs/**"), exclude("/**")]);
     expect(filter.includes("a.txt")).toBe(true);
     expect(filter.includes("x/secret.txt")).toBe(false);
     expect(filter.includes("docs/img.png")).toBe(true);
@@ -67,12 +68,12 @@ describe("SyncFilter", () => {
   });
 
   it("descends only into folders where some file could be included", () => {
-    const filter = new SyncFilter([exclude("node_modules/"), exclude("*.tmp"), include("/keep/node_modules/**")]);
+    const filter = new SyncFilter([exclude("node_modules/"), exclude("*.tmp"), include("/keep/node_modules/**"), exclude("/**")]);
     expect(filter.descend("node_modules")).toBe(false);
     expect(filter.descend("a/node_modules/b")).toBe(false);
     // The include comes after the exclude that covers the folder: first match wins.
     expect(filter.descend("keep/node_modules")).toBe(false);
-    // Include rules exclude the rest, so only folders on the way to /keep/ are walked.
+    // `- /**` excludes the rest, so only folders on the way to /keep/ are walked.
     expect(filter.descend("src")).toBe(false);
     expect(filter.descend("keep")).toBe(true);
     const open = new SyncFilter([exclude("*.tmp"), include("src/**")]);
