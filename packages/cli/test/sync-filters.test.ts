@@ -70,6 +70,8 @@ describe("sync filters and --max-delete", () => {
     expect(copies(fromFile.out)).toEqual(["b.tmp", "lib/c.js", "node_modules/p/i.js", "secret.txt"]);
     const cleared = await run("--json", "--dry-run", "--list", "--exclude", "*", "--filter", "!", "--filter", "- *.tmp", "src", "dst");
     expect(copies(cleared.out)).toEqual(["a.txt", "lib/c.js", "node_modules/p/i.js", "secret.txt"]);
+    const stdin = await stowage(["sync", "--json", "--dry-run", "--filter-from", "-", "src", "dst"], { cwd: dir, input: "- *.tmp\n- /node_modules/**\n" });
+    expect(JSON.parse(stdin.out)).toMatchObject({ copied: 3, excluded: 2, excludedFolders: 1 });
     const bad = await run("--filter", "*.tmp", "src", "dst");
     expect(bad.code).toBe(EXIT_CODES.usage);
     expect(bad.stderr).toMatch(/^stowage: --filter '\*\.tmp' is not a filter rule: write '\+ PATTERN', '- PATTERN' or '!'/);
