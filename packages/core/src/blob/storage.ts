@@ -187,10 +187,10 @@ export interface SyncOptions {
    */
   onProgress?: (event: SyncProgress) => void;
   /**
-   * rclone's filter rules (as `--filter '+ P'` / `--filter '- P'`), in order, first match wins; see
+   * rclone's filter rules (`--include`, `--exclude`, `--filter`), in order, first match wins; see
    * {@link SyncFilterRule} for the glob syntax and anchoring. A path that no rule matches is
-   * included: add `{ action: "exclude", pattern: "/**" }` for rclone's `--include` behaviour, or
-   * build the rules from rclone's flags with {@link rcloneFilterRules}. Excluded files
+   * included, unless some rule is an `include` (then it is excluded, as rclone's implicit `- /**`
+   * after `--include`). {@link rcloneFilterRules} builds the rules of rclone's flags. Excluded files
    * are neither copied nor deleted, on either side, and are counted as {@link SyncReport.excluded}.
    * A folder whose whole subtree is excluded is not read by folder-walking listings (see
    * {@link StreamListOptions.descend}). Default: no rules, every file takes part.

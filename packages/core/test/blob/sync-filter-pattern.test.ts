@@ -68,7 +68,7 @@ describe("filter pattern text (rclone's glob syntax)", () => {
   });
 
   it("an escaped character is literal, and an anchored include with one still lets the walk into its folder", () => {
-    const filter = new SyncFilter([include("/a\\*b/(x)/*.js"), exclude("/**")]);
+    const filter = new SyncFilter([include("/a\\*b/(x)/*.js")]);
     expect(filter.includes("a*b/(x)/m.js")).toBe(true);
     expect(filter.includes("aXb/(x)/m.js")).toBe(false);
     expect(filter.descend("a*b")).toBe(true);

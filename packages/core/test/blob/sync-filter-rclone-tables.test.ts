@@ -211,7 +211,8 @@ describe("rclone's filter_test.go", () => {
     [false, ".*{,/**}", ["- (^|/)\\.[^/]*(|/.*)$"], ["- (^|/)\\.[^/]*(|/.*)$"]],
     [true, "a/b/c/d", ["+ (^|/)a/b/c/d$"], ["+ (^|/)a/b/c/$", "+ (^|/)a/b/$", "+ (^|/)a/$"]],
   ])("TestFilterAddDirRuleOrFileRule: include=%j %j", (included, glob, fileRules, dirRules) => {
-    const f = new SyncFilter([included ? include(glob) : exclude(glob)]);
+    // rclone's Filter.Add alone: no implicit exclude.
+    const f = new SyncFilter([included ? include(glob) : exclude(glob)], { implicitExclude: false });
     expect(f.dump()).toBe(["--- File filter rules ---", ...fileRules, "--- Directory filter rules ---", ...dirRules].join("\n"));
   });
 

@@ -110,7 +110,7 @@ class CheckRun {
     private readonly rule: VerdictRule,
     concurrency: number,
   ) {
-    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, () => countFolder(this.#report));
+    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, { onPrune: () => countFolder(this.#report) });
     this.#pool = new TaskPool(concurrency, (error) => (this.#failure ??= { error }));
   }
 

@@ -31,7 +31,8 @@ export const MIXED_INCLUDE_EXCLUDE_WARNING =
  * The rules rclone 1.60 (`filter.NewFilter`) builds from its flags, whatever their order on the
  * command line: every include, then every exclude, then the filter rules, then `- /**` when there
  * is an include (never for a `+` filter rule). A `!` filter line drops the rules before it, but
- * not the `- /**` that includes add at the end.
+ * not the `- /**` that includes add at the end. For {@link SyncOptions.filter}, whose contract
+ * adds `- /**` after any include rule, `+ **` ends the rules when only `+` filter rules include.
  *
  * @throws InvalidOptionsError (`E_INVALID_OPTIONS`) for a filter line that is not `+ `, `- ` or `!`.
  */
@@ -48,6 +49,9 @@ export function rcloneFilterRules(flags: RcloneFilterFlags): RcloneFilterRules {
     else throw new InvalidOptionsError("filter", line, "is not a filter rule: write '+ PATTERN', '- PATTERN' or '!'", "sync");
   }
   if (include.length > 0) rules.push({ action: "exclude", pattern: "/**" });
+  // `+ P` filter rules alone: rclone adds no `- /**`, and a last `+ **` (which changes no verdict:
+  // unmatched files and folders are included anyway) keeps SyncFilter's implicit one from matching.
+  else if (rules.some((rule) => rule.action === "include")) rules.push({ action: "include", pattern: "**" });
   return { rules, warning: include.length > 0 && exclude.length > 0 ? MIXED_INCLUDE_EXCLUDE_WARNING : undefined };
 }
 

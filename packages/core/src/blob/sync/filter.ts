@@ -39,12 +39,25 @@ interface Rule {
 /** Folder verdicts kept for files of a flat listing; cleared when it grows past this many. */
 const FOLDER_CACHE_LIMIT = 4096;
 
+/** Options of {@link SyncFilter}. */
+export interface SyncFilterOptions {
+  /**
+   * Whether `- /**` follows the rules when some rule is an include, as rclone adds it after
+   * `--include` rules (the contract of {@link SyncOptions.filter}). Default `true`; `false` reads
+   * the rules exactly as rclone's `--filter` rules.
+   */
+  implicitExclude?: boolean;
+  /** Hears once of each folder {@link SyncFilter.descend} answers false for: a folder left out whole. */
+  onPrune?: (folder: string) => void;
+}
+
 /**
- * Ordered filter rules, first match wins, a path no rule matches is included: rclone's `--filter`
- * rules, compiled as rclone's `Filter.Add` compiles them into file rules and folder rules (folder
- * rules are what `globToDirGlobs` derives from include patterns, plus patterns with `**` or a
- * trailing `/`). No implicit exclude is added here: rclone adds `- /**` after `--include` rules
- * only, which {@link rcloneFilterRules} does.
+ * Ordered filter rules, first match wins, a path no rule matches is included, except that when
+ * some rule is an include, `- /**` comes last (rclone's implicit exclude after `--include`; see
+ * {@link SyncFilterOptions.implicitExclude}). The rules compile as rclone's `Filter.Add` compiles
+ * them, into file rules and folder rules (folder rules are what `globToDirGlobs` derives from
+ * include patterns, plus patterns with `**` or a trailing `/`). {@link rcloneFilterRules} builds
+ * the rules of rclone's flags.
  */
 export class SyncFilter {
   readonly #files: Rule[] = [];
@@ -53,13 +66,11 @@ export class SyncFilter {
   readonly #pruned = new Set<string>();
   readonly #onPrune: ((folder: string) => void) | undefined;
 
-  /**
-   * Compiles `rules`; a malformed one is rejected with `InvalidOptionsError` (`E_INVALID_OPTIONS`).
-   * `onPrune` hears once of each folder {@link descend} answers false for: a folder left out whole.
-   */
-  constructor(rules: readonly SyncFilterRule[], onPrune?: (folder: string) => void) {
-    this.#onPrune = onPrune;
+  /** Compiles `rules`; a malformed one is rejected with `InvalidOptionsError` (`E_INVALID_OPTIONS`). */
+  constructor(rules: readonly SyncFilterRule[], options: SyncFilterOptions = {}) {
+    this.#onPrune = options.onPrune;
     for (const rule of rules) this.#add(rule);
+    if (options.implicitExclude !== false && rules.some((rule) => rule.action === "include")) this.#add({ action: "exclude", pattern: "/**" });
   }
 
   /**

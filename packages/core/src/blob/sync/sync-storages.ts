@@ -99,7 +99,7 @@ class SyncRun {
     private readonly backup: SyncBackup | undefined,
   ) {
     this.#report = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
-    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, () => countFolder(this.#report));
+    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, { onPrune: () => countFolder(this.#report) });
     this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
     this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
   }
