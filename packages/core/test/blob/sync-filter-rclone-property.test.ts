@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { filterPatternProblem, rcloneFilterRules, SyncFilter, type RcloneFilterFlags } from "../../src/index.js";
 
 /**
- * Issue 24 item 2: stowage's filters keep the files the real rclone keeps. Random small trees and
+ * Issue 24 item 2: stowage's filters keep the files the real rclone keeps. (Names with control
+ * characters are left out: rclone's local backend shows `\r` as `␍`, a naming matter, not a filter one.) Random small trees and
  * random rules, from a fixed seed printed below; each case runs `rclone lsjson --files-only -R`
  * (Debian's rclone 1.60, installed by scripts/setup.sh) with the same flags on the same tree.
  */
 const SEED = 20_241_206;
-const CASES = 120;
+const CASES = 200;
 
 const run = promisify(execFile);
 
@@ -28,8 +29,8 @@ function prng(seed: number): () => number {
   };
 }
 
-const NAMES = ["a", "b", "ab", "a.txt", "b.jpg", "build", "node_modules", "x (1).txt", "[w] TII", "!a", "é", "😀.txt", "c,d", "{a}", ".hidden", "a b", "keep.txt", "+x"];
-const SEGMENTS = [...NAMES, "*", "*", "?", "*.txt", "[ab]", "[!a]*", "{a,b}", "{a,build}", "a*", "\\(x\\)*", "**", "**", "{{[ab]+}}", "[[:alpha:]]*", "?*.jpg", "\\[w\\] TII"];
+const NAMES = ["a", "b", "ab", "a.txt", "b.jpg", "build", "node_modules", "x (1).txt", "[w] TII", "!a", "é", "😀.txt", "c,d", "{a}", ".hidden", "a b", "keep.txt", "+x", "a\\b"];
+const SEGMENTS = [...NAMES, "*", "*", "?", "*.txt", "[ab]", "[!a]*", "{a,b}", "{a,build}", "a*", "\\(x\\)*", "**", "**", "{{[ab]+}}", "[[:alpha:]]*", "?*.jpg", "\\[w\\] TII", "{{.*b}}", "[^a]*", "a\\\\b", "*\\.txt", "{{a|b}}"];
 
 interface Tree {
   files: string[];
@@ -113,6 +114,23 @@ describe(`stowage's filters against the real rclone (seed ${SEED}, ${CASES} tree
     dir = await mkdtemp(join(tmpdir(), "stowage-rclone-filters-"));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("refuses what rclone refuses, and a known few rclone accepts", async () => {
+    const root = join(dir, "refusals");
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, "a"), "x");
+    // rclone refuses these too (RE2 or its glob parser).
+    for (const pattern of ["{a,{b}}", "[z-a]", "***", "[]", "[[:foo:]]", "ab]c", "{{a{2000}}}", "{{.*}"]) {
+      expect((await rcloneFiles(root, ["--exclude", pattern])).failed, pattern).toBeDefined();
+      expect(filterPatternProblem(pattern), pattern).toBeDefined();
+    }
+    // rclone accepts these; stowage refuses them: (?i) and \p have no JS equivalent here, and the
+    // others match no key (a trailing \ makes rclone's closing $ a literal '$').
+    for (const pattern of ["{{(?i)a}}", "{{\\pL}}", "a//b", "a\\"]) {
+      expect((await rcloneFiles(root, ["--exclude", pattern])).failed, pattern).toBeUndefined();
+      expect(filterPatternProblem(pattern), pattern).toBeDefined();
+    }
+  });
 
   it("keeps exactly the files rclone lsjson lists", { timeout: 600_000 }, async () => {
     console.log(`rclone filter property test: seed ${SEED}, ${CASES} cases`);
