@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine for stowage's tests and demo: pnpm (pinned), redis-server, dependencies.
+# Prepares a fresh machine for stowage's tests and demo: pnpm (pinned), redis-server, rclone, dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,18 @@ if ! command -v redis-server >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
   else
     echo "stowage: redis-server is not installed; install it (e.g. 'apt-get install redis-server' or 'brew install redis')" >&2
+    exit 1
+  fi
+fi
+
+# The filter tests compare stowage with the real rclone (Debian's rclone 1.60).
+if ! command -v rclone >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq rclone >/dev/null
+  else
+    echo "stowage: rclone is not installed; install rclone 1.60 (e.g. 'apt-get install rclone')" >&2
     exit 1
   fi
 fi

@@ -18,7 +18,7 @@ export interface RuleLine {
 /**
  * Reads the rule file of `flag` (`--exclude-from FILE`) and returns its rules, one per line, in
  * rclone's format: blank lines and lines starting with `#` or `;` are skipped, surrounding
- * whitespace is trimmed. Any file works, a pipe too (`--exclude-from <(...)`, `/dev/stdin`).
+ * whitespace is trimmed. Any file works, a pipe too (`--exclude-from <(...)`, `-` or `/dev/stdin`).
  *
  * Refused with a {@link UsageError} (exit 2), having read no more than it needs to tell: a file
  * that cannot be opened or read; one over {@link MAX_RULE_FILE_BYTES}; one that is not text (a NUL
@@ -31,18 +31,8 @@ export interface RuleLine {
 export async function readRuleFile(flag: string, file: string, signal: AbortSignal): Promise<RuleLine[]> {
   const fail = (problem: string): UsageError => new UsageError(`${flag}: '${file}' ${problem}`);
   const unreadable = (error: unknown): UsageError => new UsageError(`${flag}: cannot read '${file}': ${errorText(error)}`);
-  let fd: number;
-  try {
-    fd = await promisify(open)(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw unreadable(error);
-  }
-  let stream: Readable;
-  try {
-    stream = await streamOf(fd);
-  } catch (error) {
-    throw unreadable(error);
-  }
+  // rclone reads `-` as stdin, whatever it is (a pipe, a socket, a terminal, a file).
+  const stream = file === "-" ? process.stdin : await openStream(file, unreadable);
   addAbortSignal(signal, stream);
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let text = "";
@@ -63,6 +53,21 @@ export async function readRuleFile(flag: string, file: string, signal: AbortSign
     stream.destroy();
   }
   return ruleLines(text);
+}
+
+/** `file` opened without blocking (a FIFO without a writer would block a thread) as a stream. */
+async function openStream(file: string, unreadable: (error: unknown) => UsageError): Promise<Readable> {
+  let fd: number;
+  try {
+    fd = await promisify(open)(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  try {
+    return await streamOf(fd);
+  } catch (error) {
+    throw unreadable(error);
+  }
 }
 
 /**

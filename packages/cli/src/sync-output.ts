@@ -143,8 +143,10 @@ export class SyncOutput {
 
 /** The report's counts alone, in a fixed order, whatever else the object carries. */
 function countsOf(report: SyncReport): SyncReport {
-  const { copied, skipped, deleted, backedUp, ignored, excluded, bytesCopied, dryRun } = report;
-  return { copied, skipped, deleted, backedUp, ignored, excluded, bytesCopied, dryRun };
+  const { copied, skipped, deleted, backedUp, ignored, excluded, excludedFolders, bytesCopied, dryRun } = report;
+  // Folders skipped whole by a filter: a field only when there were some, as in core's report.
+  const folders = excludedFolders === undefined ? {} : { excludedFolders };
+  return { copied, skipped, deleted, backedUp, ignored, excluded, ...folders, bytesCopied, dryRun };
 }
 
 function eventLine(event: SyncProgress): SyncEventLine {
@@ -162,7 +164,10 @@ function humanLine(event: SyncProgress, dryRun: boolean): string {
 
 function summary(report: SyncReport): string {
   const files = `${report.copied} file${report.copied === 1 ? "" : "s"} (${formatBytes(report.bytesCopied)})`;
-  const ignored = `${report.ignored > 0 ? `, ignored ${report.ignored}` : ""}${report.excluded > 0 ? `, excluded ${report.excluded}` : ""}`;
+  const folders = report.excludedFolders ?? 0;
+  const ignored =
+    `${report.ignored > 0 ? `, ignored ${report.ignored}` : ""}${report.excluded > 0 ? `, excluded ${report.excluded}` : ""}` +
+    `${folders > 0 ? `, excluded ${folders} folder${folders === 1 ? "" : "s"}` : ""}`;
   return (
     `${report.dryRun ? "dry run: would copy" : "copied"} ${files}, skipped ${report.skipped} unchanged, ` +
     `${report.dryRun ? "would delete" : "deleted"} ${report.deleted}${backedUp(report)}${ignored}`

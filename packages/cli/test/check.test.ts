@@ -62,10 +62,17 @@ describe("stowage check", () => {
     const filtered = await run("--json", "--exclude", "changed.txt", "--exclude-from", "rules.txt", "--exclude", "d/", "a", "b");
     expect(filtered.code).toBe(EXIT_CODES.ok);
     // changed.txt (on both sides, counted once) and only-b.txt; the excluded folder d/ is not even walked.
-    expect(JSON.parse(filtered.out)).toMatchObject({ matched: 1, onlyInA: 0, onlyInB: 0, differing: 0, excluded: 2 });
+    expect(JSON.parse(filtered.out)).toMatchObject({ matched: 1, onlyInA: 0, onlyInB: 0, differing: 0, excluded: 2, excludedFolders: 1 });
     const included = await run("--include", "same.txt", "a", "b");
     expect(included.code).toBe(EXIT_CODES.ok);
     expect(included.out).toMatch(/^1 matched, 0 only in A, 0 only in B, 0 differing, \d+ excluded\n$/);
+  });
+
+  it("says when filters left a folder out, so a match is not mistaken for a whole one", async () => {
+    const result = await run("--exclude", "d/", "--exclude", "changed.txt", "--exclude", "only-b.txt", "a", "b");
+    expect(result.code).toBe(EXIT_CODES.ok);
+    // a/d/only-a.txt is missing from b: the summary says a folder was not compared.
+    expect(result.out).toBe("1 matched, 0 only in A, 0 only in B, 0 differing, 2 excluded, 1 excluded folder (not compared)\n");
   });
 
   it("--checksum sees equal size and time with different bytes", async () => {

@@ -15,6 +15,7 @@ export * from "./concurrency.js";
 export * from "./blob/walk.js";
 export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/filter.js";
+export * from "./blob/sync/filter-order.js";
 export { backupKey, validateBackupSuffix, type SyncBackupDir } from "./blob/sync/backup-dir.js";
 export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";

@@ -19,8 +19,7 @@ interface CheckFlags {
 const LABELS: Record<CheckDifference["kind"], string> = { "only-in-a": "only in A", "only-in-b": "only in B", differs: "differs" };
 
 /**
- * `stowage check [--checksum] [--one-way] [--json] [--list] [--exclude P] [--include P]
- * [--exclude-from FILE] <a> <b>`: rclone's `check`. Compares
+ * `stowage check [--checksum] [--one-way] [--json] [--list] [filter flags (see FilterFlags)] <a> <b>`: rclone's `check`. Compares
  * with core's `checkStorages`, the decision `sync` makes, changing nothing; exits 0 when the two
  * match and {@link EXIT_CODES.differ} when they do not.
  */
@@ -41,15 +40,17 @@ export function checkCommand(ctx: CommandContext): Command {
       "after",
       "\nA file differs when `stowage sync A B` would copy it: sizes differ, or (by default) modification\n" +
         "times differ, or with --checksum contents differ. Exits 0 when the folders match, 11 when\n" +
-        "they differ. --exclude, --include and --exclude-from are sync's filter rules: excluded files\n" +
-        "are not compared, so check agrees with a sync given the same filters.\n" +
+        "they differ. The filter flags are sync's (rclone's; see stowage sync --help): excluded files are\n" +
+        "not compared, so check agrees with a sync given the same filters, and the summary says how many\n" +
+        "files and folders the filters left out.\n" +
         "\nExamples:\n  stowage check ./project s3://bucket/project\n  stowage check --exclude node_modules/ ./project s3://bucket/project\n  stowage check --checksum --one-way --list ./photos ./backup::photos\n",
     )
     .action(async (aText: string, bText: string, flags: CheckFlags) => {
       const aLocation = ctx.location(aText);
       const bLocation = ctx.location(bText);
       const concurrency = concurrencyFlag(flags.concurrency);
-      const filter = await filters.rules(ctx.io.signal);
+      const { rules: filter, warning } = await filters.rules(ctx.io.signal);
+      if (warning !== undefined) ctx.io.stderr.write(`${warning}\n`);
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
       if (a !== b && (await placesOverlap(aLocation, bLocation))) {
@@ -82,5 +83,7 @@ function summary(report: CheckReport): string {
   const parts = [`${report.matched} matched`, `${report.onlyInA} only in A`, `${report.onlyInB} only in B`, `${report.differing} differing`];
   if (report.ignored > 0) parts.push(`${report.ignored} ignored`);
   if (report.excluded > 0) parts.push(`${report.excluded} excluded`);
+  const folders = report.excludedFolders ?? 0;
+  if (folders > 0) parts.push(`${folders} excluded folder${folders === 1 ? "" : "s"} (not compared)`);
   return parts.join(", ");
 }

@@ -31,8 +31,8 @@ interface SyncFlags extends BackupFlags {
 }
 
 /**
- * `stowage sync [--no-delete] [--dry-run] [--list] [--json] [--exclude P] [--include P]
- * [--exclude-from FILE] [--max-delete N] [--backup-dir LOCATION [--suffix S] [--suffix-keep-extension]]
+ * `stowage sync [--no-delete] [--dry-run] [--list] [--json] [filter flags (see FilterFlags)]
+ * [--max-delete N] [--backup-dir LOCATION [--suffix S] [--suffix-keep-extension]]
  * <source> <destination>`.
  */
 export function syncCommand(ctx: CommandContext): Command {
@@ -64,14 +64,20 @@ export function syncCommand(ctx: CommandContext): Command {
         "If any copy fails, nothing is deleted (exit code 9). Symbolic links are never followed: they\n" +
         "are counted as ignored, with a warning on stderr; a source written file:///dir?links=translate\n" +
         "keeps them as .rclonelink files.\n" +
-        "\nFilters are rclone's: --include and --exclude rules apply in command-line order, first match\n" +
-        "wins; with any --include, files no rule matches are left out. Patterns are globs over paths\n" +
-        "relative to the two folders: a leading / anchors at the folder (/build/**), other patterns\n" +
-        "match at any depth (*.tmp), a trailing / means a folder and all it holds (node_modules/).\n" +
-        "Only * ** ? [...] {a,b} and \\ (escape) are special, as in rclone; a malformed pattern (an\n" +
-        "unclosed [ or {, //, an empty one) is an error (exit 2). --exclude-from reads a text file of\n" +
-        "at most 16 MiB (or a pipe); binary input is an error (exit 2).\n" +
-        "Excluded files are neither copied nor deleted; folders excluded whole are not even walked.\n" +
+        "\nFilters are rclone 1.60's (see rclone's Filtering docs). rclone's order, not the command\n" +
+        "line's: every --include/--include-from rule, then every --exclude/--exclude-from rule, then\n" +
+        "--filter/--filter-from rules ('+ P' includes, '- P' excludes, '!' clears the rules before it);\n" +
+        "the first rule that matches decides, and a file no rule matches is kept, except that with any\n" +
+        "--include, '- /**' comes last (not for '+ P' filter rules). Mixing --include and --exclude prints\n" +
+        "rclone's advice to use --filter. Patterns are globs over paths relative to the two folders: a\n" +
+        "leading / anchors at the folder (/build/**), other patterns match at any depth (*.tmp), and a\n" +
+        "trailing / matches folders only, never a file of that name (node_modules/). Only * ** ? [...]\n" +
+        "{a,b} {{regexp}} and \\ are special; [...] and \\x are RE2 syntax ([^a] negates, [!a] does not).\n" +
+        "A malformed pattern is an error (exit 2). The -from flags read a text file (at most 16 MiB, or a\n" +
+        "pipe, - for stdin), one rule per line, skipping blank lines and lines starting with # or ;.\n" +
+        "--files-from FILE syncs exactly the files listed, and is not allowed with other filters.\n" +
+        "Excluded files are neither copied nor deleted; folders excluded whole are not even walked\n" +
+        "(counted apart: \"excluded N folders\").\n" +
         "--max-delete N: when more than N destination files would be deleted, none are (the copies\n" +
         "still happen) and sync exits 10.\n" +
         "\n--backup-dir LOCATION (rclone's): before a destination file is replaced or deleted, its old\n" +
@@ -93,7 +99,8 @@ export function syncCommand(ctx: CommandContext): Command {
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
       }
-      const filter = await filters.rules(ctx.io.signal);
+      const { rules: filter, warning } = await filters.rules(ctx.io.signal);
+      if (warning !== undefined) ctx.io.stderr.write(`${warning}\n`);
       const backup = await backupFlags(ctx, flags, from, to);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);

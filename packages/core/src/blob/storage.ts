@@ -195,9 +195,10 @@ export interface SyncOptions {
    */
   onProgress?: (event: SyncProgress) => void;
   /**
-   * rclone's filter rules (`--include`, `--exclude`, `--exclude-from`), in order, first match wins;
-   * see {@link SyncFilterRule} for the glob syntax and anchoring. A path that no rule matches is
-   * included, unless some rule is an `include` (then it is excluded, as in rclone). Excluded files
+   * rclone's filter rules (`--include`, `--exclude`, `--filter`), in order, first match wins; see
+   * {@link SyncFilterRule} for the glob syntax and anchoring. A path that no rule matches is
+   * included, unless some rule is an `include` (then it is excluded, as rclone's implicit `- /**`
+   * after `--include`). {@link rcloneFilterRules} builds the rules of rclone's flags. Excluded files
    * are neither copied nor deleted, on either side, and are counted as {@link SyncReport.excluded}.
    * A folder whose whole subtree is excluded is not read by folder-walking listings (see
    * {@link StreamListOptions.descend}). Default: no rules, every file takes part.
@@ -280,6 +281,13 @@ export interface SyncReport {
    * against a folder walk (local).
    */
   excluded: number;
+  /**
+   * Folders a folder walk skipped whole because the filter's folder rules exclude them (rclone
+   * never lists such a folder either): their files are left out but not seen, so not in
+   * {@link excluded}. Absent when no folder was skipped (so reports of unfiltered syncs keep
+   * their shape). A folder skipped on both sides counts once.
+   */
+  excludedFolders?: number;
   /**
    * Bytes copied. A dry run from a source without `stat` (basic tier) cannot know sizes without
    * reading, and counts those files as 0; the real run counts the bytes that flowed.

@@ -16,10 +16,11 @@ describe("filter pattern text (rclone's glob syntax)", () => {
     ["[a-", /'\[' that is never closed/],
     ["*.[ch", /'\[' that is never closed/],
     ["{a,", /'\{' that is never closed/],
-    ["{a,{b}", /'\{' that is never closed/],
+    ["{a,{b}", /can't nest/],
+    ["{a,b{c,d}}.txt", /can't nest/],
     ["a]", /'\]' with no '\['/],
     ["a}", /'\}' with no '\{'/],
-    ["[]", /empty '\[\]'/],
+    ["[]", /never closed/],
     ["[z-a]", /range written backwards/],
     ["***", /more than two '\*'/],
     ["a\\", /lone '\\'/],
@@ -45,7 +46,7 @@ describe("filter pattern text (rclone's glob syntax)", () => {
     expect(await target.list("dst")).toEqual(["dst/old.txt"]);
   });
 
-  it.each(["*.tmp", "/build/**", "node_modules/", "[abc].txt", "[[:digit:]]*", "{a,b{c,d}}.txt", "\\[literal\\].txt", "a-[0-9].log", "**/x?"])(
+  it.each(["*.tmp", "/build/**", "node_modules/", "[abc].txt", "[[:digit:]]*", "{a,b}.txt", "\\[literal\\].txt", "a-[0-9].log", "**/x?"])(
     "%j is valid",
     (pattern) => {
       expect(filterPatternProblem(pattern)).toBeUndefined();

@@ -5,6 +5,7 @@ import { backendName } from "../guards.js";
 import { normalizePrefix, prefixesOverlap } from "../path.js";
 import type { SnapshotStorage, SyncCompare } from "../storage.js";
 import type { ListedFile } from "../walk.js";
+import { countFolder } from "./excluded-folders.js";
 import { SyncFilter, type SyncFilterRule } from "./filter.js";
 import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
@@ -49,6 +50,8 @@ export interface CheckReport {
   differing: number;
   /** Files left out by `filter`, on either side, counted as {@link SyncReport.excluded} counts them. */
   excluded: number;
+  /** Folders skipped whole by `filter`, as {@link SyncReport.excludedFolders}; absent when none. */
+  excludedFolders?: number;
   /** Entries of A passed over (symbolic links, special files, invalid names), as {@link SyncReport.ignored}. */
   ignored: number;
 }
@@ -107,7 +110,7 @@ class CheckRun {
     private readonly rule: VerdictRule,
     concurrency: number,
   ) {
-    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter);
+    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, { onPrune: () => countFolder(this.#report) });
     this.#pool = new TaskPool(concurrency, (error) => (this.#failure ??= { error }));
   }
 

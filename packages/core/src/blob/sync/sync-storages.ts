@@ -6,6 +6,7 @@ import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { resolveBackupDir } from "./backup-dir.js";
+import { countFolder } from "./excluded-folders.js";
 import { SyncFilter } from "./filter.js";
 import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
@@ -98,7 +99,7 @@ class SyncRun {
     private readonly backup: SyncBackup | undefined,
   ) {
     this.#report = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
-    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter);
+    this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, { onPrune: () => countFolder(this.#report) });
     this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
     this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
   }
