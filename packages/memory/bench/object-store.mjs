@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineModel } from "@stowage/core";
-import { MemoryStore } from "@stowage/memory";
+import { MemoryStore } from "@stowage/core";
 import { measure, printComparison } from "@stowage/testkit/bench";
 
 const N = Number(process.env.STOWAGE_BENCH_N ?? 100_000);
