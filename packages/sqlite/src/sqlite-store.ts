@@ -127,7 +127,8 @@ export class SQLiteStore extends BaseStore {
   }
 
   protected async put(obj: ObjectModel): Promise<void> {
-    this.#write(() => this.#putOne(obj));
+    // One statement (two when the object is new, each atomic by itself): no transaction of its own needed.
+    this.#read(() => this.#putOne(obj));
   }
 
   /** One transaction for them all. */
@@ -146,6 +147,7 @@ export class SQLiteStore extends BaseStore {
     const kind = this.#kind(modelName, false);
     if (kind === undefined) return uids.map(() => false);
     const del = this.#sql.delete;
+    if (uids.length === 1) return [this.#read(() => del.run(kind, uids[0] as string).changes === 1)];
     return this.#write(() => uids.map((uid) => del.run(kind, uid).changes === 1));
   }
 
@@ -167,7 +169,11 @@ export class SQLiteStore extends BaseStore {
   }
 
   #putOne(obj: ObjectModel): void {
-    this.#sql.put.run(this.#kind(obj.getType(), true) as number, obj.getUniqueId(), this.encode(obj));
+    const kind = this.#kind(obj.getType(), true) as number;
+    const uid = obj.getUniqueId();
+    const text = this.encode(obj);
+    // A remove by another process between the two statements is fine: the upsert then inserts.
+    if (this.#sql.update.run(text, kind, uid).changes === 0) this.#sql.put.run(kind, uid, text);
   }
 
   /** The kind number of a model type in this dataset; with `create`, made if missing (inside a write). */
@@ -210,7 +216,7 @@ export class SQLiteStore extends BaseStore {
     try {
       return read();
     } catch (error) {
-      throw wrap(`${this.name}: read from ${this.path} failed`, error);
+      throw wrap(`${this.name}: statement on ${this.path} failed`, error);
     }
   }
 
