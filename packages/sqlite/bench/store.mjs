@@ -1,7 +1,9 @@
 // SQLiteStore against the floor (raw better-sqlite3 prepared statements on the same schema), and
 // MemoryStore on the same work; then growth (per-item time and file bytes per object).
 // Short by default; STOWAGE_BENCH_FULL=1 for the sizes the README quotes (100,000 objects, growth to 1M).
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -114,5 +116,33 @@ for (const size of GROWTH) {
   const path = store.path;
   await store.close(); // checkpoints the WAL into the file
   console.log(`${String(size).padEnd(9)} | ${((ms * 1000) / size).toFixed(2).padStart(9)} | ${(statSync(path).size / size).toFixed(1)}`);
+}
+// The seed's SQLiteStore example, in Python with the standard sqlite3 module: a connection (and a
+// commit) per call, pickled rows, add as a read then an insert. The same work through SQLiteStore.
+const SEED_N = FULL ? 10_000 : 500;
+const seed = spawnSync("python3", [fileURLToPath(new URL("./seed_sqlite_store.py", import.meta.url)), String(SEED_N), file()], { encoding: "utf8" });
+if (seed.status !== 0) {
+  console.log(`\nseed comparison skipped: python3 failed (${seed.error?.message ?? seed.stderr.trim()})`);
+} else {
+  const { single: seedSingle, counts, ms: seedMs } = JSON.parse(seed.stdout);
+  const store = new SQLiteStore({ path: file(), storeId: "seed" });
+  const seedObjs = Array.from({ length: SEED_N }, (_, i) => item(i));
+  const uids = seedObjs.map((obj) => obj.getUniqueId());
+  const ours = {};
+  ours.add = await time(async () => { for (const obj of seedObjs) await store.add(obj); });
+  ours.get = await time(async () => { for (let i = 0; i < seedSingle; i++) await store.get(Item, uids[i]); });
+  ours.getAll = await time(() => store.getAll(Item));
+  ours.getByUids = await time(() => store.getByUids(uids, Item));
+  ours.update = await time(async () => { for (let i = 0; i < seedSingle; i++) await store.update(item(i, 1)); });
+  ours.count = await time(async () => { for (let i = 0; i < counts; i++) await store.count(Item); });
+  ours.remove = await time(async () => { for (let i = 0; i < seedSingle; i++) await store.remove(seedObjs[i]); });
+  await store.close();
+  const ops = { add: SEED_N, get: seedSingle, getAll: SEED_N, getByUids: SEED_N, update: seedSingle, count: counts, remove: seedSingle };
+  console.log(`\nagainst the seed's SQLiteStore example (Python ${spawnSync("python3", ["--version"], { encoding: "utf8" }).stdout.trim().split(" ")[1]}, sqlite3 module), ${SEED_N} objects, one call per object`);
+  console.log("phase      | seed µs/op | SQLiteStore µs/op | SQLiteStore speed-up");
+  for (const phase of Object.keys(ops)) {
+    const us = (value) => ((value * 1000) / ops[phase]).toFixed(2).padStart(10);
+    console.log(`${phase.padEnd(10)} | ${us(seedMs[phase])} | ${us(ours[phase])}        | ${(seedMs[phase] / ours[phase]).toFixed(1)}x`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });
