@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { BaseStore, ObjectStoreError, isStowageError, type BaseStoreOptions, type ObjectModel } from "@stowage/core";
 import { prepareDatabase } from "./schema.js";
-import { Statements } from "./statements.js";
+import { CHUNK, Statements } from "./statements.js";
 
 /** Options of {@link SQLiteStore}. */
 export interface SQLiteStoreOptions extends BaseStoreOptions {
@@ -13,6 +13,9 @@ export interface SQLiteStoreOptions extends BaseStoreOptions {
   /** How long a write waits for another process's write lock before failing, in ms. Default 5000. */
   busyTimeoutMs?: number;
 }
+
+/** Thrown inside a chunk's savepoint to undo a multi-row insert that did not insert every row. */
+const PARTIAL = Symbol("partial chunk");
 
 /** Objects per page of a scan: bounds the memory of `iterate`. */
 const PAGE = 1000;
@@ -131,9 +134,42 @@ export class SQLiteStore extends BaseStore {
     this.#read(() => this.#putOne(obj));
   }
 
-  /** One transaction for them all. */
+  /**
+   * One transaction for them all, in multi-row inserts of {@link CHUNK}. A chunk in which any row
+   * is already stored (or repeats an earlier uid) is undone and inserted row by row, so each
+   * object still gets its own answer.
+   */
   protected override async insertMany(objs: readonly ObjectModel[]): Promise<(ObjectModel | undefined)[]> {
-    return this.#write(() => objs.map((obj) => this.#insertOne(obj)));
+    return this.#write(() => {
+      const existing: (ObjectModel | undefined)[] = new Array(objs.length).fill(undefined);
+      let start = 0;
+      for (; start + CHUNK <= objs.length; start += CHUNK) {
+        if (this.#insertChunk(objs, start)) continue;
+        for (let i = start; i < start + CHUNK; i++) existing[i] = this.#insertOne(objs[i] as ObjectModel);
+      }
+      for (let i = start; i < objs.length; i++) existing[i] = this.#insertOne(objs[i] as ObjectModel);
+      return existing;
+    });
+  }
+
+  /** Inserts `objs[start..start + CHUNK)` with one statement, in a savepoint; false (nothing inserted) unless every row was new. */
+  #insertChunk(objs: readonly ObjectModel[], start: number): boolean {
+    const params: unknown[] = new Array(CHUNK * 3);
+    for (let i = 0; i < CHUNK; i++) {
+      const obj = objs[start + i] as ObjectModel;
+      params[3 * i] = this.#kind(obj.getType(), true);
+      params[3 * i + 1] = obj.getUniqueId();
+      params[3 * i + 2] = this.encode(obj);
+    }
+    try {
+      this.#atomic(() => {
+        if (this.#sql.insertChunk.run(params).changes !== CHUNK) throw PARTIAL;
+      });
+      return true;
+    } catch (error) {
+      if (error === PARTIAL) return false;
+      throw error;
+    }
   }
 
   /** One transaction for them all. */

@@ -7,6 +7,9 @@ export interface Row {
   data: string;
 }
 
+/** Rows per multi-row insert of a bulk add: fewer statement runs (the cost of a bulk add is mostly per statement). */
+export const CHUNK = 100;
+
 /** Every statement a store runs, prepared once per connection. */
 export class Statements {
   readonly kindId: Database.Statement<[string, string], { id: number }>;
@@ -14,6 +17,8 @@ export class Statements {
   readonly get: Database.Statement<[number, string], { data: string }>;
   readonly page: Database.Statement<[number, number, number], Row>;
   readonly insert: Database.Statement<[number, string, string]>;
+  /** {@link insert} of {@link CHUNK} rows at once (parameters: kind, uid, data of each row, flat). */
+  readonly insertChunk: Database.Statement<unknown[]>;
   readonly put: Database.Statement<[number, string, string]>;
   readonly update: Database.Statement<[string, number, string]>;
   readonly delete: Database.Statement<[number, string]>;
@@ -28,6 +33,9 @@ export class Statements {
     this.page = db.prepare("SELECT seq, uid, data FROM stowage_objects WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?");
     // The unique index decides, under the write lock: of racing adds (any process), one inserts.
     this.insert = db.prepare("INSERT INTO stowage_objects (kind, uid, data) VALUES (?, ?, ?) ON CONFLICT (kind, uid) DO NOTHING");
+    this.insertChunk = db.prepare(
+      `INSERT INTO stowage_objects (kind, uid, data) VALUES ${Array(CHUNK).fill("(?, ?, ?)").join(", ")} ON CONFLICT (kind, uid) DO NOTHING`,
+    );
     // An upsert keeps the row's seq, so an update keeps the object's place in the order.
     this.put = db.prepare("INSERT INTO stowage_objects (kind, uid, data) VALUES (?, ?, ?) ON CONFLICT (kind, uid) DO UPDATE SET data = excluded.data");
     // Most puts replace a stored object: a plain UPDATE first is cheaper than the upsert's failed insert.

@@ -111,4 +111,19 @@ describe("SQLiteStore", () => {
     expect(await store.count()).toBe(0);
     await store.close();
   });
+
+  it("addMany in chunks of 100 rows: a chunk holding a stored uid or a repeat falls back to row by row, each object answered", async () => {
+    const store = new SQLiteStore({ path: tempDb(), models: [Item] });
+    await store.add(new Item({ id: "150", value: -1 }));
+    const objs = Array.from({ length: 250 }, (_, i) => new Item({ id: String(i), value: i }));
+    // A repeat with the same data in the third chunk: a no-op, as add's.
+    objs.splice(230, 0, new Item({ id: "220", value: 220 }));
+    const error = await rejection(store.addMany(objs));
+    expect(isStowageError(error, "E_OBJECT_EXISTS")).toBe(true);
+    expect(String(error)).toContain("150");
+    expect(await store.count()).toBe(250);
+    expect((await store.get(Item, "150")).value).toBe(-1);
+    expect((await store.getAll(Item)).map((item) => item.id)).toEqual(["150", ...objs.filter((item, i) => item.id !== "150" && i !== 230).map((item) => item.id)]);
+    await store.close();
+  });
 });
