@@ -24,9 +24,9 @@ const PAGE = 1000;
  * An object store in one SQLite file, through better-sqlite3: diffsync's SQLiteStore example made
  * real. One connection per store, WAL journal, prepared statements, JSON rows (never pickle), a
  * schema version in the file, `add` atomic across processes, several datasets per file by
- * `storeId`, insertion order. Each write is one transaction, each bulk method included (so
- * each flush of an Adapter sync writes a parent and the children it lists at once), and
- * {@link transaction} makes a whole sync one.
+ * `storeId`, insertion order. Each write is one transaction, each bulk method included (a flush
+ * of an Adapter sync writes its adds at once, then its updates), and {@link transaction} makes a
+ * whole sync one.
  *
  * Objects are read back as fresh copies: after changing one, call `update` to store the change.
  * Errors: a file of a newer schema, a file that is not a database, and any call after
@@ -68,7 +68,11 @@ export class SQLiteStore extends BaseStore {
     this.#atomic = db.transaction((write: () => unknown) => write());
   }
 
-  /** Commits what this turn wrote and closes the file. Later calls throw `E_OBJECT_STORE`; closing again does nothing. */
+  /**
+   * Closes the connection, releasing the file (the last connection to close checkpoints the WAL
+   * into it). A {@link transaction} still running is rolled back. Later calls throw
+   * `E_OBJECT_STORE`; closing again does nothing.
+   */
   override async close(): Promise<void> {
     if (!this.#db.open) return;
     // A transaction() still running is given up: what it wrote is rolled back, not half kept.
@@ -92,11 +96,16 @@ export class SQLiteStore extends BaseStore {
     try {
       result = await work();
     } catch (error) {
-      if (this.#db.open && this.#db.inTransaction) this.#db.exec("ROLLBACK");
-      this.#kinds.clear();
+      this.#rollback();
       throw error;
     }
-    this.#exec("COMMIT");
+    try {
+      this.#exec("COMMIT");
+    } catch (error) {
+      // A failed COMMIT may leave the transaction open: nothing of it is kept.
+      this.#rollback();
+      throw error;
+    }
     return result;
   }
 
@@ -236,6 +245,12 @@ export class SQLiteStore extends BaseStore {
       this.#kinds.clear();
       throw wrap(`${this.name}: write to ${this.path} failed`, error);
     }
+  }
+
+  /** Undoes an open transaction(); the kinds it made are gone with it. */
+  #rollback(): void {
+    if (this.#db.open && this.#db.inTransaction) this.#db.exec("ROLLBACK");
+    this.#kinds.clear();
   }
 
   #exec(sql: string): void {
