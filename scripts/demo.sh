@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # stowage's main job, on this machine with no server: snapshot a project folder into a local store,
-# mirror the store to a second location, list the mirror, and show each sync report.
-# Run it twice: the second run copies nothing and skips every unchanged file.
+# mirror the store to a second location, list the mirror, and show each sync report. Then the
+# object-store half: two sources loaded diffsync-style, their diff, and a sync into a SQLite file.
+# Run it twice: the second run copies nothing, skips every unchanged file, and syncs no object.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,6 @@ show sync "$DEMO/store" "$DEMO/mirror"
 show ls -rl "$DEMO/mirror"
 show cat "$DEMO/mirror::notes/hello.txt"
 show sync --json "$PROJECT" "$DEMO/store::snapshots/latest"
+printf '\n# Objects: two sources, their diff, and a sync into %s (@stowage/sqlite)\n' "$DEMO/objects.db"
+node packages/sqlite/demo/objects.mjs "$DEMO/objects.db"
 printf '\nRun it again: unchanged files are skipped. Start over: rm -rf %s\n' "$DEMO"

@@ -1,0 +1,2 @@
+export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite-store.js";
+export { SCHEMA_VERSION } from "./schema.js";
