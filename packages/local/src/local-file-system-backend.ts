@@ -171,10 +171,15 @@ export class LocalFileSystemBackend extends BlobBackend {
    * `options.onSkip`. Rejects with `SnapshotIOError` (`E_IO`) when a folder cannot be read, or
    * vanishes while it is walked.
    */
-  protected async *listFiles(folder: string, options: StreamListOptions): AsyncGenerator<FileStat, void, undefined> {
+  protected listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat> {
     const dir = this.#folderPath(folder);
-    if ((await listableState(this.location, dir)) !== "present") return;
-    yield* walkSorted(dir, folder, { onSkip: options.onSkip, descend: options.descend, links: this.#translate ? "translate" : "skip" });
+    // The walk itself is the iterator (no generator layer around it): a sync pulls every entry through.
+    return walkSorted(dir, folder, {
+      onSkip: options.onSkip,
+      descend: options.descend,
+      links: this.#translate ? "translate" : "skip",
+      present: async () => (await listableState(this.location, dir)) === "present",
+    });
   }
 
   protected async deleteFile(key: string): Promise<void> {

@@ -40,6 +40,8 @@ export interface WalkOptions {
    * whole subtree unread (`streamList`'s `descend`, which a sync's filter uses).
    */
   descend?: ((folderKey: string) => boolean) | undefined;
+  /** Asked once before anything is read: `false` means the folder is not there, and the walk yields nothing. */
+  present?: (() => Promise<boolean>) | undefined;
 }
 
 /** Folder reads in flight ahead of the walk: enough to hide readdir latency, few enough to stay small. */
@@ -68,6 +70,7 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
   const skip = options.onSkip ?? (() => undefined);
   const descend = options.descend ?? (() => true);
   try {
+    if (options.present !== undefined && !(await options.present())) return;
     // A file where the listed folder would be: no folder, so nothing below it.
     const top = await readFolder(dir, folderKey, true);
     const stack: Level[] = [{ dir, key: folderKey, entries: sortEntries(top, folderKey, translate, skip), next: 0 }];

@@ -236,13 +236,36 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     return entries;
   }
 
-  async *streamList(prefix: string, options: StreamListOptions = {}): AsyncGenerator<FileStat, void, undefined> {
-    const folder = normalizePrefix(prefix);
-    try {
-      yield* this.listFiles(folder, options);
-    } catch (error) {
+  /**
+   * The backend's `listFiles`, started at the first `next()` (nothing is read at the call), with
+   * its failures classified. A thin iterator rather than an async generator: a sync pulls every
+   * entry of both sides through here, and a generator layer costs promise hops per entry.
+   */
+  streamList(prefix: string, options: StreamListOptions = {}): AsyncIterableIterator<FileStat> {
+    let inner: AsyncIterator<FileStat> | undefined;
+    let folder = prefix;
+    const classified = (error: unknown): never => {
       throw this.#classified(error, "list", folder);
-    }
+    };
+    const iterator: AsyncIterableIterator<FileStat> = {
+      next: () => {
+        try {
+          if (inner === undefined) {
+            folder = normalizePrefix(prefix);
+            inner = this.listFiles(folder, options)[Symbol.asyncIterator]();
+          }
+          return inner.next().then(undefined, classified);
+        } catch (error) {
+          return Promise.reject(this.#classified(error, "list", folder));
+        }
+      },
+      return: async (value?: unknown) => {
+        await inner?.return?.();
+        return { done: true, value: value as undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
