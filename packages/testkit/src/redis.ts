@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { Redis } from "ioredis";
+import { killNow, serverPid } from "./redis-pids.js";
 
 /** How to install redis-server, in one line: shown when it is missing. */
 export const REDIS_INSTALL_HINT =
@@ -139,7 +140,7 @@ export async function startRedis(options: RedisStartOptions = {}): Promise<Redis
     },
     crash: async () => {
       await thaw();
-      await killNow(await serverPid(port));
+      await killNow(await serverPid(HOST, port), START_TIMEOUT_MS);
     },
     stop: async () => {
       await kill();
@@ -147,40 +148,11 @@ export async function startRedis(options: RedisStartOptions = {}): Promise<Redis
     },
     freeze: async () => {
       if (frozen !== undefined) return;
-      frozen = await serverPid(port);
+      frozen = await serverPid(HOST, port);
       process.kill(frozen, "SIGSTOP");
     },
     thaw,
   };
-}
-
-/** SIGKILL to `pid`; resolves once the process is gone (fails after START_TIMEOUT_MS). */
-async function killNow(pid: number): Promise<void> {
-  process.kill(pid, "SIGKILL");
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`redis-server ${pid} survived SIGKILL for ${START_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** The process id of the redis-server listening on `port`, as it reports it (INFO server). */
-async function serverPid(port: number): Promise<number> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0 });
-  try {
-    await client.connect();
-    const info = await client.info("server");
-    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`redis-server on port ${port} reported no process_id`);
-    return pid;
-  } finally {
-    client.disconnect();
-  }
 }
 
 /**
@@ -233,7 +205,7 @@ export async function startRedisCluster(options: RedisStartOptions = {}): Promis
     nodes: nodes.map(({ host, port }) => ({ host, port })),
     stop,
     crash: async (index) => {
-      await killNow(await serverPid(nodeAt(index).port));
+      await killNow(await serverPid(HOST, nodeAt(index).port), START_TIMEOUT_MS);
     },
     restart: async (index) => {
       const { port, busPort } = nodeAt(index);
