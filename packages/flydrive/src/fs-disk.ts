@@ -33,5 +33,5 @@ export function writeFileAtomically(root: string, key: string, content: WriteCon
 
 /** Removes the folders that deleting `<root>/<key>` left empty. */
 export function pruneFolders(root: string, key: string): Promise<void> {
-  return pruneEmptyFolders(root, key.split("/"));
+  return pruneEmptyFolders(root, path.dirname(path.join(root, ...key.split("/"))));
 }

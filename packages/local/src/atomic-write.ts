@@ -1,8 +1,8 @@
 import { constants, lstatSync } from "node:fs";
 import { lutimes, open, rename, rm, rmdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { SnapshotConflictError, toChunks, type WriteContent } from "@stowage/core";
-import { ensureFolder, linkConflict, pruneEmptyFolders, syncFolder } from "./folders.js";
+import { SnapshotConflictError, toChunks, type WriteContent, pruneEmptyFolders } from "@stowage/core";
+import { ensureFolder, linkConflict, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { tempName } from "./temp-files.js";
 
@@ -45,8 +45,11 @@ const WRITE_BLOCK = 1024 * 1024;
 /** Attempts when a concurrent prune removes the folder, or a temp name is taken. */
 const ATTEMPTS = 4;
 
-/** Replaces `target` with what `fill` writes, atomically. */
-export async function replaceFile(replacement: Replacement, fill: Fill): Promise<void> {
+/**
+ * Replaces `target` with what `fill` writes, atomically, symlink-proof and (when `durable`) fsynced:
+ * the local backend's own write. Not core's `replaceFile`, the bridges' plain temp-and-rename.
+ */
+export async function replaceDurably(replacement: Replacement, fill: Fill): Promise<void> {
   const { root, target, key, durable } = replacement;
   const dir = path.dirname(target);
   const tempPath = await fillTemp(replacement, dir, fill);

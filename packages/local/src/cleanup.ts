@@ -1,7 +1,7 @@
 import { lstat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { mapLimit, sortKeys } from "@stowage/core";
-import { folderState, pruneEmptyFolders } from "./folders.js";
+import { mapLimit, sortKeys, pruneEmptyFolders } from "@stowage/core";
+import { folderState } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { findTempFiles } from "./tree.js";
 

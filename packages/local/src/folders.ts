@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, mkdir, open, realpath, rmdir } from "node:fs/promises";
+import { lstat, mkdir, open, realpath } from "node:fs/promises";
 import path from "node:path";
 import { SnapshotConflictError, SnapshotIOError } from "@stowage/core";
 import { errnoOf } from "./fs-errors.js";
@@ -87,20 +87,6 @@ export function linkConflict(key: string): SnapshotConflictError {
   return new SnapshotConflictError(key, "the path meets a symbolic link, and stowage never follows links");
 }
 
-/**
- * Removes `dir` and its parents while they are empty, stopping below `root` (never removing it) or
- * at the first folder that is not empty. `rmdir` cannot remove anything but an empty folder (and
- * fails on a link), so this can never delete data.
- */
-export async function pruneEmptyFolders(root: string, dir: string): Promise<void> {
-  for (let current = dir; current !== root && current.startsWith(root + path.sep); current = path.dirname(current)) {
-    try {
-      await rmdir(current);
-    } catch {
-      return;
-    }
-  }
-}
 
 /**
  * Flushes a folder's entries (a rename inside it) to disk. Ignored where folders cannot be fsynced,

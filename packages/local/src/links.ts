@@ -1,7 +1,7 @@
 import { lstat, lutimes, readlink, rename, rm, rmdir, symlink } from "node:fs/promises";
 import path from "node:path";
-import { SnapshotConflictError, SnapshotIOError, SnapshotNotFoundError, toChunks, type WriteContent } from "@stowage/core";
-import { ensureFolder, pruneEmptyFolders, syncFolder } from "./folders.js";
+import { SnapshotConflictError, SnapshotIOError, SnapshotNotFoundError, toChunks, type WriteContent, pruneEmptyFolders } from "@stowage/core";
+import { ensureFolder, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { tempName } from "./temp-files.js";
 

@@ -23,10 +23,11 @@ import {
   type SyncCopier,
   type WriteContent,
   type WriteOptions,
+  pruneEmptyFolders,
 } from "@stowage/core";
-import { assertReplaceable, replaceFile, writeContent, type Fill } from "./atomic-write.js";
+import { assertReplaceable, replaceDurably, writeContent, type Fill } from "./atomic-write.js";
 import { removeTempFiles, type CleanupOptions } from "./cleanup.js";
-import { ensureFolder, folderState, listableState, pruneEmptyFolders, syncFolder } from "./folders.js";
+import { ensureFolder, folderState, listableState, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError, type Operation } from "./fs-errors.js";
 import { createLink, isLinkName, linkPathOf, statLink, type LinkMode } from "./links.js";
 import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
@@ -345,7 +346,7 @@ export class LocalFileSystemBackend extends BlobBackend {
   }
 
   #replace(key: string, target: string, fill: Fill): Promise<void> {
-    return replaceFile({ root: this.location, target, key, durable: this.#durable }, fill);
+    return replaceDurably({ root: this.location, target, key, durable: this.#durable }, fill);
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type WriteContent,
   type WriteOptions,
 } from "@stowage/core";
-import { finishFile, replaceFile, type Fill } from "./atomic-write.js";
+import { finishFile, replaceDurably, type Fill } from "./atomic-write.js";
 import { folderState, syncFolder, type FolderState } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { mtimeOf } from "./sorted-walk.js";
@@ -92,7 +92,7 @@ export class LocalCopier implements SyncCopier {
     }
     if (!(await this.#sourceFolderIsReal(from))) throw new SnapshotNotFoundError(sourceKey);
     const replacement = { root: this.target.root, target: to, key: targetKey, durable: this.target.durable, knownFolders: this.#received };
-    await replaceFile(replacement, copyInto(from, sourceKey));
+    await replaceDurably(replacement, copyInto(from, sourceKey));
   }
 
   /**

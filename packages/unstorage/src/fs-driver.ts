@@ -41,7 +41,7 @@ export function writeFileAtomically(file: FsDriverFile, bytes: Uint8Array): Prom
 
 /** Removes the folders that deleting the file left empty. */
 export function pruneFolders(file: FsDriverFile): Promise<void> {
-  return pruneEmptyFolders(file.root, file.segments);
+  return pruneEmptyFolders(file.root, path.dirname(path.join(file.root, ...file.segments)));
 }
 
 /**

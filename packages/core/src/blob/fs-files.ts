@@ -38,16 +38,19 @@ export async function replaceFile(target: string, content: WriteContent, tempora
 }
 
 /**
- * Removes the folders below `root` that deleting the file at `root/segments…` left empty, nearest
- * first, stopping at the first that is not empty (or is gone), and never `root` itself. Folders
- * are implicit in stowage: they go with their last file, so that their name can become a file.
+ * Removes `dir` and its parents while they are empty, nearest first, stopping below `root` (never
+ * removing it) or at the first folder that is not empty or is gone. Folders are implicit in
+ * stowage: they go with their last file, so that their name can become a file. `rmdir` removes
+ * nothing but an empty folder (and fails on a link), so this can never delete data. The one
+ * implementation: the local backend and the fs bridges call it after a delete.
  *
- * @param segments - the deleted file's path below `root`, one entry per folder level and the name last
+ * @param root - absolute path of the storage root
+ * @param dir - absolute path of the folder a deleted file was in, at or below `root`
  */
-export async function pruneEmptyFolders(root: string, segments: readonly string[]): Promise<void> {
-  for (let depth = segments.length - 1; depth > 0; depth--) {
+export async function pruneEmptyFolders(root: string, dir: string): Promise<void> {
+  for (let current = dir; current !== root && current.startsWith(root + path.sep); current = path.dirname(current)) {
     try {
-      await rmdir(path.join(root, ...segments.slice(0, depth)));
+      await rmdir(current);
     } catch {
       return; // not empty (or already gone): its parents are not empty either
     }

@@ -57,10 +57,10 @@ describe("pruneEmptyFolders", () => {
     const dir = root();
     mkdirSync(path.join(dir, "a", "b", "c"), { recursive: true });
     writeFileSync(path.join(dir, "a", "keep"), "");
-    await pruneEmptyFolders(dir, ["a", "b", "c", "gone.txt"]);
+    await pruneEmptyFolders(dir, path.join(dir, "a", "b", "c"));
     expect(readdirSync(path.join(dir, "a"))).toEqual(["keep"]);
     rmSync(path.join(dir, "a", "keep"));
-    await pruneEmptyFolders(dir, ["a", "keep"]);
+    await pruneEmptyFolders(dir, path.join(dir, "a"));
     expect(readdirSync(dir)).toEqual([]);
   });
 });
