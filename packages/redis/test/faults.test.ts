@@ -125,7 +125,9 @@ describe("credentials and databases the server refuses", () => {
   });
 
   it("a database number the server does not have is a typed error, and nothing is written anywhere", async () => {
-    const keyspace = async () => admin.info("keyspace");
+    // Keys per database: `avg_ttl` is Redis's running estimate and moves on its own as keys that
+    // earlier tests staged with an expiry age, so it is left out of the comparison.
+    const keyspace = async () => (await admin.info("keyspace")).replace(/,avg_ttl=\d+/g, "");
     const before = await keyspace();
     const storage = new RedisStorage({ host: server.host, port: server.port, db: 999, namespace: randomUUID(), connectTimeoutMs: NEVER_MS });
     const byUrl = new RedisStorage({ url: `${server.url}/999`, namespace: randomUUID(), connectTimeoutMs: NEVER_MS });
