@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { InvalidOptionsError, isStowageError, SnapshotNotFoundError, throwIfAborted } from "../errors.js";
 import { positiveInteger } from "../options.js";
 import { abortableChunks, abortableReadable } from "./abort.js";
-import { assertWriteContent, type ChunkSource, type WriteContent } from "./content.js";
+import { assertWriteContent, holdingSourceErrors, type ChunkSource, type WriteContent } from "./content.js";
 import { backendName } from "./guards.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
@@ -189,17 +189,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
       return;
     }
     const given: BackendContent = bytes !== undefined ? { bytes } : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
-    const readable = content instanceof Readable ? content : undefined;
-    const holdError = (): void => undefined;
-    readable?.on("error", holdError);
-    try {
-      await this.#run("write", path, () => this.writeFile(path, given, { mtime, signal, checkConflicts }));
-    } catch (error) {
-      readable?.destroy();
-      throw error;
-    } finally {
-      readable?.off("error", holdError);
-    }
+    await holdingSourceErrors(content, () => this.#run("write", path, () => this.writeFile(path, given, { mtime, signal, checkConflicts })));
   }
 
   streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {

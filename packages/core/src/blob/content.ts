@@ -138,3 +138,23 @@ export async function collectBytes(source: WriteContent): Promise<Buffer> {
   for await (const chunk of toChunks(source)) parts.push(chunk);
   return Buffer.concat(parts);
 }
+
+/**
+ * Runs `write`, which consumes `content`, holding a `Readable` source's `'error'` meanwhile: a
+ * source that fails before the write reads it (while a backend prepares: folders, conflict
+ * checks) then rejects the write instead of crashing the process. A failed write destroys the
+ * source, so no file descriptor or socket stays open. Any other content runs `write` as it is.
+ */
+export async function holdingSourceErrors<T>(content: WriteContent, write: () => Promise<T>): Promise<T> {
+  if (!(content instanceof Readable)) return write();
+  const hold = (): void => undefined;
+  content.on("error", hold);
+  try {
+    return await write();
+  } catch (error) {
+    content.destroy();
+    throw error;
+  } finally {
+    content.off("error", hold);
+  }
+}

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   collectBytes,
@@ -111,6 +112,27 @@ describe("withTimeout", () => {
     setTimeout(() => controller.abort(reason), 5);
     const error = await withTimeout(storage, { idleMs: 60_000 }).write("a", [Buffer.from("x")], { signal: controller.signal }).catch((caught: unknown) => caught);
     expect(error).toBe(reason);
+  });
+});
+
+describe("withTimeout and a Readable source", () => {
+  it("a source that fails before the backend reads it rejects the write, and is destroyed (no uncaught error)", async () => {
+    const storage = new AdvancedMapStorage();
+    let release: () => void = () => undefined;
+    const preparing = new Promise<void>((resolve) => (release = resolve));
+    const original = storage.write.bind(storage);
+    storage.write = async (key, content, options) => {
+      await preparing; // a backend still making folders or checking conflicts
+      return original(key, content, options);
+    };
+    const source = new Readable({ read() {} });
+    const writing = withTimeout(storage).write("a", source);
+    source.destroy(new Error("the source broke early"));
+    await new Promise((resolve) => setImmediate(resolve)); // its 'error' is emitted while the backend still prepares
+    release();
+    await expect(writing).rejects.toThrow("the source broke early");
+    expect(source.destroyed).toBe(true);
+    expect(await storage.exists("a")).toBe(false);
   });
 });
 

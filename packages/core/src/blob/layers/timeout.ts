@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { isStowageError, StorageUnavailableError } from "../../errors.js";
 import { positiveInteger } from "../../options.js";
 import type { WriteContent } from "../content.js";
-import { toChunks } from "../content.js";
+import { holdingSourceErrors, toChunks } from "../content.js";
 import { backendName } from "../guards.js";
 import type { ReadOptions, SnapshotStorage, StreamListOptions, StreamReadOptions, WriteOptions } from "../storage.js";
 import { layer, method } from "./layer.js";
@@ -83,7 +83,8 @@ export function withTimeout<S extends SnapshotStorage>(storage: S, options: Time
     }
     const watch = new IdleWatch(idleMs, () => controller.abort(timedOut(`${op} of '${key}'`, idleMs, "while the backend did not move")));
     try {
-      await call(key, watch.chunks(content), signalled);
+      // The backend sees the watch's chunks, not the caller's Readable: hold the Readable's errors here.
+      await holdingSourceErrors(content, () => call(key, watch.chunks(content), signalled));
     } catch (error) {
       throw timeoutReason(controller, writeOptions.signal) ?? error;
     } finally {

@@ -32,6 +32,7 @@ export class ExtrasSpool {
   #file: string | undefined;
   #out: WriteStream | undefined;
   #failure: { error: unknown } | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(private readonly inMemory: number) {}
 
@@ -96,16 +97,16 @@ export class ExtrasSpool {
     if (!out.write(`${encode(extra)}\n`)) await once(out, "drain");
   }
 
-  async #close(): Promise<void> {
+  /** Ends the spool file once (later calls wait for the same end); rethrows a write failure. */
+  #close(): Promise<void> {
     const out = this.#out;
-    if (out === undefined || out.closed) {
-      if (this.#failure !== undefined) throw this.#failure.error;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
+    if (out === undefined) return Promise.resolve();
+    this.#closing ??= new Promise<void>((resolve, reject) => {
       out.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    }).then(() => {
+      if (this.#failure !== undefined) throw this.#failure.error;
     });
-    if (this.#failure !== undefined) throw this.#failure.error;
+    return this.#closing;
   }
 }
 
