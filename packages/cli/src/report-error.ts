@@ -25,8 +25,12 @@ function firstLine(text: string): string {
   return line.trim() === "" ? "unknown error" : line;
 }
 
-/** `No such file` → `no such file`; an acronym (`S3 bucket`, `EACCES`) keeps its case. */
+/**
+ * `No such file` → `no such file`; an acronym (`S3 bucket`, `EACCES`) or a name in camel case
+ * (`RedisStorage: …`) keeps its case.
+ */
 function lowerFirst(text: string): string {
-  if (/^[A-Z](?![A-Z0-9])/.test(text)) return text[0]!.toLowerCase() + text.slice(1);
+  const word = /^[A-Za-z0-9]+/.exec(text)?.[0] ?? "";
+  if (/^[A-Z][a-z]/.test(word) && !/[A-Z]/.test(word.slice(1))) return text[0]!.toLowerCase() + text.slice(1);
   return text;
 }

@@ -35,7 +35,7 @@ describe("stowage never prints a secret", () => {
       for (const verbose of [["-v"], []]) {
         const result = await stowage([...verbose, "ls", url]);
         expect(result.code, "a refused option is a usage error, not an outage").toBe(EXIT_CODES.usage);
-        expect(result.stderr).toMatch(/^stowage: redisStorage: option 'password' was refused by the server: authentication failed \(WRONGPASS/m);
+        expect(result.stderr).toMatch(/^stowage: RedisStorage: option 'password' was refused by the server: authentication failed \(WRONGPASS/m);
         for (const secret of [wrong, `${wrong}/?`, password]) expect(result.stderr).not.toContain(secret);
         if (verbose.length > 0) expect(result.stderr).toMatch(/InvalidOptionsError/);
       }
