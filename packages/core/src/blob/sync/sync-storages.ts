@@ -13,7 +13,7 @@ import { mergeSide } from "./merge-side.js";
 import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
-import { streamCopy } from "./stream-copy.js";
+import { copyStamp, streamCopy } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
@@ -224,7 +224,7 @@ class SyncRun {
       return stat.size;
     }
     const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, {
-      mtime: stat.mtime,
+      ...copyStamp(stat),
       signal: this.options.signal,
       // The merge found no conflict for this path in the target's listing (conflicts fail before).
       checkConflicts: false,
