@@ -10,6 +10,7 @@ import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
 import {
   DEFAULT_CHUNK_SIZE,
+  type AbortOptions,
   type AdvancedSnapshotStorage,
   type FileStat,
   type ReadOptions,
@@ -124,6 +125,14 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    * the backend answers that more cheaply than by walking the whole subtree.
    */
   protected listLevel?(folder: string): Promise<string[]>;
+
+  /**
+   * Optional: the MD5 (hex) of `key`'s content where the backend has it without a download (kept
+   * metadata, a local read); `undefined` when it has none for this file; `null` when the file is
+   * missing (the base throws `SnapshotNotFoundError`). Without it, `md5()` answers `undefined` and
+   * `compare: "checksum"` downloads.
+   */
+  protected md5File?(key: string, signal: AbortSignal | undefined): Promise<string | undefined | null>;
 
   // ---- synchronous fast paths: for a backend whose storage answers at once (process memory) ----
   // Where present, the base calls one instead of its async primitive, after exactly the same
@@ -288,6 +297,17 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
         ? await this.#run("stat", path, () => this.statFile(path))
         : this.#runSync("stat", path, this.statFileSync);
     if (found === undefined) throw new SnapshotNotFoundError(path);
+    return found;
+  }
+
+  async md5(path: string, options: AbortOptions = {}): Promise<string | undefined> {
+    validateKey(path);
+    const { signal } = options;
+    throwIfAborted(signal, `the hash of '${path}'`);
+    if (this.md5File === undefined) return undefined;
+    const md5File = this.md5File.bind(this);
+    const found = await this.#run("read", path, () => md5File(path, signal));
+    if (found === null) throw new SnapshotNotFoundError(path);
     return found;
   }
 

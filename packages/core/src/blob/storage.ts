@@ -132,6 +132,12 @@ export interface FileStat {
   /** The MIME type the backend keeps for the file (S3's `Content-Type`), where it keeps one. */
   contentType?: string;
   /**
+   * The content's MD5, lowercase hex, where the backend knows it without reading the content (S3:
+   * a single-part object's ETag, or rclone's `Md5chksum` metadata). What `compare: "checksum"`
+   * compares, as rclone's `--checksum` does.
+   */
+  md5?: string;
+  /**
    * Set on listing entries whose `mtime` is not the file's modification time but a stand-in (an S3
    * listing carries the upload time; the preserved time is object metadata that only a HEAD
    * request returns). Sync then calls `stat(path)` for the real time, but only for files whose sizes
@@ -191,7 +197,12 @@ export type SyncCompare =
   | "auto"
   /** Equal size is enough to skip. Fast, and wrong when content changes but size does not. */
   | "size"
-  /** Skip only when a SHA-256 of both contents matches (reads both files). */
+  /**
+   * rclone's `--checksum`: skip only when sizes and MD5s match. Each side's MD5 comes from its
+   * listing ({@link FileStat.md5}) or its backend's `md5()` (S3 metadata; a local file is read, as
+   * rclone reads it); only a side with neither is downloaded and hashed, and
+   * {@link SyncReport.downloadedToCompare} counts those.
+   */
   | "checksum";
 
 /** Options of {@link AdvancedSnapshotStorage.sync} and {@link syncStorages}. */
@@ -317,6 +328,11 @@ export interface SyncReport {
   bytesCopied: number;
   /** True when nothing was changed because `dryRun` was set. */
   dryRun: boolean;
+  /**
+   * Files read in full only to hash them, because their backend knows no MD5 (`compare:
+   * "checksum"`, or a basic-tier side without sizes). Absent when none.
+   */
+  downloadedToCompare?: number;
 }
 
 /**
@@ -400,6 +416,15 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    * per sync; with no copier, files stream through `source.read` and `target.write`.
    */
   syncCopier?(source: SnapshotStorage): SyncCopier | undefined;
+
+  /**
+   * Optional. The MD5 (lowercase hex) of file `path`'s content where this backend can give it
+   * without sending the content over a network: kept metadata (S3's single-part ETag or rclone's
+   * `Md5chksum`), or a read of a local file; `undefined` when it cannot. What `compare:
+   * "checksum"` asks before it falls back to downloading. Rejects with `SnapshotNotFoundError`
+   * (`E_NOT_FOUND`) when the file is missing, `AbortError` (`E_ABORTED`) when `signal` fires.
+   */
+  md5?(path: string, options?: AbortOptions): Promise<string | undefined>;
 }
 
 /** The default chunk size of streaming reads: 256 KiB, as in django-snapshots. */

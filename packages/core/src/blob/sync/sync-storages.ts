@@ -195,7 +195,8 @@ class SyncRun {
   /** Finishes what the listings could not decide alone, then copies if needed. */
   async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "copy" | "check" | "stat"): Promise<void> {
     const target = existing && { storage: this.target, entry: existing };
-    const { verdict, source } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule);
+    const { verdict, source, downloads } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule, this.options.signal);
+    if (downloads > 0) this.#report.downloadedToCompare = (this.#report.downloadedToCompare ?? 0) + downloads;
     if (verdict !== "copy") {
       this.#report.skipped++;
       this.#emit("skip", path, source.size ?? 0);
