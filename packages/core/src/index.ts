@@ -15,6 +15,7 @@ export * from "./concurrency.js";
 export * from "./blob/walk.js";
 export { dateFromNs, formatMtimeSeconds, formatRfc3339Ns, mtimeNsOf, nsFromDate, parseMtimeSeconds, withinModifyWindow } from "./blob/mtime-ns.js";
 export { contentTypeFor } from "./blob/content-type.js";
+export * from "./blob/signed-urls.js";
 export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/filter.js";
 export * from "./blob/sync/filter-order.js";
