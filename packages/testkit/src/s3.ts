@@ -9,7 +9,12 @@
 import { randomBytes } from "node:crypto";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { buildApp, type BuildAppOptions } from "fauxqs";
+import { s3ErrorXml, xmlText } from "./s3-errors.js";
+import { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
+import { verifyRequests } from "./s3-verify.js";
 
+export { MAX_CLOCK_SKEW_MS, type S3TestAccount } from "./s3-sigv4.js";
+export { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
 export { faultyClientConfig, randomFaults, type Fault, type FaultPlan, type FaultRequest, type FaultyClient } from "./s3-faults.js";
 
 /** A running test S3 server with one bucket created for the caller. */
@@ -18,7 +23,7 @@ export interface S3TestServer {
   endpoint: string;
   /** The bucket created at start. */
   bucket: string;
-  /** Everything an `S3Client` needs to talk to this server (path-style, dummy credentials). */
+  /** Everything an `S3Client` needs to talk to this server (path-style, the first account's credentials). */
   clientConfig: S3ClientConfig;
   /** Creates one more empty bucket and returns its name. */
   createBucket(name?: string): string;
@@ -37,12 +42,6 @@ export interface S3TestServer {
   requests(clear?: boolean): Array<{ method: string; url: string }>;
   /** Stops the server; every bucket and object is gone. */
   stop(): Promise<void>;
-}
-
-/** Options of {@link startS3Server}. */
-export interface S3TestServerOptions {
-  /** Name of the bucket to create. Default: a random `stowage-test-<hex>`. */
-  bucket?: string;
 }
 
 /** The part of fauxqs' in-memory S3 state the harness uses. */
@@ -80,8 +79,11 @@ interface FauxListing {
 }
 
 /**
- * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Any credentials are
- * accepted; `forcePathStyle` is required because the host name is an IP address.
+ * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Requests are checked
+ * as AWS checks them (SigV4 in headers or presigned URLs against the known accounts, session
+ * token, clock skew, presigned expiry, unsigned `x-amz-*` headers, body SHA-256, `Content-MD5`,
+ * CRC32/SHA-1/SHA-256 checksums, aws-chunked framing and chunk signatures) and refused with S3's
+ * status and XML error. `forcePathStyle` is required because the host name is an IP address.
  */
 export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
   const stores = await createStores();
@@ -95,6 +97,10 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   app.addHook("onRequest", async (request) => {
     seen.push({ method: request.method, url: request.url });
   });
+  const accounts = options.accounts ?? TEST_ACCOUNTS;
+  if (options.verify !== false) {
+    verifyRequests(app, { accounts: new Map(accounts.map((account) => [account.accessKeyId, account])), region: options.region, now: options.clock ?? Date.now });
+  }
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -108,7 +114,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   return {
     endpoint,
     bucket,
-    clientConfig: clientConfigFor(endpoint),
+    clientConfig: clientConfigFor(endpoint, options),
     createBucket,
     pendingMultipartUploads: (name = bucket) =>
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
@@ -138,8 +144,7 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
     if (request.method !== "PUT" || typeof source !== "string" || !query.uploadId || !query.partNumber) return;
     const decoded = decodeURIComponent(source).replace(/^\//, "");
     const slash = decoded.indexOf("/");
-    const xmlError = (status: number, code: string) =>
-      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    const xmlError = (status: number, code: string) => reply.status(status).header("content-type", "application/xml").send(s3ErrorXml(code, code));
     let object: { body: Buffer; etag: string };
     try {
       object = store.getObject(decoded.slice(0, slash), decoded.slice(slash + 1));
@@ -186,11 +191,6 @@ function addListMultipartUploads(app: ReturnType<typeof buildApp>, store: FauxS3
   });
 }
 
-/** `text` escaped for an XML element. */
-function xmlText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /**
  * fauxqs ignores conditional writes; S3 honours them, and stores rely on them: PutObject with
  * `If-None-Match: *` fails with 412 when the key exists, DeleteObject with `If-Match: <etag>` fails
@@ -202,8 +202,7 @@ function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Sto
     const bucket = params.bucket ?? "";
     const key = params["*"] ?? "";
     if (key === "") return;
-    const fail = (status: number, code: string) =>
-      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    const fail = (status: number, code: string) => reply.status(status).header("content-type", "application/xml").send(s3ErrorXml(code, code));
     if (request.method === "PUT" && request.headers["if-none-match"] === "*") {
       if (etagOf(store, bucket, key) !== undefined) return fail(412, "PreconditionFailed");
     }
@@ -265,9 +264,11 @@ function etagOf(store: FauxS3Store, bucket: string, key: string): string | undef
   }
 }
 
-/** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
-function clientConfigFor(endpoint: string): S3ClientConfig {
-  return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+/** Path-style addressing (the host is an IP address), the server's region and its first account. */
+function clientConfigFor(endpoint: string, options: S3TestServerOptions): S3ClientConfig {
+  const { accessKeyId, secretAccessKey, sessionToken } = options.accounts?.[0] ?? TEST_ACCOUNTS[0] ?? { accessKeyId: "", secretAccessKey: "" };
+  const credentials = sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
+  return { endpoint, region: options.region ?? "us-east-1", forcePathStyle: true, credentials };
 }
 
 // fauxqs exports only its entry point; its store classes sit beside it in dist/.
@@ -312,7 +313,7 @@ export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<
   });
   return {
     ...ready,
-    clientConfig: clientConfigFor(ready.endpoint),
+    clientConfig: clientConfigFor(ready.endpoint, options),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
@@ -332,8 +333,8 @@ export interface RejectingS3Endpoint {
 /**
  * An HTTP endpoint on loopback answering every request as AWS answers one signed with the wrong
  * secret key: 403 `SignatureDoesNotMatch`, the body echoing the canonical request (the
- * `x-amz-security-token` header's value among it) and the string to sign. The test S3 server
- * accepts any credentials, so this stands in for AWS where a test needs bad credentials refused.
+ * `x-amz-security-token` header's value among it) and the string to sign, whatever the request:
+ * for tests of what a client does with such a reply (such as keeping secrets out of messages).
  */
 export async function startRejectingS3Endpoint(): Promise<RejectingS3Endpoint> {
   const { createServer } = await import("node:http");
