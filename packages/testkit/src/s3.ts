@@ -15,6 +15,7 @@ import { verifyRequests } from "./s3-verify.js";
 
 export { MAX_CLOCK_SKEW_MS, type S3TestAccount } from "./s3-sigv4.js";
 export { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
+export { startRejectingS3Endpoint, type RejectingS3Endpoint } from "./s3-rejecting.js";
 export { faultyClientConfig, randomFaults, type Fault, type FaultPlan, type FaultRequest, type FaultyClient } from "./s3-faults.js";
 
 /** A running test S3 server with one bucket created for the caller. */
@@ -92,6 +93,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   addUploadPartCopy(app, stores.s3Store);
   addListMultipartUploads(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
+  normaliseCompleteMultipartUpload(app);
   listInByteOrder(stores.s3Store);
   let seen: Array<{ method: string; url: string }> = [];
   app.addHook("onRequest", async (request) => {
@@ -217,6 +219,31 @@ function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Sto
 }
 
 /**
+ * fauxqs reads CompleteMultipartUpload's part list with named XML entities only and with every
+ * part's elements in one order. Go's encoder (rclone) writes the ETags' quotes as `&#34;` and
+ * orders `ETag` and `PartNumber` differently from part to part: parts then go missing or mismatch.
+ * S3 reads any XML; the harness rewrites the list as fauxqs expects it first.
+ */
+function normaliseCompleteMultipartUpload(app: ReturnType<typeof buildApp>): void {
+  app.addHook("preHandler", async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    if (request.method !== "POST" || query.uploadId === undefined || !Buffer.isBuffer(request.body)) return;
+    const xml = request.body
+      .toString("utf8")
+      .replace(/&#(x[0-9a-fA-F]+|\d+);/g, (_, code: string) => {
+        const character = String.fromCodePoint(code.startsWith("x") ? Number.parseInt(code.slice(1), 16) : Number(code));
+        return character === "&" ? "&amp;" : character === "<" ? "&lt;" : character;
+      })
+      .replace(/<Part>([\s\S]*?)<\/Part>/g, (part, inner: string) => {
+        const number = /<PartNumber>([^<]*)<\/PartNumber>/.exec(inner)?.[1];
+        const etag = /<ETag>([^<]*)<\/ETag>/.exec(inner)?.[1];
+        return number === undefined || etag === undefined ? part : `<Part><PartNumber>${number}</PartNumber><ETag>${etag}</ETag></Part>`;
+      });
+    request.body = Buffer.from(xml);
+  });
+}
+
+/**
  * fauxqs sorts a listing with `localeCompare` but pages it by comparing JS strings (UTF-16 units),
  * so with small pages keys differing only in case, or beyond the BMP, are skipped or listed twice.
  * S3 lists in UTF-8 byte order (code point order) and pages in that order: the harness does the
@@ -285,76 +312,61 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
 }
 
 /** A test S3 server running in a child process (see {@link spawnS3Server}). */
-export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload" | "requests">;
+export interface S3ServerProcess extends Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload" | "requests"> {
+  /**
+   * Creates one more empty bucket in the child and resolves to its name: the server refuses
+   * unsigned requests, so a bench cannot make one with a bare `PUT`.
+   */
+  createBucket(name?: string): Promise<string>;
+}
 
 /**
  * Starts the same server in a child Node process, so that its memory (it holds every object) stays
  * out of the caller's RSS: what benchmarks need. The child exits when its stdin closes, so it dies
- * with the parent even when the parent is killed.
+ * with the parent even when the parent is killed. `options.clock` stays behind (a function).
  */
 export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<S3ServerProcess> {
   const { spawn } = await import("node:child_process");
+  // One line per message: the child's address first, then one line per bucket it creates.
   const script = `
+    import { createInterface } from "node:readline";
     import { startS3Server } from ${JSON.stringify(import.meta.url)};
     const server = await startS3Server(${JSON.stringify(options)});
     process.stdout.write(JSON.stringify({ endpoint: server.endpoint, bucket: server.bucket }) + "\\n");
-    process.stdin.resume();
-    process.stdin.on("end", () => server.stop().then(() => process.exit(0)));
+    const lines = createInterface({ input: process.stdin });
+    lines.on("line", (line) => {
+      const { name } = JSON.parse(line);
+      process.stdout.write(JSON.stringify({ created: server.createBucket(name ?? undefined) }) + "\\n");
+    });
+    lines.on("close", () => server.stop().then(() => process.exit(0)));
   `;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+  const waiting: Array<(line: string) => void> = [];
+  let output = "";
+  child.stdout.on("data", (data: Buffer) => {
+    output += data.toString();
+    for (let end = output.indexOf("\n"); end >= 0; end = output.indexOf("\n")) {
+      const line = output.slice(0, end);
+      output = output.slice(end + 1);
+      waiting.shift()?.(line);
+    }
+  });
   const ready = await new Promise<{ endpoint: string; bucket: string }>((resolve, reject) => {
-    let output = "";
     child.once("exit", (code) => reject(new Error(`S3 server process exited with code ${code}`)));
-    child.stdout.on("data", (data: Buffer) => {
-      output += data.toString();
-      const line = output.split("\n")[0];
-      if (output.includes("\n") && line !== undefined) resolve(JSON.parse(line) as { endpoint: string; bucket: string });
-    });
+    waiting.push((line) => resolve(JSON.parse(line) as { endpoint: string; bucket: string }));
   });
   return {
     ...ready,
     clientConfig: clientConfigFor(ready.endpoint, options),
+    createBucket: (name) =>
+      new Promise<string>((resolve) => {
+        waiting.push((line) => resolve((JSON.parse(line) as { created: string }).created));
+        child.stdin.write(`${JSON.stringify({ name: name ?? null })}\n`);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.stdin.end();
       }),
-  };
-}
-
-/** An endpoint started by {@link startRejectingS3Endpoint}. */
-export interface RejectingS3Endpoint {
-  /** `http://127.0.0.1:<port>` */
-  endpoint: string;
-  /** Stops it. */
-  close(): Promise<void>;
-}
-
-/**
- * An HTTP endpoint on loopback answering every request as AWS answers one signed with the wrong
- * secret key: 403 `SignatureDoesNotMatch`, the body echoing the canonical request (the
- * `x-amz-security-token` header's value among it) and the string to sign, whatever the request:
- * for tests of what a client does with such a reply (such as keeping secrets out of messages).
- */
-export async function startRejectingS3Endpoint(): Promise<RejectingS3Endpoint> {
-  const { createServer } = await import("node:http");
-  const server = createServer((request, response) => {
-    request.resume();
-    const token = String(request.headers["x-amz-security-token"] ?? "");
-    const canonical = `${request.method}\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n`;
-    response.writeHead(403, { "content-type": "application/xml" });
-    response.end(
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code>` +
-        `<Message>The request signature we calculated does not match the signature you provided.</Message>` +
-        `<StringToSign>AWS4-HMAC-SHA256\n${token}</StringToSign><SignatureProvided>0</SignatureProvided>` +
-        `<CanonicalRequest>${xmlText(canonical)}</CanonicalRequest><RequestId>1</RequestId></Error>`,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the rejecting endpoint did not bind a TCP port");
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
