@@ -13,7 +13,8 @@ import { s3ErrorXml, xmlText } from "./s3-errors.js";
 import { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
 import { verifyRequests } from "./s3-verify.js";
 
-export { MAX_CLOCK_SKEW_MS, type S3TestAccount } from "./s3-sigv4.js";
+export { MAX_CLOCK_SKEW_MS, verifySignature, type S3TestAccount, type SignatureContext, type SignedRequest, type VerifiedSignature } from "./s3-sigv4.js";
+export type { S3Rejection } from "./s3-errors.js";
 export { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
 export { startRejectingS3Endpoint, type RejectingS3Endpoint } from "./s3-rejecting.js";
 export { faultyClientConfig, randomFaults, type Fault, type FaultPlan, type FaultRequest, type FaultyClient } from "./s3-faults.js";
