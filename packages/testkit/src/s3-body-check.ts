@@ -166,9 +166,10 @@ export interface Plan {
 /**
  * What the body of a request with these headers must be checked against; `undefined` when there
  * is nothing to check (`UNSIGNED-PAYLOAD` and no digest headers), or the rejection S3 answers
- * before reading a body (a malformed `Content-MD5` or `x-amz-content-sha256`).
+ * before reading a body (a malformed `Content-MD5` or `x-amz-content-sha256`). `completesUpload`:
+ * the request is a CompleteMultipartUpload.
  */
-export function planBodyCheck(headers: IncomingHttpHeaders, verified: VerifiedSignature): Plan | S3Rejection | undefined {
+export function planBodyCheck(headers: IncomingHttpHeaders, verified: VerifiedSignature, completesUpload = false): Plan | S3Rejection | undefined {
   const payload = verified.payloadHash;
   const chunked = STREAMING.has(payload);
   if (!chunked && payload !== "UNSIGNED-PAYLOAD" && !/^[0-9a-f]{64}$/.test(payload)) {
@@ -181,7 +182,8 @@ export function planBodyCheck(headers: IncomingHttpHeaders, verified: VerifiedSi
     if (Buffer.from(md5, "base64").length !== 16) return reject(400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
     plan.md5 = md5;
   }
-  for (const [name, value] of Object.entries(headers)) {
+  // CompleteMultipartUpload's x-amz-checksum-* is the whole object's, not its XML body's.
+  for (const [name, value] of completesUpload ? [] : Object.entries(headers)) {
     if (name.startsWith("x-amz-checksum-") && name !== "x-amz-checksum-algorithm" && name !== "x-amz-checksum-type" && name !== "x-amz-checksum-mode" && typeof value === "string") {
       if (checksumFor(name) !== undefined) plan.checksumHeaders.set(name, value);
     }

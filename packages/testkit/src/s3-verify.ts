@@ -15,9 +15,10 @@ export function verifyRequests(app: ReturnType<typeof buildApp>, context: Signat
   const checks = new WeakMap<object, BodyCheck>();
   app.addHook("onRequest", async (request, reply) => {
     const raw = request.raw as typeof request.raw & { originalUrl?: string };
-    const verified = await verifySignature({ method: raw.method ?? "GET", url: raw.originalUrl ?? raw.url ?? "/", headers: raw.headers }, context);
+    const [method, url] = [raw.method ?? "GET", raw.originalUrl ?? raw.url ?? "/"];
+    const verified = await verifySignature({ method, url, headers: raw.headers }, context);
     if ("code" in verified) return refuse(reply, verified);
-    const plan = planBodyCheck(raw.headers, verified);
+    const plan = planBodyCheck(raw.headers, verified, method === "POST" && /[?&]uploadId=/.test(url));
     if (plan === undefined) return undefined;
     if ("code" in plan) return refuse(reply, plan);
     checks.set(request, new BodyCheck(plan, verified));
