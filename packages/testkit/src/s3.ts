@@ -9,7 +9,14 @@
 import { randomBytes } from "node:crypto";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { buildApp, type BuildAppOptions } from "fauxqs";
+import { s3ErrorXml, xmlText } from "./s3-errors.js";
+import { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
+import { verifyRequests } from "./s3-verify.js";
 
+export { MAX_CLOCK_SKEW_MS, verifySignature, type S3TestAccount, type SignatureContext, type SignedRequest, type VerifiedSignature } from "./s3-sigv4.js";
+export type { S3Rejection } from "./s3-errors.js";
+export { TEST_ACCOUNTS, type S3TestServerOptions } from "./s3-options.js";
+export { startRejectingS3Endpoint, type RejectingS3Endpoint } from "./s3-rejecting.js";
 export { faultyClientConfig, randomFaults, type Fault, type FaultPlan, type FaultRequest, type FaultyClient } from "./s3-faults.js";
 
 /** A running test S3 server with one bucket created for the caller. */
@@ -18,7 +25,7 @@ export interface S3TestServer {
   endpoint: string;
   /** The bucket created at start. */
   bucket: string;
-  /** Everything an `S3Client` needs to talk to this server (path-style, dummy credentials). */
+  /** Everything an `S3Client` needs to talk to this server (path-style, the first account's credentials). */
   clientConfig: S3ClientConfig;
   /** Creates one more empty bucket and returns its name. */
   createBucket(name?: string): string;
@@ -37,12 +44,6 @@ export interface S3TestServer {
   requests(clear?: boolean): Array<{ method: string; url: string }>;
   /** Stops the server; every bucket and object is gone. */
   stop(): Promise<void>;
-}
-
-/** Options of {@link startS3Server}. */
-export interface S3TestServerOptions {
-  /** Name of the bucket to create. Default: a random `stowage-test-<hex>`. */
-  bucket?: string;
 }
 
 /** The part of fauxqs' in-memory S3 state the harness uses. */
@@ -80,8 +81,11 @@ interface FauxListing {
 }
 
 /**
- * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Any credentials are
- * accepted; `forcePathStyle` is required because the host name is an IP address.
+ * Starts fauxqs on `127.0.0.1` with an ephemeral port and creates a bucket. Requests are checked
+ * as AWS checks them (SigV4 in headers or presigned URLs against the known accounts, session
+ * token, clock skew, presigned expiry, unsigned `x-amz-*` headers, body SHA-256, `Content-MD5`,
+ * CRC32/SHA-1/SHA-256 checksums, aws-chunked framing and chunk signatures) and refused with S3's
+ * status and XML error. `forcePathStyle` is required because the host name is an IP address.
  */
 export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
   const stores = await createStores();
@@ -90,11 +94,16 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   addUploadPartCopy(app, stores.s3Store);
   addListMultipartUploads(app, stores.s3Store);
   addConditionalWrites(app, stores.s3Store);
+  normaliseCompleteMultipartUpload(app);
   listInByteOrder(stores.s3Store);
   let seen: Array<{ method: string; url: string }> = [];
   app.addHook("onRequest", async (request) => {
     seen.push({ method: request.method, url: request.url });
   });
+  const accounts = options.accounts ?? TEST_ACCOUNTS;
+  if (options.verify !== false) {
+    verifyRequests(app, { accounts: new Map(accounts.map((account) => [account.accessKeyId, account])), region: options.region, now: options.clock ?? Date.now });
+  }
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("fauxqs did not bind a TCP port");
@@ -108,7 +117,7 @@ export async function startS3Server(options: S3TestServerOptions = {}): Promise<
   return {
     endpoint,
     bucket,
-    clientConfig: clientConfigFor(endpoint),
+    clientConfig: clientConfigFor(endpoint, options),
     createBucket,
     pendingMultipartUploads: (name = bucket) =>
       [...s3.multipartUploads.values()].filter((upload) => upload.bucket === name).map((upload) => upload.key),
@@ -138,8 +147,7 @@ function addUploadPartCopy(app: ReturnType<typeof buildApp>, store: FauxS3Store)
     if (request.method !== "PUT" || typeof source !== "string" || !query.uploadId || !query.partNumber) return;
     const decoded = decodeURIComponent(source).replace(/^\//, "");
     const slash = decoded.indexOf("/");
-    const xmlError = (status: number, code: string) =>
-      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    const xmlError = (status: number, code: string) => reply.status(status).header("content-type", "application/xml").send(s3ErrorXml(code, code));
     let object: { body: Buffer; etag: string };
     try {
       object = store.getObject(decoded.slice(0, slash), decoded.slice(slash + 1));
@@ -186,11 +194,6 @@ function addListMultipartUploads(app: ReturnType<typeof buildApp>, store: FauxS3
   });
 }
 
-/** `text` escaped for an XML element. */
-function xmlText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /**
  * fauxqs ignores conditional writes; S3 honours them, and stores rely on them: PutObject with
  * `If-None-Match: *` fails with 412 when the key exists, DeleteObject with `If-Match: <etag>` fails
@@ -202,8 +205,7 @@ function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Sto
     const bucket = params.bucket ?? "";
     const key = params["*"] ?? "";
     if (key === "") return;
-    const fail = (status: number, code: string) =>
-      reply.status(status).header("content-type", "application/xml").send(`<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+    const fail = (status: number, code: string) => reply.status(status).header("content-type", "application/xml").send(s3ErrorXml(code, code));
     if (request.method === "PUT" && request.headers["if-none-match"] === "*") {
       if (etagOf(store, bucket, key) !== undefined) return fail(412, "PreconditionFailed");
     }
@@ -214,6 +216,31 @@ function addConditionalWrites(app: ReturnType<typeof buildApp>, store: FauxS3Sto
       if (etag !== ifMatch) return fail(412, "PreconditionFailed");
     }
     return undefined;
+  });
+}
+
+/**
+ * fauxqs reads CompleteMultipartUpload's part list with named XML entities only and with every
+ * part's elements in one order. Go's encoder (rclone) writes the ETags' quotes as `&#34;` and
+ * orders `ETag` and `PartNumber` differently from part to part: parts then go missing or mismatch.
+ * S3 reads any XML; the harness rewrites the list as fauxqs expects it first.
+ */
+function normaliseCompleteMultipartUpload(app: ReturnType<typeof buildApp>): void {
+  app.addHook("preHandler", async (request) => {
+    const query = request.query as Record<string, string | undefined>;
+    if (request.method !== "POST" || query.uploadId === undefined || !Buffer.isBuffer(request.body)) return;
+    const xml = request.body
+      .toString("utf8")
+      .replace(/&#(x[0-9a-fA-F]+|\d+);/g, (_, code: string) => {
+        const character = String.fromCodePoint(code.startsWith("x") ? Number.parseInt(code.slice(1), 16) : Number(code));
+        return character === "&" ? "&amp;" : character === "<" ? "&lt;" : character;
+      })
+      .replace(/<Part>([\s\S]*?)<\/Part>/g, (part, inner: string) => {
+        const number = /<PartNumber>([^<]*)<\/PartNumber>/.exec(inner)?.[1];
+        const etag = /<ETag>([^<]*)<\/ETag>/.exec(inner)?.[1];
+        return number === undefined || etag === undefined ? part : `<Part><PartNumber>${number}</PartNumber><ETag>${etag}</ETag></Part>`;
+      });
+    request.body = Buffer.from(xml);
   });
 }
 
@@ -265,9 +292,11 @@ function etagOf(store: FauxS3Store, bucket: string, key: string): string | undef
   }
 }
 
-/** Path-style addressing (the host is an IP address) and dummy credentials, which fauxqs accepts. */
-function clientConfigFor(endpoint: string): S3ClientConfig {
-  return { endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+/** Path-style addressing (the host is an IP address), the server's region and its first account. */
+function clientConfigFor(endpoint: string, options: S3TestServerOptions): S3ClientConfig {
+  const { accessKeyId, secretAccessKey, sessionToken } = options.accounts?.[0] ?? TEST_ACCOUNTS[0] ?? { accessKeyId: "", secretAccessKey: "" };
+  const credentials = sessionToken === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken };
+  return { endpoint, region: options.region ?? "us-east-1", forcePathStyle: true, credentials };
 }
 
 // fauxqs exports only its entry point; its store classes sit beside it in dist/.
@@ -284,76 +313,61 @@ async function createStores(): Promise<{ s3Store: FauxS3Store; sqsStore: unknown
 }
 
 /** A test S3 server running in a child process (see {@link spawnS3Server}). */
-export type S3ServerProcess = Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload" | "requests">;
+export interface S3ServerProcess extends Omit<S3TestServer, "createBucket" | "pendingMultipartUploads" | "leaveMultipartUpload" | "requests"> {
+  /**
+   * Creates one more empty bucket in the child and resolves to its name: the server refuses
+   * unsigned requests, so a bench cannot make one with a bare `PUT`.
+   */
+  createBucket(name?: string): Promise<string>;
+}
 
 /**
  * Starts the same server in a child Node process, so that its memory (it holds every object) stays
  * out of the caller's RSS: what benchmarks need. The child exits when its stdin closes, so it dies
- * with the parent even when the parent is killed.
+ * with the parent even when the parent is killed. `options.clock` stays behind (a function).
  */
 export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<S3ServerProcess> {
   const { spawn } = await import("node:child_process");
+  // One line per message: the child's address first, then one line per bucket it creates.
   const script = `
+    import { createInterface } from "node:readline";
     import { startS3Server } from ${JSON.stringify(import.meta.url)};
     const server = await startS3Server(${JSON.stringify(options)});
     process.stdout.write(JSON.stringify({ endpoint: server.endpoint, bucket: server.bucket }) + "\\n");
-    process.stdin.resume();
-    process.stdin.on("end", () => server.stop().then(() => process.exit(0)));
+    const lines = createInterface({ input: process.stdin });
+    lines.on("line", (line) => {
+      const { name } = JSON.parse(line);
+      process.stdout.write(JSON.stringify({ created: server.createBucket(name ?? undefined) }) + "\\n");
+    });
+    lines.on("close", () => server.stop().then(() => process.exit(0)));
   `;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
+  const waiting: Array<(line: string) => void> = [];
+  let output = "";
+  child.stdout.on("data", (data: Buffer) => {
+    output += data.toString();
+    for (let end = output.indexOf("\n"); end >= 0; end = output.indexOf("\n")) {
+      const line = output.slice(0, end);
+      output = output.slice(end + 1);
+      waiting.shift()?.(line);
+    }
+  });
   const ready = await new Promise<{ endpoint: string; bucket: string }>((resolve, reject) => {
-    let output = "";
     child.once("exit", (code) => reject(new Error(`S3 server process exited with code ${code}`)));
-    child.stdout.on("data", (data: Buffer) => {
-      output += data.toString();
-      const line = output.split("\n")[0];
-      if (output.includes("\n") && line !== undefined) resolve(JSON.parse(line) as { endpoint: string; bucket: string });
-    });
+    waiting.push((line) => resolve(JSON.parse(line) as { endpoint: string; bucket: string }));
   });
   return {
     ...ready,
-    clientConfig: clientConfigFor(ready.endpoint),
+    clientConfig: clientConfigFor(ready.endpoint, options),
+    createBucket: (name) =>
+      new Promise<string>((resolve) => {
+        waiting.push((line) => resolve((JSON.parse(line) as { created: string }).created));
+        child.stdin.write(`${JSON.stringify({ name: name ?? null })}\n`);
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.stdin.end();
       }),
-  };
-}
-
-/** An endpoint started by {@link startRejectingS3Endpoint}. */
-export interface RejectingS3Endpoint {
-  /** `http://127.0.0.1:<port>` */
-  endpoint: string;
-  /** Stops it. */
-  close(): Promise<void>;
-}
-
-/**
- * An HTTP endpoint on loopback answering every request as AWS answers one signed with the wrong
- * secret key: 403 `SignatureDoesNotMatch`, the body echoing the canonical request (the
- * `x-amz-security-token` header's value among it) and the string to sign. The test S3 server
- * accepts any credentials, so this stands in for AWS where a test needs bad credentials refused.
- */
-export async function startRejectingS3Endpoint(): Promise<RejectingS3Endpoint> {
-  const { createServer } = await import("node:http");
-  const server = createServer((request, response) => {
-    request.resume();
-    const token = String(request.headers["x-amz-security-token"] ?? "");
-    const canonical = `${request.method}\n${request.url}\n\nhost:${request.headers.host}\nx-amz-security-token:${token}\n`;
-    response.writeHead(403, { "content-type": "application/xml" });
-    response.end(
-      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code>` +
-        `<Message>The request signature we calculated does not match the signature you provided.</Message>` +
-        `<StringToSign>AWS4-HMAC-SHA256\n${token}</StringToSign><SignatureProvided>0</SignatureProvided>` +
-        `<CanonicalRequest>${xmlText(canonical)}</CanonicalRequest><RequestId>1</RequestId></Error>`,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the rejecting endpoint did not bind a TCP port");
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
