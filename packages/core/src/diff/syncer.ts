@@ -30,6 +30,11 @@ import { FamilyRepair, unlistDangling } from "./family-repair.js";
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.
  *
+ * Each run of up to {@link SYNC_BATCH} top-level elements is a run of whole families (a top-level
+ * object and its descendants): all its writes are sent inside one `dest.store.commitTogether`, so
+ * with a store that commits them as one (SQLiteStore), a sync cut short by a crash leaves every
+ * family as it was or as synced, never half written.
+ *
  * A family an interrupted sync left half written converges (see `family-repair.ts`): a listed
  * child that is not stored counts as absent (created if the source has it, else unlisted), and a
  * stored child no parent lists is adopted when the source creates it.
@@ -89,24 +94,37 @@ class Syncer {
     const fields = { src: this.#source.name, dst: this.#dest.name, flags: this.#flags, total: this.#total };
     logEvent("info", "sync.start", fields, `Sync ${this.#source.name} -> ${this.#dest.name}: ${this.#total} elements`);
     let changed = false;
-    try {
+    await this.#flushingAfter(async () => {
       changed = await this.#syncSiblings(diff.getChildren(), undefined);
-      await this.#writes.flush();
-    } catch (error) {
-      // The changes applied so far are persisted, also when the sync stops on an error or an abort.
-      await this.#writes.flush().catch((flushError: unknown) => {
-        logEvent("error", "sync.flush-failed", { ...fields, error: String(flushError) }, `Sync ${this.#source.name} -> ${this.#dest.name}: writing the applied changes failed: ${String(flushError)}`);
-      });
-      throw error;
-    }
+    });
     if (this.#done !== this.#total) this.#onProgress?.("sync", (this.#done = this.#total), this.#total);
     logEvent("info", "sync.complete", { ...fields, changed }, `Sync ${this.#source.name} -> ${this.#dest.name} complete`);
     return changed;
   }
 
   /**
+   * Runs `work`, then writes what it collected. The changes applied so far are persisted also when
+   * the sync stops on an error or an abort: `work`'s failure is passed on once they are written
+   * (a failure of that write is logged).
+   */
+  async #flushingAfter(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      await this.#writes.flush().catch((flushError: unknown) => {
+        const fields = { src: this.#source.name, dst: this.#dest.name, flags: this.#flags, total: this.#total, error: String(flushError) };
+        logEvent("error", "sync.flush-failed", fields, `Sync ${this.#source.name} -> ${this.#dest.name}: writing the applied changes failed: ${String(flushError)}`);
+      });
+      throw error;
+    }
+    await this.#writes.flush();
+  }
+
+  /**
    * Syncs sibling elements in order. Their destination objects (and their descendants') are read
-   * ahead in batches, unless an earlier read-ahead already holds them.
+   * ahead in batches, unless an earlier read-ahead already holds them. Each batch of top-level
+   * elements is a batch of whole families: its writes are all sent, then committed together
+   * ({@link BaseStore.commitTogether}), so a crash leaves each family as it was or as synced.
    */
   async #syncSiblings(elements: Iterable<DiffElement>, parent: Parent | undefined): Promise<boolean> {
     let changed = false;
@@ -119,11 +137,12 @@ class Syncer {
       for (const element of batch) changed = (await this.#syncElement(element, parent)) || changed;
       batch = [];
     };
+    const step = parent === undefined ? () => this.#dest.store.commitTogether(() => this.#flushingAfter(run)) : run;
     for (const element of elements) {
       batch.push(element);
-      if (batch.length >= SYNC_BATCH) await run();
+      if (batch.length >= SYNC_BATCH) await step();
     }
-    if (batch.length > 0) await run();
+    if (batch.length > 0) await step();
     return changed;
   }
 
