@@ -4,6 +4,7 @@ import type { Adapter } from "./adapter.js";
 import { ObjectCrudError, ObjectNotCreated, ObjectNotDeleted, ObjectNotFound, ObjectNotUpdated } from "../object-store/errors.js";
 import { ObjectModel, schemaOf, type AnyModelClass, type SyncHookResult } from "../object-store/model.js";
 import { modelClassOf, uidFromIdentifiers } from "../object-store/model-ref.js";
+import { BaseStore } from "../object-store/base-store.js";
 import type { DiffAction, DiffElement } from "./diff-element.js";
 import type { Diff } from "./diff.js";
 import { diffAdapters } from "./differ.js";
@@ -31,9 +32,10 @@ import { FamilyRepair, unlistDangling } from "./family-repair.js";
  * may have been written.
  *
  * Each run of up to {@link SYNC_BATCH} top-level elements is a run of whole families (a top-level
- * object and its descendants): all its writes are sent inside one `dest.store.commitTogether`, so
- * with a store that commits them as one (SQLiteStore), a sync cut short by a crash leaves every
- * family as it was or as synced, never half written.
+ * object and its descendants). When the destination store commits writes together (it overrides
+ * `commitTogether`, as SQLiteStore does), all the run's writes are sent inside one
+ * `dest.store.commitTogether`, so a sync cut short by a crash leaves every family as it was or as
+ * synced, never half written.
  *
  * A family an interrupted sync left half written converges (see `family-repair.ts`): a listed
  * child that is not stored counts as absent (created if the source has it, else unlisted), and a
@@ -77,6 +79,8 @@ class Syncer {
   #done = 0;
   #total = 0;
   readonly #repair = new FamilyRepair();
+  /** Whether the store overrides {@link BaseStore.commitTogether}; any other sends writes only once 1,000 wait. */
+  readonly #grouped: boolean;
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -86,6 +90,7 @@ class Syncer {
     this.#signal = signal;
     // What was read ahead of an object is stale once the object is written.
     this.#writes = new StoreWrites(dest.store, SYNC_BATCH, (type, uid) => void this.#ahead.get(type)?.delete(uid));
+    this.#grouped = dest.store.commitTogether !== BaseStore.prototype.commitTogether;
   }
 
   /** Applies every element; resolves whether anything changed. */
@@ -103,9 +108,8 @@ class Syncer {
   }
 
   /**
-   * Runs `work`, then writes what it collected. The changes applied so far are persisted also when
-   * the sync stops on an error or an abort: `work`'s failure is passed on once they are written
-   * (a failure of that write is logged).
+   * Runs `work`, then writes what it collected; also when it fails (the changes applied so far are
+   * persisted on an error or an abort), passing the failure on (a failure of that write is logged).
    */
   async #flushingAfter(work: () => Promise<void>): Promise<void> {
     try {
@@ -123,8 +127,9 @@ class Syncer {
   /**
    * Syncs sibling elements in order. Their destination objects (and their descendants') are read
    * ahead in batches, unless an earlier read-ahead already holds them. Each batch of top-level
-   * elements is a batch of whole families: its writes are all sent, then committed together
-   * ({@link BaseStore.commitTogether}), so a crash leaves each family as it was or as synced.
+   * elements is a batch of whole families: on a store that commits writes together, its writes
+   * are all sent inside one {@link BaseStore.commitTogether}, so a crash leaves each family as it
+   * was or as synced.
    */
   async #syncSiblings(elements: Iterable<DiffElement>, parent: Parent | undefined): Promise<boolean> {
     let changed = false;
@@ -137,7 +142,7 @@ class Syncer {
       for (const element of batch) changed = (await this.#syncElement(element, parent)) || changed;
       batch = [];
     };
-    const step = parent === undefined ? () => this.#dest.store.commitTogether(() => this.#flushingAfter(run)) : run;
+    const step = parent === undefined && this.#grouped ? () => this.#dest.store.commitTogether(() => this.#flushingAfter(run)) : run;
     for (const element of elements) {
       batch.push(element);
       if (batch.length >= SYNC_BATCH) await step();
