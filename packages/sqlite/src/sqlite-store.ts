@@ -264,13 +264,15 @@ export class SQLiteStore extends BaseStore {
   }
 
   /**
-   * Commits the open transaction; `E_OBJECT_STORE` when there is none left (SQLite rolls a
+   * Commits the open transaction; `E_OBJECT_STORE` when it ended before (SQLite rolls a
    * transaction back by itself on some errors, a full disk say). A failed COMMIT may leave it
    * open: it is rolled back, nothing of it kept.
    */
   #commit(): void {
     this.#open();
-    if (!this.#db.inTransaction) throw new ObjectStoreError(`${this.name}: the transaction on ${this.path} was rolled back by SQLite after an error; nothing of it was committed`);
+    if (!this.#db.inTransaction) {
+      throw new ObjectStoreError(`${this.name}: the transaction on ${this.path} ended before its commit (SQLite rolls one back by itself after some errors): its writes up to then are lost`);
+    }
     try {
       this.#exec("COMMIT");
     } catch (error) {

@@ -106,7 +106,8 @@ describe("an Adapter sync into SQLiteStore cut by kill -9", () => {
     const interfaces = Object.keys(networkVersion("v2").interface ?? {}).length;
     expect(await fullSync(path, storeId, "v2")).toEqual({ hasDiffs: false, devices: V2.size, interfaces });
     expect(tally(path, storeId)).toEqual({ old: 0, new: FAMILIES, broken: [] });
-  });
+    // Eight child processes each load, diff and sync 10,000 objects: minutes on a loaded machine.
+  }, 300_000);
 
   it("syncFrom inside store.transaction(): the cut leaves the file as it was (no half-written family), and a re-run converges", async () => {
     const report = await cutThenRerun(tempDb(), randomUUID());

@@ -5,7 +5,7 @@
 import { joinUid } from "@stowage/core";
 
 /** Families (device names) in v1 ∪ v2; `STOWAGE_KILL_FAMILIES` overrides it. Over 1,000: several batches of the sync. */
-export const FAMILIES = Number(process.env.STOWAGE_KILL_FAMILIES ?? 3000);
+export const FAMILIES = Number(process.env.STOWAGE_KILL_FAMILIES ?? 2500);
 
 function deviceName(d) {
   return `r${String(d).padStart(5, "0")}`;
