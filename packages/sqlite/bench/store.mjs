@@ -1,6 +1,8 @@
 // SQLiteStore against the floor (raw better-sqlite3 prepared statements on the same schema), and
-// MemoryStore on the same work; then growth (per-item time and file bytes per object).
-// Short by default; STOWAGE_BENCH_FULL=1 for the sizes the README quotes (100,000 objects, growth to 1M).
+// MemoryStore and RedisStore (a private redis-server on a unix socket, when redis-server is
+// installed) on the same work; then growth (per-item time and file bytes per object), then the
+// seed's SQLiteStore example in Python. Short by default; STOWAGE_BENCH_FULL=1 for the sizes the
+// README quotes (100,000 objects, growth to 1M, the seed at 10,000).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -8,6 +10,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { MemoryStore, defineModel } from "@stowage/core";
+import { RedisStore } from "@stowage/redis";
+import { startRedis } from "@stowage/testkit/redis";
 import { SQLiteStore } from "../dist/index.js";
 
 const FULL = process.env.STOWAGE_BENCH_FULL === "1";
@@ -91,19 +95,29 @@ console.log(`SQLiteStore bench: ${N} objects, ${SINGLE} single calls, node ${pro
 // machine is shared: the best run is the one least disturbed). Round 0 is also the warm-up.
 const ROUNDS = 3;
 const best = (runs) => Object.fromEntries(Object.keys(runs[0]).map((phase) => [phase, Math.min(...runs.map((run) => run[phase]))]));
-const floors = [], sqlites = [], memories = [];
+let redis;
+try {
+  redis = await startRedis();
+} catch (error) {
+  console.log(`RedisStore column skipped: ${error.message}`);
+}
+const floors = [], sqlites = [], memories = [], redises = [];
 for (let round = 0; round < ROUNDS; round++) {
   floors.push(await raw(objs));
   sqlites.push(await api(new SQLiteStore({ path: file(), storeId: "bench" }), objs.map((obj, i) => item(i))));
   memories.push(await api(new MemoryStore(), objs.map((obj, i) => item(i))));
+  if (redis !== undefined) redises.push(await api(new RedisStore({ path: redis.socket, storeId: `bench-${round}` }), objs.map((obj, i) => item(i))));
 }
+await redis?.stop();
 const floor = best(floors);
 const sqlite = best(sqlites);
 const memory = best(memories);
-console.log("phase      | raw µs/op | SQLiteStore µs/op | raw/SQLiteStore (floor ratio) | MemoryStore µs/op");
+const onRedis = redises.length > 0 ? best(redises) : undefined;
+console.log("phase      | raw µs/op | SQLiteStore µs/op | raw/SQLiteStore (floor ratio) | MemoryStore µs/op | RedisStore µs/op");
 for (const phase of Object.keys(per)) {
   const us = (ms) => ((ms * 1000) / per[phase]).toFixed(2).padStart(8);
-  console.log(`${phase.padEnd(10)} | ${us(floor[phase])} | ${us(sqlite[phase])}          | ${(floor[phase] / sqlite[phase]).toFixed(2).padStart(5)}x${phase === "addMany" ? " (target >= 0.5x; raw: JSON texts made beforehand)" : phase === "addManyJson" ? " (raw: JSON.stringify(obj.toJSON()) per object inside the loop)" : ""} | ${us(memory[phase])}`);
+  const note = phase === "addMany" ? " (target >= 0.5x; raw: JSON texts made beforehand)" : phase === "addManyJson" ? " (raw: JSON.stringify(obj.toJSON()) per object inside the loop)" : "";
+  console.log(`${phase.padEnd(10)} | ${us(floor[phase])} | ${us(sqlite[phase])}          | ${(floor[phase] / sqlite[phase]).toFixed(2).padStart(5)}x${note} | ${us(memory[phase])} | ${onRedis === undefined ? "-" : us(onRedis[phase])}`);
 }
 
 console.log("\ngrowth (addMany in batches of 10,000 into a fresh file)");
@@ -147,4 +161,5 @@ if (seed.status !== 0) {
     console.log(`${phase.padEnd(10)} | ${us(seedMs[phase])} | ${us(ours[phase])}        | ${(seedMs[phase] / ours[phase]).toFixed(1)}x`);
   }
 }
+console.log(`\nload at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 rmSync(dir, { recursive: true, force: true });

@@ -44,10 +44,11 @@ console.log("\n$ live.diffFrom(inventory)  # what the network lacks, in diffsync
 console.log(drift.str());
 console.log(drift.summary());
 
-// The inventory, persisted: synced into one SQLite file (a second run finds nothing to do).
+// The inventory, persisted: synced into one SQLite file (a second run finds nothing to do). Each
+// family (a device and its interfaces) commits whole: a run killed midway leaves none half written.
 const store = new SQLiteStore({ path: process.argv[2] ?? "objects.db", storeId: "inventory" });
 const saved = new Network({ name: "saved", store });
-const applied = await store.transaction(() => saved.syncFrom(inventory));
+const applied = await saved.syncFrom(inventory);
 const summary = applied.summary();
 console.log(`\n$ saved.syncFrom(inventory)  # into ${store.path}`);
 console.log(summary);

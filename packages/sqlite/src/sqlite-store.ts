@@ -24,9 +24,9 @@ const PAGE = 1000;
  * An object store in one SQLite file, through better-sqlite3: diffsync's SQLiteStore example made
  * real. One connection per store, WAL journal, prepared statements, JSON rows (never pickle), a
  * schema version in the file, `add` atomic across processes, several datasets per file by
- * `storeId`, insertion order. Each write is one transaction, each bulk method included (a flush
- * of an Adapter sync writes its adds at once, then its updates), and {@link transaction} makes a
- * whole sync one.
+ * `storeId`, insertion order. Each write is one transaction, each bulk method included; an
+ * Adapter sync commits each run of whole families as one ({@link commitTogether}), and
+ * {@link transaction} makes a whole sync one.
  *
  * Objects are read back as fresh copies: after changing one, call `update` to store the change.
  * Errors: a file of a newer schema, a file that is not a database, and any call after
@@ -99,13 +99,29 @@ export class SQLiteStore extends BaseStore {
       this.#rollback();
       throw error;
     }
+    this.#commit();
+    return result;
+  }
+
+  /**
+   * Runs `work` as one transaction that commits when it settles, whether it resolves or rejects:
+   * a process that dies first keeps none of its writes. An Adapter sync runs each batch of whole
+   * families in one, so a sync killed midway leaves each family as it was or as synced. The write
+   * lock is held meanwhile (see {@link transaction}). Inside {@link transaction}, it joins it.
+   */
+  override async commitTogether<T>(work: () => Promise<T>): Promise<T> {
+    this.#open();
+    if (this.#db.inTransaction) return work();
+    this.#exec("BEGIN IMMEDIATE");
+    let result: T;
     try {
-      this.#exec("COMMIT");
+      result = await work();
     } catch (error) {
-      // A failed COMMIT may leave the transaction open: nothing of it is kept.
-      this.#rollback();
+      // What work wrote before it failed is kept (unless SQLite already rolled it back, or close() did).
+      if (this.#db.open && this.#db.inTransaction) this.#commit();
       throw error;
     }
+    this.#commit();
     return result;
   }
 
@@ -244,6 +260,24 @@ export class SQLiteStore extends BaseStore {
     } catch (error) {
       this.#kinds.clear();
       throw wrap(`${this.name}: write to ${this.path} failed`, error);
+    }
+  }
+
+  /**
+   * Commits the open transaction; `E_OBJECT_STORE` when it ended before (SQLite rolls a
+   * transaction back by itself on some errors, a full disk say). A failed COMMIT may leave it
+   * open: it is rolled back, nothing of it kept.
+   */
+  #commit(): void {
+    this.#open();
+    if (!this.#db.inTransaction) {
+      throw new ObjectStoreError(`${this.name}: the transaction on ${this.path} ended before its commit (SQLite rolls one back by itself after some errors): its writes up to then are lost`);
+    }
+    try {
+      this.#exec("COMMIT");
+    } catch (error) {
+      this.#rollback();
+      throw error;
     }
   }
 

@@ -103,6 +103,36 @@ describe("SQLiteStore", () => {
     await Promise.all([store.close(), other.close()]);
   });
 
+  it("commitTogether() commits what it wrote when it settles, also when it rejects; inside transaction() it joins it", async () => {
+    const path = tempDb();
+    const store = new SQLiteStore({ path, storeId: "c", models: [Item] });
+    const other = new SQLiteStore({ path, storeId: "c", models: [Item] });
+    expect(await store.commitTogether(async () => {
+      await store.addMany([new Item({ id: "1", value: 1 }), new Item({ id: "2", value: 2 })]);
+      await store.update(new Item({ id: "1", value: 10 }));
+      // Its own reads see its writes; another connection sees none of them before the commit.
+      expect(await store.count()).toBe(2);
+      expect(await other.count()).toBe(0);
+      return "done";
+    })).toBe("done");
+    expect((await other.get(Item, "1")).value).toBe(10);
+    const failure = new Error("hook failed");
+    expect(await rejection(store.commitTogether(async () => {
+      await store.add(new Item({ id: "3", value: 3 }));
+      throw failure;
+    }))).toBe(failure);
+    expect(await other.count()).toBe(3);
+    // Nested in transaction(), it is part of it: the outer rollback takes its writes too.
+    expect(await rejection(store.transaction(async () => {
+      await store.commitTogether(() => store.add(new Item({ id: "4", value: 4 })));
+      throw failure;
+    }))).toBe(failure);
+    expect(await other.count()).toBe(3);
+    await other.close();
+    await store.close();
+    expect(isStowageError(await rejection(store.commitTogether(async () => 1)), "E_OBJECT_STORE")).toBe(true);
+  });
+
   it("a bulk write is one transaction: addMany of an invalid object stores none of them", async () => {
     const store = new SQLiteStore({ path: tempDb(), models: [Item] });
     const bad = new Item({ id: "2", value: 2 });

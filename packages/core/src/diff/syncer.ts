@@ -4,6 +4,7 @@ import type { Adapter } from "./adapter.js";
 import { ObjectCrudError, ObjectNotCreated, ObjectNotDeleted, ObjectNotFound, ObjectNotUpdated } from "../object-store/errors.js";
 import { ObjectModel, schemaOf, type AnyModelClass, type SyncHookResult } from "../object-store/model.js";
 import { modelClassOf, uidFromIdentifiers } from "../object-store/model-ref.js";
+import { BaseStore } from "../object-store/base-store.js";
 import type { DiffAction, DiffElement } from "./diff-element.js";
 import type { Diff } from "./diff.js";
 import { diffAdapters } from "./differ.js";
@@ -29,6 +30,12 @@ import { FamilyRepair, unlistDangling } from "./family-repair.js";
  * store), everything collected is written and later reads are fresh, so a hook always sees the
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.
+ *
+ * Each run of up to {@link SYNC_BATCH} top-level elements is a run of whole families (a top-level
+ * object and its descendants). When the destination store commits writes together (it overrides
+ * `commitTogether`, as SQLiteStore does), all the run's writes are sent inside one
+ * `dest.store.commitTogether`, so a sync cut short by a crash leaves every family as it was or as
+ * synced, never half written.
  *
  * A family an interrupted sync left half written converges (see `family-repair.ts`): a listed
  * child that is not stored counts as absent (created if the source has it, else unlisted), and a
@@ -72,6 +79,8 @@ class Syncer {
   #done = 0;
   #total = 0;
   readonly #repair = new FamilyRepair();
+  /** Whether the store overrides {@link BaseStore.commitTogether}; any other sends writes only once 1,000 wait. */
+  readonly #grouped: boolean;
 
   constructor(source: Adapter, dest: Adapter, flags: number, onProgress: DiffSyncProgress | undefined, signal: AbortSignal | undefined) {
     this.#source = source;
@@ -81,6 +90,7 @@ class Syncer {
     this.#signal = signal;
     // What was read ahead of an object is stale once the object is written.
     this.#writes = new StoreWrites(dest.store, SYNC_BATCH, (type, uid) => void this.#ahead.get(type)?.delete(uid));
+    this.#grouped = dest.store.commitTogether !== BaseStore.prototype.commitTogether;
   }
 
   /** Applies every element; resolves whether anything changed. */
@@ -89,24 +99,37 @@ class Syncer {
     const fields = { src: this.#source.name, dst: this.#dest.name, flags: this.#flags, total: this.#total };
     logEvent("info", "sync.start", fields, `Sync ${this.#source.name} -> ${this.#dest.name}: ${this.#total} elements`);
     let changed = false;
-    try {
+    await this.#flushingAfter(async () => {
       changed = await this.#syncSiblings(diff.getChildren(), undefined);
-      await this.#writes.flush();
-    } catch (error) {
-      // The changes applied so far are persisted, also when the sync stops on an error or an abort.
-      await this.#writes.flush().catch((flushError: unknown) => {
-        logEvent("error", "sync.flush-failed", { ...fields, error: String(flushError) }, `Sync ${this.#source.name} -> ${this.#dest.name}: writing the applied changes failed: ${String(flushError)}`);
-      });
-      throw error;
-    }
+    });
     if (this.#done !== this.#total) this.#onProgress?.("sync", (this.#done = this.#total), this.#total);
     logEvent("info", "sync.complete", { ...fields, changed }, `Sync ${this.#source.name} -> ${this.#dest.name} complete`);
     return changed;
   }
 
   /**
+   * Runs `work`, then writes what it collected; also when it fails (the changes applied so far are
+   * persisted on an error or an abort), passing the failure on (a failure of that write is logged).
+   */
+  async #flushingAfter(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      await this.#writes.flush().catch((flushError: unknown) => {
+        const fields = { src: this.#source.name, dst: this.#dest.name, flags: this.#flags, total: this.#total, error: String(flushError) };
+        logEvent("error", "sync.flush-failed", fields, `Sync ${this.#source.name} -> ${this.#dest.name}: writing the applied changes failed: ${String(flushError)}`);
+      });
+      throw error;
+    }
+    await this.#writes.flush();
+  }
+
+  /**
    * Syncs sibling elements in order. Their destination objects (and their descendants') are read
-   * ahead in batches, unless an earlier read-ahead already holds them.
+   * ahead in batches, unless an earlier read-ahead already holds them. Each batch of top-level
+   * elements is a batch of whole families: on a store that commits writes together, its writes
+   * are all sent inside one {@link BaseStore.commitTogether}, so a crash leaves each family as it
+   * was or as synced.
    */
   async #syncSiblings(elements: Iterable<DiffElement>, parent: Parent | undefined): Promise<boolean> {
     let changed = false;
@@ -119,11 +142,12 @@ class Syncer {
       for (const element of batch) changed = (await this.#syncElement(element, parent)) || changed;
       batch = [];
     };
+    const step = parent === undefined && this.#grouped ? () => this.#dest.store.commitTogether(() => this.#flushingAfter(run)) : run;
     for (const element of elements) {
       batch.push(element);
-      if (batch.length >= SYNC_BATCH) await run();
+      if (batch.length >= SYNC_BATCH) await step();
     }
-    if (batch.length > 0) await run();
+    if (batch.length > 0) await step();
     return changed;
   }
 

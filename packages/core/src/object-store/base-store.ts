@@ -316,6 +316,21 @@ export abstract class BaseStore extends StorePrimitives {
     return this.#addOrUpdate(obj, obj.getAttrs());
   }
 
+  /**
+   * Runs `work` so that the writes this store makes meanwhile are committed together when it
+   * settles, whether it resolves or rejects (its result or rejection is passed on): a process that
+   * dies first keeps none of them. Calls may nest (the inner joins the outer), and writes of other
+   * callers of this store meanwhile may join too.
+   *
+   * The default runs `work` as it is, each write committing by itself; a store that can commit
+   * many writes as one overrides it (SQLiteStore: one transaction). When it is overridden, the
+   * Adapter sync runs each batch of whole families (top-level objects and their descendants) in
+   * one, so a sync cut short by a crash leaves no family half written.
+   */
+  commitTogether<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   /** Releases the backend's resources (connections). The store is unusable afterwards. */
   async close(): Promise<void> {}
 

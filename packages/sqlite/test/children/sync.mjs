@@ -1,8 +1,8 @@
 // A child process: syncs the test network into a SQLiteStore file.
-// node sync.mjs <path> <storeId> cut-plain|cut-transaction|rerun
-// cut-*: after the second batch of adds was written, prints "cut" and blocks (without giving the
-// event loop a turn) until the parent kills it with SIGKILL; cut-transaction runs the sync inside
-// store.transaction(). rerun: syncs to the end, then prints a JSON report of the file's state.
+// node sync.mjs <path> <storeId> cut-transaction|rerun
+// cut-transaction: runs the sync inside store.transaction(); after the second batch of adds was
+// written, prints "cut" and blocks (without giving the event loop a turn) until the parent kills
+// it with SIGKILL. rerun: syncs to the end, then prints a JSON report of the file's state.
 import { writeSync } from "node:fs";
 import { SQLiteStore } from "../../dist/index.js";
 import { Device, Interface, Network, brokenFamilies, network } from "./network.mjs";
@@ -44,7 +44,6 @@ if (mode === "rerun") {
 } else {
   const store = new CuttingStore(options);
   const dest = new Network({ name: "dst", store });
-  if (mode === "cut-transaction") await store.transaction(() => dest.syncFrom(source));
-  else await dest.syncFrom(source);
+  await store.transaction(() => dest.syncFrom(source));
   throw new Error("the sync was not cut");
 }
