@@ -147,16 +147,16 @@ async function writeBlocks(handle: FileHandle, content: WriteContent): Promise<v
 
 /**
  * Finishes a file that is already complete on disk (for fills that do not hold it open): gives it
- * `mtime` (when set) and fsyncs it (when `durable`), through one descriptor opened without
+ * `mtime` (seconds as `utimeSeconds` makes them, when set; also as the access time) and fsyncs it (when `durable`), through one descriptor opened without
  * following a link.
  */
-export async function finishFile(file: string, mtime: Date | undefined, durable: boolean): Promise<void> {
+export async function finishFile(file: string, mtime: number | undefined, durable: boolean): Promise<void> {
   if (mtime === undefined && !durable) return;
   // lutimes never follows a link, and costs one call where open, futimes and close cost three.
-  if (!durable) return lutimes(file, new Date(), mtime as Date);
+  if (!durable) return lutimes(file, mtime as number, mtime as number);
   const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    if (mtime !== undefined) await handle.utimes(new Date(), mtime);
+    if (mtime !== undefined) await handle.utimes(mtime, mtime);
     if (durable) await handle.sync();
   } finally {
     await handle.close();
