@@ -66,7 +66,7 @@ export function copyWorker(load: (id: string) => unknown): void {
     };
   };
   const gone = (file: string): boolean => fs.lstatSync(file, { throwIfNoEntry: false }) === undefined;
-  // utime.ts's utimeSeconds, repeated: this function runs from its source text alone.
+  // mtimes.ts's utimeSeconds, repeated: this function runs from its source text alone.
   const seconds = (ns: bigint): number => {
     const micros = ns / 1000n - (ns < 0n && ns % 1000n !== 0n ? 1n : 0n);
     return (Number(micros) + 0.5) / 1e6;

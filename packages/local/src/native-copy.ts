@@ -19,7 +19,7 @@ import type { CopyOutcome } from "./copy-worker.js";
 import { ensureFolder, folderState, linkConflict, syncFolder, type FolderState } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
 import { tempName } from "./temp-files.js";
-import { utimeSeconds } from "./utime.js";
+import { utimeSeconds } from "./mtimes.js";
 
 /**
  * Native copies between local roots: the kernel copies each file (`copyFile` with
@@ -108,7 +108,7 @@ export class LocalCopier implements SyncCopier {
     const to = this.target.fileOf(targetKey);
     if (from === undefined || to === undefined) {
       // A translated link on either side: its bytes are a link target, a few bytes at most.
-      await this.target.write(targetKey, await this.sourceStorage.read(sourceKey), { mtime: stat.mtime });
+      await this.target.write(targetKey, await this.sourceStorage.read(sourceKey), { mtime: stat.mtime, ...(stat.mtimeNs === undefined ? {} : { mtimeNs: stat.mtimeNs }) });
       return;
     }
     if (!(await this.#sourceFolderIsReal(from))) throw new SnapshotNotFoundError(sourceKey);
