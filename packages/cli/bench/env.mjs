@@ -106,7 +106,7 @@ export function treeKey(i, files, folders) {
 export async function makeTree(root, { files, folders, size }) {
   const perFolder = Math.ceil(files / folders);
   for (let i = 0; i < files; i += perFolder) await mkdir(path.join(root, path.dirname(treeKey(i, files, folders))), { recursive: true });
-  const pool = randomBytes(64 * 1024);
+  const pool = randomBytes(Math.max(64 * 1024, 2 * size));
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files; i = next++) {

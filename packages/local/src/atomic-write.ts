@@ -4,6 +4,7 @@ import path from "node:path";
 import { SnapshotConflictError, toChunks, type WriteContent, pruneEmptyFolders } from "@stowage/core";
 import { ensureFolder, linkConflict, syncFolder } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
+import { utimeSeconds } from "./mtimes.js";
 import { tempName } from "./temp-files.js";
 
 /**
@@ -89,15 +90,18 @@ async function discard(root: string, dir: string, tempPath: string): Promise<voi
 }
 
 /**
- * A {@link Fill} that streams `content` in (see {@link writeBlocks}) and, when `mtime` is given,
- * sets it on the temporary file before the rename, so that the file appears with its time at once.
+ * A {@link Fill} that streams `content` in (see {@link writeBlocks}) and, when `mtimeNs` is given,
+ * sets it (to the microsecond) on the temporary file before the rename, so that the file appears with its time at once.
  */
-export function writeContent(content: WriteContent, mtime?: Date): Fill {
+export function writeContent(content: WriteContent, mtimeNs?: bigint): Fill {
   return async (tempPath, durable) => {
     const handle = await open(tempPath, TEMP_FLAGS, 0o666);
     try {
       await writeBlocks(handle, content);
-      if (mtime !== undefined) await handle.utimes(new Date(), mtime);
+      if (mtimeNs !== undefined) {
+        const time = utimeSeconds(mtimeNs);
+        await handle.utimes(time, time);
+      }
       if (durable) await handle.sync();
     } finally {
       await handle.close();
@@ -147,16 +151,16 @@ async function writeBlocks(handle: FileHandle, content: WriteContent): Promise<v
 
 /**
  * Finishes a file that is already complete on disk (for fills that do not hold it open): gives it
- * `mtime` (when set) and fsyncs it (when `durable`), through one descriptor opened without
+ * `mtime` (seconds as `utimeSeconds` makes them, when set; also as the access time) and fsyncs it (when `durable`), through one descriptor opened without
  * following a link.
  */
-export async function finishFile(file: string, mtime: Date | undefined, durable: boolean): Promise<void> {
+export async function finishFile(file: string, mtime: number | undefined, durable: boolean): Promise<void> {
   if (mtime === undefined && !durable) return;
   // lutimes never follows a link, and costs one call where open, futimes and close cost three.
-  if (!durable) return lutimes(file, new Date(), mtime as Date);
+  if (!durable) return lutimes(file, mtime as number, mtime as number);
   const handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   try {
-    if (mtime !== undefined) await handle.utimes(new Date(), mtime);
+    if (mtime !== undefined) await handle.utimes(mtime, mtime);
     if (durable) await handle.sync();
   } finally {
     await handle.close();

@@ -1,3 +1,4 @@
+import { utimeSeconds } from "./mtimes.js";
 import { lstat, lutimes, readlink, rename, rm, rmdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { SnapshotConflictError, SnapshotIOError, SnapshotNotFoundError, toChunks, type WriteContent, pruneEmptyFolders } from "@stowage/core";
@@ -35,9 +36,9 @@ export function linkPathOf(file: string): string {
 }
 
 /** The link's `lstat`, or `undefined` when `link` is missing or not a symbolic link. */
-export async function statLink(link: string): Promise<import("node:fs").Stats | undefined> {
+export async function statLink(link: string): Promise<import("node:fs").BigIntStats | undefined> {
   try {
-    const stats = await lstat(link);
+    const stats = await lstat(link, { bigint: true });
     return stats.isSymbolicLink() ? stats : undefined;
   } catch (error) {
     if (errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR") return undefined;
@@ -64,8 +65,8 @@ export interface LinkCreation {
   link: string;
   /** The key (`….rclonelink`), for errors. */
   key: string;
-  /** Modification time to give the link (`lutimes`). */
-  mtime?: Date | undefined;
+  /** Modification time to give the link (`lutimes`, to the microsecond), in ns since the epoch. */
+  mtimeNs?: bigint | undefined;
   /** fsync the folder after the rename. */
   durable: boolean;
 }
@@ -77,14 +78,14 @@ export interface LinkCreation {
  * holding files is a `SnapshotConflictError` (they are other keys).
  */
 export async function createLink(creation: LinkCreation, content: WriteContent): Promise<void> {
-  const { root, link, key, mtime, durable } = creation;
+  const { root, link, key, mtimeNs, durable } = creation;
   const target = await collectTarget(content, key);
   const dir = path.dirname(link);
   await ensureFolder(root, dir, key);
   const temp = path.join(dir, tempName());
   try {
     await symlink(target, temp);
-    if (mtime !== undefined) await lutimes(temp, new Date(), mtime);
+    if (mtimeNs !== undefined) await lutimes(temp, utimeSeconds(mtimeNs), utimeSeconds(mtimeNs));
     await assertLinkReplaceable(link, key);
     await rename(temp, link);
     if (durable) await syncFolder(dir);

@@ -32,7 +32,8 @@ import { errnoOf, toStowageError, type Operation } from "./fs-errors.js";
 import { createLink, isLinkName, linkPathOf, statLink, type LinkMode } from "./links.js";
 import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
 import { fileChunks, openFile, readLink } from "./readers.js";
-import { mtimeOf, walkSorted } from "./sorted-walk.js";
+import { fileTimes } from "./mtimes.js";
+import { walkSorted } from "./sorted-walk.js";
 import { assertNotReserved } from "./temp-files.js";
 import { holdsFile, readEntries, sortEntries } from "./tree.js";
 
@@ -90,7 +91,7 @@ interface Located {
  * - No key reaches outside `location`: keys are validated, and symbolic links below the root are
  *   never followed (reads treat them as missing, writes as conflicts, listings skip them).
  * - Folders are implicit: empty folders are pruned after deletes and moves, and never listed.
- * - Modification times given to `write` are kept to the millisecond, and sync carries them.
+ * - Modification times given to `write` are kept to the microsecond, read in nanoseconds, and sync carries them.
  * - Two instances on this host (any two roots) copy natively in a sync: see {@link syncCopier}.
  * - An abort of a read's signal destroys the stream and closes the file; of a write's, before the
  *   rename, removes the temporary file and the folders made for it.
@@ -148,8 +149,8 @@ export class LocalFileSystemBackend extends BlobBackend {
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
     const { file: target, link } = this.#locate(key);
     const source = content.bytes ?? content.chunks;
-    if (link) await createLink({ root: this.location, link: target, key, mtime: options.mtime, durable: this.#durable }, source);
-    else await this.#replace(key, target, writeContent(source, options.mtime));
+    if (link) await createLink({ root: this.location, link: target, key, mtimeNs: options.mtimeNs, durable: this.#durable }, source);
+    else await this.#replace(key, target, writeContent(source, options.mtimeNs));
   }
 
   protected override async listLevel(folder: string): Promise<string[]> {
@@ -203,8 +204,8 @@ export class LocalFileSystemBackend extends BlobBackend {
     const { file, link } = this.#locate(key);
     if ((await folderState(this.location, path.dirname(file))) !== "present") return undefined;
     try {
-      const stats = link ? await statLink(file) : await lstat(file);
-      if (stats !== undefined && (link ? stats.isSymbolicLink() : stats.isFile())) return { path: key, size: stats.size, mtime: mtimeOf(stats) };
+      const stats = link ? await statLink(file) : await lstat(file, { bigint: true });
+      if (stats !== undefined && (link ? stats.isSymbolicLink() : stats.isFile())) return { path: key, size: Number(stats.size), ...fileTimes(stats) };
     } catch (error) {
       if (errnoOf(error) !== "ENOENT" && errnoOf(error) !== "ENOTDIR") throw error;
     }
@@ -271,8 +272,8 @@ export class LocalFileSystemBackend extends BlobBackend {
    * moment both exist; a crash in between leaves both, never neither.
    */
   async #moveLink(src: string, dst: string): Promise<void> {
-    const { mtime } = await this.stat(src);
-    await this.write(dst, await this.read(src), { mtime });
+    const { mtime, mtimeNs } = await this.stat(src);
+    await this.write(dst, await this.read(src), { mtime, ...(mtimeNs === undefined ? {} : { mtimeNs }) });
     await this.delete(src);
   }
 

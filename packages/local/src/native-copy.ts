@@ -3,6 +3,8 @@ import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import {
   mapLimit,
+  pruneEmptyFolders,
+  SnapshotConflictError,
   SnapshotIOError,
   SnapshotNotFoundError,
   type FileStat,
@@ -12,9 +14,12 @@ import {
   type WriteOptions,
 } from "@stowage/core";
 import { finishFile, replaceDurably, type Fill } from "./atomic-write.js";
-import { folderState, syncFolder, type FolderState } from "./folders.js";
+import { CopyThreads, copyThreadCount } from "./copy-threads.js";
+import type { CopyOutcome } from "./copy-worker.js";
+import { ensureFolder, folderState, linkConflict, syncFolder, type FolderState } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
-import { mtimeOf } from "./sorted-walk.js";
+import { tempName } from "./temp-files.js";
+import { utimeSeconds } from "./mtimes.js";
 
 /**
  * Native copies between local roots: the kernel copies each file (`copyFile` with
@@ -64,6 +69,13 @@ export interface CopyTarget {
 }
 
 const FOLDER_SYNC_CONCURRENCY = 8;
+/**
+ * Copies done on the main thread before the copy threads start: a sync of a few files does not
+ * pay for starting threads (tens of milliseconds), a big one soon runs on every core.
+ */
+export const INLINE_COPIES = 64;
+/** Attempts when a concurrent prune removes the target folder, or a temporary name is taken. */
+const ATTEMPTS = 4;
 
 /**
  * A sync's native copier from one local root (`source`) into another (or the same). Holds, for
@@ -75,22 +87,32 @@ export class LocalCopier implements SyncCopier {
   readonly #received = new Set<string>();
   /** Source folders checked with one realpath each, for the copier's lifetime. */
   readonly #sourceFolders = new Map<string, Promise<FolderState>>();
+  #copies = 0;
+  #threads: CopyThreads | undefined;
+  /**
+   * Copies the sync keeps in flight (see `SyncCopier.queueDepth`): two batches per copy thread,
+   * so each thread has the next batch in hand when it finishes one.
+   */
+  readonly queueDepth: number;
 
   constructor(
     private readonly target: CopyTarget,
     private readonly source: LocalSource,
     private readonly sourceStorage: SnapshotStorage,
-  ) {}
+  ) {
+    this.queueDepth = copyThreadCount() * 32;
+  }
 
   async copy(sourceKey: string, targetKey: string, stat: FileStat): Promise<void> {
     const from = this.source.fileOf(sourceKey);
     const to = this.target.fileOf(targetKey);
     if (from === undefined || to === undefined) {
       // A translated link on either side: its bytes are a link target, a few bytes at most.
-      await this.target.write(targetKey, await this.sourceStorage.read(sourceKey), { mtime: stat.mtime });
+      await this.target.write(targetKey, await this.sourceStorage.read(sourceKey), { mtime: stat.mtime, ...(stat.mtimeNs === undefined ? {} : { mtimeNs: stat.mtimeNs }) });
       return;
     }
     if (!(await this.#sourceFolderIsReal(from))) throw new SnapshotNotFoundError(sourceKey);
+    if (++this.#copies > INLINE_COPIES) return this.#copyOnThread(from, sourceKey, to, targetKey);
     const replacement = { root: this.target.root, target: to, key: targetKey, durable: this.target.durable, knownFolders: this.#received };
     await replaceDurably(replacement, copyInto(from, sourceKey));
   }
@@ -100,6 +122,9 @@ export class LocalCopier implements SyncCopier {
    * each of its parents up to the root (a folder the sync created is an entry in its parent).
    */
   async finish(): Promise<void> {
+    const threads = this.#threads;
+    this.#threads = undefined;
+    await threads?.close();
     if (!this.target.durable || this.#received.size === 0) return;
     const folders = new Set<string>();
     for (const dir of this.#received) {
@@ -113,6 +138,37 @@ export class LocalCopier implements SyncCopier {
       await mapLimit([...folders], FOLDER_SYNC_CONCURRENCY, syncFolder);
     } catch (error) {
       throw toStowageError(error, path.relative(this.target.root, [...folders][0] ?? ""), "writing");
+    }
+  }
+
+  /**
+   * {@link copy} on a copy thread (see `copy-worker.ts`), with the main thread's checks and
+   * retries around it: the target folder is made (or known) to be a real folder first, and a
+   * failure prunes the folders that may have been made for this copy.
+   */
+  async #copyOnThread(from: string, fromKey: string, to: string, key: string): Promise<void> {
+    const { root } = this.target;
+    const dir = path.dirname(to);
+    this.#threads ??= new CopyThreads(this.target.durable);
+    for (let attempt = 1; ; attempt++) {
+      if (!this.#received.has(dir)) {
+        try {
+          await ensureFolder(root, dir, key);
+        } catch (error) {
+          await pruneEmptyFolders(root, dir);
+          throw toStowageError(error, key, "writing");
+        }
+      }
+      const outcome = await this.#threads.copy({ from, temp: path.join(dir, tempName()), to });
+      if (outcome.ok) {
+        this.#received.add(dir);
+        return;
+      }
+      const retry = outcome.stage === "fill" && (outcome.code === "ENOENT" || outcome.code === "EEXIST") && attempt < ATTEMPTS;
+      if (outcome.code === "ENOENT") this.#received.delete(dir);
+      if (retry) continue;
+      await pruneEmptyFolders(root, dir);
+      throw copyError(outcome, fromKey, key);
     }
   }
 
@@ -145,7 +201,7 @@ export function copyInto(from: string, fromKey: string): Fill {
   return async (tempPath, durable) => {
     let stats;
     try {
-      stats = lstatSync(from, { throwIfNoEntry: false });
+      stats = lstatSync(from, { bigint: true, throwIfNoEntry: false });
     } catch (error) {
       throw new SnapshotIOError(`Failed reading '${fromKey}': ${(error as Error).message}`, fromKey, { cause: error });
     }
@@ -159,6 +215,15 @@ export function copyInto(from: string, fromKey: string): Fill {
       }
       throw error;
     }
-    await finishFile(tempPath, mtimeOf(stats), durable);
+    await finishFile(tempPath, utimeSeconds(stats.mtimeNs), durable);
   };
+}
+
+/** The error a failed thread copy rejects with, as the main thread's copy would have. */
+function copyError(outcome: Extract<CopyOutcome, { ok: false }>, fromKey: string, key: string): Error {
+  if (outcome.stage === "not-found") return new SnapshotNotFoundError(fromKey);
+  const cause = Object.assign(new Error(outcome.message), { code: outcome.code, syscall: outcome.syscall });
+  if (outcome.stage === "link") return linkConflict(key);
+  if (outcome.stage === "folder") return new SnapshotConflictError(key, "a folder exists at this path", { cause });
+  return toStowageError(cause, key, "writing");
 }

@@ -1,8 +1,10 @@
-import { lstatSync, type Dirent, type Stats } from "node:fs";
+import { lstatSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { SnapshotIOError, type FileStat, type SkippedEntry } from "@stowage/core";
 import { errnoOf } from "./fs-errors.js";
 import type { LinkMode } from "./links.js";
+import { dateFromNs } from "@stowage/core";
+import { MTIME_PRECISION } from "./mtimes.js";
 import { readdir } from "node:fs/promises";
 import { sortEntries, type Entry } from "./tree.js";
 
@@ -57,7 +59,8 @@ interface Level {
 
 /**
  * Every addressable file below `dir` (whose key is `folderKey`, `""` for the root), at any depth,
- * in `compareKeys` order, with size and mtime (rounded to the millisecond). `dir` must already be
+ * in `compareKeys` order, with size and mtime (`mtimeNs`, and `mtime` its floor to the
+ * millisecond). `dir` must already be
  * known to be a real folder (checked once by the caller). A file deleted since its folder was read
  * drops out; but a folder that vanished while it was walked (or whose file vanished with it, as
  * when the tree is moved away) rejects with `SnapshotIOError` (`E_IO`): a listing that cannot read
@@ -90,11 +93,12 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
         stack.push({ dir: file, key: childKey, entries: sortEntries(await reader.read(file, childKey), childKey, translate, skip), next: 0 });
         continue;
       }
-      const stats = lstatSync(file, { throwIfNoEntry: false });
+      const stats = lstatSync(file, { bigint: true, throwIfNoEntry: false });
       if (stats === undefined && lstatSync(level.dir, { throwIfNoEntry: false })?.isDirectory() !== true) throw vanished(level.key, undefined);
       const wanted = entry.kind === "link" ? stats?.isSymbolicLink() : stats?.isFile();
       if (stats !== undefined && wanted === true) {
-        yield { path: key, size: stats.size, mtime: mtimeOf(stats) };
+        const mtimeNs = stats.mtimeNs;
+        yield { path: key, size: Number(stats.size), mtime: dateFromNs(mtimeNs), mtimeNs, mtimePrecision: MTIME_PRECISION };
       } else if (stats !== undefined) {
         // Replaced since its folder was read (by a link, a FIFO, ...): pass it over all the same.
         skip({ path: key, reason: stats.isSymbolicLink() ? "link" : "special" });
@@ -103,11 +107,6 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
   } finally {
     reader.close();
   }
-}
-
-/** A file's modification time to the millisecond, rounded (futimes stores 0.123 s as 0.122999… s). */
-export function mtimeOf(stats: Stats): Date {
-  return new Date(Math.round(stats.mtimeMs));
 }
 
 /** The sub-folders of `level` after the one being entered that the walk will enter, in walk order. */

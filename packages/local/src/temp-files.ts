@@ -3,7 +3,8 @@ import { InvalidPathError } from "@stowage/core";
 
 /**
  * Every write goes to a file named `.stowage-tmp-<16 hex digits>` in the destination's folder, then
- * is renamed over the target. Such names are never listed, never synced, and are refused as keys,
+ * is renamed over the target. Such names (exactly these: not `.stowage-tmp-notes.txt`) are never
+ * listed, never synced, and are refused as keys,
  * so a leftover of a crashed process can always be told apart from data.
  */
 export const TEMP_PREFIX = ".stowage-tmp-";
@@ -19,14 +20,20 @@ export function tempName(): string {
   return `${TEMP_PREFIX}${PROCESS_TAG}${counter.toString(16).padStart(8, "0")}`;
 }
 
-/** True when a directory entry's name is one of stowage's temporary files. */
+/** A temporary file's name: the prefix and exactly 16 hex digits, as {@link tempName} makes them. */
+const TEMP_NAME = /^\.stowage-tmp-[0-9a-f]{16}$/;
+
+/**
+ * True when a directory entry's name is one of stowage's temporary files. Only the exact form is
+ * ours: a user's `.stowage-tmp-notes.txt` is data, listed and synced like any file.
+ */
 export function isTempName(name: string): boolean {
-  return name.startsWith(TEMP_PREFIX);
+  return name.length === TEMP_PREFIX.length + 16 && TEMP_NAME.test(name);
 }
 
 /** Rejects a key (or prefix) with a segment that would be mistaken for a temporary file. */
 export function assertNotReserved(key: string): void {
   if (key.split("/").some(isTempName)) {
-    throw new InvalidPathError(key, `segments starting with '${TEMP_PREFIX}' are reserved for temporary files`);
+    throw new InvalidPathError(key, `segments named '${TEMP_PREFIX}' and 16 hex digits are reserved for temporary files`);
   }
 }

@@ -9,6 +9,8 @@ import {
   collectBytes,
   isAdvancedSnapshotStorage,
   InvalidOptionsError,
+  compareKeys,
+  syncStorages,
 } from "@stowage/core";
 import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
 import { createSandbox, listDisk, readText, type Sandbox } from "./sandbox.js";
@@ -96,11 +98,22 @@ describe("LocalFileSystemBackend basics", () => {
     expect(await box.storage.list("")).toEqual(["A", "z", "\uffff", "\u{1f600}"]);
   });
 
-  it("refuses reserved temporary names as keys and prefixes", async () => {
-    await expect(box.storage.write(`${TEMP_PREFIX}x`, "1")).rejects.toBeInstanceOf(InvalidPathError);
-    await expect(box.storage.read(`a/${TEMP_PREFIX}x/b`)).rejects.toBeInstanceOf(InvalidPathError);
-    await expect(box.storage.list(`${TEMP_PREFIX}x`)).rejects.toBeInstanceOf(InvalidPathError);
+  it("refuses reserved temporary names (the prefix and exactly 16 hex digits) as keys and prefixes", async () => {
+    const temp = `${TEMP_PREFIX}0123456789abcdef`;
+    await expect(box.storage.write(temp, "1")).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(box.storage.read(`a/${temp}/b`)).rejects.toBeInstanceOf(InvalidPathError);
+    await expect(box.storage.list(temp)).rejects.toBeInstanceOf(InvalidPathError);
     expect(listDisk(box.root)).toEqual([]);
+  });
+
+  it("takes a user's file named like a temporary file but not in its exact form as data (issue 24)", async () => {
+    const names = [`${TEMP_PREFIX}notes.txt`, `${TEMP_PREFIX}0123456789abcde`, `${TEMP_PREFIX}0123456789abcdef0`, `${TEMP_PREFIX}0123456789ABCDEF`];
+    for (const name of names) await box.storage.write(`d/${name}`, name);
+    for (const name of names) expect(await readText(box.storage, `d/${name}`)).toBe(name);
+    expect(await box.storage.recursiveList("d")).toEqual(names.map((name) => `d/${name}`).sort(compareKeys));
+    const target = new LocalFileSystemBackend({ location: path.join(box.dir, "mirror") });
+    expect(await syncStorages(box.storage, "d", target, "")).toMatchObject({ copied: names.length, ignored: 0 });
+    expect(await target.recursiveList("")).toEqual([...names].sort(compareKeys));
   });
 
   it("rejects bad options and a location that is a file", () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { compareKeys, type FileStat, type SkippedEntry } from "@stowage/core";
@@ -48,8 +48,21 @@ describe("streamList order", () => {
     const mtime = new Date(1_600_000_000_123);
     await box.storage.write("d/f", "12345", { mtime });
     const [entry] = await collect(box.storage.streamList("d"));
-    expect(entry).toEqual({ path: "d/f", size: 5, mtime });
+    expect(entry).toEqual({ path: "d/f", size: 5, mtime, mtimeNs: 1_600_000_000_123_000_000n, mtimePrecision: 0.001 });
     expect(await box.storage.stat("d/f")).toEqual(entry);
+  });
+
+  it("reads times in nanoseconds and writes them to the microsecond (issue 24)", async () => {
+    const mtimeNs = 1_700_000_000_123_456_789n;
+    const file = path.join(box.root, "ns");
+    writeFileSync(file, "x");
+    utimesSync(file, 0, 0);
+    // Node cannot write ns; the test plants them as another program would, through `touch -d`.
+    execFileSync("touch", ["-m", "-d", "@1700000000.123456789", file]);
+    const listed = (await collect(box.storage.streamList("")))[0];
+    expect(listed).toMatchObject({ path: "ns", mtimeNs, mtime: new Date(1_700_000_000_123), mtimePrecision: 0.001 });
+    await box.storage.write("copy", "x", { mtimeNs });
+    expect(lstatSync(path.join(box.root, "copy"), { bigint: true }).mtimeNs).toBe(1_700_000_000_123_456_000n);
   });
 });
 
@@ -91,12 +104,13 @@ describe("streamList never follows links and reports what it passes over", () =>
     execFileSync("mkfifo", [path.join(box.root, "d", "fifo")]);
     writeFileSync(path.join(box.root, "d", "back\\slash"), "x");
     writeFileSync(path.join(box.root, "d", `${TEMP_PREFIX}0123456789abcdef`), "partial");
-    mkdirSync(path.join(box.root, `${TEMP_PREFIX}folder`));
+    mkdirSync(path.join(box.root, `${TEMP_PREFIX}00000000000000ff`));
+    writeFileSync(path.join(box.root, "d", `${TEMP_PREFIX}notes.txt`), "a user's file");
     const skipped: SkippedEntry[] = [];
     const listed = await collect(box.storage.streamList("", { onSkip: (entry) => skipped.push(entry) }));
-    expect(listed.map((entry) => entry.path)).toEqual(["d/real"]);
+    expect(listed.map((entry) => entry.path)).toEqual([`d/${TEMP_PREFIX}notes.txt`, "d/real"]);
     expect(skipped.sort((a, b) => compareKeys(a.path, b.path))).toEqual([
-      { path: `${TEMP_PREFIX}folder`, reason: "invalid-name" },
+      { path: `${TEMP_PREFIX}00000000000000ff`, reason: "invalid-name" },
       { path: "d/back\\slash", reason: "invalid-name" },
       { path: "d/fifo", reason: "special" },
       { path: "d/file-link", reason: "link" },

@@ -24,7 +24,7 @@ interface SyncFlags extends BackupFlags {
   delete: boolean;
   dryRun?: boolean;
   compare: SyncCompare;
-  concurrency: string;
+  concurrency?: string;
   list?: boolean;
   json?: boolean;
   maxDelete?: string;
@@ -48,7 +48,7 @@ export function syncCommand(ctx: CommandContext): Command {
         .choices(["auto", "size", "checksum"])
         .default("auto"),
     )
-    .option("--concurrency <n>", "files in flight at once", "8")
+    .option("--concurrency <n>", "files in flight at once (default 8; more for local-to-local copies, which run on their own threads)")
     .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
     .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
   return filters
@@ -94,7 +94,8 @@ export function syncCommand(ctx: CommandContext): Command {
     .action(async (sourceText: string, targetText: string, flags: SyncFlags) => {
       const from = ctx.location(sourceText);
       const to = ctx.location(targetText);
-      const concurrency = concurrencyFlag(flags.concurrency);
+      // Unset, the engine picks: 8, or more where a native copier queues copies for its own threads.
+      const concurrency = flags.concurrency === undefined ? undefined : concurrencyFlag(flags.concurrency);
       const maxDelete = flags.maxDelete === undefined ? undefined : Number(flags.maxDelete);
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
@@ -129,7 +130,7 @@ export function syncCommand(ctx: CommandContext): Command {
           deleteExtraneous: flags.delete,
           dryRun,
           compare: flags.compare,
-          concurrency,
+          ...(concurrency === undefined ? {} : { concurrency }),
           onProgress: output.onProgress,
           signal: ctx.abortSignal(),
           filter,

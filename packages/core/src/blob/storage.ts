@@ -220,7 +220,10 @@ export interface SyncOptions {
   dryRun?: boolean;
   /** Comparison rule. Default `"auto"`. */
   compare?: SyncCompare;
-  /** Files compared, copied or deleted at once (rclone's `--transfers`). Default 8. */
+  /**
+   * Files compared, copied or deleted at once (rclone's `--transfers`). Default 8, or the target's
+   * copier's {@link SyncCopier.queueDepth} when that is larger; a value given here is kept as is.
+   */
   concurrency?: number;
   /**
    * Called for every file as it is copied, skipped, deleted or ignored (in the order they finish,
@@ -347,6 +350,12 @@ export interface SyncCopier {
    * out file/folder conflicts that the target's listing shows.
    */
   copy(sourceKey: string, targetKey: string, source: FileStat): Promise<void>;
+  /**
+   * Optional. Copies this copier wants in flight at once to keep its own workers busy (a local
+   * copier's threads take them in batches). A sync whose `concurrency` was not given keeps up to
+   * the larger of this and 8 files in flight (at most 1,024).
+   */
+  readonly queueDepth?: number;
   /**
    * Called once when the sync's copies are over (all succeeded or not): makes them durable (one
    * folder fsync per folder instead of one per file) and releases what the copier holds.

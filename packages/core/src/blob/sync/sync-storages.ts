@@ -19,13 +19,15 @@ import { syncVerdict, type VerdictRule } from "./verdict.js";
 
 /** Extra target files kept in memory for the delete pass; past this many they go to a spool file. */
 const EXTRAS_IN_MEMORY = 10_000;
+/** The most files in flight a copier's {@link SyncCopier.queueDepth} may ask for. */
+const MAX_QUEUE_DEPTH = 1024;
 
 /**
  * Mirrors folder `sourcePrefix` of `source` onto folder `targetPrefix` of `target`, like
  * `rclone sync`, between any two backends (either tier), and between two instances of one.
  *
  * - Both sides are listed as sorted streams ({@link walkFiles}) and merged side by side, so memory
- *   is bounded by `concurrency`, a read-ahead of about a thousand entries per side and folder
+ *   is bounded by `concurrency` (or, when not given, the copier's `queueDepth`), a read-ahead of about a thousand entries per side and folder
  *   depth, never by the number of files. Each file is decided by {@link syncVerdict}.
  * - Copies carry the source's modification time ({@link WriteOptions.mtime}). When the target
  *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
@@ -80,7 +82,7 @@ export async function syncStorages(
 class SyncRun {
   readonly #report: SyncReport;
   readonly #rule: VerdictRule;
-  readonly #pool: TaskPool;
+  #pool: TaskPool;
   readonly #failures: SyncFailure[] = [];
   #failureCount = 0;
   #events = 0;
@@ -95,7 +97,7 @@ class SyncRun {
     private readonly target: SnapshotStorage,
     private readonly to: string,
     private readonly options: SyncOptions,
-    concurrency: number,
+    private readonly concurrency: number,
     private readonly backup: SyncBackup | undefined,
   ) {
     this.#report = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
@@ -108,6 +110,10 @@ class SyncRun {
     const { dryRun = false, deleteExtraneous = true, signal } = this.options;
     throwIfAborted(signal, "the sync");
     this.#copier = dryRun || !isAdvancedSnapshotStorage(this.target) ? undefined : this.target.syncCopier?.(this.source);
+    const depth = this.#copier?.queueDepth;
+    if (this.options.concurrency === undefined && depth !== undefined && Number.isSafeInteger(depth) && depth > this.concurrency) {
+      this.#pool = new TaskPool(Math.min(depth, MAX_QUEUE_DEPTH), (error) => this.#fail("", error));
+    }
     try {
       let listingFailure: { error: unknown } | undefined;
       try {

@@ -1,0 +1,122 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { copyWorker, type CopyJob, type CopyOutcome } from "./copy-worker.js";
+
+/**
+ * A small pool of threads that do local copies synchronously (see `copy-worker.ts`), so that a
+ * sync of many small files uses every core: the main thread walks, merges and decides, and posts
+ * the copies in batches; each thread copies a batch and answers once.
+ *
+ * Batches: copies asked for in one turn of the event loop are gathered (up to {@link BATCH}) and
+ * posted to the thread with the fewest jobs in hand. Memory: the jobs in flight, which the sync
+ * bounds (see `SyncCopier.queueDepth`).
+ */
+
+/** Copies per message: enough to make a message's cost small beside the copies, few enough to spread them. */
+const BATCH = 16;
+
+/**
+ * Threads: one per core, at least 2 and at most 4. Each costs about 8 MiB of memory (its own V8
+ * heap), which is what keeps the count low even for durable copies, whose fsyncs wait on the disk.
+ */
+export function copyThreadCount(): number {
+  return Math.max(2, Math.min(4, availableParallelism()));
+}
+
+interface Pending {
+  job: CopyJob;
+  settle: (outcome: CopyOutcome) => void;
+}
+
+interface Lane {
+  worker: Worker;
+  /** The batches posted and not yet answered, oldest first. */
+  batches: Pending[][];
+  /** Jobs in those batches. */
+  load: number;
+}
+
+/** The pool. Threads start with the first copy and are ended by {@link CopyThreads.close}. */
+export class CopyThreads {
+  readonly #lanes: Lane[] = [];
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #failure: Error | undefined;
+
+  constructor(
+    private readonly durable: boolean,
+    private readonly threads = copyThreadCount(),
+  ) {}
+
+  /** Copies `job` on a thread; resolves with its outcome, rejects only when a thread died. */
+  copy(job: CopyJob): Promise<CopyOutcome> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve) => {
+      this.#queue.push({ job, settle: resolve });
+      if (this.#queue.length >= BATCH) this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Ends the threads once the copies posted are answered. */
+  async close(): Promise<void> {
+    this.#flush();
+    const lanes = this.#lanes.splice(0);
+    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    const lane = this.#leastLoaded();
+    lane.batches.push(batch);
+    lane.load += batch.length;
+    lane.worker.ref();
+    lane.worker.postMessage(batch.map((pending) => pending.job));
+  }
+
+  #leastLoaded(): Lane {
+    if (this.#lanes.length < this.threads && this.#lanes.every((lane) => lane.load > 0)) return this.#start();
+    let best = this.#lanes[0] as Lane;
+    for (const lane of this.#lanes) if (lane.load < best.load) best = lane;
+    return best;
+  }
+
+  #start(): Lane {
+    const source = `(${String(copyWorker)})(require)`;
+    const worker = new Worker(source, {
+      eval: true,
+      workerData: { durable: this.durable },
+      // A thread allocates a few small objects per copy: a small young generation is plenty.
+      resourceLimits: { maxYoungGenerationSizeMb: 1 },
+    });
+    const lane: Lane = { worker, batches: [], load: 0 };
+    worker.on("message", (outcomes: CopyOutcome[]) => {
+      const batch = lane.batches.shift() ?? [];
+      lane.load -= batch.length;
+      batch.forEach((pending, i) => pending.settle(outcomes[i] ?? { ok: false, stage: "fill", message: "no answer from the copy thread" }));
+      // A thread with nothing in hand must not keep the process alive.
+      if (lane.load === 0) worker.unref();
+    });
+    const die = (error: unknown): void => {
+      this.#failure = error instanceof Error ? error : new Error(`a copy thread stopped: ${String(error)}`);
+      for (const batch of lane.batches.splice(0)) {
+        for (const pending of batch) pending.settle({ ok: false, stage: "fill", message: this.#failure.message });
+      }
+      lane.load = 0;
+      const index = this.#lanes.indexOf(lane);
+      if (index >= 0) this.#lanes.splice(index, 1);
+    };
+    worker.on("error", die);
+    worker.on("exit", (code) => {
+      if (lane.load > 0) die(new Error(`a copy thread exited with code ${code}`));
+    });
+    this.#lanes.push(lane);
+    return lane;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The body of a copy thread (see `copy-threads.ts`): each message is a batch of {@link CopyJob}s,
+ * done one after the other with synchronous calls, answered by one message of
+ * {@link CopyOutcome}s. One hop to a thread per batch, instead of the three thread-pool round
+ * trips (`copyFile`, `lutimes`, `rename`) a copy costs from the main thread.
+ *
+ * Each job keeps the promises of the main thread's copy (`copyInto` and `replaceDurably`):
+ * - the source is `lstat`ed first; anything but a regular file (a link, a FIFO) is "not found";
+ * - the temporary file is created by `copyFileSync` with `COPYFILE_EXCL` (`O_CREAT | O_EXCL`,
+ *   which never follows a link) and `COPYFILE_FICLONE` (a reflink where the filesystem has one);
+ * - it gets the source's modification time to the microsecond (what `utimes` keeps), through
+ *   `lutimes` or, when durable, the descriptor that is then fsynced (opened `O_NOFOLLOW`);
+ * - the target may be replaced only when it is not a link or a non-empty folder (an empty folder
+ *   is removed, as `assertReplaceable` does), then the temporary file is renamed over it;
+ * - on any failure the temporary file is removed; the main thread prunes folders and retries.
+ *
+ * The function is shipped to the thread as its source text (`String(copyWorker)`), so it must not
+ * use anything from its module: it receives `require` and reaches Node's modules through it.
+ */
+
+/** One copy, as sent to a thread. Paths are absolute and already checked by the main thread. */
+export interface CopyJob {
+  /** The source's regular file. */
+  from: string;
+  /** The fresh temporary file to create beside `to`. */
+  temp: string;
+  /** The target file. */
+  to: string;
+}
+
+/** What became of one {@link CopyJob}, in the order of the batch. */
+export type CopyOutcome =
+  | { ok: true }
+  | {
+      ok: false;
+      /**
+       * `not-found`: the source is gone or not a regular file. `link` / `folder`: a link, or a
+       * folder that is not empty, stands at the target. `fill`: creating or finishing the
+       * temporary file failed (ENOENT there means the folder vanished: the caller may retry).
+       * `replace`: the rename failed.
+       */
+      stage: "not-found" | "link" | "folder" | "fill" | "replace";
+      /** The system error's code and message, when there is one. */
+      code?: string | undefined;
+      message: string;
+      syscall?: string | undefined;
+    };
+
+/** Runs in the thread: answers every batch posted to it. */
+export function copyWorker(load: (id: string) => unknown): void {
+  const fs = load("node:fs") as typeof import("node:fs");
+  const { parentPort, workerData } = load("node:worker_threads") as typeof import("node:worker_threads");
+  const durable = (workerData as { durable: boolean }).durable;
+  const C = fs.constants;
+  const COPY_FLAGS = C.COPYFILE_EXCL | C.COPYFILE_FICLONE;
+  const OPEN_FLAGS = C.O_RDONLY | (C.O_NOFOLLOW ?? 0);
+  type Failure = Extract<CopyOutcome, { ok: false }>;
+  const failure = (stage: Failure["stage"], error: unknown): Failure => {
+    const { code, message, syscall } = error as { code?: unknown; message?: unknown; syscall?: unknown };
+    return {
+      ok: false,
+      stage,
+      code: typeof code === "string" ? code : undefined,
+      message: typeof message === "string" ? message : String(error),
+      syscall: typeof syscall === "string" ? syscall : undefined,
+    };
+  };
+  const gone = (file: string): boolean => fs.lstatSync(file, { throwIfNoEntry: false }) === undefined;
+  // mtimes.ts's utimeSeconds, repeated: this function runs from its source text alone.
+  const seconds = (ns: bigint): number => {
+    const micros = ns / 1000n - (ns < 0n && ns % 1000n !== 0n ? 1n : 0n);
+    return (Number(micros) + 0.5) / 1e6;
+  };
+
+  const copyOne = (job: CopyJob): CopyOutcome => {
+    let stats;
+    try {
+      stats = fs.lstatSync(job.from, { bigint: true, throwIfNoEntry: false });
+    } catch (error) {
+      return failure("fill", error);
+    }
+    if (stats?.isFile() !== true) return { ok: false, stage: "not-found", message: "not a regular file" };
+    try {
+      fs.copyFileSync(job.from, job.temp, COPY_FLAGS);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === "ENOENT" && gone(job.from)) return { ok: false, stage: "not-found", message: "the source vanished" };
+      if (code !== "EEXIST") fs.rmSync(job.temp, { force: true });
+      return failure("fill", error);
+    }
+    try {
+      const time = seconds(stats.mtimeNs);
+      if (!durable) {
+        fs.lutimesSync(job.temp, time, time);
+      } else {
+        const fd = fs.openSync(job.temp, OPEN_FLAGS);
+        try {
+          fs.futimesSync(fd, time, time);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+    } catch (error) {
+      fs.rmSync(job.temp, { force: true });
+      return failure("fill", error);
+    }
+    try {
+      const target = fs.lstatSync(job.to, { throwIfNoEntry: false });
+      if (target?.isSymbolicLink() === true) {
+        fs.rmSync(job.temp, { force: true });
+        return { ok: false, stage: "link", message: "a link stands at the target" };
+      }
+      if (target?.isDirectory() === true) {
+        try {
+          fs.rmdirSync(job.to);
+        } catch (error) {
+          fs.rmSync(job.temp, { force: true });
+          return failure("folder", error);
+        }
+      }
+      fs.renameSync(job.temp, job.to);
+      return { ok: true };
+    } catch (error) {
+      fs.rmSync(job.temp, { force: true });
+      return failure("replace", error);
+    }
+  };
+
+  parentPort?.on("message", (jobs: CopyJob[]) => {
+    parentPort.postMessage(jobs.map(copyOne));
+  });
+}
