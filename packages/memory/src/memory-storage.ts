@@ -6,12 +6,14 @@ import {
   SnapshotNotFoundError,
   listFlatKeys,
   listFlatLevel,
+  placeBelow,
   validateKey,
   type BackendContent,
   type BackendWriteOptions,
   type BlobBackendOptions,
   type FileStat,
   type SnapshotStorage,
+  type StoragePlace,
   type SyncCopier,
 } from "@stowage/core";
 
@@ -23,6 +25,9 @@ export interface MemoryStorageOptions extends BlobBackendOptions {
 
 /** Recognises a MemoryStorage from any copy of this package, for native copies between two of them. */
 const BRAND = Symbol.for("stowage.memory-storage");
+
+/** Numbers each instance for {@link MemoryStorage.place}: an instance is its own place. */
+let instances = 0;
 
 interface StoredFile {
   data: Buffer;
@@ -43,10 +48,19 @@ interface StoredFile {
 export class MemoryStorage extends BlobBackend {
   /** Files by key, the folder counts and the sorted keys: core's `FileIndex`. */
   readonly #files = new FileIndex<StoredFile>();
+  readonly #space = `memory:${process.pid}:${++instances}`;
 
   /** @param options.chunkSize - see {@link MemoryStorageOptions}; not a positive integer: `InvalidOptionsError`. */
   constructor(options: MemoryStorageOptions = {}) {
     super(options);
+  }
+
+  /**
+   * Where folder `prefix` is (core's `PlacedStorage`, for sync's overlap checks): in this
+   * instance's own space, as each instance holds its own files. No I/O.
+   */
+  place(prefix: string): Promise<StoragePlace> {
+    return Promise.resolve(placeBelow(this.#space, [], prefix));
   }
 
   /** Between two MemoryStorages, copies share the stored (never mutated) bytes: nothing is copied. */

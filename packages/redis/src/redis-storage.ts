@@ -6,6 +6,7 @@ import {
   SnapshotNotFoundError,
   checkGarbageOptions,
   listFlatLevel,
+  placeBelow,
   positiveInteger,
   throwIfAborted,
   type BackendContent,
@@ -16,6 +17,7 @@ import {
   type FileStat,
   type GarbageReport,
   type SnapshotStorage,
+  type StoragePlace,
   type StreamListOptions,
   type SyncCopier,
 } from "@stowage/core";
@@ -25,6 +27,7 @@ import { Catalogue } from "./catalogue.js";
 import { catalogueKeyReader, catalogueStats, toStat, type CatalogueCall } from "./catalogue-listing.js";
 import { RedisConnection, type RedisClient, type RedisConnectionOptions } from "./connection.js";
 import { ServerCopies } from "./server-copy.js";
+import { serverSpace } from "./server-place.js";
 import { collectStagedGarbage } from "./staged-garbage.js";
 import { stageContent } from "./staging.js";
 import { REDIS_STORAGE_BRAND, KEY_LAYOUT, type RedisPeer } from "./storage-brand.js";
@@ -107,6 +110,16 @@ export class RedisStorage extends BlobBackend {
   /** The ioredis client in use (shared or owned). */
   get client(): RedisClient {
     return this.#connection.client;
+  }
+
+  /**
+   * Where folder `prefix` is (core's `PlacedStorage`, for sync's overlap checks): the server's
+   * `run_id` and database (a cluster's node ids), the namespace, then the folder. One `INFO`
+   * (or `CLUSTER NODES`) per call; fails as calls do (`E_UNAVAILABLE` when Redis cannot be reached).
+   */
+  async place(prefix: string): Promise<StoragePlace> {
+    const space = await this.#catalogue.typed("list", prefix, () => serverSpace(this.#connection, this.namespace));
+    return placeBelow(space, [], prefix);
   }
 
   /** Closes the connection, unless the client was passed in by the caller. */

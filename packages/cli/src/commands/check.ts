@@ -5,7 +5,7 @@ import { CliError, EXIT_CODES } from "../exit-codes.js";
 import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
-import { placesOverlap } from "../real-location.js";
+import { byPlace, refused } from "../folder-overlap.js";
 
 interface CheckFlags {
   checksum?: boolean;
@@ -53,7 +53,7 @@ export function checkCommand(ctx: CommandContext): Command {
       if (warning !== undefined) ctx.io.stderr.write(`${warning}\n`);
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
-      if (a !== b && (await placesOverlap(aLocation, bLocation))) {
+      if (refused(await byPlace(ctx)(aLocation, bLocation), undefined)) {
         throw new InvalidPathError(bLocation.text, `it overlaps '${aLocation.text}'`);
       }
       const json = flags.json === true;

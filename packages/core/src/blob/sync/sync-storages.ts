@@ -1,8 +1,8 @@
 import { TaskPool } from "../../concurrency.js";
-import { InvalidPathError, isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
+import { isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
-import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
+import { joinKey, normalizePrefix } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { resolveBackupDir } from "./backup-dir.js";
@@ -12,6 +12,7 @@ import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
 import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
+import { refuseSyncOverlap } from "./sync-overlap.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
 import { streamCopy } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
@@ -45,10 +46,13 @@ const EXTRAS_IN_MEMORY = 10_000;
  *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
- * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
- *   `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
- *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O, and a listing that breaks the
- *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
+ * - Rejects a bad `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
+ *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O; then, before any write, folders
+ *   that overlap by place ({@link refuseSyncOverlap}: one storage object's prefixes, or what two
+ *   backends' `place()` say): source and target with `InvalidPathError` (`E_INVALID_PATH`), the
+ *   backup folder with either with `InvalidOptionsError`; a target or backup folder nested in a
+ *   side where `filter` excludes it is allowed, as in rclone. A listing that breaks the order or
+ *   strays outside its folder rejects with `SnapshotIOError` (`E_IO`), before deleting anything.
  *
  * Resolves with counts; paths reach `options.onProgress`.
  */
@@ -61,12 +65,11 @@ export async function syncStorages(
 ): Promise<SyncReport> {
   const from = normalizePrefix(sourcePrefix);
   const to = normalizePrefix(targetPrefix);
-  if (source === target && prefixesOverlap(from, to)) {
-    throw new InvalidPathError(targetPrefix, `sync prefixes '${from}' and '${to}' overlap`);
-  }
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
   if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
-  const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir, { source, from, target, to });
+  const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir);
+  const folders = { source: { storage: source, prefix: from }, target: { storage: target, prefix: to } };
+  await refuseSyncOverlap(backupDir === undefined ? folders : { ...folders, backup: { storage: backupDir.storage, prefix: backupDir.prefix } }, options.filter);
   const backup = backupDir === undefined ? undefined : new SyncBackup(backupDir, target, options.signal);
   const run = new SyncRun(source, from, target, to, options, concurrency, backup);
   try {
