@@ -35,5 +35,6 @@ export async function localPlace(folder: string): Promise<StoragePlace> {
     const info = await stat(ancestor, { bigint: true });
     return `${info.dev}:${info.ino}`;
   }));
-  return { space: "local", path: [...ids, ...missing] };
+  const names = ancestors.map((ancestor) => path.basename(ancestor));
+  return { space: "local", path: [...ids, ...missing], names: [...names, ...missing] };
 }

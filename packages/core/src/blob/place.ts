@@ -19,6 +19,12 @@ export interface StoragePlace {
   space: string;
   /** The folder's segments from the space's root; compared one by one, exactly. `[]` is the root. */
   path: readonly string[];
+  /**
+   * The folder names of `path`, one per segment, where `path` holds identities rather than names
+   * (local's `dev:ino`); filters match names (a nested folder excluded by `--exclude '/old/**'`).
+   * Default: `path` itself.
+   */
+  names?: readonly string[];
 }
 
 /**

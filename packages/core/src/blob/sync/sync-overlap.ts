@@ -19,7 +19,7 @@ export interface SyncFolder {
 export interface FolderRelation {
   relation: PlaceRelation;
   judged: "identity" | "place" | "unknown";
-  /** With `inside`: the segments of `nested` below `outer`. */
+  /** With `inside`: the folder names of `nested` below `outer` (see {@link StoragePlace.names}). */
   below: readonly string[];
 }
 
@@ -34,7 +34,7 @@ export async function relateFolders(outer: SyncFolder, nested: SyncFolder): Prom
     [a, b, judged] = [x, y, "place"];
   }
   const relation = comparePlaces(b, a);
-  return { relation, judged, below: relation === "inside" ? b.path.slice(a.path.length) : [] };
+  return { relation, judged, below: relation === "inside" ? (b.names ?? b.path).slice(a.path.length) : [] };
 }
 
 /**
