@@ -2,7 +2,7 @@ import type { SkippedEntry, SyncError, SyncProgress, SyncReport } from "@stowage
 import type { CommandContext } from "./context.js";
 import { errorText } from "./error-text.js";
 import { formatBytes } from "./format.js";
-import { ignoredNoun } from "./ignored-warning.js";
+import { ignoredNoun, printableName } from "./ignored-warning.js";
 import type { Progress } from "./progress.js";
 
 /** How `stowage sync` reports: chosen by `--list`, `--json` and the global `--quiet`. */
@@ -157,7 +157,7 @@ function eventLine(event: SyncProgress): SyncEventLine {
 }
 
 function humanLine(event: SyncProgress, dryRun: boolean): string {
-  if (event.action === "ignore") return `ignore  ${event.path} (${ignoredNoun(event.reason ?? "special")})`;
+  if (event.action === "ignore") return `ignore  ${printableName(event.path)} (${ignoredNoun(event.reason ?? "special")})`;
   const verb = event.action === "backup" ? "back up" : event.action;
   return `${dryRun ? "would " : ""}${verb.padEnd(8)}${event.path}`;
 }

@@ -17,6 +17,7 @@ import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.j
 import { streamCopy } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
+import { unkeyable } from "./unkeyable.js";
 
 /** Extra target files kept in memory for the delete pass; past this many they go to a spool file. */
 const EXTRAS_IN_MEMORY = 10_000;
@@ -152,8 +153,7 @@ class SyncRun {
     const onSkip = (entry: { path: string; reason: SyncProgress["reason"] }): void => {
       const path = entry.path.slice(cut);
       if (filter !== undefined && !filter.includes(path)) return this.#exclude(path);
-      this.#report.ignored++;
-      this.#emit("ignore", path, 0, entry.reason);
+      this.#ignore(path, entry.reason);
     };
     const source = mergeSide(this.source, this.from, filter, onSkip);
     const target = mergeSide(this.target, this.to, filter, undefined);
@@ -177,6 +177,10 @@ class SyncRun {
     const { path, target: existing } = merged;
     if (merged.conflict !== undefined) {
       this.#fail(path, new SnapshotConflictError(joinKey(this.to, path), merged.conflict));
+      return undefined;
+    }
+    if (unkeyable(entry.path, this.to, path)) {
+      this.#ignore(path, "invalid-name");
       return undefined;
     }
     const verdict = syncVerdict(entry, existing, this.#rule);
@@ -255,6 +259,11 @@ class SyncRun {
   #backedUp(path: string, bytes: number): void {
     this.#report.backedUp++;
     this.#emit("backup", path, bytes);
+  }
+
+  #ignore(path: string, reason: SyncProgress["reason"]): void {
+    this.#report.ignored++;
+    this.#emit("ignore", path, 0, reason);
   }
 
   #exclude(path: string): void {
