@@ -13,6 +13,8 @@ export * from "./blob/fs-files.js";
 export * from "./blob/guards.js";
 export * from "./concurrency.js";
 export * from "./blob/walk.js";
+export { dateFromNs, formatMtimeSeconds, formatRfc3339Ns, mtimeNsOf, nsFromDate, parseMtimeSeconds, withinModifyWindow } from "./blob/mtime-ns.js";
+export { contentTypeFor } from "./blob/content-type.js";
 export * from "./blob/sync/verdict.js";
 export * from "./blob/sync/filter.js";
 export * from "./blob/sync/filter-order.js";

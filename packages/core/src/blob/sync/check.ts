@@ -64,6 +64,8 @@ export interface CheckReport {
    * keys on A or B), as {@link SyncReport.ignored}; each reaches {@link CheckOptions.onIgnore}.
    */
   ignored: number;
+  /** Files read in full only to hash them, as {@link SyncReport.downloadedToCompare}; absent when none. */
+  downloadedToCompare?: number;
 }
 
 const COMPARE_RULES: readonly SyncCompare[] = ["auto", "size", "checksum"];
@@ -179,6 +181,7 @@ class CheckRun {
     }
     return this.#pool.run(async () => {
       const settled = await settleVerdict(listed, { storage: this.a, entry: source }, { storage: this.b, entry: target as ListedFile }, this.rule);
+      if (settled.downloads > 0) this.#report.downloadedToCompare = (this.#report.downloadedToCompare ?? 0) + settled.downloads;
       if (settled.verdict === "skip") this.#report.matched++;
       else this.#found(path, "differs");
     });
