@@ -2,7 +2,10 @@ import crypto from "node:crypto";
 import { StoredBytesReadable } from "./stored-bytes-readable.js";
 import {
   BlobBackend,
+  contentTypeFor,
+  dateFromNs,
   FileIndex,
+  nsFromDate,
   SnapshotNotFoundError,
   listFlatKeys,
   listFlatLevel,
@@ -31,8 +34,12 @@ let instances = 0;
 
 interface StoredFile {
   data: Buffer;
-  /** Modification time, ms since the epoch. */
+  /** Modification time, ms since the epoch: the floor of `mtimeNs`. */
   mtime: number;
+  /** Modification time, ns since the epoch, as given (kept whole: memory holds any precision). */
+  mtimeNs: bigint;
+  /** The MIME type given to the write, else the one its name implies (`contentTypeFor`), if any. */
+  contentType: string | undefined;
   /** MD5 of `data`, hex: computed at the first `stat` or listing, not per write (issue 14). */
   etag?: string;
 }
@@ -71,7 +78,7 @@ export class MemoryStorage extends BlobBackend {
       copy: async (sourceKey, targetKey, stat) => {
         validateKey(targetKey);
         const file = from.call(source, sourceKey);
-        this.#store(targetKey, this.#assertWritable(targetKey), { ...file, mtime: stat.mtime.getTime() });
+        this.#store(targetKey, this.#assertWritable(targetKey), { ...file, ...timesOf(stat.mtime, stat.mtimeNs) });
       },
       finish: async () => undefined,
     };
@@ -98,7 +105,7 @@ export class MemoryStorage extends BlobBackend {
 
   /** Bytes and strings at hand: copied and stored at once (nothing can change in between, one check is enough). */
   protected override writeBytesSync(key: string, bytes: Uint8Array, options: BackendWriteOptions): void {
-    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), mtime: options.mtime?.getTime() ?? Date.now() });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), ...written(key, options) });
   }
 
   /** Streamed content: collected, then committed after a second check (the world may have changed meanwhile). */
@@ -106,7 +113,7 @@ export class MemoryStorage extends BlobBackend {
     this.#assertWritable(key);
     const parts: Buffer[] = [];
     for await (const chunk of content.chunks ?? [content.bytes]) parts.push(Buffer.from(chunk));
-    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), mtime: options.mtime?.getTime() ?? Date.now() });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), ...written(key, options) });
   }
 
   protected override statFileSync(key: string): FileStat | undefined {
@@ -177,9 +184,23 @@ async function* copiedChunks(data: Buffer, size: number): AsyncGenerator<Buffer,
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }
 
+/** Times and type of a write: as given (`mtimeNs` is set whenever `mtime` is), else now and the name's type. */
+function written(key: string, options: BackendWriteOptions): Pick<StoredFile, "mtime" | "mtimeNs" | "contentType"> {
+  return { ...timesOf(options.mtime ?? new Date(), options.mtimeNs), contentType: options.contentType ?? contentTypeFor(key) };
+}
+
+function timesOf(mtime: Date, mtimeNs: bigint | undefined): Pick<StoredFile, "mtime" | "mtimeNs"> {
+  return mtimeNs === undefined ? { mtime: mtime.getTime(), mtimeNs: nsFromDate(mtime) } : { mtime: dateFromNs(mtimeNs).getTime(), mtimeNs };
+}
+
+/** Memory keeps times to the nanosecond: 1 ns, in ms. */
+const NS_PRECISION = 0.000001;
+
 function statOf(path: string, file: StoredFile): FileStat {
   file.etag ??= md5(file.data);
-  return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
+  const stat: FileStat = { path, size: file.data.byteLength, mtime: new Date(file.mtime), mtimeNs: file.mtimeNs, mtimePrecision: NS_PRECISION, etag: file.etag };
+  if (file.contentType !== undefined) stat.contentType = file.contentType;
+  return stat;
 }
 
 /**
