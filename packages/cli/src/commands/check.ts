@@ -8,6 +8,7 @@ import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
 import { byPlace, refused } from "../folder-overlap.js";
+import { jsonText } from "../json-text.js";
 
 interface CheckFlags {
   checksum?: boolean;
@@ -63,14 +64,14 @@ export function checkCommand(ctx: CommandContext): Command {
       const json = flags.json === true;
       const list = flags.list === true;
       const onDifference = ({ path, kind }: CheckDifference): void => {
-        if (json) ctx.io.stdout.write(`${JSON.stringify({ type: kind, path })}\n`);
+        if (json) ctx.io.stdout.write(`${jsonText({ type: kind, path })}\n`);
         else ctx.print(`${LABELS[kind]}: ${path}`);
       };
       const ignored: IgnoredTally = { link: 0, special: 0, "invalid-name": 0 };
       const onIgnore = ({ path, reason }: SkippedEntry): void => {
         ignored[reason]++;
         if (!list) return;
-        if (json) ctx.io.stdout.write(`${JSON.stringify({ type: "not-compared", path, reason })}\n`);
+        if (json) ctx.io.stdout.write(`${jsonText({ type: "not-compared", path, reason })}\n`);
         else ctx.print(`not compared: ${printableName(path)} (${ignoredNoun(reason)})`);
       };
       const report = await checkStorages(a, folderKey(aLocation), b, folderKey(bLocation), {
@@ -81,7 +82,7 @@ export function checkCommand(ctx: CommandContext): Command {
         onIgnore,
         ...(list ? { onDifference } : {}),
       });
-      if (json && list) ctx.io.stdout.write(`${JSON.stringify({ type: "report", ...report })}\n`);
+      if (json && list) ctx.io.stdout.write(`${jsonText({ type: "report", ...report })}\n`);
       else if (json) ctx.printJson(report);
       else if (!ctx.options.quiet) ctx.print(summary(report));
       // On stderr whatever --quiet says: a check that could not compare everything proves nothing.
