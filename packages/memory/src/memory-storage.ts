@@ -5,7 +5,6 @@ import {
   contentTypeFor,
   dateFromNs,
   FileIndex,
-  nsFromDate,
   SnapshotNotFoundError,
   listFlatKeys,
   listFlatLevel,
@@ -36,10 +35,10 @@ interface StoredFile {
   data: Buffer;
   /** Modification time, ms since the epoch: the floor of `mtimeNs`. */
   mtime: number;
-  /** Modification time, ns since the epoch, as given (kept whole: memory holds any precision). */
-  mtimeNs: bigint;
-  /** The MIME type given to the write, else the one its name implies (`contentTypeFor`), if any. */
-  contentType: string | undefined;
+  /** Modification time, ns since the epoch, when it was given finer than `mtime` (memory holds any precision). */
+  mtimeNs?: bigint;
+  /** The MIME type given to the write; without one, `stat` and listings report the one the name implies. */
+  contentType?: string;
   /** MD5 of `data`, hex: computed at the first `stat` or listing, not per write (issue 14). */
   etag?: string;
 }
@@ -105,7 +104,7 @@ export class MemoryStorage extends BlobBackend {
 
   /** Bytes and strings at hand: copied and stored at once (nothing can change in between, one check is enough). */
   protected override writeBytesSync(key: string, bytes: Uint8Array, options: BackendWriteOptions): void {
-    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), ...written(key, options) });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), ...written(options) });
   }
 
   /** Streamed content: collected, then committed after a second check (the world may have changed meanwhile). */
@@ -113,7 +112,7 @@ export class MemoryStorage extends BlobBackend {
     this.#assertWritable(key);
     const parts: Buffer[] = [];
     for await (const chunk of content.chunks ?? [content.bytes]) parts.push(Buffer.from(chunk));
-    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), ...written(key, options) });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), ...written(options) });
   }
 
   protected override statFileSync(key: string): FileStat | undefined {
@@ -184,13 +183,16 @@ async function* copiedChunks(data: Buffer, size: number): AsyncGenerator<Buffer,
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }
 
-/** Times and type of a write: as given (`mtimeNs` is set whenever `mtime` is), else now and the name's type. */
-function written(key: string, options: BackendWriteOptions): Pick<StoredFile, "mtime" | "mtimeNs" | "contentType"> {
-  return { ...timesOf(options.mtime ?? new Date(), options.mtimeNs), contentType: options.contentType ?? contentTypeFor(key) };
+/** Times and type of a write: as given (`mtimeNs` is set whenever `mtime` is), else now; the type as given. */
+function written(options: BackendWriteOptions): Pick<StoredFile, "mtime" | "mtimeNs" | "contentType"> {
+  const times = options.mtime === undefined ? { mtime: Date.now() } : timesOf(options.mtime, options.mtimeNs);
+  return options.contentType === undefined ? times : { ...times, contentType: options.contentType };
 }
 
+/** `mtime` in ms, and `mtimeNs` only when it says more (a BigInt per file costs a write's time). */
 function timesOf(mtime: Date, mtimeNs: bigint | undefined): Pick<StoredFile, "mtime" | "mtimeNs"> {
-  return mtimeNs === undefined ? { mtime: mtime.getTime(), mtimeNs: nsFromDate(mtime) } : { mtime: dateFromNs(mtimeNs).getTime(), mtimeNs };
+  if (mtimeNs === undefined || mtimeNs % 1_000_000n === 0n) return { mtime: mtime.getTime() };
+  return { mtime: dateFromNs(mtimeNs).getTime(), mtimeNs };
 }
 
 /** Memory keeps times to the nanosecond: 1 ns, in ms. */
@@ -198,9 +200,26 @@ const NS_PRECISION = 0.000001;
 
 function statOf(path: string, file: StoredFile): FileStat {
   file.etag ??= md5(file.data);
-  const stat: FileStat = { path, size: file.data.byteLength, mtime: new Date(file.mtime), mtimeNs: file.mtimeNs, mtimePrecision: NS_PRECISION, etag: file.etag };
-  if (file.contentType !== undefined) stat.contentType = file.contentType;
+  const stat: FileStat = { path, size: file.data.byteLength, mtime: new Date(file.mtime), mtimePrecision: NS_PRECISION, etag: file.etag };
+  if (file.mtimeNs !== undefined) stat.mtimeNs = file.mtimeNs;
+  const type = file.contentType ?? typeOfName(path);
+  if (type !== undefined) stat.contentType = type;
   return stat;
+}
+
+/** Types by extension, so that a listing looks each one up once (`contentTypeFor` is the rule). */
+const typesByExtension = new Map<string, string | undefined>();
+
+/** The type a key's name implies (`contentTypeFor`), memoized by the name's extension. */
+function typeOfName(key: string): string | undefined {
+  const dot = key.lastIndexOf(".");
+  if (dot <= key.lastIndexOf("/") + 1) return undefined;
+  const extension = key.slice(dot);
+  if (typesByExtension.has(extension)) return typesByExtension.get(extension);
+  const type = contentTypeFor(key);
+  if (typesByExtension.size >= 1024) typesByExtension.clear();
+  typesByExtension.set(extension, type);
+  return type;
 }
 
 /**
