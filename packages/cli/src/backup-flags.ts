@@ -3,7 +3,6 @@ import type { CommandContext } from "./context.js";
 import { UsageError } from "./exit-codes.js";
 import { folderKey } from "./keys.js";
 import type { Location } from "./location.js";
-import { placesOverlap } from "./real-location.js";
 
 /** `sync`'s backup flags, as commander parses them. */
 export interface BackupFlags {
@@ -25,11 +24,10 @@ export interface BackupTarget {
  * Reads `--backup-dir`, `--suffix` and `--suffix-keep-extension` before any store is opened:
  * `undefined` without `--backup-dir`. A {@link UsageError} (exit 2) for a suffix without a backup
  * folder (rclone would keep suffixed old versions inside the destination, where the next sync
- * deletes them), a suffix that cannot end a file name (`/`, `\`, control characters, `..`), and a
- * backup folder that overlaps the source or the destination, as their URLs show once symbolic
- * links in local paths are resolved (core checks the same within one store object).
+ * deletes them) and a suffix that cannot end a file name (`/`, `\`, control characters, `..`).
+ * Overlap with the source or the destination is `refuseSyncOverlaps`'s.
  */
-export async function backupFlags(ctx: CommandContext, flags: BackupFlags, from: Location, to: Location): Promise<BackupTarget | undefined> {
+export function backupFlags(ctx: CommandContext, flags: BackupFlags): BackupTarget | undefined {
   if (flags.backupDir === undefined) {
     if (flags.suffix !== undefined || flags.suffixKeepExtension === true) {
       throw new UsageError(`${flags.suffix === undefined ? "--suffix-keep-extension" : "--suffix"} needs --backup-dir: old versions are kept only in a backup folder`);
@@ -37,14 +35,6 @@ export async function backupFlags(ctx: CommandContext, flags: BackupFlags, from:
     return undefined;
   }
   const location = ctx.location(flags.backupDir);
-  for (const [side, name] of [
-    [to, "destination"],
-    [from, "source"],
-  ] as const) {
-    if (await placesOverlap(location, side)) {
-      throw new UsageError(`--backup-dir '${location.text}' overlaps the ${name} '${side.text}': choose a folder outside both`);
-    }
-  }
   let suffix: string;
   try {
     suffix = validateBackupSuffix(flags.suffix ?? "");

@@ -3,6 +3,7 @@ import type { SnapshotStorage } from "@stowage/core";
 import { parseLocation, type Location } from "./location.js";
 import { startProgress, type Progress } from "./progress.js";
 import { StoreSet } from "./stores.js";
+import { jsonText } from "./json-text.js";
 
 /** The process around a run of the CLI; tests and embedders can substitute every part. */
 export interface CliIo {
@@ -105,8 +106,8 @@ export class CommandContext {
     this.io.stdout.write(`${line}\n`);
   }
 
-  /** Writes `value` to stdout as pretty JSON. */
+  /** Writes `value` to stdout as pretty JSON ({@link jsonText}: a BigInt never throws). */
   printJson(value: unknown): void {
-    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.io.stdout.write(`${jsonText(value, 2)}\n`);
   }
 }

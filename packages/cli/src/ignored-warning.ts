@@ -7,6 +7,15 @@ const NOUNS: Record<keyof IgnoredTally, [string, string]> = {
   "invalid-name": ["name that is not a valid key", "names that are not valid keys"],
 };
 
+/**
+ * A passed-over name as a line can show it: control characters (`Icon\r`, a newline in a name)
+ * written as `\xHH`, so that they can neither break the line nor move the cursor.
+ */
+export function printableName(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  return path.replace(/[\u0000-\u001f\u007f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** What a passed-over entry is, in words: `symbolic link`, or `symbolic links` when `count` is not 1. */
 export function ignoredNoun(reason: keyof IgnoredTally, count = 1): string {
   return NOUNS[reason][count === 1 ? 0 : 1];

@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { jsonText } from "./json-text.js";
 
 /**
  * Writes a JSON array to `out` element by element, so that a listing of any length is printed as it
@@ -15,7 +16,7 @@ export class JsonArrayWriter {
 
   /** Appends one element. */
   add(value: unknown): void {
-    this.#out.write(`${this.#count === 0 ? "[\n" : ",\n"}  ${JSON.stringify(value)}`);
+    this.#out.write(`${this.#count === 0 ? "[\n" : ",\n"}  ${jsonText(value)}`);
     this.#count++;
   }
 

@@ -1,17 +1,18 @@
 import { realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { normalizePrefix } from "@stowage/core";
+import { normalizePrefix, type FolderRelation } from "@stowage/core";
 import type { Location } from "./location.js";
-import { locationsOverlap } from "./overlap.js";
+import { urlRelation } from "./overlap.js";
 
 /**
- * {@link locationsOverlap} for places as they really are: a local location is compared where its
+ * {@link urlRelation} for places as they really are: a local location is compared where its
  * path leads once symbolic links are resolved (see {@link realLocation}), as the operating system
- * follows them when the store is opened. `./dst` and `./link-to-dst/bak` overlap.
+ * follows them when the store is opened. `./dst` and `./link-to-dst/bak` overlap. Needs no store
+ * opened: what the CLI checks before opening (and so creating) a local destination.
  */
-export async function placesOverlap(a: Location, b: Location): Promise<boolean> {
-  return locationsOverlap(await realLocation(a), await realLocation(b));
+export async function realRelation(a: Location, b: Location): Promise<FolderRelation> {
+  return urlRelation(await realLocation(a), await realLocation(b));
 }
 
 /**

@@ -2,8 +2,9 @@ import type { SkippedEntry, SyncError, SyncProgress, SyncReport } from "@stowage
 import type { CommandContext } from "./context.js";
 import { errorText } from "./error-text.js";
 import { formatBytes } from "./format.js";
-import { ignoredNoun } from "./ignored-warning.js";
+import { ignoredNoun, printableName } from "./ignored-warning.js";
 import type { Progress } from "./progress.js";
+import { jsonText } from "./json-text.js";
 
 /** How `stowage sync` reports: chosen by `--list`, `--json` and the global `--quiet`. */
 export interface SyncOutputMode {
@@ -86,7 +87,7 @@ export class SyncOutput {
     if (event.action === "ignore") this.ignored[event.reason ?? "special"]++;
     // Unchanged and excluded files can be most of a tree: counted, never listed.
     if (!this.#mode.list || event.action === "skip" || event.action === "exclude") return;
-    if (this.#mode.json) this.#ctx.io.stdout.write(`${JSON.stringify(eventLine(event))}\n`);
+    if (this.#mode.json) this.#ctx.io.stdout.write(`${jsonText(eventLine(event))}\n`);
     else this.#ctx.print(humanLine(event, this.#mode.dryRun));
   };
 
@@ -136,7 +137,7 @@ export class SyncOutput {
   }
 
   #printJson(value: SyncReport): void {
-    if (this.#mode.list) this.#ctx.io.stdout.write(`${JSON.stringify({ type: "report", ...value })}\n`);
+    if (this.#mode.list) this.#ctx.io.stdout.write(`${jsonText({ type: "report", ...value })}\n`);
     else this.#ctx.printJson(value);
   }
 }
@@ -157,7 +158,7 @@ function eventLine(event: SyncProgress): SyncEventLine {
 }
 
 function humanLine(event: SyncProgress, dryRun: boolean): string {
-  if (event.action === "ignore") return `ignore  ${event.path} (${ignoredNoun(event.reason ?? "special")})`;
+  if (event.action === "ignore") return `ignore  ${printableName(event.path)} (${ignoredNoun(event.reason ?? "special")})`;
   const verb = event.action === "backup" ? "back up" : event.action;
   return `${dryRun ? "would " : ""}${verb.padEnd(8)}${event.path}`;
 }

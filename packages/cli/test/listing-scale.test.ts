@@ -22,7 +22,7 @@ describe("ls -r and rm -r on a folder of many files", () => {
     expect((await run(["ls", "-r", `${store.url}::big`])).out).toBe(`${expected.join("\n")}\n`);
     const json = JSON.parse((await run(["ls", "-rl", "--json", `${store.url}::big`])).out) as Array<{ path: string; size: number }>;
     expect(json.map((entry) => entry.path)).toEqual(expected);
-    expect(json[COUNT - 1]).toMatchObject({ type: "file", size: `file ${COUNT - 1}`.length, mtime: "2024-05-01T12:00:00.000Z" });
+    expect(json[COUNT - 1]).toMatchObject({ type: "file", size: `file ${COUNT - 1}`.length, mtime: "2024-05-01T12:00:00.000000000Z" });
     expect(JSON.parse((await run(["ls", "-r", "--json", `${store.url}::nothing`])).out)).toEqual([]);
   });
 

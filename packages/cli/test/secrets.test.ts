@@ -60,4 +60,13 @@ describe("stowage never prints a secret", () => {
       expect(result.out).toBe("");
     }
   });
+
+  it("a secret that is part of a name is not masked there: secret key 'test' leaves bucket stowage-test-x readable", async () => {
+    const url = `s3://stowage-test-x/p?endpoint=${encodeURIComponent(rejecting.endpoint)}&forcePathStyle=true&region=us-east-1`;
+    const env = { AWS_ACCESS_KEY_ID: "AKIDPLANTED", AWS_SECRET_ACCESS_KEY: "test", AWS_MAX_ATTEMPTS: "1" };
+    const result = await stowage(["-v", "ls", url], { env });
+    expect(result.code, result.stderr).toBe(EXIT_CODES.failure);
+    expect(result.stderr).toContain("stowage-test-x");
+    expect(result.stderr).not.toContain("stowage-***-x");
+  });
 });

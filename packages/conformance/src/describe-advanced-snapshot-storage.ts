@@ -12,6 +12,7 @@ import { advancedConflictTests, advancedErrorTests } from "./parts/errors.js";
 import { recursiveListTests } from "./parts/listing.js";
 import { advancedPathAttackTests } from "./parts/path-attacks.js";
 import { mtimeTests } from "./parts/mtime.js";
+import { placeTests } from "./parts/place.js";
 import { timesAndTypesTests } from "./parts/times-and-types.js";
 import { statTests } from "./parts/stat.js";
 import { streamListTests } from "./parts/stream-list.js";
@@ -21,7 +22,7 @@ import { syncFilterTests } from "./parts/sync-filters.js";
 
 /**
  * Declares the conformance suite of the advanced tier (`AdvancedSnapshotStorage`): every basic
- * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times, cancellation (abort signals), sync and its filters and delete limit, with your test runner.
+ * part, then streaming, atomic moves, deep listings (arrays and streams), stat, modification times, cancellation (abort signals), sync and its filters and delete limit, places (overlap by place), with your test runner.
  *
  * @example
  * import { describe, it } from "node:test";
@@ -50,5 +51,6 @@ export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorag
     timesAndTypesTests(t);
     syncTests(t);
     syncFilterTests(t);
+    placeTests(t);
   });
 }

@@ -24,6 +24,8 @@ export * from "./blob/sync/sync-error.js";
 export * from "./blob/sync/sync-storages.js";
 export * from "./blob/sync/hash-file.js";
 export * from "./blob/sync/check.js";
+export * from "./blob/place.js";
+export { excludedByFilter, overlapOf, refuseSyncOverlap, relateFolders, type FolderRelation, type SyncFolder, type SyncFolders } from "./blob/sync/sync-overlap.js";
 export * from "./logging/logger.js";
 export { canonicalJson, jsonProblem, type JsonObject, type JsonValue } from "./object-store/json.js";
 export * from "./object-store/errors.js";

@@ -16,16 +16,40 @@ const MIN_SECRET_LENGTH = 3;
 const MAX_DEPTH = 8;
 
 /**
- * `text` with the user info of every URL in it masked (`redis://***@host`) and every occurrence
- * of each secret in `secrets` replaced by {@link REDACTED}. Secrets shorter than 3 characters
- * are not searched for (they would match inside ordinary words); URL user info is masked anyway.
+ * Characters that continue a word, a name or a path: a secret with one of these right before or
+ * after it is part of something else (secret `test` in bucket `stowage-test-x`), not a value.
+ */
+const WORD = String.raw`\p{L}\p{N}\p{M}_\-~/+%`;
+
+/**
+ * `text` with the user info of every URL in it masked (`redis://***@host`) and each secret in
+ * `secrets` replaced by {@link REDACTED} wherever it stands as a whole value: between spaces,
+ * quotes, `=`, `:`, `&`, `,`, brackets or the ends of the text (`AUTH pw`, `password=pw&`,
+ * `"pw"`, `Token: pw.`), but not inside a longer word, name or path (secret `test` leaves
+ * `stowage-test-x` and `a/test/b` alone). Secrets shorter than 3 characters are not searched for
+ * (they would match inside ordinary words); URL user info is masked anyway.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(USER_INFO, `//${REDACTED}@`);
   for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.replace(wholeValue(secret), REDACTED);
   }
   return out;
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** Matches `secret` where no word character touches it (a `.` after it ends a sentence, unless a word follows). */
+function wholeValue(secret: string): RegExp {
+  let pattern = patterns.get(secret);
+  if (pattern === undefined) {
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    pattern = new RegExp(`(?<![${WORD}.])${escaped}(?![${WORD}]|\\.[${WORD}])`, "gu");
+    if (patterns.size > 64) patterns.clear();
+    patterns.set(secret, pattern);
+  }
+  pattern.lastIndex = 0;
+  return pattern;
 }
 
 /**

@@ -56,3 +56,32 @@ describe("redactError", () => {
     expect(redactError(`p ${SECRET}`, [SECRET])).toBe(`p ${REDACTED}`);
   });
 });
+
+describe("redactText masks whole values, not every substring (issue 24)", () => {
+  it("leaves a secret that is part of a longer name, word or path alone", () => {
+    expect(redactText("bucket stowage-test-x has no key a/test/b.txt or test.txt or tests", ["test"])).toBe(
+      "bucket stowage-test-x has no key a/test/b.txt or test.txt or tests",
+    );
+  });
+
+  it("masks a secret where it stands as a value: words, option fields, headers, queries, quotes", () => {
+    const secrets = ["test"];
+    expect(redactText("AUTH test", secrets)).toBe(`AUTH ${REDACTED}`);
+    expect(redactText("?password=test&x=1", secrets)).toBe(`?password=${REDACTED}&x=1`);
+    expect(redactText('{"secretAccessKey":"test"}', secrets)).toBe(`{"secretAccessKey":"${REDACTED}"}`);
+    expect(redactText("x-amz-security-token: test\nhost: h", secrets)).toBe(`x-amz-security-token: ${REDACTED}\nhost: h`);
+    expect(redactText("the key was test.", secrets)).toBe(`the key was ${REDACTED}.`);
+    expect(redactText("test", secrets)).toBe(REDACTED);
+    expect(redactText("[test, 'test']", secrets)).toBe(`[${REDACTED}, '${REDACTED}']`);
+  });
+
+  it("masks secrets with regular-expression characters and a field whose whole value is one", () => {
+    const secret = "a+b/c=d.e";
+    expect(redactText(`key=${secret}; and ${secret}`, [secret])).toBe(`key=${REDACTED}; and ${REDACTED}`);
+    const copy = redactError(Object.assign(new Error("in bucket stowage-test-x"), { options: { password: "test", bucket: "stowage-test-x" } }), ["test"]) as Error & {
+      options: Record<string, string>;
+    };
+    expect(copy.message).toBe("in bucket stowage-test-x");
+    expect(copy.options).toEqual({ password: REDACTED, bucket: "stowage-test-x" });
+  });
+});

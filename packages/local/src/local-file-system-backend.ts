@@ -36,6 +36,7 @@ import { fileTimes } from "./mtimes.js";
 import { walkSorted } from "./sorted-walk.js";
 import { assertNotReserved } from "./temp-files.js";
 import { holdsFile, readEntries, sortEntries } from "./tree.js";
+import { localPlace } from "./place.js";
 
 export type { CleanupOptions } from "./cleanup.js";
 
@@ -298,6 +299,11 @@ export class LocalFileSystemBackend extends BlobBackend {
       write: (key: string, content: WriteContent, options: WriteOptions) => this.write(key, content, options),
     };
     return new LocalCopier(target, from, source);
+  }
+
+  /** Where folder `prefix` really is (core's `PlacedStorage`; see {@link localPlace}). */
+  place(prefix: string): ReturnType<typeof localPlace> {
+    return localPlace(this.#folderPath(normalizePrefix(prefix)));
   }
 
   /**

@@ -2,16 +2,20 @@ import crypto from "node:crypto";
 import { StoredBytesReadable } from "./stored-bytes-readable.js";
 import {
   BlobBackend,
+  contentTypeFor,
+  dateFromNs,
   FileIndex,
   SnapshotNotFoundError,
   listFlatKeys,
   listFlatLevel,
+  placeBelow,
   validateKey,
   type BackendContent,
   type BackendWriteOptions,
   type BlobBackendOptions,
   type FileStat,
   type SnapshotStorage,
+  type StoragePlace,
   type SyncCopier,
 } from "@stowage/core";
 
@@ -24,10 +28,17 @@ export interface MemoryStorageOptions extends BlobBackendOptions {
 /** Recognises a MemoryStorage from any copy of this package, for native copies between two of them. */
 const BRAND = Symbol.for("stowage.memory-storage");
 
+/** Numbers each instance for {@link MemoryStorage.place}: an instance is its own place. */
+let instances = 0;
+
 interface StoredFile {
   data: Buffer;
-  /** Modification time, ms since the epoch. */
+  /** Modification time, ms since the epoch: the floor of `mtimeNs`. */
   mtime: number;
+  /** Modification time, ns since the epoch, when it was given finer than `mtime` (memory holds any precision). */
+  mtimeNs?: bigint;
+  /** The MIME type given to the write; without one, `stat` and listings report the one the name implies. */
+  contentType?: string;
   /** MD5 of `data`, hex: computed at the first `stat` or listing, not per write (issue 14). */
   etag?: string;
 }
@@ -43,10 +54,19 @@ interface StoredFile {
 export class MemoryStorage extends BlobBackend {
   /** Files by key, the folder counts and the sorted keys: core's `FileIndex`. */
   readonly #files = new FileIndex<StoredFile>();
+  readonly #space = `memory:${process.pid}:${++instances}`;
 
   /** @param options.chunkSize - see {@link MemoryStorageOptions}; not a positive integer: `InvalidOptionsError`. */
   constructor(options: MemoryStorageOptions = {}) {
     super(options);
+  }
+
+  /**
+   * Where folder `prefix` is (core's `PlacedStorage`, for sync's overlap checks): in this
+   * instance's own space, as each instance holds its own files. No I/O.
+   */
+  place(prefix: string): Promise<StoragePlace> {
+    return Promise.resolve(placeBelow(this.#space, [], prefix));
   }
 
   /** Between two MemoryStorages, copies share the stored (never mutated) bytes: nothing is copied. */
@@ -57,7 +77,7 @@ export class MemoryStorage extends BlobBackend {
       copy: async (sourceKey, targetKey, stat) => {
         validateKey(targetKey);
         const file = from.call(source, sourceKey);
-        this.#store(targetKey, this.#assertWritable(targetKey), { ...file, mtime: stat.mtime.getTime() });
+        this.#store(targetKey, this.#assertWritable(targetKey), { ...file, ...timesOf(stat.mtime, stat.mtimeNs) });
       },
       finish: async () => undefined,
     };
@@ -84,7 +104,7 @@ export class MemoryStorage extends BlobBackend {
 
   /** Bytes and strings at hand: copied and stored at once (nothing can change in between, one check is enough). */
   protected override writeBytesSync(key: string, bytes: Uint8Array, options: BackendWriteOptions): void {
-    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), mtime: options.mtime?.getTime() ?? Date.now() });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.from(bytes), ...written(options) });
   }
 
   /** Streamed content: collected, then committed after a second check (the world may have changed meanwhile). */
@@ -92,7 +112,7 @@ export class MemoryStorage extends BlobBackend {
     this.#assertWritable(key);
     const parts: Buffer[] = [];
     for await (const chunk of content.chunks ?? [content.bytes]) parts.push(Buffer.from(chunk));
-    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), mtime: options.mtime?.getTime() ?? Date.now() });
+    this.#store(key, this.#assertWritable(key), { data: Buffer.concat(parts), ...written(options) });
   }
 
   protected override statFileSync(key: string): FileStat | undefined {
@@ -163,9 +183,43 @@ async function* copiedChunks(data: Buffer, size: number): AsyncGenerator<Buffer,
   for (let offset = 0; offset < data.byteLength; offset += size) yield Buffer.from(data.subarray(offset, offset + size));
 }
 
+/** Times and type of a write: as given (`mtimeNs` is set whenever `mtime` is), else now; the type as given. */
+function written(options: BackendWriteOptions): Pick<StoredFile, "mtime" | "mtimeNs" | "contentType"> {
+  const times = options.mtime === undefined ? { mtime: Date.now() } : timesOf(options.mtime, options.mtimeNs);
+  return options.contentType === undefined ? times : { ...times, contentType: options.contentType };
+}
+
+/** `mtime` in ms, and `mtimeNs` only when it says more (a BigInt per file costs a write's time). */
+function timesOf(mtime: Date, mtimeNs: bigint | undefined): Pick<StoredFile, "mtime" | "mtimeNs"> {
+  if (mtimeNs === undefined || mtimeNs % 1_000_000n === 0n) return { mtime: mtime.getTime() };
+  return { mtime: dateFromNs(mtimeNs).getTime(), mtimeNs };
+}
+
+/** Memory keeps times to the nanosecond: 1 ns, in ms. */
+const NS_PRECISION = 0.000001;
+
 function statOf(path: string, file: StoredFile): FileStat {
   file.etag ??= md5(file.data);
-  return { path, size: file.data.byteLength, mtime: new Date(file.mtime), etag: file.etag };
+  const stat: FileStat = { path, size: file.data.byteLength, mtime: new Date(file.mtime), mtimePrecision: NS_PRECISION, etag: file.etag };
+  if (file.mtimeNs !== undefined) stat.mtimeNs = file.mtimeNs;
+  const type = file.contentType ?? typeOfName(path);
+  if (type !== undefined) stat.contentType = type;
+  return stat;
+}
+
+/** Types by extension, so that a listing looks each one up once (`contentTypeFor` is the rule). */
+const typesByExtension = new Map<string, string | undefined>();
+
+/** The type a key's name implies (`contentTypeFor`), memoized by the name's extension. */
+function typeOfName(key: string): string | undefined {
+  const dot = key.lastIndexOf(".");
+  if (dot <= key.lastIndexOf("/") + 1) return undefined;
+  const extension = key.slice(dot);
+  if (typesByExtension.has(extension)) return typesByExtension.get(extension);
+  const type = contentTypeFor(key);
+  if (typesByExtension.size >= 1024) typesByExtension.clear();
+  typesByExtension.set(extension, type);
+  return type;
 }
 
 /**

@@ -71,8 +71,15 @@ export interface BlobMeta {
   g: string;
   /** Size in bytes. */
   s: number;
-  /** Modification time, ms since the epoch. */
+  /** Modification time, ms since the epoch: the floor of the time in ns. */
   m: number;
+  /**
+   * The modification time's ns beyond `m` (0 to 999,999), so that the time is kept to the
+   * nanosecond (`m * 1e6 + p`); absent in metadata written before ns were kept (then ms).
+   */
+  p?: number;
+  /** The MIME type given to the write, else the one its name implies (`contentTypeFor`); absent when none. */
+  y?: string;
   /** SHA-256 of the content, hex. */
   e: string;
   /** Number of chunks. */

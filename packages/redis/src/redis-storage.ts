@@ -6,6 +6,7 @@ import {
   SnapshotNotFoundError,
   checkGarbageOptions,
   listFlatLevel,
+  placeBelow,
   positiveInteger,
   throwIfAborted,
   type BackendContent,
@@ -16,6 +17,7 @@ import {
   type FileStat,
   type GarbageReport,
   type SnapshotStorage,
+  type StoragePlace,
   type StreamListOptions,
   type SyncCopier,
 } from "@stowage/core";
@@ -25,6 +27,8 @@ import { Catalogue } from "./catalogue.js";
 import { catalogueKeyReader, catalogueStats, toStat, type CatalogueCall } from "./catalogue-listing.js";
 import { RedisConnection, type RedisClient, type RedisConnectionOptions } from "./connection.js";
 import { ServerCopies } from "./server-copy.js";
+import { serverSpace } from "./server-place.js";
+import { keptTimeAndType } from "./kept-meta.js";
 import { collectStagedGarbage } from "./staged-garbage.js";
 import { stageContent } from "./staging.js";
 import { REDIS_STORAGE_BRAND, KEY_LAYOUT, type RedisPeer } from "./storage-brand.js";
@@ -70,8 +74,9 @@ const OWNER = "RedisStorage";
  * Built on core's `BlobBackend`, which checks keys, content, `mtime` and signals before any of the
  * primitives below runs, wraps reads for aborts, and maps every failure through
  * {@link RedisStorage.classify}. An abort of a read's signal destroys the stream and fetches no
- * more chunks; of a write's, before the swap, removes the staged content. `mtime` given to `write`
- * is kept to the millisecond (else the time of the write).
+ * more chunks; of a write's, before the swap, removes the staged content. The time given to
+ * `write` is kept to the nanosecond (`mtimeNs`; else the time of the write), and so is the
+ * `contentType` (else the one the name implies, `contentTypeFor`).
  */
 export class RedisStorage extends BlobBackend {
   /** The key prefix and catalogue hash tag of this storage. */
@@ -109,6 +114,16 @@ export class RedisStorage extends BlobBackend {
     return this.#connection.client;
   }
 
+  /**
+   * Where folder `prefix` is (core's `PlacedStorage`, for sync's overlap checks): the server's
+   * `run_id` and database (a cluster's node ids), the namespace, then the folder. One `INFO`
+   * (or `CLUSTER NODES`) per call; fails as calls do (`E_UNAVAILABLE` when Redis cannot be reached).
+   */
+  async place(prefix: string): Promise<StoragePlace> {
+    const space = await this.#catalogue.typed("list", prefix, () => serverSpace(this.#connection, this.namespace));
+    return placeBelow(space, [], prefix);
+  }
+
   /** Closes the connection, unless the client was passed in by the caller. */
   async close(): Promise<void> {
     await this.#connection.close();
@@ -139,7 +154,7 @@ export class RedisStorage extends BlobBackend {
       writeConcurrency: this.#writeConcurrency,
       stagingTtlMs: this.#stagingTtlMs,
     });
-    if (options.mtime !== undefined) meta.m = options.mtime.getTime();
+    Object.assign(meta, keptTimeAndType(key, meta.m, options));
     if (options.signal?.aborted === true) {
       await catalogue.discard(meta.g);
       throwIfAborted(options.signal, `the write of '${key}'`);

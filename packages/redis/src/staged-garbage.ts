@@ -35,6 +35,9 @@ export interface StagedGarbageScope {
  */
 export async function collectStagedGarbage(scope: StagedGarbageScope): Promise<GarbageReport> {
   const { client, redis } = scope;
+  // A cluster client knows its masters only once connected: on a new storage's first call the
+  // list would be empty, and nothing found.
+  await redis(() => Promise.resolve());
   const nodes: Redis[] = client instanceof Cluster ? client.nodes("master") : [client];
   const pattern = `${escapeGlob(scope.namespace)}:chunks:*`;
   const prefix = `${scope.namespace}:chunks:`;

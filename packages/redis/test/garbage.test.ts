@@ -153,4 +153,20 @@ describe("collectGarbage on a 3-master cluster", () => {
       await storage.close();
     }
   });
+  it("finds the orphans when it is a new storage's first call (the master list is read once connected)", async () => {
+    const seeder = new RedisStorage({ cluster: cluster.nodes, namespace: randomUUID(), connectTimeoutMs: 15_000 });
+    const orphans = Array.from({ length: 6 }, () => `${seeder.namespace}:chunks:{${randomUUID()}}`);
+    try {
+      await seeder.write("kept", "content");
+      for (const key of orphans) await seeder.client.hset(key, "0", "lost", "t", Date.now() - 2 * 60 * 60 * 1000);
+    } finally {
+      await seeder.close();
+    }
+    const fresh = new RedisStorage({ cluster: cluster.nodes, namespace: seeder.namespace, connectTimeoutMs: 15_000 });
+    try {
+      expect(await fresh.collectGarbage({ olderThanMs: 60 * 60 * 1000, dryRun: true })).toEqual({ found: 6, removed: 0 });
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -36,6 +36,7 @@ import { serverCopy } from "./server-copy.js";
 import { streamFileStats } from "./stream-list.js";
 import { S3SyncCopier } from "./sync-copier.js";
 import { abortStaleUploads } from "./upload-garbage.js";
+import { s3Place } from "./place.js";
 import { SourceFailure, uploadFrom } from "./upload-source.js";
 
 /**
@@ -79,6 +80,11 @@ export class S3Storage extends BlobBackend {
   /** The bucket this storage writes to. */
   get bucket(): string {
     return this.#space.keys.bucket;
+  }
+
+  /** Where folder `prefix` is (core's `PlacedStorage`; see {@link s3Place}): endpoint, bucket, root prefix, folder. */
+  place(prefix: string): ReturnType<typeof s3Place> {
+    return s3Place(this.client, this.bucket, this.prefix, prefix);
   }
 
   /** The folder inside the bucket that is this storage's root (`""` for the bucket root). */

@@ -1,11 +1,14 @@
 import { Command } from "commander";
-import { checkStorages, InvalidPathError, type CheckDifference, type CheckReport } from "@stowage/core";
+import { checkStorages, InvalidPathError, type CheckDifference, type CheckReport, type SkippedEntry } from "@stowage/core";
+import { ignoredNoun, printableName } from "../ignored-warning.js";
+import type { IgnoredTally } from "../sync-output.js";
 import type { CommandContext } from "../context.js";
 import { CliError, EXIT_CODES } from "../exit-codes.js";
 import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { folderKey } from "../keys.js";
-import { placesOverlap } from "../real-location.js";
+import { byPlace, refused } from "../folder-overlap.js";
+import { jsonText } from "../json-text.js";
 
 interface CheckFlags {
   checksum?: boolean;
@@ -40,8 +43,10 @@ export function checkCommand(ctx: CommandContext): Command {
       "after",
       "\nA file differs when `stowage sync A B` would copy it: sizes differ, or (by default) modification\n" +
         "times differ, or with --checksum contents differ. Exits 0 when the folders match, 11 when\n" +
-        "they differ. The filter flags are sync's (rclone's; see stowage sync --help): excluded files are\n" +
-        "not compared, so check agrees with a sync given the same filters, and the summary says how many\n" +
+        "they differ or when entries of A could not be compared (symbolic links, special files, names\n" +
+        "that cannot be keys): a warning on stderr counts them by reason (even with -q), --list names\n" +
+        "them. The filter flags are sync's (rclone's; see stowage sync --help): excluded files are not\n" +
+        "compared, so check agrees with a sync given the same filters, and the summary says how many\n" +
         "files and folders the filters left out.\n" +
         "\nExamples:\n  stowage check ./project s3://bucket/project\n  stowage check --exclude node_modules/ ./project s3://bucket/project\n  stowage check --checksum --one-way --list ./photos ./backup::photos\n",
     )
@@ -53,30 +58,53 @@ export function checkCommand(ctx: CommandContext): Command {
       if (warning !== undefined) ctx.io.stderr.write(`${warning}\n`);
       const a = await ctx.open(aLocation);
       const b = await ctx.open(bLocation);
-      if (a !== b && (await placesOverlap(aLocation, bLocation))) {
+      if (refused(await byPlace(ctx)(aLocation, bLocation), undefined)) {
         throw new InvalidPathError(bLocation.text, `it overlaps '${aLocation.text}'`);
       }
       const json = flags.json === true;
       const list = flags.list === true;
       const onDifference = ({ path, kind }: CheckDifference): void => {
-        if (json) ctx.io.stdout.write(`${JSON.stringify({ type: kind, path })}\n`);
+        if (json) ctx.io.stdout.write(`${jsonText({ type: kind, path })}\n`);
         else ctx.print(`${LABELS[kind]}: ${path}`);
+      };
+      const ignored: IgnoredTally = { link: 0, special: 0, "invalid-name": 0 };
+      const onIgnore = ({ path, reason }: SkippedEntry): void => {
+        ignored[reason]++;
+        if (!list) return;
+        if (json) ctx.io.stdout.write(`${jsonText({ type: "not-compared", path, reason })}\n`);
+        else ctx.print(`not compared: ${printableName(path)} (${ignoredNoun(reason)})`);
       };
       const report = await checkStorages(a, folderKey(aLocation), b, folderKey(bLocation), {
         compare: flags.checksum === true ? "checksum" : "auto",
         oneWay: flags.oneWay === true,
         concurrency,
         filter,
+        onIgnore,
         ...(list ? { onDifference } : {}),
       });
-      if (json && list) ctx.io.stdout.write(`${JSON.stringify({ type: "report", ...report })}\n`);
+      if (json && list) ctx.io.stdout.write(`${jsonText({ type: "report", ...report })}\n`);
       else if (json) ctx.printJson(report);
       else if (!ctx.options.quiet) ctx.print(summary(report));
+      // On stderr whatever --quiet says: a check that could not compare everything proves nothing.
+      const notCompared = notComparedWarning(ignored, list);
+      if (notCompared !== undefined) ctx.io.stderr.write(notCompared);
       const differences = report.onlyInA + report.onlyInB + report.differing;
       if (differences > 0) {
         throw new CliError(`'${aLocation.text}' and '${bLocation.text}' differ in ${differences} file(s)`, EXIT_CODES.differ);
       }
+      if (report.ignored > 0) {
+        throw new CliError(`'${aLocation.text}' and '${bLocation.text}' could not be compared in full: ${report.ignored} entr${report.ignored === 1 ? "y" : "ies"} of A not compared`, EXIT_CODES.differ);
+      }
     });
+}
+
+/** The stderr warning naming, by reason, the entries of A a check could not compare; `undefined` when none. */
+function notComparedWarning(tally: IgnoredTally, listed: boolean): string | undefined {
+  const reasons = (Object.keys(tally) as Array<keyof IgnoredTally>).filter((reason) => tally[reason] > 0);
+  const total = reasons.reduce((sum, reason) => sum + tally[reason], 0);
+  if (total === 0) return undefined;
+  const parts = reasons.map((reason) => `${tally[reason]} ${ignoredNoun(reason, tally[reason])}`);
+  return `stowage: warning: ${total} ${total === 1 ? "entry" : "entries"} of A could not be compared (${parts.join(", ")})${listed ? "" : "; --list names them"}\n`;
 }
 
 function summary(report: CheckReport): string {

@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import { isAdvancedSnapshotStorage, mapLimit, walkFiles, type ListedFile, type SnapshotStorage } from "@stowage/core";
+import { formatRfc3339Ns, isAdvancedSnapshotStorage, mapLimit, mtimeNsOf, walkFiles, type ListedFile, type SnapshotStorage } from "@stowage/core";
 import { inBatches } from "../batches.js";
 import type { CommandContext } from "../context.js";
-import { formatBytes, formatTime } from "../format.js";
+import { formatBytes } from "../format.js";
 import { JsonArrayWriter } from "../json-array.js";
 import { folderKey } from "../keys.js";
 
@@ -11,6 +11,7 @@ export interface ListEntry {
   path: string;
   type: "file" | "folder";
   size?: number;
+  /** RFC 3339, UTC, always 9 fraction digits (as `rclone lsjson`). */
   mtime?: string;
   etag?: string;
 }
@@ -64,13 +65,14 @@ async function describe(storage: SnapshotStorage, listed: ListedFile, long: bool
     path: listed.path,
     type: "file",
     ...(stat.size === undefined ? {} : { size: stat.size }),
-    ...(stat.mtime === undefined ? {} : { mtime: stat.mtime.toISOString() }),
+    ...(stat.mtime === undefined ? {} : { mtime: formatRfc3339Ns(mtimeNsOf({ mtime: stat.mtime, mtimeNs: stat.mtimeNs })) }),
     ...(stat.etag === undefined ? {} : { etag: stat.etag }),
   };
 }
 
 function longLine(entry: ListEntry): string {
   const size = entry.size === undefined ? "-" : formatBytes(entry.size);
-  const mtime = entry.mtime === undefined ? "-" : formatTime(new Date(entry.mtime));
+  // Whole seconds are shown: the first 19 characters of the RFC 3339 time.
+  const mtime = entry.mtime === undefined ? "-" : entry.mtime.slice(0, 19).replace("T", " ");
   return `${size.padStart(10)}  ${mtime.padEnd(19)}  ${entry.path}`;
 }

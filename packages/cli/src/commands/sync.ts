@@ -1,6 +1,5 @@
 import { Command, Option } from "commander";
 import {
-  InvalidPathError,
   isStowageError,
   syncStorages,
   walkFiles,
@@ -17,7 +16,7 @@ import { concurrencyFlag } from "../concurrency-flag.js";
 import { FilterFlags } from "../filter-flags.js";
 import { ignoredWarning } from "../ignored-warning.js";
 import { folderKey } from "../keys.js";
-import { placesOverlap } from "../real-location.js";
+import { beforeOpening, byPlace, refuseSyncOverlaps } from "../folder-overlap.js";
 import { SyncOutput } from "../sync-output.js";
 
 interface SyncFlags extends BackupFlags {
@@ -84,8 +83,11 @@ export function syncCommand(ctx: CommandContext): Command {
         "version is saved in LOCATION under the same relative path (any store URL or path: the same store\n" +
         "or another), with --suffix added to its name if given. A file is replaced only once its old\n" +
         "version is whole there; if saving it fails, that file is left as it was and sync exits 9.\n" +
-        "LOCATION must not overlap the source or the destination (exit 2), symbolic links in local\n" +
-        "paths followed. --dry-run saves nothing.\n" +
+        "LOCATION must not overlap the source or the destination (exit 2), nor the destination the\n" +
+        "source (exit 4), unless a filter excludes the nested folder, as in rclone:\n" +
+        "--backup-dir dst/old --exclude '/old/**'. Places are compared as the stores say where they\n" +
+        "are (Redis: server run_id, db, namespace; S3: endpoint, bucket, prefix; local: the real\n" +
+        "folder, links followed); for a store that does not say, by URL (-v tells). --dry-run saves nothing.\n" +
         "\nExamples:\n  stowage sync ./photos ./backup::photos\n  stowage sync --dry-run --list ./backup s3://bucket/backup?region=eu-west-1\n" +
         "  stowage sync --json redis://localhost:6379/0::cache ./cache-copy\n" +
         "  stowage sync --exclude node_modules/ --exclude '*.tmp' --max-delete 100 ./project s3://bucket/project\n" +
@@ -102,18 +104,18 @@ export function syncCommand(ctx: CommandContext): Command {
       }
       const { rules: filter, warning } = await filters.rules(ctx.io.signal);
       if (warning !== undefined) ctx.io.stderr.write(`${warning}\n`);
-      const backup = await backupFlags(ctx, flags, from, to);
+      const backup = backupFlags(ctx, flags);
       const fromPrefix = folderKey(from);
       const toPrefix = folderKey(to);
-      // Before the destination is opened (and created): through a link it may lie in the source.
-      // Within one store URL, core refuses overlapping folders itself.
-      if (from.store.href !== to.store.href && (await placesOverlap(from, to))) {
-        throw new InvalidPathError(to.text, `it overlaps the source '${from.text}'`);
-      }
+      const sides = { from, to, backup: backup?.location };
+      // Local paths before the destination is opened (and created): through a link it may lie in
+      // the source. Then every pair by place, once the stores are open, before any write.
+      await refuseSyncOverlaps(beforeOpening, sides, filter);
       const source = await ctx.open(from);
       const target = await ctx.open(to, { create: true });
       const backupDir: SyncBackupDir | undefined =
         backup === undefined ? undefined : { ...backup.options, storage: await ctx.open(backup.location, { create: true }) };
+      await refuseSyncOverlaps(byPlace(ctx), sides, filter);
       const dryRun = flags.dryRun === true;
       if (flags.delete && !dryRun) await refuseToEmpty(source, fromPrefix, target, toPrefix, from.text);
 

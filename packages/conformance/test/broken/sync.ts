@@ -15,6 +15,8 @@ import { MemoryStorage, broken, type BrokenAdapter } from "./broken.js";
 function alias(storage: MemoryStorage): MemoryStorage {
   return new Proxy(storage, {
     get: (target, property) => {
+      // Without `place`, too: a storage that says where it is is caught by place (issue 24).
+      if (property === "place") return undefined;
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

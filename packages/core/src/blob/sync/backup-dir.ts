@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from "../../errors.js";
 import { isSnapshotStorage } from "../guards.js";
-import { joinKey, normalizePrefix, prefixesOverlap, validateKey } from "../path.js";
+import { joinKey, normalizePrefix, validateKey } from "../path.js";
 import type { SnapshotStorage } from "../storage.js";
 
 /**
@@ -35,41 +35,20 @@ export interface SyncBackupDir {
 /** A checked {@link SyncBackupDir}: every field set, its folder normalized, its suffix validated. */
 export type ResolvedBackupDir = Required<SyncBackupDir>;
 
-/** The two sides of a sync, as {@link resolveBackupDir} checks a backup folder against them. */
-export interface SyncSides {
-  source: SnapshotStorage;
-  /** The source folder, normalized. */
-  from: string;
-  target: SnapshotStorage;
-  /** The target folder, normalized. */
-  to: string;
-}
-
 /**
  * Checks a sync's {@link SyncOptions.backupDir} before any I/O. Rejects with
  * `InvalidOptionsError` (`E_INVALID_OPTIONS`): a `storage` that is not a storage; a `suffix` that is
- * not a string or would not make a valid key segment; and a backup folder that overlaps the target
- * folder or the source folder of the same storage object (the sync would back up its own backups,
- * or delete them). `InvalidPathError` (`E_INVALID_PATH`) for a bad `prefix`.
- *
- * Two different storage objects that address one place (two `LocalFileSystemBackend`s of one
- * folder) cannot be told apart here; the CLI compares their URLs.
+ * not a string or would not make a valid key segment. `InvalidPathError` (`E_INVALID_PATH`) for a
+ * bad `prefix`. Overlap with the sync's folders (the sync would back up its own backups, or
+ * delete them) is checked by place afterwards, with the filter in hand (`refuseSyncOverlap`).
  */
-export function resolveBackupDir(backup: SyncBackupDir, sides: SyncSides): ResolvedBackupDir {
+export function resolveBackupDir(backup: SyncBackupDir): ResolvedBackupDir {
   if (backup === null || typeof backup !== "object" || !isSnapshotStorage(backup.storage)) {
     throw new InvalidOptionsError("backupDir.storage", backup?.storage, "must be a SnapshotStorage", "sync");
   }
   const prefix = normalizePrefix(backup.prefix ?? "");
   const suffix = validateBackupSuffix(backup.suffix ?? "");
   const { storage } = backup;
-  for (const [side, folder, name] of [
-    [sides.target, sides.to, "target"],
-    [sides.source, sides.from, "source"],
-  ] as const) {
-    if (storage === side && prefixesOverlap(prefix, folder)) {
-      throw new InvalidOptionsError("backupDir.prefix", prefix, `must not overlap the sync's ${name} folder '${folder}' of the same storage`, "sync");
-    }
-  }
   return { storage, prefix, suffix, suffixKeepExtension: backup.suffixKeepExtension === true };
 }
 

@@ -3,7 +3,7 @@ import { InvalidOptionsError, InvalidPathError } from "../../errors.js";
 import { positiveInteger } from "../../options.js";
 import { backendName } from "../guards.js";
 import { normalizePrefix, prefixesOverlap } from "../path.js";
-import type { SnapshotStorage, SyncCompare } from "../storage.js";
+import type { SkippedEntry, SnapshotStorage, SyncCompare } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { countFolder } from "./excluded-folders.js";
 import { SyncFilter, type SyncFilterRule } from "./filter.js";
@@ -11,6 +11,7 @@ import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
 import { settleVerdict } from "./settle.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
+import { unkeyable } from "./unkeyable.js";
 
 /** One path where two locations differ, as {@link checkStorages} finds it. */
 export interface CheckDifference {
@@ -36,6 +37,12 @@ export interface CheckOptions {
   filter?: readonly SyncFilterRule[];
   /** Called for every difference as it is found (in the order comparisons finish, not sorted). */
   onDifference?: (event: CheckDifference) => void;
+  /**
+   * Called for every entry of A that could not be compared, with why (as {@link SkippedEntry}: a
+   * symbolic link, a special file, a name that cannot be a key on A or on B), path relative to A's
+   * folder. Each is counted in {@link CheckReport.ignored}.
+   */
+  onIgnore?: (entry: SkippedEntry) => void;
 }
 
 /** What {@link checkStorages} found: counts only, so its size never grows with the trees. */
@@ -52,7 +59,10 @@ export interface CheckReport {
   excluded: number;
   /** Folders skipped whole by `filter`, as {@link SyncReport.excludedFolders}; absent when none. */
   excludedFolders?: number;
-  /** Entries of A passed over (symbolic links, special files, invalid names), as {@link SyncReport.ignored}. */
+  /**
+   * Entries of A passed over, not compared (symbolic links, special files, names that cannot be
+   * keys on A or B), as {@link SyncReport.ignored}; each reaches {@link CheckOptions.onIgnore}.
+   */
   ignored: number;
   /** Files read in full only to hash them, as {@link SyncReport.downloadedToCompare}; absent when none. */
   downloadedToCompare?: number;
@@ -120,10 +130,10 @@ class CheckRun {
     const filter = this.#filter;
     const cut = this.from === "" ? 0 : this.from.length + 1;
     // As sync counts them: entries A's walk passes over are ignored, or excluded when the filter says so.
-    const onSkip = (entry: { path: string }): void => {
+    const onSkip = (entry: SkippedEntry): void => {
       const path = entry.path.slice(cut);
       if (filter !== undefined && !filter.includes(path)) this.#report.excluded++;
-      else this.#report.ignored++;
+      else this.#ignore(path, entry.reason);
     };
     const aSide = mergeSide(this.a, this.from, filter, onSkip);
     const bSide = mergeSide(this.b, this.to, filter, undefined);
@@ -151,6 +161,10 @@ class CheckRun {
       if (this.options.oneWay !== true) this.#found(path, "only-in-b");
       return undefined;
     }
+    if (unkeyable(source.path, this.to, path)) {
+      this.#ignore(path, "invalid-name");
+      return undefined;
+    }
     // A conflict is a copy sync would attempt and fail: B cannot hold A's file there.
     if (target === undefined || merged.conflict !== undefined) {
       this.#found(path, "only-in-a");
@@ -171,6 +185,11 @@ class CheckRun {
       if (settled.verdict === "skip") this.#report.matched++;
       else this.#found(path, "differs");
     });
+  }
+
+  #ignore(path: string, reason: SkippedEntry["reason"]): void {
+    this.#report.ignored++;
+    this.options.onIgnore?.({ path, reason });
   }
 
   #found(path: string, kind: CheckDifference["kind"]): void {

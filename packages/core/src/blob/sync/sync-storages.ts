@@ -1,8 +1,8 @@
 import { TaskPool } from "../../concurrency.js";
-import { InvalidPathError, isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
+import { isStowageError, SnapshotConflictError, throwIfAborted } from "../../errors.js";
 import { integerOption, positiveInteger } from "../../options.js";
 import { backendName, isAdvancedSnapshotStorage } from "../guards.js";
-import { joinKey, normalizePrefix, prefixesOverlap } from "../path.js";
+import { joinKey, normalizePrefix } from "../path.js";
 import type { FileStat, SnapshotStorage, SyncCopier, SyncOptions, SyncProgress, SyncReport } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { resolveBackupDir } from "./backup-dir.js";
@@ -12,10 +12,12 @@ import { mergeListings, type MergedPath } from "./merge.js";
 import { mergeSide } from "./merge-side.js";
 import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
+import { refuseSyncOverlap } from "./sync-overlap.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
 import { copyStamp, streamCopy } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
+import { unkeyable } from "./unkeyable.js";
 
 /** Extra target files kept in memory for the delete pass; past this many they go to a spool file. */
 const EXTRAS_IN_MEMORY = 10_000;
@@ -47,10 +49,13 @@ const MAX_QUEUE_DEPTH = 1024;
  *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
- * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
- *   `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
- *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O, and a listing that breaks the
- *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
+ * - Rejects a bad `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
+ *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O; then, before any write, folders
+ *   that overlap by place ({@link refuseSyncOverlap}: one storage object's prefixes, or what two
+ *   backends' `place()` say): source and target with `InvalidPathError` (`E_INVALID_PATH`), the
+ *   backup folder with either with `InvalidOptionsError`; a target or backup folder nested in a
+ *   side where `filter` excludes it is allowed, as in rclone. A listing that breaks the order or
+ *   strays outside its folder rejects with `SnapshotIOError` (`E_IO`), before deleting anything.
  *
  * Resolves with counts; paths reach `options.onProgress`.
  */
@@ -63,12 +68,11 @@ export async function syncStorages(
 ): Promise<SyncReport> {
   const from = normalizePrefix(sourcePrefix);
   const to = normalizePrefix(targetPrefix);
-  if (source === target && prefixesOverlap(from, to)) {
-    throw new InvalidPathError(targetPrefix, `sync prefixes '${from}' and '${to}' overlap`);
-  }
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
   if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
-  const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir, { source, from, target, to });
+  const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir);
+  const folders = { source: { storage: source, prefix: from }, target: { storage: target, prefix: to } };
+  await refuseSyncOverlap(backupDir === undefined ? folders : { ...folders, backup: { storage: backupDir.storage, prefix: backupDir.prefix } }, options.filter);
   const backup = backupDir === undefined ? undefined : new SyncBackup(backupDir, target, options.signal);
   const run = new SyncRun(source, from, target, to, options, concurrency, backup);
   try {
@@ -155,8 +159,7 @@ class SyncRun {
     const onSkip = (entry: { path: string; reason: SyncProgress["reason"] }): void => {
       const path = entry.path.slice(cut);
       if (filter !== undefined && !filter.includes(path)) return this.#exclude(path);
-      this.#report.ignored++;
-      this.#emit("ignore", path, 0, entry.reason);
+      this.#ignore(path, entry.reason);
     };
     const source = mergeSide(this.source, this.from, filter, onSkip);
     const target = mergeSide(this.target, this.to, filter, undefined);
@@ -180,6 +183,10 @@ class SyncRun {
     const { path, target: existing } = merged;
     if (merged.conflict !== undefined) {
       this.#fail(path, new SnapshotConflictError(joinKey(this.to, path), merged.conflict));
+      return undefined;
+    }
+    if (unkeyable(entry.path, this.to, path)) {
+      this.#ignore(path, "invalid-name");
       return undefined;
     }
     const verdict = syncVerdict(entry, existing, this.#rule);
@@ -259,6 +266,11 @@ class SyncRun {
   #backedUp(path: string, bytes: number): void {
     this.#report.backedUp++;
     this.#emit("backup", path, bytes);
+  }
+
+  #ignore(path: string, reason: SyncProgress["reason"]): void {
+    this.#report.ignored++;
+    this.#emit("ignore", path, 0, reason);
   }
 
   #exclude(path: string): void {
