@@ -8,9 +8,9 @@ import { addressableKey } from "./s3-keys.js";
  * the `/` delimiter, `maxKeys` keys per page: its files, and its sub-folders with a trailing `/`,
  * sorted by `compareKeys`. Objects whose names are not stowage keys are left out.
  */
-export async function listLevel({ client, keys }: Pick<ObjectSpace, "client" | "keys">, folder: string, maxKeys: number): Promise<string[]> {
+export async function listLevel({ client, keys, lean }: Pick<ObjectSpace, "client" | "keys" | "lean">, folder: string, maxKeys: number): Promise<string[]> {
   const entries = new Set<string>();
-  for await (const page of listObjectPages(client, keys.bucket, keys.listPrefix(folder), { delimiter: "/", maxKeys })) {
+  for await (const page of listObjectPages(client, keys.bucket, keys.listPrefix(folder), { delimiter: "/", maxKeys, lean })) {
     for (const object of page.objects) {
       const key = object.Key === undefined ? undefined : addressableKey(keys, object.Key);
       if (key !== undefined) entries.add(key);

@@ -27,7 +27,8 @@ import { listLevel } from "./list-level.js";
 import { mtimeMetadata } from "./mtime-metadata.js";
 import { uploadObject } from "./multipart-upload.js";
 import type { ObjectSpace } from "./object-space.js";
-import { checkBucket, resolveClient } from "./s3-client.js";
+import { LeanTransport } from "./lean-transport.js";
+import { checkBucket, resolveClient, type S3Transport } from "./s3-client.js";
 import { toStowageError } from "./s3-errors.js";
 import { KeySpace } from "./s3-keys.js";
 import { S3_LOCATION, s3LocationOf, type S3Location } from "./s3-location.js";
@@ -60,6 +61,12 @@ import { SourceFailure, uploadFrom } from "./upload-source.js";
 export class S3Storage extends BlobBackend {
   /** The S3 client in use (yours, or the one built from `clientConfig`). */
   readonly client: S3Client;
+  /**
+   * How the hot path (HeadObject, GetObject, single-part PutObject, listings) is sent: `"lean"`
+   * when this storage built its client and `transport` was not `"sdk"`, else `"sdk"` (see
+   * `S3ClientChoice.transport`).
+   */
+  readonly transport: S3Transport;
   readonly #space: ObjectSpace;
   readonly #settings: S3StorageSettings;
   readonly #ownsClient: boolean;
@@ -70,10 +77,16 @@ export class S3Storage extends BlobBackend {
     const settings = resolveSettings(options, DEFAULT_CHUNK_SIZE);
     super({ chunkSize: settings.chunkSize });
     this.#settings = settings;
-    const { client, owned } = resolveClient(options, "S3Storage");
+    const { client, owned, lean } = resolveClient(options, "S3Storage");
     this.client = client;
     this.#ownsClient = owned;
-    this.#space = { client, keys: new KeySpace(bucket, normalizePrefix(options.prefix ?? "")), bucketCheck: new BucketCheck(client, bucket) };
+    this.transport = lean ? "lean" : "sdk";
+    this.#space = {
+      client,
+      keys: new KeySpace(bucket, normalizePrefix(options.prefix ?? "")),
+      bucketCheck: new BucketCheck(client, bucket),
+      lean: lean ? new LeanTransport(client, bucket) : undefined,
+    };
   }
 
   /** The bucket this storage writes to. */
@@ -122,6 +135,7 @@ export class S3Storage extends BlobBackend {
       ...this.#settings,
       signal,
       what,
+      lean: this.#space.lean,
     };
     await uploadFrom(source, (chunks) => uploadObject(target, chunks, content.bytes?.byteLength));
   }
@@ -170,7 +184,7 @@ export class S3Storage extends BlobBackend {
    * `SnapshotIOError`; a failed request with the error `read` would give.
    */
   protected listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat> {
-    return streamFileStats({ client: this.client, keys: this.#space.keys, folder, maxKeys: this.#settings.maxKeys }, options);
+    return streamFileStats({ client: this.client, keys: this.#space.keys, folder, maxKeys: this.#settings.maxKeys, lean: this.#space.lean }, options);
   }
 
   /** One level, from delimited ListObjectsV2 pages (see `listLevel`). */

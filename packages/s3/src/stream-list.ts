@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SnapshotIOError, compareKeys, type FileStat, type StreamListOptions } from "@stowage/core";
+import type { LeanTransport } from "./lean-transport.js";
 import { listObjectsAhead } from "./list-ahead.js";
 import { addressableKey, type KeySpace } from "./s3-keys.js";
 import { comparableEtag } from "./s3-etag.js";
@@ -12,6 +13,8 @@ export interface StreamListRequest {
   folder: string;
   /** Keys per ListObjectsV2 page. */
   maxKeys: number;
+  /** The lean transport, when the storage uses it. */
+  lean?: LeanTransport | undefined;
 }
 
 /**
@@ -32,9 +35,9 @@ export async function* streamFileStats(
   request: StreamListRequest,
   options: StreamListOptions = {},
 ): AsyncGenerator<FileStat, void, undefined> {
-  const { client, keys, folder, maxKeys } = request;
+  const { client, keys, folder, maxKeys, lean } = request;
   let previous: string | undefined;
-  for await (const object of listObjectsAhead(client, keys.bucket, keys.listPrefix(folder), maxKeys)) {
+  for await (const object of listObjectsAhead(client, keys.bucket, keys.listPrefix(folder), maxKeys, lean)) {
     const objectKey = object.Key;
     if (objectKey === undefined) continue;
     if (previous !== undefined) {
