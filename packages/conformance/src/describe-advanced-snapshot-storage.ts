@@ -12,6 +12,7 @@ import { advancedConflictTests, advancedErrorTests } from "./parts/errors.js";
 import { recursiveListTests } from "./parts/listing.js";
 import { advancedPathAttackTests } from "./parts/path-attacks.js";
 import { mtimeTests } from "./parts/mtime.js";
+import { timesAndTypesTests } from "./parts/times-and-types.js";
 import { statTests } from "./parts/stat.js";
 import { streamListTests } from "./parts/stream-list.js";
 import { streamChunkTests } from "./parts/stream-chunks.js";
@@ -46,6 +47,7 @@ export function describeAdvancedSnapshotStorage<S extends AdvancedSnapshotStorag
     atomicMoveTests(t);
     statTests(t);
     mtimeTests(t);
+    timesAndTypesTests(t);
     syncTests(t);
     syncFilterTests(t);
   });

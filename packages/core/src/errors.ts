@@ -134,10 +134,16 @@ export class SnapshotStorageCapabilityError extends SnapshotError {
   /** The backend's name (its constructor name). */
   readonly backend: string;
 
-  constructor(operation: string, backend: string) {
+  /**
+   * @param capability - what the operation needs, when it is not the advanced tier (an optional
+   *   capability such as signed URLs).
+   */
+  constructor(operation: string, backend: string, capability?: string) {
     super(
       "E_CAPABILITY",
-      `Operation '${operation}' requires AdvancedSnapshotStorage, but '${backend}' only satisfies SnapshotStorage.`,
+      capability === undefined
+        ? `Operation '${operation}' requires AdvancedSnapshotStorage, but '${backend}' only satisfies SnapshotStorage.`
+        : `Operation '${operation}' requires ${capability}, which '${backend}' does not offer.`,
     );
     this.operation = operation;
     this.backend = backend;

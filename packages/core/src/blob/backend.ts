@@ -2,12 +2,15 @@ import { Readable } from "node:stream";
 import { InvalidOptionsError, isStowageError, SnapshotNotFoundError, throwIfAborted } from "../errors.js";
 import { positiveInteger } from "../options.js";
 import { abortableChunks, abortableReadable } from "./abort.js";
+import { checkedContentType } from "./content-type.js";
+import { writeTimes } from "./mtime-ns.js";
 import { assertWriteContent, holdingSourceErrors, type ChunkSource, type WriteContent } from "./content.js";
 import { backendName } from "./guards.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
 import {
   DEFAULT_CHUNK_SIZE,
+  type AbortOptions,
   type AdvancedSnapshotStorage,
   type FileStat,
   type ReadOptions,
@@ -35,9 +38,13 @@ export type BlobOperation = "read" | "write" | "list" | "delete" | "stat" | "mov
  */
 export type BackendContent = { bytes: Uint8Array; chunks?: undefined } | { bytes?: undefined; chunks: AsyncIterable<Uint8Array> };
 
-/** Options of a primitive write: the validated `mtime` and the caller's signal. */
+/** Options of a primitive write: the validated times and type, and the caller's signal. */
 export interface BackendWriteOptions {
+  /** The time to record; `mtimeNs` is set whenever `mtime` is (from whole ms when only `mtime` was given). */
   mtime: Date | undefined;
+  mtimeNs: bigint | undefined;
+  /** The caller's MIME type, checked; a backend that keeps types derives one with `contentTypeFor` when absent. */
+  contentType: string | undefined;
   signal: AbortSignal | undefined;
   /** `false` when the caller ruled out file/folder conflicts from a listing (see `WriteOptions.checkConflicts`). */
   checkConflicts: boolean;
@@ -119,6 +126,14 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    */
   protected listLevel?(folder: string): Promise<string[]>;
 
+  /**
+   * Optional: the MD5 (hex) of `key`'s content where the backend has it without a download (kept
+   * metadata, a local read); `undefined` when it has none for this file; `null` when the file is
+   * missing (the base throws `SnapshotNotFoundError`). Without it, `md5()` answers `undefined` and
+   * `compare: "checksum"` downloads.
+   */
+  protected md5File?(key: string, signal: AbortSignal | undefined): Promise<string | undefined | null>;
+
   // ---- synchronous fast paths: for a backend whose storage answers at once (process memory) ----
   // Where present, the base calls one instead of its async primitive, after exactly the same
   // checks and with no await in between, so the rules stay written once here and an in-memory
@@ -172,24 +187,23 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
   async write(path: string, content: WriteContent, options: WriteOptions = {}): Promise<void> {
     validateKey(path);
     assertWriteContent(content);
-    const { mtime, signal } = options;
-    if (mtime !== undefined && !(mtime instanceof Date && Number.isFinite(mtime.getTime()))) {
-      throw new InvalidOptionsError("mtime", mtime, "must be a valid Date", backendName(this));
-    }
+    const { signal } = options;
+    const { mtime, mtimeNs } = writeTimes(options.mtime, options.mtimeNs, backendName(this));
+    const contentType = checkedContentType(options.contentType, backendName(this));
     const what = `the write of '${path}'`;
     throwIfAborted(signal, what);
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content instanceof Uint8Array ? content : undefined;
     const checkConflicts = options.checkConflicts !== false;
     if (bytes !== undefined && this.writeBytesSync !== undefined) {
       try {
-        this.writeBytesSync(path, bytes, { mtime, signal, checkConflicts });
+        this.writeBytesSync(path, bytes, { mtime, mtimeNs, contentType, signal, checkConflicts });
       } catch (error) {
         throw this.#classified(error, "write", path);
       }
       return;
     }
     const given: BackendContent = bytes !== undefined ? { bytes } : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
-    await holdingSourceErrors(content, () => this.#run("write", path, () => this.writeFile(path, given, { mtime, signal, checkConflicts })));
+    await holdingSourceErrors(content, () => this.#run("write", path, () => this.writeFile(path, given, { mtime, mtimeNs, contentType, signal, checkConflicts })));
   }
 
   streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {
@@ -283,6 +297,17 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
         ? await this.#run("stat", path, () => this.statFile(path))
         : this.#runSync("stat", path, this.statFileSync);
     if (found === undefined) throw new SnapshotNotFoundError(path);
+    return found;
+  }
+
+  async md5(path: string, options: AbortOptions = {}): Promise<string | undefined> {
+    validateKey(path);
+    const { signal } = options;
+    throwIfAborted(signal, `the hash of '${path}'`);
+    if (this.md5File === undefined) return undefined;
+    const md5File = this.md5File.bind(this);
+    const found = await this.#run("read", path, () => md5File(path, signal));
+    if (found === null) throw new SnapshotNotFoundError(path);
     return found;
   }
 

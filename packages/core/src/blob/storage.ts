@@ -82,6 +82,20 @@ export interface WriteOptions extends AbortOptions {
    */
   mtime?: Date;
   /**
+   * The same time in nanoseconds since 1970, for backends that keep finer than a millisecond
+   * (local filesystems keep the microsecond, S3 metadata and Redis the nanosecond, as rclone
+   * writes them). When both are given, `mtime` must be the floor of `mtimeNs` to the millisecond
+   * (`E_INVALID_OPTIONS` otherwise); either alone sets both. Sync passes the source's.
+   */
+  mtimeNs?: bigint;
+  /**
+   * The MIME type to record (S3's `Content-Type`, kept as metadata by Redis and memory). A backend
+   * that stores types and is given none takes it from the key's extension, as rclone does
+   * (`contentTypeFor`). Sync passes the source's where it has one. Must be printable ASCII
+   * (`E_INVALID_OPTIONS` otherwise). Backends without types ignore it.
+   */
+  contentType?: string;
+  /**
    * `false` when the caller has already ruled out, from a listing of the target, that `path`
    * would be both a file and a folder; then a backend whose conflict check costs requests (S3: a
    * HeadObject per parent folder and a one-key listing) may skip it. The sync engine passes it for
@@ -103,12 +117,26 @@ export interface FileStat {
    */
   mtime: Date;
   /**
-   * How finely `mtime` is kept, in ms: `1` (the default when absent) for the millisecond, `1000`
-   * for whole seconds (S3's LastModified, when an object carries no `mtime` metadata). Sync counts
+   * The modification time in nanoseconds since 1970, where the backend keeps finer than a
+   * millisecond; `mtime` is its floor to the millisecond. Absent: `mtime` is all there is.
+   */
+  mtimeNs?: bigint;
+  /**
+   * How finely the time is kept, in ms: `1` (the default when absent) for the millisecond, `1000`
+   * for whole seconds (S3's LastModified, when an object carries no `mtime` metadata), `0.001` for
+   * the microsecond (what Node can write to a local file), `0.000001` for the nanosecond. Sync counts
    * two times as equal when they differ by less than the coarser precision of the two sides (rclone's
    * modify window).
    */
   mtimePrecision?: number;
+  /** The MIME type the backend keeps for the file (S3's `Content-Type`), where it keeps one. */
+  contentType?: string;
+  /**
+   * The content's MD5, lowercase hex, where the backend knows it without reading the content (S3:
+   * a single-part object's ETag, or rclone's `Md5chksum` metadata). What `compare: "checksum"`
+   * compares, as rclone's `--checksum` does.
+   */
+  md5?: string;
   /**
    * Set on listing entries whose `mtime` is not the file's modification time but a stand-in (an S3
    * listing carries the upload time; the preserved time is object metadata that only a HEAD
@@ -169,7 +197,12 @@ export type SyncCompare =
   | "auto"
   /** Equal size is enough to skip. Fast, and wrong when content changes but size does not. */
   | "size"
-  /** Skip only when a SHA-256 of both contents matches (reads both files). */
+  /**
+   * rclone's `--checksum`: skip only when sizes and MD5s match. Each side's MD5 comes from its
+   * listing ({@link FileStat.md5}) or its backend's `md5()` (S3 metadata; a local file is read, as
+   * rclone reads it); only a side with neither is downloaded and hashed, and
+   * {@link SyncReport.downloadedToCompare} counts those.
+   */
   | "checksum";
 
 /** Options of {@link AdvancedSnapshotStorage.sync} and {@link syncStorages}. */
@@ -295,6 +328,11 @@ export interface SyncReport {
   bytesCopied: number;
   /** True when nothing was changed because `dryRun` was set. */
   dryRun: boolean;
+  /**
+   * Files read in full only to hash them, because their backend knows no MD5 (`compare:
+   * "checksum"`, or a basic-tier side without sizes). Absent when none.
+   */
+  downloadedToCompare?: number;
 }
 
 /**
@@ -378,6 +416,15 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    * per sync; with no copier, files stream through `source.read` and `target.write`.
    */
   syncCopier?(source: SnapshotStorage): SyncCopier | undefined;
+
+  /**
+   * Optional. The MD5 (lowercase hex) of file `path`'s content where this backend can give it
+   * without sending the content over a network: kept metadata (S3's single-part ETag or rclone's
+   * `Md5chksum`), or a read of a local file; `undefined` when it cannot. What `compare:
+   * "checksum"` asks before it falls back to downloading. Rejects with `SnapshotNotFoundError`
+   * (`E_NOT_FOUND`) when the file is missing, `AbortError` (`E_ABORTED`) when `signal` fires.
+   */
+  md5?(path: string, options?: AbortOptions): Promise<string | undefined>;
 }
 
 /** The default chunk size of streaming reads: 256 KiB, as in django-snapshots. */

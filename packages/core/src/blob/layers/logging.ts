@@ -11,7 +11,7 @@ export interface LoggingOptions {
 }
 
 /** The calls the layer logs: every promise-returning method of both tiers. */
-const LOGGED = ["read", "write", "streamWrite", "list", "delete", "exists", "stat", "atomicMove", "recursiveList"] as const;
+const LOGGED = ["read", "write", "streamWrite", "list", "delete", "exists", "stat", "md5", "atomicMove", "recursiveList"] as const;
 
 /**
  * The storage with one structured log event per call (OpenDAL's `LoggingLayer`), through the

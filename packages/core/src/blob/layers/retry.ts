@@ -51,6 +51,7 @@ export function withRetry<S extends SnapshotStorage>(storage: S, options: RetryO
     list: idempotent("list"),
     exists: idempotent("exists"),
     stat: idempotent("stat"),
+    md5: idempotent("md5"),
     delete: idempotent("delete"),
     recursiveList: idempotent("recursiveList"),
     read: (key: string, readOptions: ReadOptions = {}) => again(() => method<[string, ReadOptions], Promise<unknown>>(storage, "read")(key, readOptions), readOptions.signal),

@@ -48,6 +48,7 @@ export function withTimeout<S extends SnapshotStorage>(storage: S, options: Time
     list: once("list"),
     exists: once("exists"),
     stat: once("stat"),
+    md5: once("md5"),
     delete: once("delete"),
     atomicMove: once("atomicMove"),
     recursiveList: once("recursiveList"),

@@ -54,6 +54,8 @@ export interface CheckReport {
   excludedFolders?: number;
   /** Entries of A passed over (symbolic links, special files, invalid names), as {@link SyncReport.ignored}. */
   ignored: number;
+  /** Files read in full only to hash them, as {@link SyncReport.downloadedToCompare}; absent when none. */
+  downloadedToCompare?: number;
 }
 
 const COMPARE_RULES: readonly SyncCompare[] = ["auto", "size", "checksum"];
@@ -165,6 +167,7 @@ class CheckRun {
     }
     return this.#pool.run(async () => {
       const settled = await settleVerdict(listed, { storage: this.a, entry: source }, { storage: this.b, entry: target as ListedFile }, this.rule);
+      if (settled.downloads > 0) this.#report.downloadedToCompare = (this.#report.downloadedToCompare ?? 0) + settled.downloads;
       if (settled.verdict === "skip") this.#report.matched++;
       else this.#found(path, "differs");
     });

@@ -110,13 +110,19 @@ export class ExtrasSpool {
   }
 }
 
-/** One line of the spool: the entry's fields, with `mtime` as epoch milliseconds. */
+/**
+ * One line of the spool: the entry's fields, with `mtime` as epoch milliseconds and `mtimeNs` as
+ * a decimal string (JSON has neither dates nor bigints).
+ */
 function encode({ path, entry }: Extra): string {
-  const { mtime, ...rest } = entry;
-  return JSON.stringify({ p: path, e: rest, m: mtime?.getTime() });
+  const { mtime, mtimeNs, ...rest } = entry;
+  return JSON.stringify({ p: path, e: rest, m: mtime?.getTime(), n: mtimeNs?.toString() });
 }
 
 function decode(line: string): Extra {
-  const { p, e, m } = JSON.parse(line) as { p: string; e: ListedFile; m?: number };
-  return { path: p, entry: m === undefined ? e : { ...e, mtime: new Date(m) } };
+  const { p, e, m, n } = JSON.parse(line) as { p: string; e: ListedFile; m?: number; n?: string };
+  const entry: ListedFile = { ...e };
+  if (m !== undefined) entry.mtime = new Date(m);
+  if (n !== undefined) entry.mtimeNs = BigInt(n);
+  return { path: p, entry };
 }

@@ -2,10 +2,23 @@ import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
 import type { SnapshotStorage, WriteOptions } from "../storage.js";
 
-/** Options of {@link streamCopy}. */
-export interface StreamCopyOptions {
+/** What a copy carries over from its source file: its time and its type. */
+export interface CopyStamp {
   /** The modification time the copy gets (the source's). */
   mtime?: Date | undefined;
+  /** The same in nanoseconds, where the source keeps them. */
+  mtimeNs?: bigint | undefined;
+  /** The source's MIME type, where it keeps one. */
+  contentType?: string | undefined;
+}
+
+/** The {@link CopyStamp} of a source file's stat or listing entry: written once for every copy. */
+export function copyStamp(source: CopyStamp): CopyStamp {
+  return { mtime: source.mtime, mtimeNs: source.mtimeNs, contentType: source.contentType };
+}
+
+/** Options of {@link streamCopy}. */
+export interface StreamCopyOptions extends CopyStamp {
   /** Cuts the copy: both sides get it. */
   signal?: AbortSignal | undefined;
   /** Hears the bytes that flowed so far, after each chunk. */
@@ -16,7 +29,7 @@ export interface StreamCopyOptions {
 
 /**
  * Streams file `fromKey` of `from` into `toKey` of `to` (`read`, then an atomic `write`), carrying
- * `mtime` when given. Both sides get `signal`; the stream is also cut here, for a source that
+ * the source's time and type when given (`mtime`, `mtimeNs`, `contentType`). Both sides get `signal`; the stream is also cut here, for a source that
  * ignores it (a basic tier of another author): either way the write fails, and the target removes
  * what it started; a write that fails before draining the stream destroys it, so no file
  * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
@@ -30,13 +43,15 @@ export async function streamCopy(
   toKey: string,
   options: StreamCopyOptions,
 ): Promise<number> {
-  const { mtime, signal, onBytes, checkConflicts } = options;
+  const { mtime, mtimeNs, contentType, signal, onBytes, checkConflicts } = options;
   const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
   let flowed = 0;
   const count = onBytes === undefined ? (bytes: number) => (flowed += bytes) : (bytes: number) => onBytes((flowed += bytes));
   try {
     const writeOptions: WriteOptions = { signal };
     if (mtime !== undefined) writeOptions.mtime = mtime;
+    if (mtimeNs !== undefined) writeOptions.mtimeNs = mtimeNs;
+    if (contentType !== undefined) writeOptions.contentType = contentType;
     if (checkConflicts === false) writeOptions.checkConflicts = false;
     await to.write(toKey, counted(content, count), writeOptions);
   } catch (error) {

@@ -5,7 +5,7 @@ import type { FileStat, SnapshotStorage, SyncCopier } from "../storage.js";
 import type { ListedFile } from "../walk.js";
 import { resolvedBackupKey, type ResolvedBackupDir } from "./backup-dir.js";
 import { exactEntry } from "./settle.js";
-import { streamCopy } from "./stream-copy.js";
+import { copyStamp, streamCopy } from "./stream-copy.js";
 
 /** What saving one old version did: `saved` is false when the target file had vanished meanwhile. */
 export interface BackupOutcome {
@@ -59,7 +59,7 @@ export class SyncBackup {
         await copier.copy(targetKey, key, stat as FileStat);
         return { saved: true, bytes: stat.size };
       }
-      const flowed = await streamCopy(this.#target, targetKey, this.#dir.storage, key, { mtime: stat.mtime, signal: this.#signal });
+      const flowed = await streamCopy(this.#target, targetKey, this.#dir.storage, key, { ...copyStamp(stat), signal: this.#signal });
       return { saved: true, bytes: stat.size ?? flowed };
     } catch (error) {
       // A target file deleted since it was listed has no old version to lose.

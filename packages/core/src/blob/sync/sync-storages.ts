@@ -13,7 +13,7 @@ import { mergeSide } from "./merge-side.js";
 import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
-import { streamCopy } from "./stream-copy.js";
+import { copyStamp, streamCopy } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 
@@ -195,7 +195,8 @@ class SyncRun {
   /** Finishes what the listings could not decide alone, then copies if needed. */
   async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "copy" | "check" | "stat"): Promise<void> {
     const target = existing && { storage: this.target, entry: existing };
-    const { verdict, source } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule);
+    const { verdict, source, downloads } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule, this.options.signal);
+    if (downloads > 0) this.#report.downloadedToCompare = (this.#report.downloadedToCompare ?? 0) + downloads;
     if (verdict !== "copy") {
       this.#report.skipped++;
       this.#emit("skip", path, source.size ?? 0);
@@ -224,7 +225,7 @@ class SyncRun {
       return stat.size;
     }
     const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, {
-      mtime: stat.mtime,
+      ...copyStamp(stat),
       signal: this.options.signal,
       // The merge found no conflict for this path in the target's listing (conflicts fail before).
       checkConflicts: false,

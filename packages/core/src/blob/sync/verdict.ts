@@ -1,4 +1,5 @@
 import type { SyncCompare } from "../storage.js";
+import { nsFromDate, withinModifyWindow } from "../mtime-ns.js";
 import type { ListedFile } from "../walk.js";
 
 /**
@@ -28,7 +29,8 @@ export interface VerdictRule {
  * - `size`: skip. `checksum`: check.
  * - `auto` (rsync's and rclone's quick check): copy when comparable etags differ; skip when the
  *   modification times differ by less than the coarser `mtimePrecision` of the two sides
- *   (rclone's modify window), else copy, whichever side is newer (a source rolled back to an older
+ *   (rclone's modify window), compared in nanoseconds where a side keeps them (`mtimeNs`), else
+ *   copy, whichever side is newer (a source rolled back to an older
  *   copy must be copied).
  */
 export function syncVerdict(source: ListedFile, target: ListedFile | undefined, rule: VerdictRule): SyncVerdict {
@@ -41,5 +43,6 @@ export function syncVerdict(source: ListedFile, target: ListedFile | undefined, 
   if (source.needsStat === true || target.needsStat === true) return "stat";
   if (source.mtime === undefined || target.mtime === undefined) return "check";
   const window = Math.max(source.mtimePrecision ?? 1, target.mtimePrecision ?? 1);
-  return Math.abs(source.mtime.getTime() - target.mtime.getTime()) < window ? "skip" : "copy";
+  const same = withinModifyWindow(source.mtimeNs ?? nsFromDate(source.mtime), target.mtimeNs ?? nsFromDate(target.mtime), window);
+  return same ? "skip" : "copy";
 }
