@@ -1,8 +1,8 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { HttpResponse } from "@smithy/types";
-import type { FileStat } from "@stowage/core";
+import { dateFromNs, type FileStat } from "@stowage/core";
 import { discardBody } from "./lean-transport.js";
-import { MTIME_METADATA_KEY, parseMtime } from "./mtime-metadata.js";
+import { MTIME_METADATA_KEY, MTIME_METADATA_PRECISION, parseMtime } from "./mtime-metadata.js";
 import type { ObjectSpace } from "./object-space.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
 import { comparableEtag } from "./s3-etag.js";
@@ -53,9 +53,10 @@ export function headOf(response: HttpResponse): ObjectHead {
 }
 
 /**
- * A FileStat from a HeadObject: the `mtime` metadata when it parses (kept to the millisecond),
- * else LastModified (whole seconds, `mtimePrecision: 1000`); the ETag unless it is a multipart
- * one, which depends on the part size (see README).
+ * A FileStat from a HeadObject: the `mtime` metadata when it parses (to the nanosecond, as
+ * `mtimeNs`, `mtimePrecision: 0.000001`), else LastModified (whole seconds, `mtimePrecision:
+ * 1000`); the content type; the ETag unless it is a multipart one, which depends on the part size
+ * (see README).
  */
 export function statOf(path: string, head: ObjectHead): FileStat {
   const preserved = parseMtime(head.Metadata?.[MTIME_METADATA_KEY]);
@@ -63,7 +64,10 @@ export function statOf(path: string, head: ObjectHead): FileStat {
   return {
     path,
     size: head.ContentLength ?? 0,
-    ...(preserved === undefined ? { mtime: head.LastModified ?? new Date(0), mtimePrecision: 1000 } : { mtime: preserved }),
+    ...(preserved === undefined
+      ? { mtime: head.LastModified ?? new Date(0), mtimePrecision: 1000 }
+      : { mtime: dateFromNs(preserved), mtimeNs: preserved, mtimePrecision: MTIME_METADATA_PRECISION }),
     ...(etag === undefined ? {} : { etag }),
+    ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
   };
 }

@@ -4,6 +4,7 @@ import {
   abortableChunks,
   BlobBackend,
   checkGarbageOptions,
+  nsFromDate,
   DEFAULT_CHUNK_SIZE,
   normalizePrefix,
   SnapshotIOError,
@@ -24,6 +25,7 @@ import { deleteObjects } from "./delete-many.js";
 import { getObject, objectChunks } from "./get-object.js";
 import { headObject, statOf } from "./head-object.js";
 import { listLevel } from "./list-level.js";
+import { contentTypeOf } from "./content-type.js";
 import { mtimeMetadata } from "./mtime-metadata.js";
 import { uploadObject } from "./multipart-upload.js";
 import type { ObjectSpace } from "./object-space.js";
@@ -131,7 +133,8 @@ export class S3Storage extends BlobBackend {
       client: this.client,
       bucket: this.bucket,
       key: this.#space.keys.objectKey(key),
-      metadata: mtimeMetadata(options.mtime ?? new Date()),
+      metadata: mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())),
+      contentType: options.contentType ?? contentTypeOf(key),
       ...this.#settings,
       signal,
       what,

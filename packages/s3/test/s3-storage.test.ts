@@ -175,8 +175,23 @@ describe("S3Storage listings", () => {
     }
     await s3.write("folder/file", "x");
     expect(await s3.list("folder")).toEqual(["folder/file"]);
-    expect(await s3.list("")).toEqual(["dot/", "empty/", "folder/"]);
+    // "dot/" and "empty/" hold no file the deep listing shows: no folder (issue 24 item 5).
+    expect(await s3.list("")).toEqual(["folder/"]);
     expect(await s3.recursiveList("")).toEqual(["folder/file"]);
+  });
+
+  it("a one-level listing agrees with the deep one: no 'folders' that hold no file (markers, e/ with content, a//b.txt)", async () => {
+    const s3 = storage();
+    const put = (key: string, body: string) => s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/${key}`, Body: body }));
+    await put("data/a//b.txt", "under an empty segment");
+    await put("data/e/", "25 bytes of content here.");
+    await put("data/empty/", "");
+    await put("data/marked/", "");
+    await s3.write("data/marked/real.txt", "x");
+    await s3.write("data/top.txt", "x");
+    expect(await s3.list("data")).toEqual(["data/marked/", "data/top.txt"]);
+    expect(await s3.recursiveList("data")).toEqual(["data/marked/real.txt", "data/top.txt"]);
+    for (const empty of ["data/a", "data/e", "data/empty"]) expect(await s3.list(empty)).toEqual([]);
   });
 });
 
