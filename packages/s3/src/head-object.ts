@@ -2,10 +2,10 @@ import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client
 import type { HttpResponse } from "@smithy/types";
 import { dateFromNs, type FileStat } from "@stowage/core";
 import { discardBody } from "./lean-transport.js";
-import { MTIME_METADATA_KEY, MTIME_METADATA_PRECISION, parseMtime } from "./mtime-metadata.js";
+import { MD5_METADATA_KEY, MTIME_METADATA_KEY, MTIME_METADATA_PRECISION, parseMtime } from "./mtime-metadata.js";
 import type { ObjectSpace } from "./object-space.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
-import { comparableEtag } from "./s3-etag.js";
+import { comparableEtag, contentMd5 } from "./s3-etag.js";
 
 /** The fields of a HeadObject (or GetObject) answer that stowage reads. */
 export type ObjectHead = Pick<HeadObjectCommandOutput, "ContentLength" | "ETag" | "LastModified" | "Metadata" | "ContentType">;
@@ -55,12 +55,13 @@ export function headOf(response: HttpResponse): ObjectHead {
 /**
  * A FileStat from a HeadObject: the `mtime` metadata when it parses (to the nanosecond, as
  * `mtimeNs`, `mtimePrecision: 0.000001`), else LastModified (whole seconds, `mtimePrecision:
- * 1000`); the content type; the ETag unless it is a multipart one, which depends on the part size
+ * 1000`); the content type; the content MD5 when the ETag or rclone's `Md5chksum` proves it; the ETag unless it is a multipart one, which depends on the part size
  * (see README).
  */
 export function statOf(path: string, head: ObjectHead): FileStat {
   const preserved = parseMtime(head.Metadata?.[MTIME_METADATA_KEY]);
   const etag = comparableEtag(head.ETag);
+  const md5 = contentMd5(head.ETag, head.Metadata?.[MD5_METADATA_KEY]);
   return {
     path,
     size: head.ContentLength ?? 0,
@@ -69,5 +70,6 @@ export function statOf(path: string, head: ObjectHead): FileStat {
       : { mtime: dateFromNs(preserved), mtimeNs: preserved, mtimePrecision: MTIME_METADATA_PRECISION }),
     ...(etag === undefined ? {} : { etag }),
     ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
+    ...(md5 === undefined ? {} : { md5 }),
   };
 }

@@ -7,6 +7,12 @@ import { formatMtimeSeconds, parseMtimeSeconds } from "@stowage/core";
 export const MTIME_METADATA_KEY = "mtime";
 
 /**
+ * The user-metadata key of rclone's whole-content MD5 (`X-Amz-Meta-Md5chksum`, base64), which
+ * rclone writes on multipart uploads, whose ETag is no MD5 of the content.
+ */
+export const MD5_METADATA_KEY = "md5chksum";
+
+/**
  * The precision, in ms, of a time read from `mtime` metadata: rclone's form keeps nanoseconds
  * (core's `formatMtimeSeconds`), so the stat says 1 ns and sync compares to the nanosecond.
  */

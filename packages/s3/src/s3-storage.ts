@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
@@ -26,7 +27,7 @@ import { getObject, objectChunks } from "./get-object.js";
 import { headObject, statOf } from "./head-object.js";
 import { listLevel } from "./list-level.js";
 import { contentTypeOf } from "./content-type.js";
-import { mtimeMetadata } from "./mtime-metadata.js";
+import { MD5_METADATA_KEY, mtimeMetadata } from "./mtime-metadata.js";
 import { uploadObject } from "./multipart-upload.js";
 import type { ObjectSpace } from "./object-space.js";
 import { LeanTransport } from "./lean-transport.js";
@@ -133,7 +134,7 @@ export class S3Storage extends BlobBackend {
       client: this.client,
       bucket: this.bucket,
       key: this.#space.keys.objectKey(key),
-      metadata: mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())),
+      metadata: { ...mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())), ...this.#md5Metadata(content) },
       contentType: options.contentType ?? contentTypeOf(key),
       ...this.#settings,
       signal,
@@ -144,6 +145,17 @@ export class S3Storage extends BlobBackend {
   }
 
   /**
+   * rclone's `Md5chksum` for content that goes up in parts and is held whole (`bytes`): a
+   * multipart ETag is no MD5 of the content, so `compare: "checksum"` needs it. A streamed body is
+   * hashed only once it has gone, after its CreateMultipartUpload fixed the metadata, so it has none.
+   */
+  #md5Metadata(content: BackendContent): Record<string, string> {
+    const bytes = content.bytes;
+    if (bytes === undefined || bytes.byteLength <= this.#settings.partSize) return {};
+    return { [MD5_METADATA_KEY]: createHash("md5").update(bytes).digest("base64") };
+  }
+
+  /**
    * One HeadObject. `mtime` is the object's `mtime` metadata, to the millisecond; without it (or
    * when it does not parse), LastModified with `mtimePrecision: 1000`. `etag` is left out for
    * multipart ETags, which depend on the part size (see README).
@@ -151,6 +163,16 @@ export class S3Storage extends BlobBackend {
   protected async statFile(key: string): Promise<FileStat | undefined> {
     const head = await headObject(this.#space, key);
     return head === undefined ? undefined : statOf(key, head);
+  }
+
+  /**
+   * The content MD5 without a download, for `compare: "checksum"`: one HeadObject, then the
+   * single-part ETag or rclone's `Md5chksum` metadata; `undefined` for a multipart object without
+   * it, `null` for a missing one.
+   */
+  protected override async md5File(key: string): Promise<string | undefined | null> {
+    const head = await headObject(this.#space, key);
+    return head === undefined ? null : statOf(key, head).md5;
   }
 
   protected async deleteFile(key: string): Promise<void> {

@@ -3,7 +3,7 @@ import { SnapshotIOError, compareKeys, type FileStat, type StreamListOptions } f
 import type { LeanTransport } from "./lean-transport.js";
 import { listObjectsAhead } from "./list-ahead.js";
 import { addressableKey, type KeySpace } from "./s3-keys.js";
-import { comparableEtag } from "./s3-etag.js";
+import { comparableEtag, contentMd5 } from "./s3-etag.js";
 
 /** What {@link streamFileStats} lists. */
 export interface StreamListRequest {
@@ -59,6 +59,7 @@ export async function* streamFileStats(
       continue;
     }
     const etag = comparableEtag(object.ETag);
+    const md5 = contentMd5(object.ETag, undefined);
     yield {
       path,
       size: object.Size ?? 0,
@@ -66,6 +67,7 @@ export async function* streamFileStats(
       mtimePrecision: 1000,
       needsStat: true,
       ...(etag === undefined ? {} : { etag }),
+      ...(md5 === undefined ? {} : { md5 }),
     };
   }
 }

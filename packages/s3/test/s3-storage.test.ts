@@ -195,6 +195,29 @@ describe("S3Storage listings", () => {
   });
 });
 
+describe("S3Storage content MD5 (compare: 'checksum' without downloads)", () => {
+  it("gives the MD5 of single-part objects from the ETag, and of multipart ones written whole from Md5chksum", async () => {
+    const s3 = storage({ checkConflicts: false });
+    const small = Buffer.from("small content");
+    const big = Buffer.alloc(PART + 1, 3);
+    await s3.write("small", small);
+    await s3.write("big", big);
+    await s3.streamWrite("streamed", chunks(6, 1024 * 1024));
+    const hex = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
+    expect(await s3.md5("small")).toBe(hex(small));
+    expect((await s3.stat("big")).md5).toBe(hex(big));
+    expect(await s3.md5("big")).toBe(hex(big));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/big` }));
+    expect(head.Metadata?.md5chksum).toBe(createHash("md5").update(big).digest("base64"));
+    expect(await s3.md5("streamed")).toBeUndefined();
+    const listed: Array<{ path: string; md5?: string }> = [];
+    for await (const entry of s3.streamList("")) listed.push(entry);
+    expect(listed.find((entry) => entry.path === "small")?.md5).toBe(hex(small));
+    await expect(s3.md5("missing")).rejects.toMatchObject({ code: "E_NOT_FOUND" });
+    await s3.deleteMany(["big", "streamed"]);
+  });
+});
+
 describe("S3Storage keys", () => {
   const awkward = ["sp ace/ü 😀.txt", "plus+sign", "q?uery=1&b=2", "per%20cent", "hash#tag", "mix + ? = & % #/x"];
 
