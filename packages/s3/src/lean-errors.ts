@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import type { HttpResponse } from "@smithy/types";
 import { collectBytes } from "@stowage/core";
-import { XMLParser } from "fast-xml-parser";
+import { childText, xmlRoot } from "./xml-text.js";
 
 /**
  * A failed lean request, shaped like the SDK's service errors so that one mapping
@@ -32,8 +32,6 @@ const HEAD_NAMES: Record<number, string> = {
   503: "ServiceUnavailable",
 };
 
-const errorParser = new XMLParser({ parseTagValue: false, ignoreAttributes: true });
-
 /** The error of a non-2xx lean response; reads (and so releases) its body. */
 export async function errorFromResponse(response: HttpResponse, method: string): Promise<LeanError> {
   const status = response.statusCode;
@@ -46,10 +44,12 @@ export async function errorFromResponse(response: HttpResponse, method: string):
   let requestId: string | undefined;
   if (text !== "") {
     try {
-      const parsed = errorParser.parse(text) as { Error?: { Code?: unknown; Message?: unknown; RequestId?: unknown } };
-      code = stringOf(parsed.Error?.Code);
-      message = stringOf(parsed.Error?.Message);
-      requestId = stringOf(parsed.Error?.RequestId);
+      const root = xmlRoot(text, "Error");
+      if (root !== undefined) {
+        code = stringOf(childText(root, "Code"));
+        message = stringOf(childText(root, "Message"));
+        requestId = stringOf(childText(root, "RequestId"));
+      }
     } catch {
       // Not XML (a proxy's page): named by status below.
     }

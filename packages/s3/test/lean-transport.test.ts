@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { collectBytes } from "@stowage/core";
 import { describe, expect, it } from "vitest";
+import { parseListPage } from "../src/lean-list.js";
 import { encodeKeyPath } from "../src/lean-transport.js";
 import { S3Storage } from "../src/index.js";
 import { PART, chunks, commandOf, useS3Server } from "./s3-fixture.js";
@@ -152,5 +153,31 @@ describe("the lean transport", () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("parses listing pages: entities decoded, url-encoded keys decoded only when the reply says so, spaces kept, a cut-off reply refused", () => {
+    const page = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</ListBucketResult>\n`;
+    const raw = parseListPage(
+      page(
+        "<Name>b</Name><IsTruncated>true</IsTruncated><NextContinuationToken>t1</NextContinuationToken>" +
+          "<Contents><Key> a &amp; b.txt </Key><LastModified>2026-01-02T03:04:05.000Z</LastModified><ETag>&quot;0123456789abcdef0123456789abcdef&quot;</ETag><Size>12</Size></Contents>" +
+          "<Contents><Key>x%2By+z</Key><Size>0</Size></Contents><CommonPrefixes><Prefix>d&lt;1&gt;/</Prefix></CommonPrefixes>",
+      ),
+    );
+    expect(raw.Contents?.map((object) => [object.Key, object.Size, object.ETag])).toEqual([
+      [" a & b.txt ", 12, '"0123456789abcdef0123456789abcdef"'],
+      ["x%2By+z", 0, undefined],
+    ]);
+    expect(raw.Contents?.[0]?.LastModified).toEqual(new Date("2026-01-02T03:04:05.000Z"));
+    expect([raw.IsTruncated, raw.NextContinuationToken, raw.CommonPrefixes]).toEqual([true, "t1", [{ Prefix: "d<1>/" }]]);
+    const encoded = parseListPage(
+      page("<EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>x%2By+z%C3%A9%0A</Key><Size>1</Size></Contents><CommonPrefixes><Prefix>a%20b/</Prefix></CommonPrefixes>"),
+    );
+    expect(encoded.Contents?.[0]?.Key).toBe("x+y zé\n");
+    expect(encoded.CommonPrefixes).toEqual([{ Prefix: "a b/" }]);
+    expect(encoded.IsTruncated).toBe(false);
+    const whole = page("<IsTruncated>false</IsTruncated><Contents><Key>a</Key><Size>1</Size></Contents>");
+    expect(() => parseListPage(whole.slice(0, whole.length / 2))).toThrow(/not a whole/);
+    expect(() => parseListPage(page("<Contents><Key>a</Key></Contents>"))).toThrow(/IsTruncated/);
   });
 });
