@@ -15,7 +15,7 @@ export async function assertWritable(space: ObjectSpace, path: string): Promise<
     Promise.all(parentFolders(path).map(async (parent) => ((await headObject(space, parent)) === undefined ? [] : [parent]))),
     (async () => {
       try {
-        for await (const page of listObjectPages(client, keys.bucket, keys.listPrefix(path), { maxKeys: 1 })) return page.objects.length;
+        for await (const page of listObjectPages(client, keys.bucket, keys.listPrefix(path), { maxKeys: 1, lean: space.lean })) return page.objects.length;
         return 0;
       } catch (error) {
         throw toStowageError(error, "list", keys.bucket, path);

@@ -29,27 +29,30 @@ export interface CopyRequest {
   partSize: number;
   /** Parts copying at once. */
   queueSize: number;
-  /** Modification time the copy carries, as `mtime` metadata (the source's, for a sync or a move). */
-  mtime: Date;
+  /** Modification time the copy carries, in ns, as `mtime` metadata (the source's, for a sync or a move). */
+  mtimeNs: bigint;
+  /** The copy's `Content-Type` (the source's): a metadata-replacing copy would otherwise lose it. */
+  contentType: string;
 }
 
 /**
  * Copies an object without moving its bytes through this process. The destination appears whole
  * or not at all: CopyObject is atomic, and a multipart copy only shows once completed (and is
- * aborted on any failure). The copy's metadata is replaced by `mtime` alone (CopyObject's
+ * aborted on any failure). The copy's metadata is replaced by `mtime` and its content type (CopyObject's
  * `MetadataDirective: REPLACE`; CreateMultipartUpload's `Metadata`), as rclone does, so that a
  * source without `mtime` metadata still yields a copy whose time matches the source's.
  */
 export async function copyObject(request: CopyRequest): Promise<void> {
   const { client, bucket, key, copySource } = request;
-  const metadata = mtimeMetadata(request.mtime);
+  const metadata = mtimeMetadata(request.mtimeNs);
+  const { contentType } = request;
   if (request.size <= request.multipartThreshold) {
     await client.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: "REPLACE", Metadata: metadata }),
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: "REPLACE", Metadata: metadata, ContentType: contentType }),
     );
     return;
   }
-  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata }));
+  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata, ContentType: contentType }));
   if (uploadId === undefined) throw new Error("CreateMultipartUpload returned no UploadId");
   const ranges: Array<[number, number]> = [];
   for (let start = 0; start < request.size; start += request.partSize) {

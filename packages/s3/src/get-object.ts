@@ -5,18 +5,20 @@ import type { ObjectSpace } from "./object-space.js";
 import { toStowageError } from "./s3-errors.js";
 import { withTypedErrors } from "./typed-body.js";
 
-type Reader = Pick<ObjectSpace, "client" | "keys">;
+type Reader = Pick<ObjectSpace, "client" | "keys" | "lean">;
 
 /**
  * The GetObject body of storage key `path` as the SDK hands it over (in Node an
  * `http.IncomingMessage`: no whole-object buffering). An abort of `signal` cancels the request
- * with `AbortError`. Rejects with `SnapshotNotFoundError` for a missing object, and the stowage
+ * with `AbortError`. Sent through the lean transport when the storage has one. Rejects with `SnapshotNotFoundError` for a missing object, and the stowage
  * error of the request's failure otherwise.
  */
-async function getBody({ client, keys }: Reader, path: string, signal: AbortSignal | undefined): Promise<Readable> {
+async function getBody({ client, keys, lean }: Reader, path: string, signal: AbortSignal | undefined): Promise<Readable> {
   let body: unknown;
   try {
-    body = (await client.send(new GetObjectCommand({ Bucket: keys.bucket, Key: keys.objectKey(path) }), { abortSignal: signal })).Body;
+    const key = keys.objectKey(path);
+    if (lean !== undefined && (await lean.ready())) body = (await lean.send({ method: "GET", key, signal })).body;
+    else body = (await client.send(new GetObjectCommand({ Bucket: keys.bucket, Key: key }), { abortSignal: signal })).Body;
   } catch (error) {
     // The SDK's own abort error is not a stowage error.
     throwIfAborted(signal, `the read of '${path}'`);

@@ -1,19 +1,32 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
-import type { FileStat } from "@stowage/core";
-import { MTIME_METADATA_KEY, parseMtime } from "./mtime-metadata.js";
+import type { HttpResponse } from "@smithy/types";
+import { dateFromNs, type FileStat } from "@stowage/core";
+import { discardBody } from "./lean-transport.js";
+import { MD5_METADATA_KEY, MTIME_METADATA_KEY, MTIME_METADATA_PRECISION, parseMtime } from "./mtime-metadata.js";
 import type { ObjectSpace } from "./object-space.js";
 import { isMissingObject, toStowageError } from "./s3-errors.js";
-import { comparableEtag } from "./s3-etag.js";
+import { comparableEtag, contentMd5 } from "./s3-etag.js";
+
+/** The fields of a HeadObject (or GetObject) answer that stowage reads. */
+export type ObjectHead = Pick<HeadObjectCommandOutput, "ContentLength" | "ETag" | "LastModified" | "Metadata" | "ContentType">;
 
 /**
  * The HeadObject of storage key `path`, or `undefined` when the object is missing. HeadObject
  * answers a missing bucket with the same bare 404, so a missing object costs one HeadBucket the
  * first time (see `BucketCheck`): a missing bucket rejects with `StorageUnavailableError`. Other
- * failures reject with the stowage error of a `stat`.
+ * failures reject with the stowage error of a `stat`. Sent through the lean transport when the
+ * storage has one.
  */
-export async function headObject(space: ObjectSpace, path: string): Promise<HeadObjectCommandOutput | undefined> {
+export async function headObject(space: ObjectSpace, path: string): Promise<ObjectHead | undefined> {
   try {
-    return await space.client.send(new HeadObjectCommand({ Bucket: space.keys.bucket, Key: space.keys.objectKey(path) }));
+    const key = space.keys.objectKey(path);
+    const { lean } = space;
+    if (lean !== undefined && (await lean.ready())) {
+      const response = await lean.send({ method: "HEAD", key });
+      discardBody(response);
+      return headOf(response);
+    }
+    return await space.client.send(new HeadObjectCommand({ Bucket: space.keys.bucket, Key: key }));
   } catch (error) {
     if (!isMissingObject(error)) throw toStowageError(error, "stat", space.keys.bucket, path);
   }
@@ -21,18 +34,42 @@ export async function headObject(space: ObjectSpace, path: string): Promise<Head
   return undefined;
 }
 
+/** The head fields of a raw HeadObject or GetObject response, as the SDK would deserialize them. */
+export function headOf(response: HttpResponse): ObjectHead {
+  const headers = response.headers;
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith("x-amz-meta-")) metadata[name.slice(11)] = value;
+  }
+  const length = headers["content-length"];
+  const modified = headers["last-modified"];
+  return {
+    ...(length === undefined ? {} : { ContentLength: Number(length) }),
+    ...(headers.etag === undefined ? {} : { ETag: headers.etag }),
+    ...(modified === undefined ? {} : { LastModified: new Date(modified) }),
+    ...(headers["content-type"] === undefined ? {} : { ContentType: headers["content-type"] }),
+    Metadata: metadata,
+  };
+}
+
 /**
- * A FileStat from a HeadObject: the `mtime` metadata when it parses (kept to the millisecond),
- * else LastModified (whole seconds, `mtimePrecision: 1000`); the ETag unless it is a multipart
- * one, which depends on the part size (see README).
+ * A FileStat from a HeadObject: the `mtime` metadata when it parses (to the nanosecond, as
+ * `mtimeNs`, `mtimePrecision: 0.000001`), else LastModified (whole seconds, `mtimePrecision:
+ * 1000`); the content type; the content MD5 when the ETag or rclone's `Md5chksum` proves it; the ETag unless it is a multipart one, which depends on the part size
+ * (see README).
  */
-export function statOf(path: string, head: HeadObjectCommandOutput): FileStat {
+export function statOf(path: string, head: ObjectHead): FileStat {
   const preserved = parseMtime(head.Metadata?.[MTIME_METADATA_KEY]);
   const etag = comparableEtag(head.ETag);
+  const md5 = contentMd5(head.ETag, head.Metadata?.[MD5_METADATA_KEY]);
   return {
     path,
     size: head.ContentLength ?? 0,
-    ...(preserved === undefined ? { mtime: head.LastModified ?? new Date(0), mtimePrecision: 1000 } : { mtime: preserved }),
+    ...(preserved === undefined
+      ? { mtime: head.LastModified ?? new Date(0), mtimePrecision: 1000 }
+      : { mtime: dateFromNs(preserved), mtimeNs: preserved, mtimePrecision: MTIME_METADATA_PRECISION }),
     ...(etag === undefined ? {} : { etag }),
+    ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
+    ...(md5 === undefined ? {} : { md5 }),
   };
 }

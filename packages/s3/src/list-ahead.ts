@@ -1,5 +1,6 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type _Object, type S3Client } from "@aws-sdk/client-s3";
-import { nextPageToken } from "./list-objects.js";
+import type { ListObjectsV2CommandOutput, _Object, S3Client } from "@aws-sdk/client-s3";
+import type { LeanTransport } from "./lean-transport.js";
+import { nextPageToken, sendListPage } from "./list-objects.js";
 
 /**
  * Every object under `prefix` (ListObjectsV2 without a delimiter, so every depth), one at a time,
@@ -14,6 +15,7 @@ export async function* listObjectsAhead(
   bucket: string,
   prefix: string,
   maxKeys: number,
+  lean?: LeanTransport,
 ): AsyncGenerator<_Object, void, undefined> {
   const cancel = new AbortController();
   let pending: Promise<ListObjectsV2CommandOutput> | undefined;
@@ -21,10 +23,7 @@ export async function* listObjectsAhead(
   let asked: string | undefined;
   const request = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
     asked = token;
-    const page = client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: maxKeys, ContinuationToken: token }),
-      { abortSignal: cancel.signal },
-    );
+    const page = sendListPage(client, lean, { bucket, prefix, maxKeys, token }, cancel.signal);
     // A prefetched page may fail while the consumer is busy: it is awaited (and its error thrown)
     // when its turn comes, and must not count as an unhandled rejection before.
     page.catch(() => undefined);

@@ -1,5 +1,7 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type _Object, type S3Client } from "@aws-sdk/client-s3";
 import { integerOption, SnapshotIOError } from "@stowage/core";
+import { leanListPage } from "./lean-list.js";
+import type { LeanTransport } from "./lean-transport.js";
 
 /** S3's largest listing page (ListObjectsV2 `MaxKeys`), and the default page size. */
 export const MAX_KEYS = 1000;
@@ -27,19 +29,11 @@ export async function* listObjectPages(
   client: S3Client,
   bucket: string,
   prefix: string,
-  options: { delimiter?: string; maxKeys?: number } = {},
+  options: { delimiter?: string; maxKeys?: number; lean?: LeanTransport | undefined } = {},
 ): AsyncGenerator<ListPage, void, undefined> {
   let token: string | undefined;
   do {
-    const page = await client.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        Delimiter: options.delimiter,
-        MaxKeys: options.maxKeys,
-        ContinuationToken: token,
-      }),
-    );
+    const page = await sendListPage(client, options.lean, { bucket, prefix, delimiter: options.delimiter, maxKeys: options.maxKeys, token });
     yield {
       objects: page.Contents ?? [],
       folders: (page.CommonPrefixes ?? []).flatMap((common) => (common.Prefix === undefined ? [] : [common.Prefix])),
@@ -68,4 +62,22 @@ export function nextPageToken(
     throw new SnapshotIOError(`S3 listed prefix '${prefix}' of bucket '${bucket}' in pages, and a truncated page ${fault}: the listing cannot go on`, prefix);
   }
   return token;
+}
+
+/** One ListObjectsV2 page: through the lean transport when it serves the bucket, else the SDK. */
+export async function sendListPage(
+  client: S3Client,
+  lean: LeanTransport | undefined,
+  page: { bucket: string; prefix: string; delimiter?: string | undefined; maxKeys?: number | undefined; token?: string | undefined },
+  signal?: AbortSignal,
+): Promise<ListObjectsV2CommandOutput> {
+  if (lean !== undefined && (await lean.ready())) return leanListPage(lean, { ...page, signal });
+  const command = new ListObjectsV2Command({
+    Bucket: page.bucket,
+    Prefix: page.prefix,
+    Delimiter: page.delimiter,
+    MaxKeys: page.maxKeys,
+    ContinuationToken: page.token,
+  });
+  return client.send(command, signal === undefined ? {} : { abortSignal: signal });
 }

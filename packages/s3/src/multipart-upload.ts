@@ -7,9 +7,12 @@ import {
   type CompletedPart,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { abortErrorOf } from "@stowage/core";
+import { createHash } from "node:crypto";
+import { abortErrorOf, SnapshotIOError } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
 import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
+import { discardBody, type LeanTransport } from "./lean-transport.js";
+import { unquote } from "./s3-etag.js";
 import { uploadParts } from "./upload-parts.js";
 
 /** Where and how {@link uploadObject} writes. */
@@ -23,6 +26,8 @@ export interface UploadTarget {
   queueSize: number;
   /** User metadata of the new object (`mtime`, see `mtime-metadata.ts`). */
   metadata: Record<string, string>;
+  /** The object's `Content-Type`. */
+  contentType?: string | undefined;
   /**
    * Cancels the upload: parts in flight are cut, the multipart upload is aborted, and the upload
    * rejects with `AbortError` naming `what`. Requests whose outcome an abort would leave in doubt
@@ -31,6 +36,8 @@ export interface UploadTarget {
   signal?: AbortSignal | undefined;
   /** The operation, for the `AbortError`'s message. */
   what?: string;
+  /** The lean transport, which sends a single-part PutObject when it serves the bucket. */
+  lean?: LeanTransport | undefined;
 }
 
 /**
@@ -57,8 +64,29 @@ export async function uploadObject(target: UploadTarget, source: AsyncIterable<U
   await multipartUpload(target, [first.value, second.value], parts);
 }
 
-async function putObject({ client, bucket, key, metadata }: UploadTarget, body: Uint8Array): Promise<void> {
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength, Metadata: metadata }));
+/**
+ * One PutObject carrying `Content-MD5`, so S3 refuses a body damaged on the way (`BadDigest`), and
+ * whose returned ETag is checked against that MD5 when it is one (SSE-KMS ETags are not): the
+ * write is proven without a HeadObject after it. Through the lean transport when it serves the bucket.
+ */
+async function putObject({ client, bucket, key, metadata, lean, contentType }: UploadTarget, body: Uint8Array): Promise<void> {
+  const md5 = createHash("md5").update(body).digest();
+  let etag: string | undefined;
+  if (lean !== undefined && (await lean.ready())) {
+    const headers: Record<string, string> = { "content-md5": md5.toString("base64") };
+    if (contentType !== undefined) headers["content-type"] = contentType;
+    for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value;
+    const response = await lean.send({ method: "PUT", key, headers, body });
+    discardBody(response);
+    etag = response.headers.etag;
+  } else {
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength, ContentMD5: md5.toString("base64"), Metadata: metadata, ContentType: contentType });
+    etag = (await client.send(command)).ETag;
+  }
+  const returned = unquote(etag ?? "");
+  if (/^[0-9a-f]{32}$/i.test(returned) && returned.toLowerCase() !== md5.toString("hex")) {
+    throw new SnapshotIOError(`S3 stored '${key}' in bucket '${bucket}' with ETag ${returned}, not the MD5 of the bytes sent (${md5.toString("hex")})`, key);
+  }
 }
 
 async function multipartUpload(
@@ -66,7 +94,7 @@ async function multipartUpload(
   firstParts: Uint8Array[],
   rest: AsyncGenerator<Uint8Array, void, undefined>,
 ): Promise<void> {
-  const { client, bucket, key, queueSize, metadata } = target;
+  const { client, bucket, key, queueSize, metadata, contentType } = target;
   // With checksums on (the SDK default), each part carries a CRC32 that S3 only accepts when the
   // upload was created with the same algorithm.
   const checksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
@@ -75,6 +103,7 @@ async function multipartUpload(
       Bucket: bucket,
       Key: key,
       Metadata: metadata,
+      ContentType: contentType,
       ...(checksum ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
     }),
   );

@@ -1,4 +1,7 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { InvalidOptionsError, positiveInteger } from "@stowage/core";
 import { S3RetryStrategy, type S3RetryOptions } from "./retry-strategy.js";
 
@@ -15,6 +18,7 @@ export type S3ClientChoice =
       /** The client to use; `close()` leaves it open, and its own timeouts apply. */
       client: S3Client;
       clientConfig?: never;
+      transport?: never;
       retry?: never;
       connectTimeoutMs?: never;
       requestTimeoutMs?: never;
@@ -39,18 +43,57 @@ export type S3ClientChoice =
        * `clientConfig.retryStrategy` or `clientConfig.retryMode`.
        */
       retry?: S3RetryOptions;
+      /**
+       * How the per-object hot path (HeadObject, GetObject, single-part PutObject, ListObjectsV2
+       * pages) is sent. `"lean"` (the default): built and signed here (`@smithy/signature-v4`) and
+       * handed straight to the client's request handler, skipping the SDK's middleware pipeline
+       * (about a tenth of the CPU per request); everything else still goes through the SDK.
+       * `"sdk"`: every request through the SDK. A `clientConfig.signer` (a custom signer) implies
+       * `"sdk"`, and so does a `client` of your own.
+       */
+      transport?: S3Transport;
     };
+
+/** How a backend sends its hot-path requests (see `S3ClientChoice.transport`). */
+export type S3Transport = "lean" | "sdk";
 
 /** Deadlines of the clients stowage builds, in ms (the SDK's own default is to wait forever). */
 export const DEFAULT_S3_TIMEOUTS = { connectTimeoutMs: 5_000, requestTimeoutMs: 30_000 } as const;
 
-/** The client of a backend, and whether the backend owns (and so must destroy) it. */
-export function resolveClient(choice: S3ClientChoice, owner: string): { client: S3Client; owned: boolean } {
-  if (choice.client !== undefined) return { client: choice.client, owned: false };
+/** Sockets kept per host by the clients stowage builds: above any concurrency a sync or a multipart upload uses. */
+const MAX_SOCKETS = 64;
+
+/**
+ * The client of a backend, whether the backend owns (and so must destroy) it, and whether the
+ * lean transport applies (a client stowage built, `transport` not `"sdk"`, no custom signer).
+ * A client stowage builds gets a request handler with real keep-alive `Agent` instances (an
+ * options object would make the SDK open a fresh connection for every `Expect: 100-continue`
+ * request, every PutObject or UploadPart of 2 MiB or more), `cacheMiddleware: true`, and checksums
+ * only where required: writes carry `Content-MD5` on both transports instead.
+ */
+export function resolveClient(choice: S3ClientChoice, owner: string): { client: S3Client; owned: boolean; lean: boolean } {
+  if (choice.client !== undefined) return { client: choice.client, owned: false, lean: false };
   const connectionTimeout = positiveInteger("connectTimeoutMs", choice.connectTimeoutMs ?? DEFAULT_S3_TIMEOUTS.connectTimeoutMs, owner);
   const requestTimeout = positiveInteger("requestTimeoutMs", choice.requestTimeoutMs ?? DEFAULT_S3_TIMEOUTS.requestTimeoutMs, owner);
+  const transport = choice.transport ?? "lean";
+  if (transport !== "lean" && transport !== "sdk") throw new InvalidOptionsError("transport", transport, 'must be "lean" or "sdk"', owner);
   const retries = retryConfig(choice, owner);
-  return { client: new S3Client({ requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true }, ...choice.clientConfig, ...retries }), owned: true };
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout,
+    requestTimeout,
+    throwOnRequestTimeout: true,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+  });
+  const client = new S3Client({
+    requestHandler,
+    cacheMiddleware: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    ...choice.clientConfig,
+    ...retries,
+  });
+  return { client, owned: true, lean: transport === "lean" && choice.clientConfig?.signer === undefined };
 }
 
 /**

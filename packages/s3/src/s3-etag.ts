@@ -14,3 +14,17 @@ export function comparableEtag(etag: string | undefined): string | undefined {
 export function unquote(etag: string): string {
   return etag.replace(/^"|"$/g, "");
 }
+
+/**
+ * The content MD5 (lowercase hex) an object's ETag or metadata proves, or `undefined`: a plain
+ * single-part ETag is the MD5 of the bytes; a multipart one is not, but rclone's `Md5chksum`
+ * metadata (base64 of the whole content's MD5) is. An ETag of an object encrypted with SSE-KMS or
+ * SSE-C looks like an MD5 and is not, as in rclone, which trusts it alike.
+ */
+export function contentMd5(etag: string | undefined, md5chksum: string | undefined): string | undefined {
+  const plain = comparableEtag(etag)?.toLowerCase();
+  if (plain !== undefined && /^[0-9a-f]{32}$/.test(plain)) return plain;
+  if (md5chksum === undefined) return undefined;
+  const bytes = Buffer.from(md5chksum, "base64");
+  return bytes.byteLength === 16 ? bytes.toString("hex") : undefined;
+}

@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   abortableChunks,
   BlobBackend,
   checkGarbageOptions,
+  nsFromDate,
   DEFAULT_CHUNK_SIZE,
   normalizePrefix,
   SnapshotIOError,
@@ -24,10 +26,12 @@ import { deleteObjects } from "./delete-many.js";
 import { getObject, objectChunks } from "./get-object.js";
 import { headObject, statOf } from "./head-object.js";
 import { listLevel } from "./list-level.js";
-import { mtimeMetadata } from "./mtime-metadata.js";
+import { contentTypeOf } from "./content-type.js";
+import { MD5_METADATA_KEY, mtimeMetadata } from "./mtime-metadata.js";
 import { uploadObject } from "./multipart-upload.js";
 import type { ObjectSpace } from "./object-space.js";
-import { checkBucket, resolveClient } from "./s3-client.js";
+import { LeanTransport } from "./lean-transport.js";
+import { checkBucket, resolveClient, type S3Transport } from "./s3-client.js";
 import { toStowageError } from "./s3-errors.js";
 import { KeySpace } from "./s3-keys.js";
 import { S3_LOCATION, s3LocationOf, type S3Location } from "./s3-location.js";
@@ -61,6 +65,12 @@ import { SourceFailure, uploadFrom } from "./upload-source.js";
 export class S3Storage extends BlobBackend {
   /** The S3 client in use (yours, or the one built from `clientConfig`). */
   readonly client: S3Client;
+  /**
+   * How the hot path (HeadObject, GetObject, single-part PutObject, listings) is sent: `"lean"`
+   * when this storage built its client and `transport` was not `"sdk"`, else `"sdk"` (see
+   * `S3ClientChoice.transport`).
+   */
+  readonly transport: S3Transport;
   readonly #space: ObjectSpace;
   readonly #settings: S3StorageSettings;
   readonly #ownsClient: boolean;
@@ -71,10 +81,16 @@ export class S3Storage extends BlobBackend {
     const settings = resolveSettings(options, DEFAULT_CHUNK_SIZE);
     super({ chunkSize: settings.chunkSize });
     this.#settings = settings;
-    const { client, owned } = resolveClient(options, "S3Storage");
+    const { client, owned, lean } = resolveClient(options, "S3Storage");
     this.client = client;
     this.#ownsClient = owned;
-    this.#space = { client, keys: new KeySpace(bucket, normalizePrefix(options.prefix ?? "")), bucketCheck: new BucketCheck(client, bucket) };
+    this.transport = lean ? "lean" : "sdk";
+    this.#space = {
+      client,
+      keys: new KeySpace(bucket, normalizePrefix(options.prefix ?? "")),
+      bucketCheck: new BucketCheck(client, bucket),
+      lean: lean ? new LeanTransport(client, bucket) : undefined,
+    };
   }
 
   /** The bucket this storage writes to. */
@@ -124,12 +140,25 @@ export class S3Storage extends BlobBackend {
       client: this.client,
       bucket: this.bucket,
       key: this.#space.keys.objectKey(key),
-      metadata: mtimeMetadata(options.mtime ?? new Date()),
+      metadata: { ...mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())), ...this.#md5Metadata(content) },
+      contentType: options.contentType ?? contentTypeOf(key),
       ...this.#settings,
       signal,
       what,
+      lean: this.#space.lean,
     };
     await uploadFrom(source, (chunks) => uploadObject(target, chunks, content.bytes?.byteLength));
+  }
+
+  /**
+   * rclone's `Md5chksum` for content that goes up in parts and is held whole (`bytes`): a
+   * multipart ETag is no MD5 of the content, so `compare: "checksum"` needs it. A streamed body is
+   * hashed only once it has gone, after its CreateMultipartUpload fixed the metadata, so it has none.
+   */
+  #md5Metadata(content: BackendContent): Record<string, string> {
+    const bytes = content.bytes;
+    if (bytes === undefined || bytes.byteLength <= this.#settings.partSize) return {};
+    return { [MD5_METADATA_KEY]: createHash("md5").update(bytes).digest("base64") };
   }
 
   /**
@@ -140,6 +169,16 @@ export class S3Storage extends BlobBackend {
   protected async statFile(key: string): Promise<FileStat | undefined> {
     const head = await headObject(this.#space, key);
     return head === undefined ? undefined : statOf(key, head);
+  }
+
+  /**
+   * The content MD5 without a download, for `compare: "checksum"`: one HeadObject, then the
+   * single-part ETag or rclone's `Md5chksum` metadata; `undefined` for a multipart object without
+   * it, `null` for a missing one.
+   */
+  protected override async md5File(key: string): Promise<string | undefined | null> {
+    const head = await headObject(this.#space, key);
+    return head === undefined ? null : statOf(key, head).md5;
   }
 
   protected async deleteFile(key: string): Promise<void> {
@@ -176,7 +215,7 @@ export class S3Storage extends BlobBackend {
    * `SnapshotIOError`; a failed request with the error `read` would give.
    */
   protected listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat> {
-    return streamFileStats({ client: this.client, keys: this.#space.keys, folder, maxKeys: this.#settings.maxKeys }, options);
+    return streamFileStats({ client: this.client, keys: this.#space.keys, folder, maxKeys: this.#settings.maxKeys, lean: this.#space.lean }, options);
   }
 
   /** One level, from delimited ListObjectsV2 pages (see `listLevel`). */

@@ -1,5 +1,6 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import type { FileStat } from "@stowage/core";
+import { mtimeNsOf, type FileStat } from "@stowage/core";
+import { contentTypeOf } from "./content-type.js";
 import { copyObject } from "./copy-object.js";
 import type { ObjectSpace } from "./object-space.js";
 import { toStowageError } from "./s3-errors.js";
@@ -12,7 +13,7 @@ export type CopySettings = Pick<S3StorageSettings, "multipartCopyThreshold" | "c
 
 /**
  * Server-side copy of storage key `sourceKey` of `source` onto `targetKey` of `target`, carrying
- * `stat.mtime`. Above the multipart threshold the parts are copied with `If-Match` on the
+ * `stat`'s time (to the ns) and content type. Above the multipart threshold the parts are copied with `If-Match` on the
  * source's full ETag (`sourceEtag`, as HeadObject returns it), so a source replaced mid-copy fails
  * the copy instead of mixing two versions; without it (a sync's stat leaves multipart ETags out),
  * one HeadObject fetches it, and the current size with it. Failures reject with the stowage error
@@ -44,7 +45,8 @@ export async function serverCopy(
       key: keys.objectKey(targetKey),
       size,
       etag,
-      mtime: stat.mtime,
+      mtimeNs: mtimeNsOf(stat),
+      contentType: stat.contentType ?? contentTypeOf(targetKey),
       multipartThreshold: settings.multipartCopyThreshold,
       partSize: settings.copyPartSize,
       queueSize: settings.queueSize,

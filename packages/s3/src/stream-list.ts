@@ -1,8 +1,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SnapshotIOError, compareKeys, type FileStat, type StreamListOptions } from "@stowage/core";
+import type { LeanTransport } from "./lean-transport.js";
 import { listObjectsAhead } from "./list-ahead.js";
 import { addressableKey, type KeySpace } from "./s3-keys.js";
-import { comparableEtag } from "./s3-etag.js";
+import { comparableEtag, contentMd5 } from "./s3-etag.js";
 
 /** What {@link streamFileStats} lists. */
 export interface StreamListRequest {
@@ -12,6 +13,8 @@ export interface StreamListRequest {
   folder: string;
   /** Keys per ListObjectsV2 page. */
   maxKeys: number;
+  /** The lean transport, when the storage uses it. */
+  lean?: LeanTransport | undefined;
 }
 
 /**
@@ -32,9 +35,9 @@ export async function* streamFileStats(
   request: StreamListRequest,
   options: StreamListOptions = {},
 ): AsyncGenerator<FileStat, void, undefined> {
-  const { client, keys, folder, maxKeys } = request;
+  const { client, keys, folder, maxKeys, lean } = request;
   let previous: string | undefined;
-  for await (const object of listObjectsAhead(client, keys.bucket, keys.listPrefix(folder), maxKeys)) {
+  for await (const object of listObjectsAhead(client, keys.bucket, keys.listPrefix(folder), maxKeys, lean)) {
     const objectKey = object.Key;
     if (objectKey === undefined) continue;
     if (previous !== undefined) {
@@ -56,6 +59,7 @@ export async function* streamFileStats(
       continue;
     }
     const etag = comparableEtag(object.ETag);
+    const md5 = contentMd5(object.ETag, undefined);
     yield {
       path,
       size: object.Size ?? 0,
@@ -63,6 +67,7 @@ export async function* streamFileStats(
       mtimePrecision: 1000,
       needsStat: true,
       ...(etag === undefined ? {} : { etag }),
+      ...(md5 === undefined ? {} : { md5 }),
     };
   }
 }

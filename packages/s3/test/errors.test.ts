@@ -1,6 +1,7 @@
-import { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SnapshotIOError, SnapshotNotFoundError, StorageUnavailableError } from "@stowage/core";
 import { createServer } from "node:net";
+import { faultyClientConfig } from "@stowage/testkit/s3";
 import { describe, expect, it } from "vitest";
 import { S3Storage } from "../src/index.js";
 import { useS3Server } from "./s3-fixture.js";
@@ -80,17 +81,18 @@ describe("S3Storage errors", () => {
     s3.close();
   });
 
-  it("reports denied access as SnapshotIOError naming the key", async () => {
-    // The test server grants everything, so the denial is injected where the SDK would raise it.
-    const s3 = storage();
-    s3.client.middlewareStack.add(() => async () => {
-      throw new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "Access Denied" });
-    }, { step: "initialize", name: "deny" });
-    const error = await s3.read("secret").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SnapshotIOError);
-    expect(error).toMatchObject({ path: "secret", code: "E_IO" });
-    expect((error as Error).message).toMatch(/denied/);
-    expect(((error as Error).cause as Error).name).toBe("AccessDenied");
+  it("reports denied access as SnapshotIOError naming the key, on both transports", async () => {
+    // The test server grants everything, so the denial is injected on the wire.
+    for (const transport of ["lean", "sdk"] as const) {
+      const wire = faultyClientConfig(server().clientConfig, (request) => (request.method === "GET" ? { kind: "reply", status: 403, code: "AccessDenied" } : undefined));
+      const s3 = new S3Storage({ bucket: server().bucket, clientConfig: wire.clientConfig, transport });
+      const error = await s3.read("secret").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SnapshotIOError);
+      expect(error).toMatchObject({ path: "secret", code: "E_IO" });
+      expect((error as Error).message).toMatch(/denied/);
+      expect(((error as Error).cause as Error).name).toBe("AccessDenied");
+      s3.close();
+    }
   });
 
   it("leaves a shared client open on close", async () => {

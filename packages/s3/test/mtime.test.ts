@@ -1,22 +1,24 @@
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { formatMtime, parseMtime } from "../src/mtime-metadata.js";
+import { collectBytes, formatMtimeSeconds } from "@stowage/core";
+import { parseMtime } from "../src/mtime-metadata.js";
 import { PART, chunks, useS3Server } from "./s3-fixture.js";
 
 const { storage } = useS3Server();
 
 describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
-  it("keeps the given mtime to the millisecond, on single and multipart uploads", async () => {
+  it("keeps the given mtime to the nanosecond, in rclone's form, on single and multipart uploads", async () => {
     const s3 = storage();
-    const mtime = new Date(1_700_000_000_123);
-    await s3.write("small", "x", { mtime });
-    await s3.streamWrite("big", chunks(11, 1024 * 1024), { mtime });
+    const mtimeNs = 1_700_000_000_123_456_789n;
+    await s3.write("small", "x", { mtimeNs });
+    await s3.streamWrite("big", chunks(11, 1024 * 1024), { mtimeNs });
     for (const key of ["small", "big"]) {
       const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/${key}` }));
-      expect(head.Metadata?.mtime).toBe("1700000000.123");
+      expect(head.Metadata?.mtime).toBe("1700000000.123456789");
       const stat = await s3.stat(key);
-      expect(stat.mtime).toEqual(mtime);
-      expect(stat.mtimePrecision).toBeUndefined();
+      expect(stat.mtime).toEqual(new Date(1_700_000_000_123));
+      expect(stat.mtimeNs).toBe(mtimeNs);
+      expect(stat.mtimePrecision).toBe(0.000001);
       expect(stat.needsStat).toBeUndefined();
     }
     expect(11 * 1024 * 1024).toBeGreaterThan(2 * PART); // "big" went through a multipart upload
@@ -29,7 +31,7 @@ describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
     await s3.write("now", "x");
     const after = Date.now();
     const { mtime, mtimePrecision } = await s3.stat("now");
-    expect(mtimePrecision).toBeUndefined();
+    expect(mtimePrecision).toBe(0.000001);
     expect(mtime.getTime()).toBeGreaterThanOrEqual(before);
     expect(mtime.getTime()).toBeLessThanOrEqual(after);
   });
@@ -47,7 +49,7 @@ describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
       expect(stat.mtime.getTime() % 1000).toBe(0);
       expect(Math.abs(stat.mtime.getTime() - Date.now())).toBeLessThan(60_000);
     }
-    expect(await s3.stat("rclone")).toMatchObject({ mtime: new Date(1_700_000_000_987) });
+    expect(await s3.stat("rclone")).toMatchObject({ mtime: new Date(1_700_000_000_987), mtimeNs: 1_700_000_000_987_654_321n });
   });
 
   it("moves keep the source's time", async () => {
@@ -58,13 +60,35 @@ describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
     expect((await s3.stat("b")).mtime).toEqual(mtime);
   });
 
-  it("formats and parses seconds with a fraction exactly, before 1970 too", () => {
-    for (const ms of [0, 1, 999, 1_700_000_000_123, -1, -5250, 253_402_300_799_999]) {
-      expect(parseMtime(formatMtime(new Date(ms)))?.getTime()).toBe(ms);
+  it("moves and server-side copies keep the source's time to the ns and its content type", async () => {
+    const s3 = storage();
+    await s3.write("page.html", "<p>", { mtimeNs: 1_600_000_000_000_000_001n });
+    await s3.write("typed", "x", { contentType: "application/x-stowage" });
+    await s3.atomicMove("page.html", "moved.html");
+    await s3.atomicMove("typed", "moved-typed");
+    expect(await s3.stat("moved.html")).toMatchObject({ mtimeNs: 1_600_000_000_000_000_001n, contentType: "text/html; charset=utf-8" });
+    expect((await s3.stat("moved-typed")).contentType).toBe("application/x-stowage");
+  });
+
+  it("sends a Content-Type: the given one, else the name's, else application/octet-stream as rclone does", async () => {
+    const s3 = storage();
+    await s3.write("a.txt", "x");
+    await s3.write("b.png", "x");
+    await s3.write("c.unknown-ext", "x");
+    await s3.write("d.txt", "x", { contentType: "text/x-mine" });
+    await s3.streamWrite("e.json", chunks(11, 1024 * 1024));
+    const types = await Promise.all(["a.txt", "b.png", "c.unknown-ext", "d.txt", "e.json"].map(async (key) => (await s3.stat(key)).contentType));
+    expect(types).toEqual(["text/plain; charset=utf-8", "image/png", "application/octet-stream", "text/x-mine", "application/json"]);
+    expect((await collectBytes(await s3.read("a.txt"))).toString()).toBe("x");
+    await s3.delete("e.json");
+  });
+
+  it("parses rclone's seconds exactly, before 1970 too, and refuses garbage", () => {
+    for (const ns of [0n, 1n, 999n, 1_700_000_000_123_456_789n, -1n, -5_250_000_000n, 253_402_300_799_999_999_999n]) {
+      expect(parseMtime(formatMtimeSeconds(ns))).toBe(ns);
     }
-    expect(formatMtime(new Date(1_700_000_000_050))).toBe("1700000000.050");
-    expect(parseMtime("1700000000")?.getTime()).toBe(1_700_000_000_000);
-    expect(parseMtime("1700000000.5")?.getTime()).toBe(1_700_000_000_500);
+    expect(parseMtime("1700000000")).toBe(1_700_000_000_000_000_000n);
+    expect(parseMtime("1700000000.5")).toBe(1_700_000_000_500_000_000n);
     for (const bad of [undefined, "", "1e9", "abc", "1.2.3", "99999999999999999999"]) expect(parseMtime(bad)).toBeUndefined();
   });
 });

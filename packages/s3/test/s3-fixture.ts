@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { startS3Server, type S3TestServer } from "@stowage/testkit/s3";
 import { afterAll, beforeAll } from "vitest";
 import { S3Storage, type S3StorageOptions } from "../src/index.js";
@@ -28,7 +28,7 @@ export function useS3Server(): { server: () => S3TestServer; storage: (options?:
         bucket: current().bucket,
         prefix: `t-${randomBytes(4).toString("hex")}`,
         partSize: PART,
-        client: new S3Client(current().clientConfig),
+        ...(options.client === undefined ? { clientConfig: current().clientConfig } : {}),
         ...options,
       } as S3StorageOptions),
   };
@@ -56,23 +56,73 @@ export async function cleanupStorage(storage: S3Storage): Promise<void> {
   storage.close();
 }
 
+/** The request handler of a client, as far as recording needs it. */
+interface Handler {
+  handle(request: WireRequest, options?: unknown): Promise<unknown>;
+}
+interface WireRequest {
+  method: string;
+  path: string;
+  query?: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
 /**
- * Records the name of every command `client` sends (`"HeadObjectCommand"`, ...), in order; with
- * `failOn`, the `nth` command of that name fails instead of being sent.
+ * The S3 operation an HTTP request is (`"HeadObjectCommand"`, ...), from its method, path and
+ * query: how requests of both transports, the SDK's and the lean one, are named alike.
+ */
+export function commandOf(request: WireRequest): string {
+  const query = request.query ?? {};
+  const has = (name: string): boolean => name in query;
+  const copy = Object.keys(request.headers).some((name) => name.toLowerCase() === "x-amz-copy-source");
+  const onBucket = request.path.replace(/^\/+|\/+$/g, "").split("/").length <= 1;
+  const name = (() => {
+    switch (request.method) {
+      case "HEAD":
+        return onBucket ? "HeadBucket" : "HeadObject";
+      case "GET":
+        if (has("uploads")) return "ListMultipartUploads";
+        if (has("list-type")) return "ListObjectsV2";
+        return onBucket ? "ListObjects" : "GetObject";
+      case "PUT":
+        if (has("uploadId")) return copy ? "UploadPartCopy" : "UploadPart";
+        return copy ? "CopyObject" : "PutObject";
+      case "POST":
+        if (has("uploads")) return "CreateMultipartUpload";
+        if (has("uploadId")) return "CompleteMultipartUpload";
+        return has("delete") ? "DeleteObjects" : "Post";
+      case "DELETE":
+        return has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+      default:
+        return request.method;
+    }
+  })();
+  return `${name}Command`;
+}
+
+/**
+ * Records the name of every request `client` sends (`"HeadObjectCommand"`, ...), in order, at its
+ * request handler, so that the lean transport's requests count as the SDK's do (a retry is a
+ * request of its own); with `failOn`, the `nth` SDK command of that name fails instead of being sent.
  */
 export function recordCommands(client: S3Client, failOn?: { command: string; nth: number }): string[] {
   const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? "";
-      sent.push(name);
-      if (failOn && name === failOn.command && sent.filter((n) => n === name).length === failOn.nth) {
-        throw new Error(`injected ${name} failure`);
-      }
-      return next(args);
-    },
-    { step: "initialize", name: "record" },
-  );
+  const handler = client.config.requestHandler as unknown as Handler;
+  const handle = handler.handle.bind(handler);
+  handler.handle = (request, options) => {
+    sent.push(commandOf(request));
+    return handle(request, options);
+  };
+  if (failOn !== undefined) {
+    let seen = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === failOn.command && ++seen === failOn.nth) throw new Error(`injected ${failOn.command} failure`);
+        return next(args);
+      },
+      { step: "initialize", name: "fail" },
+    );
+  }
   return sent;
 }
 

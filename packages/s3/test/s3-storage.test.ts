@@ -10,7 +10,7 @@ import {
 } from "@stowage/core";
 import { describe, expect, it } from "vitest";
 import { S3Storage } from "../src/index.js";
-import { PART, chunks, useS3Server } from "./s3-fixture.js";
+import { PART, chunks, recordCommands, useS3Server } from "./s3-fixture.js";
 
 const { server, storage } = useS3Server();
 
@@ -108,11 +108,7 @@ describe("S3Storage", () => {
 
   it("writes a small body in one PutObject and a body over one part as a multipart upload", async () => {
     const s3 = storage();
-    const sent: string[] = [];
-    s3.client.middlewareStack.add((next, context) => async (args) => {
-      sent.push(context.commandName ?? "");
-      return next(args);
-    }, { step: "initialize", name: "recordCommands" });
+    const sent = recordCommands(s3.client);
     await s3.write("small", Buffer.alloc(PART, 1));
     expect(sent.filter((name) => name.endsWith("ObjectCommand") || name.includes("Multipart"))).toEqual(["PutObjectCommand"]);
     sent.length = 0;
@@ -147,32 +143,29 @@ describe("S3Storage listings", () => {
     const keys = Array.from({ length: 110 }, (_, i) => `${String(i % 7)}/${String(i).padStart(4, "0")}`);
     keys.push("top");
     await Promise.all(keys.map((key) => client.send(new PutObjectCommand({ Bucket: bucket, Key: `${s3.prefix}/${key}`, Body: "" }))));
-    const pages: (number | undefined)[] = [];
-    client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === "ListObjectsV2Command") pages.push((args.input as { MaxKeys?: number }).MaxKeys);
-      return next(args);
-    }, { step: "initialize", name: "countPages" });
+    const pages = (): Array<string | null> =>
+      server()
+        .requests(true)
+        .filter((request) => request.url.includes("list-type=2"))
+        .map((request) => new URL(request.url, "http://x").searchParams.get("max-keys"));
+    pages();
     expect(await s3.list("")).toEqual(["0/", "1/", "2/", "3/", "4/", "5/", "6/", "top"]);
-    expect(pages.length).toBeGreaterThan(0);
-    pages.length = 0;
+    expect(pages().length).toBeGreaterThan(0);
     const all = await s3.recursiveList("");
     expect(all).toHaveLength(111);
     expect(all).toEqual([...keys].sort());
-    expect(pages).toEqual(Array.from({ length: 12 }, () => 10)); // 11 full pages and the last, empty or not
+    expect(pages()).toEqual(Array.from({ length: 12 }, () => "10")); // 11 full pages and the last, empty or not
     await s3.deleteMany(keys);
     expect(await s3.recursiveList("")).toEqual([]);
   });
 
   it("asks for S3's largest page (1000 keys) by default", async () => {
     const s3 = storage();
-    const pages: (number | undefined)[] = [];
-    s3.client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === "ListObjectsV2Command") pages.push((args.input as { MaxKeys?: number }).MaxKeys);
-      return next(args);
-    }, { step: "initialize", name: "countPages" });
+    server().requests(true);
     await s3.list("");
     await s3.recursiveList("");
-    expect(pages).toEqual([1000, 1000]);
+    const pages = server().requests().filter((request) => request.url.includes("list-type=2"));
+    expect(pages.map((request) => new URL(request.url, "http://x").searchParams.get("max-keys"))).toEqual(["1000", "1000"]);
   });
 
   it("ignores folder markers and keys it could not read back, made by other S3 tools", async () => {
@@ -182,8 +175,46 @@ describe("S3Storage listings", () => {
     }
     await s3.write("folder/file", "x");
     expect(await s3.list("folder")).toEqual(["folder/file"]);
-    expect(await s3.list("")).toEqual(["dot/", "empty/", "folder/"]);
+    // "dot/" and "empty/" hold no file the deep listing shows: no folder (issue 24 item 5).
+    expect(await s3.list("")).toEqual(["folder/"]);
     expect(await s3.recursiveList("")).toEqual(["folder/file"]);
+  });
+
+  it("a one-level listing agrees with the deep one: no 'folders' that hold no file (markers, e/ with content, a//b.txt)", async () => {
+    const s3 = storage();
+    const put = (key: string, body: string) => s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/${key}`, Body: body }));
+    await put("data/a//b.txt", "under an empty segment");
+    await put("data/e/", "25 bytes of content here.");
+    await put("data/empty/", "");
+    await put("data/marked/", "");
+    await s3.write("data/marked/real.txt", "x");
+    await s3.write("data/top.txt", "x");
+    expect(await s3.list("data")).toEqual(["data/marked/", "data/top.txt"]);
+    expect(await s3.recursiveList("data")).toEqual(["data/marked/real.txt", "data/top.txt"]);
+    for (const empty of ["data/a", "data/e", "data/empty"]) expect(await s3.list(empty)).toEqual([]);
+  });
+});
+
+describe("S3Storage content MD5 (compare: 'checksum' without downloads)", () => {
+  it("gives the MD5 of single-part objects from the ETag, and of multipart ones written whole from Md5chksum", async () => {
+    const s3 = storage({ checkConflicts: false });
+    const small = Buffer.from("small content");
+    const big = Buffer.alloc(PART + 1, 3);
+    await s3.write("small", small);
+    await s3.write("big", big);
+    await s3.streamWrite("streamed", chunks(6, 1024 * 1024));
+    const hex = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
+    expect(await s3.md5("small")).toBe(hex(small));
+    expect((await s3.stat("big")).md5).toBe(hex(big));
+    expect(await s3.md5("big")).toBe(hex(big));
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${s3.prefix}/big` }));
+    expect(head.Metadata?.md5chksum).toBe(createHash("md5").update(big).digest("base64"));
+    expect(await s3.md5("streamed")).toBeUndefined();
+    const listed: Array<{ path: string; md5?: string }> = [];
+    for await (const entry of s3.streamList("")) listed.push(entry);
+    expect(listed.find((entry) => entry.path === "small")?.md5).toBe(hex(small));
+    await expect(s3.md5("missing")).rejects.toMatchObject({ code: "E_NOT_FOUND" });
+    await s3.deleteMany(["big", "streamed"]);
   });
 });
 

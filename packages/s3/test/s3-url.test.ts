@@ -44,7 +44,11 @@ describe("createStorageFromUrl", () => {
     const opened = createStorageFromUrl(new URL("s3://my-bucket"));
     expect([opened.bucket, opened.prefix]).toEqual(["my-bucket", ""]);
     expect(opened.client.config.forcePathStyle).toBe(false);
+    expect(opened.transport).toBe("lean");
     opened.close();
+    const sdk = createStorageFromUrl(new URL("s3://my-bucket?transport=sdk"));
+    expect(sdk.transport).toBe("sdk");
+    sdk.close();
   });
 
   it.each([
@@ -53,6 +57,7 @@ describe("createStorageFromUrl", () => {
     ["a malformed forcePathStyle", "s3://b/p?forcePathStyle=yes", "forcePathStyle"],
     ["a partSize under S3's 5 MiB minimum", "s3://b/p?partSize=1024", "partSize"],
     ["no bucket", "s3:///prefix", "bucket"],
+    ["an unknown transport", "s3://b/p?transport=fast", "transport"],
     ["a bad percent-encoding", "s3://b/x%zz", "prefix"],
     ["another scheme", "file:///tmp/x", "url"],
   ])("rejects %s with InvalidOptionsError naming it", (_, text, option) => {
