@@ -1,6 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { collectBytes } from "@stowage/core";
+import { startS3Server } from "@stowage/testkit/s3";
 import { describe, expect, it } from "vitest";
 import { parseListPage } from "../src/lean-list.js";
 import { encodeKeyPath } from "../src/lean-transport.js";
@@ -103,26 +104,35 @@ describe("the lean transport", () => {
     expect(encodeKeyPath("é")).toBe("%C3%A9");
   });
 
-  it("asks a refreshing credentials provider, and signs with the session token it returns", async () => {
+  it("asks a refreshing credentials provider, and signs with the session token it returns (the server checks each token)", async () => {
+    // Temporary credentials as STS hands them out: a new key, secret and token each time.
+    const accounts = Array.from({ length: 8 }, (_, i) => ({ accessKeyId: `temp-${i + 1}`, secretAccessKey: `secret-${i + 1}`, sessionToken: `token-${i + 1}` }));
+    const own = await startS3Server({ accounts });
     let calls = 0;
-    const s3 = storage({
+    const s3 = new S3Storage({
+      bucket: own.bucket,
       checkConflicts: false,
       clientConfig: {
-        ...server().clientConfig,
+        ...own.clientConfig,
         credentials: async () => {
-          calls++;
+          const account = accounts[calls++ % accounts.length]!;
           // Expires at once, so the SDK's cache asks again for the next request.
-          return { accessKeyId: "test", secretAccessKey: "test", sessionToken: `token-${calls}`, expiration: new Date(Date.now() + 1000) };
+          return { ...account, expiration: new Date(Date.now() + 1000) };
         },
       },
     });
-    const seen = watchRequests(s3);
-    await s3.write("k", "v");
-    await s3.stat("k");
-    expect(calls).toBeGreaterThanOrEqual(2);
-    expect(seen.map((request) => request.headers["x-amz-security-token"])).toEqual([expect.stringMatching(/^token-\d+$/), expect.stringMatching(/^token-\d+$/)]);
-    expect(seen[0]?.headers.authorization).toContain("x-amz-security-token");
-    s3.close();
+    try {
+      const seen = watchRequests(s3);
+      await s3.write("k", "v");
+      await s3.stat("k");
+      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(seen.map((request) => request.headers["x-amz-security-token"])).toEqual([expect.stringMatching(/^token-\d+$/), expect.stringMatching(/^token-\d+$/)]);
+      expect(seen[0]?.headers.authorization).toContain("x-amz-security-token");
+      expect(seen[0]?.headers["x-amz-security-token"]).not.toBe(seen[1]?.headers["x-amz-security-token"]);
+    } finally {
+      s3.close();
+      await own.stop();
+    }
   });
 
   it("a single PutObject carries Content-MD5 and mtime metadata, on both transports", async () => {
