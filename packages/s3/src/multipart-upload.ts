@@ -12,6 +12,7 @@ import { abortErrorOf, SnapshotIOError } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
 import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
 import { discardBody, type LeanTransport } from "./lean-transport.js";
+import { MD5_METADATA_KEY } from "./mtime-metadata.js";
 import { unquote } from "./s3-etag.js";
 import { uploadParts } from "./upload-parts.js";
 
@@ -122,8 +123,12 @@ async function multipartUpload(
   };
   if (signal?.aborted === true) onAbort();
   signal?.addEventListener("abort", onAbort, { once: true });
+  // A caller's MD5 (rclone's Md5chksum) is proved against the bytes before the upload completes.
+  const declared = metadata[MD5_METADATA_KEY];
+  const hash = declared === undefined ? undefined : createHash("md5");
   const startPart = (body: Uint8Array, partNumber: number): void => {
     size += body.byteLength;
+    hash?.update(body);
     const upload = client
       .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body }), {
         abortSignal: cancel.signal,
@@ -157,6 +162,9 @@ async function multipartUpload(
   await Promise.all(inFlight);
   signal?.removeEventListener("abort", onAbort);
 
+  if (failure === undefined && hash !== undefined && hash.digest("base64") !== declared) {
+    failure = { error: new SnapshotIOError(`S3 upload of '${key}' in bucket '${bucket}': the content's MD5 differs from the one given (Md5chksum ${declared})`, key) };
+  }
   if (failure === undefined) {
     try {
       completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));

@@ -140,7 +140,7 @@ export class S3Storage extends BlobBackend {
       client: this.client,
       bucket: this.bucket,
       key: this.#space.keys.objectKey(key),
-      metadata: { ...mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())), ...this.#md5Metadata(content) },
+      metadata: { ...mtimeMetadata(options.mtimeNs ?? nsFromDate(new Date())), ...this.#md5Metadata(content, options.md5) },
       contentType: options.contentType ?? contentTypeOf(key),
       ...this.#settings,
       signal,
@@ -151,14 +151,28 @@ export class S3Storage extends BlobBackend {
   }
 
   /**
-   * rclone's `Md5chksum` for content that goes up in parts and is held whole (`bytes`): a
-   * multipart ETag is no MD5 of the content, so `compare: "checksum"` needs it. A streamed body is
-   * hashed only once it has gone, after its CreateMultipartUpload fixed the metadata, so it has none.
+   * rclone's `Md5chksum` for content that may go up in parts: a multipart ETag is no MD5 of the
+   * content, so `compare: "checksum"` and `rclone check` need it. Held bytes are hashed here; a
+   * streamed body's MD5 must come from the caller (`WriteOptions.md5`, which sync passes for files
+   * of {@link S3Storage.md5WantedFrom} bytes or more), since CreateMultipartUpload fixes the
+   * metadata before the body is read; the upload checks it against the bytes before completing.
    */
-  #md5Metadata(content: BackendContent): Record<string, string> {
+  #md5Metadata(content: BackendContent, md5: string | undefined): Record<string, string> {
     const bytes = content.bytes;
-    if (bytes === undefined || bytes.byteLength <= this.#settings.partSize) return {};
-    return { [MD5_METADATA_KEY]: createHash("md5").update(bytes).digest("base64") };
+    if (bytes !== undefined) {
+      if (bytes.byteLength <= this.#settings.partSize) return {};
+      return { [MD5_METADATA_KEY]: createHash("md5").update(bytes).digest("base64") };
+    }
+    return md5 === undefined ? {} : { [MD5_METADATA_KEY]: Buffer.from(md5, "hex").toString("base64") };
+  }
+
+  /**
+   * Streamed content of more than one part size goes up in parts, whose metadata is fixed before
+   * the content is read: sync passes such files' MD5 (`WriteOptions.md5`) so that they carry
+   * rclone's `Md5chksum`.
+   */
+  get md5WantedFrom(): number {
+    return this.#settings.partSize + 1;
   }
 
   /**

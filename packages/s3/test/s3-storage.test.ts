@@ -216,7 +216,26 @@ describe("S3Storage content MD5 (compare: 'checksum' without downloads)", () => 
     await expect(s3.md5("missing")).rejects.toMatchObject({ code: "E_NOT_FOUND" });
     await s3.deleteMany(["big", "streamed"]);
   });
+
+  it("a streamed multipart upload records the MD5 its caller gives (as sync does), and refuses bytes that hash otherwise", async () => {
+    const s3 = storage({ checkConflicts: false });
+    expect(s3.md5WantedFrom).toBe(PART + 1);
+    const whole = Buffer.concat(await collectChunks(chunks(6, 1024 * 1024)));
+    const md5 = createHash("md5").update(whole).digest("hex");
+    await s3.streamWrite("given", chunks(6, 1024 * 1024), { md5 });
+    expect(await s3.md5("given")).toBe(md5);
+    await expect(s3.streamWrite("lied", chunks(6, 1024 * 1024), { md5: "0".repeat(32) })).rejects.toMatchObject({ code: "E_IO" });
+    expect(await s3.exists("lied")).toBe(false);
+    await expect(s3.write("bad", "x", { md5: "XYZ" })).rejects.toMatchObject({ code: "E_INVALID_OPTIONS" });
+    await s3.deleteMany(["given"]);
+  });
 });
+
+async function collectChunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of source) parts.push(Buffer.from(chunk));
+  return parts;
+}
 
 describe("S3Storage keys", () => {
   const awkward = ["sp ace/ü 😀.txt", "plus+sign", "q?uery=1&b=2", "per%20cent", "hash#tag", "mix + ? = & % #/x"];

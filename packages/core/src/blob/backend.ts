@@ -45,6 +45,8 @@ export interface BackendWriteOptions {
   mtimeNs: bigint | undefined;
   /** The caller's MIME type, checked; a backend that keeps types derives one with `contentTypeFor` when absent. */
   contentType: string | undefined;
+  /** The caller's MD5 of the content (32 lowercase hex digits, checked), see `WriteOptions.md5`. */
+  md5: string | undefined;
   signal: AbortSignal | undefined;
   /** `false` when the caller ruled out file/folder conflicts from a listing (see `WriteOptions.checkConflicts`). */
   checkConflicts: boolean;
@@ -190,20 +192,24 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     const { signal } = options;
     const { mtime, mtimeNs } = writeTimes(options.mtime, options.mtimeNs, backendName(this));
     const contentType = checkedContentType(options.contentType, backendName(this));
+    const md5 = options.md5;
+    if (md5 !== undefined && !(typeof md5 === "string" && /^[0-9a-f]{32}$/.test(md5))) {
+      throw new InvalidOptionsError("md5", md5, "must be 32 lowercase hex digits", backendName(this));
+    }
     const what = `the write of '${path}'`;
     throwIfAborted(signal, what);
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content instanceof Uint8Array ? content : undefined;
     const checkConflicts = options.checkConflicts !== false;
     if (bytes !== undefined && this.writeBytesSync !== undefined) {
       try {
-        this.writeBytesSync(path, bytes, { mtime, mtimeNs, contentType, signal, checkConflicts });
+        this.writeBytesSync(path, bytes, { mtime, mtimeNs, contentType, md5, signal, checkConflicts });
       } catch (error) {
         throw this.#classified(error, "write", path);
       }
       return;
     }
     const given: BackendContent = bytes !== undefined ? { bytes } : { chunks: sourceChunks(abortableChunks(content, signal, what)) };
-    await holdingSourceErrors(content, () => this.#run("write", path, () => this.writeFile(path, given, { mtime, mtimeNs, contentType, signal, checkConflicts })));
+    await holdingSourceErrors(content, () => this.#run("write", path, () => this.writeFile(path, given, { mtime, mtimeNs, contentType, md5, signal, checkConflicts })));
   }
 
   streamWrite(path: string, chunks: ChunkSource, options?: WriteOptions): Promise<void> {

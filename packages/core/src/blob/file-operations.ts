@@ -4,7 +4,7 @@ import { positiveInteger } from "../options.js";
 import { isAdvancedSnapshotStorage } from "./guards.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import type { FileStat, SnapshotStorage } from "./storage.js";
-import { copyStamp, streamCopy } from "./sync/stream-copy.js";
+import { copyStamp, streamCopy, wantedMd5 } from "./sync/stream-copy.js";
 import { walkFiles } from "./walk.js";
 
 /**
@@ -80,7 +80,7 @@ export async function copyFile(
   const { onProgress } = options;
   const total = stat?.size;
   const onBytes = onProgress === undefined ? undefined : (bytes: number) => onProgress({ bytes, total });
-  const bytes = await streamCopy(source, sourceKey, target, targetKey, { ...(stat === undefined ? {} : copyStamp(stat)), signal, onBytes });
+  const bytes = await streamCopy(source, sourceKey, target, targetKey, { ...(stat === undefined ? {} : { ...copyStamp(stat), md5: await wantedMd5(source, stat, target, signal) }), signal, onBytes });
   return { bytes: stat?.size ?? bytes, native: false };
 }
 

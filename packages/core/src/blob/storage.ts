@@ -96,6 +96,15 @@ export interface WriteOptions extends AbortOptions {
    */
   contentType?: string;
   /**
+   * The content's MD5 (32 lowercase hex digits) when the caller knows it before writing: sync
+   * passes the source's to a target that asks for it ({@link AdvancedSnapshotStorage.md5WantedFrom}).
+   * S3 records it as rclone's `Md5chksum` metadata on multipart uploads (whose ETag is no MD5), so
+   * `compare: "checksum"` and `rclone check` can compare them later, and rejects the write with
+   * `SnapshotIOError` (`E_IO`), storing nothing, when the bytes it received hash otherwise. Not
+   * 32 hex digits: `E_INVALID_OPTIONS`. Backends that keep no MD5 ignore it.
+   */
+  md5?: string;
+  /**
    * `false` when the caller has already ruled out, from a listing of the target, that `path`
    * would be both a file and a folder; then a backend whose conflict check costs requests (S3: a
    * HeadObject per parent folder and a one-key listing) may skip it. The sync engine passes it for
@@ -434,6 +443,15 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    * (`E_NOT_FOUND`) when the file is missing, `AbortError` (`E_ABORTED`) when `signal` fires.
    */
   md5?(path: string, options?: AbortOptions): Promise<string | undefined>;
+
+  /**
+   * Optional. Files of this many bytes or more are best written with {@link WriteOptions.md5}
+   * given: S3's multipart uploads (above its part size) fix their metadata before the content is
+   * read, so only a caller that knows the MD5 beforehand can have it recorded. Sync then asks the
+   * source for it (its listing's, or its backend's `md5()`: a local file is read once more, as
+   * rclone reads it before a multipart upload).
+   */
+  readonly md5WantedFrom?: number;
 }
 
 /** The default chunk size of streaming reads: 256 KiB, as in django-snapshots. */

@@ -1,6 +1,6 @@
 import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
-import type { SnapshotStorage, WriteOptions } from "../storage.js";
+import type { AdvancedSnapshotStorage, SnapshotStorage, WriteOptions } from "../storage.js";
 
 /** What a copy carries over from its source file: its time and its type. */
 export interface CopyStamp {
@@ -10,11 +10,31 @@ export interface CopyStamp {
   mtimeNs?: bigint | undefined;
   /** The source's MIME type, where it keeps one. */
   contentType?: string | undefined;
+  /** The content's MD5 (hex), where the target wants it and the source knows it ({@link wantedMd5}). */
+  md5?: string | undefined;
 }
 
 /** The {@link CopyStamp} of a source file's stat or listing entry: written once for every copy. */
 export function copyStamp(source: CopyStamp): CopyStamp {
   return { mtime: source.mtime, mtimeNs: source.mtimeNs, contentType: source.contentType };
+}
+
+/**
+ * The source's MD5 for a copy into `target`, when the target asks for one at this size
+ * ({@link AdvancedSnapshotStorage.md5WantedFrom}): from the listing entry, else the source
+ * backend's `md5()`; `undefined` when not wanted or not known. Written once for every copy.
+ */
+export async function wantedMd5(
+  source: SnapshotStorage,
+  entry: { path: string; size?: number | undefined; md5?: string | undefined },
+  target: SnapshotStorage,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const from = (target as Partial<AdvancedSnapshotStorage>).md5WantedFrom;
+  if (from === undefined || entry.size === undefined || entry.size < from) return undefined;
+  if (entry.md5 !== undefined) return entry.md5;
+  const hashing = source as Partial<AdvancedSnapshotStorage>;
+  return hashing.md5 === undefined ? undefined : hashing.md5(entry.path, { signal });
 }
 
 /** Options of {@link streamCopy}. */
@@ -43,7 +63,7 @@ export async function streamCopy(
   toKey: string,
   options: StreamCopyOptions,
 ): Promise<number> {
-  const { mtime, mtimeNs, contentType, signal, onBytes, checkConflicts } = options;
+  const { mtime, mtimeNs, contentType, md5, signal, onBytes, checkConflicts } = options;
   const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
   let flowed = 0;
   const count = onBytes === undefined ? (bytes: number) => (flowed += bytes) : (bytes: number) => onBytes((flowed += bytes));
@@ -52,6 +72,7 @@ export async function streamCopy(
     if (mtime !== undefined) writeOptions.mtime = mtime;
     if (mtimeNs !== undefined) writeOptions.mtimeNs = mtimeNs;
     if (contentType !== undefined) writeOptions.contentType = contentType;
+    if (md5 !== undefined) writeOptions.md5 = md5;
     if (checkConflicts === false) writeOptions.checkConflicts = false;
     await to.write(toKey, counted(content, count), writeOptions);
   } catch (error) {

@@ -14,7 +14,7 @@ import { exactEntry, settleVerdict } from "./settle.js";
 import { SyncBackup } from "./sync-backup.js";
 import { refuseSyncOverlap } from "./sync-overlap.js";
 import { MAX_LISTED_FAILURES, SyncError, type SyncFailure } from "./sync-error.js";
-import { copyStamp, streamCopy } from "./stream-copy.js";
+import { copyStamp, streamCopy, wantedMd5 } from "./stream-copy.js";
 import { ExtrasSpool } from "./extras-spool.js";
 import { syncVerdict, type VerdictRule } from "./verdict.js";
 import { unkeyable } from "./unkeyable.js";
@@ -239,6 +239,7 @@ class SyncRun {
     }
     const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, {
       ...copyStamp(stat),
+      md5: await wantedMd5(this.source, stat, this.target, this.options.signal),
       signal: this.options.signal,
       // The merge found no conflict for this path in the target's listing (conflicts fail before).
       checkConflicts: false,
