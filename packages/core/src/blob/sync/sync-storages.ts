@@ -40,13 +40,13 @@ const EXTRAS_IN_MEMORY = 10_000;
  *   are counted first (all of them), and more than `maxDelete` rejects with `SyncError` of stage
  *   `max-delete`; the delete pass never deletes more than `maxDelete` files.
  * - With `backupDir`, the old version of every target file that is overwritten or deleted is first
- *   saved there ({@link SyncBackup}): the target file changes only once its old version is whole
+ *   saved there (`SyncBackup`): the target file changes only once its old version is whole
  *   in the backup folder, and a failed backup fails that file (a {@link SyncFailure} of step
  *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
  * - Rejects overlapping prefixes of one storage with `InvalidPathError` (`E_INVALID_PATH`), a bad
- *   `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
+ *   `concurrency`, `maxDelete` or `backupDir` (see `resolveBackupDir`) with
  *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O, and a listing that breaks the
  *   order or strays outside its folder with `SnapshotIOError` (`E_IO`), before deleting anything.
  *
