@@ -1,4 +1,4 @@
-// TypeDoc (pnpm docs): the API reference of every published package, one site, warnings as errors.
+// TypeDoc (pnpm run docs): the API reference of every published package, one site, warnings as errors.
 // Each package resolves @stowage/* to the other packages' sources (not their built .d.ts), so a
 // link from one package to another lands on the page TypeDoc makes for it.
 import { readdirSync } from "node:fs";

@@ -41,7 +41,8 @@ for (const runtime of runtimes) {
     rmSync(path.join(root, "packages", pkg, ".test-results"), { recursive: true, force: true });
   }
   const started = Date.now();
-  const run = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--output-logs=errors-only", ...extraArgs], { cwd: root, env, stdio: "inherit" });
+  // --continue: one failing package must not stop the others, or the totals would miss them.
+  const run = spawnSync("pnpm", ["exec", "turbo", "run", "test", "--continue", "--output-logs=errors-only", ...extraArgs], { cwd: root, env, stdio: "inherit" });
   const totals = collectTotals(root);
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   const broken = run.status !== 0 && totals.failed === 0 ? " (the run failed outside a test: see above)" : "";

@@ -1,4 +1,4 @@
-// The API reference (`pnpm docs`, TypeDoc; `pnpm test` builds it before the tests): it documents every
+// The API reference (`pnpm run docs`, TypeDoc; `pnpm test` builds it before the tests): it documents every
 // published package, its front page links guides that exist, and its warnings-as-errors settings
 // really fail a build on an export without docs, a broken {@link} or a missing entry point.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +25,12 @@ describe("the API reference's configuration", () => {
   it("documents every published package, and only those", () => {
     expect(options.entryPointStrategy).toBe("packages");
     expect([...(options.entryPoints ?? [])].sort()).toEqual([...published].sort());
+  });
+
+  it("is built by the test run through `pnpm run docs` (bare `pnpm docs` is pnpm's own command, which opens npm)", () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(scripts.docs).toBe("typedoc");
+    expect(scripts.test).toContain("pnpm run docs &&");
   });
 
   it("treats warnings as errors and checks undocumented exports, links and unexported references", () => {
