@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine for stowage's tests and demo: pnpm (pinned), redis-server, rclone, dependencies.
+# Prepares a fresh machine for stowage's tests and demo: pnpm (pinned), redis-server, rclone, dependencies,
+# and the other Node lines the tests run on (scripts/runtimes.mjs: pinned Node binaries from the npm
+# registry in .runtimes/, and better-sqlite3 built for each line; the first run compiles it, ~2 min a line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +35,5 @@ if ! command -v rclone >/dev/null 2>&1; then
 fi
 
 pnpm install --frozen-lockfile --prefer-offline
+
+node scripts/runtimes.mjs install

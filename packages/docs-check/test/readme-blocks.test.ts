@@ -14,7 +14,6 @@ import { isCode, runBlock, typecheck, writeBlocks } from "../src/check.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../../..");
 const blocksDir = path.resolve(here, "../.blocks");
-const CLI = path.join(root, "packages/cli/dist/bin.js");
 const TEST_COMMAND = "bash scripts/setup.sh && pnpm test";
 const DEMO_COMMAND = "bash scripts/setup.sh && pnpm demo";
 
@@ -154,22 +153,35 @@ describe("the top-level README's commands", () => {
     expect(second.output).toMatch(/copied 0 files \(0 B\), skipped 4 unchanged/);
   });
 
-  it("its local `stowage` commands run in a temporary folder with a sample ./project", async () => {
-    const cwd = tempDir("main-job");
+  it("its commands use `pnpm stowage` (a fresh clone has no `stowage` on PATH), which runs the built CLI", () => {
+    const lines = top.flatMap((block) => block.code.split("\n")).map((line) => line.trim());
+    expect(lines.filter((line) => /^stowage\s/.test(line))).toEqual([]);
+    const scripts = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.stowage).toBe("node scripts/stowage.mjs");
+  });
+
+  it("its local `pnpm stowage` commands run as written in a folder of the clone with a sample ./project", async () => {
+    // Inside the clone, where a newcomer types them: pnpm finds the root's `stowage` script from
+    // any folder below it, and the script runs the CLI in that folder.
+    mkdirSync(path.join(root, ".try-it"), { recursive: true });
+    const cwd = mkdtempSync(path.join(root, ".try-it", "readme-"));
+    temps.push(cwd);
     mkdirSync(path.join(cwd, "project/docs"), { recursive: true });
     writeFileSync(path.join(cwd, "project/README.md"), "# sample\n");
     writeFileSync(path.join(cwd, "project/docs/guide.md"), "a guide\n");
     // A command continued with a trailing backslash is one command.
-    const commands = top.flatMap((block) => block.code.replace(/\\\n\s*/g, "").split("\n")).filter((line) => /^stowage\s/.test(line));
+    const commands = top.flatMap((block) => block.code.replace(/\\\n\s*/g, "").split("\n")).filter((line) => /^pnpm stowage\s/.test(line));
     // Commands naming a server (s3://, redis://) need one: they are the same CLI with another backend.
     // So do those using a shell variable of their block (the backup run's $BUCKET), which the CLI's
     // readme-backup test replays against the test S3 server.
     const local = commands.filter((line) => !/\b[a-z][a-z0-9+.-]*:\/\//.test(line) && !line.includes("$"));
     expect(local.length).toBeGreaterThanOrEqual(2);
     for (const command of local) {
-      const result = await sh(`stowage() { node ${JSON.stringify(CLI)} "$@"; }\n${command}`, cwd);
+      const result = await sh(command, cwd);
       expect(result.code, `${command}\n${result.output}`).toBe(0);
     }
     expect(readFileSync(path.join(cwd, "store/snapshots/latest/docs/guide.md"), "utf8")).toBe("a guide\n");
+    const listing = await sh("pnpm --silent stowage ls -r ./store", cwd);
+    expect(listing.output.split("\n")).toContain("snapshots/latest/docs/guide.md");
   });
 });

@@ -86,7 +86,7 @@ interface Located {
 /**
  * The advanced blob tier on a local folder: every key is a file below `location`. Built on core's
  * `BlobBackend`, which checks keys, content, options and signals before any of the primitives
- * below runs, and maps their errors through {@link toStowageError}.
+ * below runs, and maps their errors through `toStowageError`.
  *
  * - Writes are atomic (temporary file, fsync, rename); failed writes leave nothing behind.
  * - No key reaches outside `location`: keys are validated, and symbolic links below the root are

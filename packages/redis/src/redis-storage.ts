@@ -184,7 +184,7 @@ export class RedisStorage extends BlobBackend {
 
   /**
    * Every file under `folder` with its stat (size, mtime in ms, SHA-256 etag), in
-   * {@link compareKeys} order, fetched lazily: per page of up to 1000 files one `ZRANGEBYLEX` of
+   * `compareKeys` order, fetched lazily: per page of up to 1000 files one `ZRANGEBYLEX` of
    * the catalogue's index and one `HMGET` of their metadata, the first page on the first `next()`,
    * each further one when the previous is consumed. A file deleted between the two calls is left
    * out. Nothing is ever skipped: every catalogued key is a valid file, so `options.onSkip` is

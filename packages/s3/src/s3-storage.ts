@@ -50,7 +50,7 @@ import { SourceFailure, uploadFrom } from "./upload-source.js";
  * account, across buckets too (see {@link S3Storage.syncCopier}).
  *
  * Built on core's `BlobBackend`, which checks keys, content, `mtime` and signals before any request,
- * cuts streams on abort, and maps every failure through {@link toStowageError} (S3's own errors as
+ * cuts streams on abort, and maps every failure through `toStowageError` (S3's own errors as
  * stowage errors by `code`: `E_NOT_FOUND`, `E_UNAVAILABLE` for a missing bucket, the network or a
  * 5xx, `E_IO` otherwise).
  *
@@ -128,7 +128,7 @@ export class S3Storage extends BlobBackend {
    * sync passes for the copies its merge cleared: a HeadObject per parent folder saved per file). An abort of the signal cancels the parts in flight and aborts the multipart upload
    * (AbortMultipartUpload), so no parts stay stored; a PutObject (content of one part) or a
    * CompleteMultipartUpload already sent finishes. A failure of the content itself rejects as it
-   * is (see {@link SourceFailure}).
+   * is (see `SourceFailure`).
    */
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
     if (this.#settings.checkConflicts && options.checkConflicts) await assertWritable(this.#space, key);
@@ -237,7 +237,7 @@ export class S3Storage extends BlobBackend {
     return listLevel(this.#space, folder, this.#settings.maxKeys);
   }
 
-  /** An SDK or socket error as a stowage error ({@link toStowageError}); a listing names no key. */
+  /** An SDK or socket error as a stowage error (`toStowageError`); a listing names no key. */
   protected override classify(error: unknown, operation: BlobOperation, key: string): unknown {
     if (error instanceof SourceFailure) return error.error;
     return toStowageError(error, operation, this.bucket, operation === "list" ? undefined : key);
@@ -254,7 +254,7 @@ export class S3Storage extends BlobBackend {
 
   /**
    * The copier a sync into this storage uses when the source is an S3 storage (see
-   * {@link S3SyncCopier}): server-side CopyObject / UploadPartCopy from one on the same endpoint,
+   * `S3SyncCopier`): server-side CopyObject / UploadPartCopy from one on the same endpoint,
    * region and access key (any bucket or prefix), carrying the source's modification time and
    * skipping the file/folder checks, which the sync engine has already made from the target's
    * listing. For any other source, `undefined`: the engine streams (`read` into `write`).

@@ -160,7 +160,7 @@ export class SQLiteStore extends BaseStore {
   }
 
   /**
-   * One transaction for them all, in multi-row inserts of {@link CHUNK}. A chunk in which any row
+   * One transaction for them all, in multi-row inserts of `CHUNK`. A chunk in which any row
    * is already stored (or repeats an earlier uid) is undone and inserted row by row, so each
    * object still gets its own answer.
    */

@@ -19,7 +19,7 @@ export const CHILD_BATCH = 256;
  *
  * It streams: each top-level type is read once from each store with `iterate`; a source object is
  * held only until its destination counterpart streams past (then only its differing attributes
- * stay, in the diff), and children are fetched with `getByUids` in batches of {@link CHILD_BATCH}.
+ * stay, in the diff), and children are fetched with `getByUids` in batches of `CHILD_BATCH`.
  * Elements keep source order, then the destination-only objects in destination order.
  */
 export async function diffAdapters<D extends Diff>(source: Adapter, dest: Adapter, options?: DiffOptions<D>): Promise<D> {

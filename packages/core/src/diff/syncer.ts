@@ -23,10 +23,10 @@ import { FamilyRepair, unlistDangling } from "./family-repair.js";
  * parent whose child list changed is written back once its children are done (also when a hook
  * fails and the sync stops).
  *
- * No round trip per change: the destination objects of each run of up to {@link SYNC_BATCH}
+ * No round trip per change: the destination objects of each run of up to `SYNC_BATCH`
  * sibling elements are read with one `findMany`, and the store writes of objects whose model
  * keeps the default hooks are collected and written with `addMany` / `updateMany` /
- * `removeMany`, {@link SYNC_BATCH} at a time. Before a custom hook runs (it may read or write the
+ * `removeMany`, `SYNC_BATCH` at a time. Before a custom hook runs (it may read or write the
  * store), everything collected is written and later reads are fresh, so a hook always sees the
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.

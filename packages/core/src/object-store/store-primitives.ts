@@ -182,7 +182,7 @@ export abstract class StorePrimitives {
     return this.#withJson(obj, () => this.put(obj));
   }
 
-  /** {@link #withJson} for many objects: all validated before `write` runs. */
+  /** `#withJson` for many objects: all validated before `write` runs. */
   protected async withJsonMany<T>(objs: readonly ObjectModel[], write: () => Promise<T>): Promise<T> {
     if (!Array.isArray(objs)) throw new InvalidObjectError("expected an array of model objects");
     const jsons = objs.map((obj) => this.validateForWrite(obj));

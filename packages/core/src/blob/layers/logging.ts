@@ -19,7 +19,7 @@ const LOGGED = ["read", "write", "streamWrite", "list", "delete", "exists", "sta
  * `key` (the first argument), `ms` (time to settle; for `read`, until its stream opened) and, on
  * failure, the error's `code`. Keys are logged, content never; messages are stowage's own, which
  * carry no secret. While nothing listens at the level, a call costs one check. Brands and the
- * backend name pass through (see {@link layer}).
+ * backend name pass through (see `layer`).
  */
 export function withLogging<S extends SnapshotStorage>(storage: S, options: LoggingOptions = {}): S {
   const level = options.level ?? "debug";

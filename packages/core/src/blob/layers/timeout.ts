@@ -32,7 +32,7 @@ export interface TimeoutOptions {
  * aborted through it, so a write cut this way keeps the old content as any aborted write does.
  * A call that takes no signal cannot be stopped: its late outcome is dropped. Bad options:
  * `InvalidOptionsError` (`E_INVALID_OPTIONS`). Brands and the backend name pass through (see
- * {@link layer}), so native copies still apply.
+ * `layer`), so native copies still apply.
  */
 export function withTimeout<S extends SnapshotStorage>(storage: S, options: TimeoutOptions = {}): S {
   const operationMs = positiveInteger("operationMs", options.operationMs ?? 30_000, "withTimeout");

@@ -74,7 +74,7 @@ const COMPARE_RULES: readonly SyncCompare[] = ["auto", "size", "checksum"];
  * Compares folder `aPrefix` of `a` with folder `bPrefix` of `b`, changing neither (rclone's
  * `check`), between any two backends.
  *
- * It is sync's planner run without its hands: the same merged listings ({@link mergeListings}), the
+ * It is sync's planner run without its hands: the same merged listings (`mergeListings`), the
  * same filter, and the same decision ({@link syncVerdict}, then `stat` or content hashes when the
  * listings cannot tell), so a file `checkStorages(a, …, b, …)` reports as `only-in-a` or `differs`
  * is exactly one that `syncStorages(a, …, b, …)` would copy, and `only-in-b` one it would delete.

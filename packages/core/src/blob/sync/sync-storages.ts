@@ -44,14 +44,14 @@ const MAX_QUEUE_DEPTH = 1024;
  *   are counted first (all of them), and more than `maxDelete` rejects with `SyncError` of stage
  *   `max-delete`; the delete pass never deletes more than `maxDelete` files.
  * - With `backupDir`, the old version of every target file that is overwritten or deleted is first
- *   saved there ({@link SyncBackup}): the target file changes only once its old version is whole
+ *   saved there (`SyncBackup`): the target file changes only once its old version is whole
  *   in the backup folder, and a failed backup fails that file (a {@link SyncFailure} of step
  *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
- * - Rejects a bad `concurrency`, `maxDelete` or `backupDir` (see {@link resolveBackupDir}) with
+ * - Rejects a bad `concurrency`, `maxDelete` or `backupDir` (see `resolveBackupDir`) with
  *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O; then, before any write, folders
- *   that overlap by place ({@link refuseSyncOverlap}: one storage object's prefixes, or what two
+ *   that overlap by place (`refuseSyncOverlap`: one storage object's prefixes, or what two
  *   backends' `place()` say): source and target with `InvalidPathError` (`E_INVALID_PATH`), the
  *   backup folder with either with `InvalidOptionsError`; a target or backup folder nested in a
  *   side where `filter` excludes it is allowed, as in rclone. A listing that breaks the order or
