@@ -7,6 +7,7 @@ import {
   InvalidOptionsError,
   SnapshotIOError,
   checkGarbageOptions,
+  hashFile,
   mapLimit,
   normalizePrefix,
   rechunk,
@@ -199,6 +200,14 @@ export class LocalFileSystemBackend extends BlobBackend {
       throw error;
     }
     await pruneEmptyFolders(this.location, dir);
+  }
+
+  /**
+   * The MD5 of a file, read in full from disk as rclone reads a local file for `--checksum`
+   * (no network is crossed); a missing file rejects as its read does (`E_NOT_FOUND`).
+   */
+  protected override md5File(key: string, signal: AbortSignal | undefined): Promise<string> {
+    return hashFile(this, key, "md5", signal);
   }
 
   protected async statFile(key: string): Promise<FileStat | undefined> {

@@ -125,6 +125,12 @@ export class MemoryStorage extends BlobBackend {
     return file && statOf(key, file);
   }
 
+  /** The MD5 of the bytes held (no download: they are in this process); `null` when missing. */
+  protected override async md5File(key: string): Promise<string | null> {
+    const file = this.#files.get(key);
+    return file === undefined ? null : crypto.createHash("md5").update(file.data).digest("hex");
+  }
+
   protected override hasFileSync(key: string): boolean {
     return this.#files.has(key);
   }

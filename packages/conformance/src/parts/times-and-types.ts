@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { contentTypeFor, dateFromNs, syncStorages, type AdvancedSnapshotStorage, type FileStat } from "@stowage/core";
 import type { SuiteContext } from "../fixture.js";
 
@@ -53,6 +54,15 @@ export function timesAndTypesTests(t: SuiteContext<AdvancedSnapshotStorage>): vo
       if (given.contentType === undefined && derived.contentType === undefined) return;
       assert.equal(given.contentType, "text/x-stowage-test", "the type given to write");
       assert.equal(derived.contentType, contentTypeFor("types/notes.txt"), "the type of a .txt name");
+    });
+
+    t.test("md5(), where a backend offers it, is the content's MD5 (or undefined), and E_NOT_FOUND for a missing file", async (storage) => {
+      if (storage.md5 === undefined) return;
+      const content = "the content whose MD5 compare: 'checksum' reads";
+      await storage.write("hashed/a.txt", content);
+      const md5 = await storage.md5("hashed/a.txt");
+      if (md5 !== undefined) assert.equal(md5, createHash("md5").update(content).digest("hex"));
+      await assert.rejects(storage.md5("hashed/missing.txt"), { code: "E_NOT_FOUND" });
     });
 
     t.test("sync between two instances carries fine times and types: the next run copies nothing", async (source, open) => {
