@@ -79,9 +79,9 @@ describe.each(published)("$manifest.name", ({ dir, manifest }) => {
   });
 });
 
-it("core needs only exponential-backoff at run time (its filter globs are its own); pino is an optional peer", () => {
+it("core needs only exponential-backoff and mime-types at run time (its filter globs are its own); pino is an optional peer", () => {
   const core = published.find(({ manifest }) => manifest.name === "@stowage/core")?.manifest;
-  expect(Object.keys(core?.dependencies ?? {}).sort()).toEqual(["exponential-backoff"]);
+  expect(Object.keys(core?.dependencies ?? {}).sort()).toEqual(["exponential-backoff", "mime-types"]);
   expect(core?.peerDependencies?.pino).toBeDefined();
   expect(core?.peerDependenciesMeta?.pino?.optional).toBe(true);
 });
