@@ -4,6 +4,7 @@ import { catCommand } from "./commands/cat.js";
 import { checkCommand } from "./commands/check.js";
 import { cpCommand } from "./commands/cp.js";
 import { gcCommand } from "./commands/gc.js";
+import { linkCommand } from "./commands/link.js";
 import { getCommand } from "./commands/get.js";
 import { lsCommand } from "./commands/ls.js";
 import { mvCommand } from "./commands/mv.js";
@@ -73,7 +74,7 @@ function buildProgram(ctx: CommandContext, secrets: readonly string[]): Command 
       const options = action.optsWithGlobals<Partial<GlobalOptions>>();
       ctx.options = { quiet: options.quiet === true, verbose: options.verbose === true };
     });
-  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand, checkCommand, gcCommand];
+  const commands = [lsCommand, catCommand, putCommand, getCommand, cpCommand, mvCommand, rmCommand, statCommand, syncCommand, checkCommand, gcCommand, linkCommand];
   for (const make of commands) program.addCommand(make(ctx));
   // Every command (and the program) throws instead of exiting, and writes through the context's streams.
   for (const command of [program, ...program.commands]) {

@@ -10,12 +10,14 @@ import {
   normalizePrefix,
   SnapshotIOError,
   SnapshotNotFoundError,
+  signedUrlOptions,
   type BackendContent,
   type BackendWriteOptions,
   type BlobOperation,
   type CollectGarbageOptions,
   type FileStat,
   type GarbageReport,
+  type SignedUrlOptions,
   type SnapshotStorage,
   type StreamListOptions,
   type SyncCopier,
@@ -37,6 +39,7 @@ import { KeySpace } from "./s3-keys.js";
 import { S3_LOCATION, s3LocationOf, type S3Location } from "./s3-location.js";
 import { resolveSettings, type S3StorageOptions, type S3StorageSettings } from "./s3-storage-options.js";
 import { serverCopy } from "./server-copy.js";
+import { presignedUrl } from "./signed-url.js";
 import { streamFileStats } from "./stream-list.js";
 import { S3SyncCopier } from "./sync-copier.js";
 import { abortStaleUploads } from "./upload-garbage.js";
@@ -101,6 +104,17 @@ export class S3Storage extends BlobBackend {
   /** Where folder `prefix` is (core's `PlacedStorage`; see {@link s3Place}): endpoint, bucket, root prefix, folder. */
   place(prefix: string): ReturnType<typeof s3Place> {
     return s3Place(this.client, this.bucket, this.prefix, prefix);
+  }
+
+  /**
+   * A time-limited URL that downloads (`method: "GET"`, the default) or uploads (`"PUT"`) file
+   * `path` without credentials: core's `SigningStorage` capability, a presigned SigV4 URL (see
+   * `signed-url.ts`). `expiresInSeconds` from 1 to 604,800 (7 days, S3's limit), default 3,600.
+   * Throws `E_INVALID_PATH` or `E_INVALID_OPTIONS` before signing; sends nothing to S3.
+   */
+  async signedUrl(path: string, options: SignedUrlOptions = {}): Promise<string> {
+    const checked = signedUrlOptions(path, options, "S3Storage");
+    return presignedUrl(this.client, this.bucket, this.#space.keys.objectKey(path), checked);
   }
 
   /** The folder inside the bucket that is this storage's root (`""` for the bucket root). */

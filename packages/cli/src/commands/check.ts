@@ -32,7 +32,7 @@ export function checkCommand(ctx: CommandContext): Command {
     .description("compare two folders, in one store or between two, changing neither (like rclone check)")
     .argument("<a>", "store or store::folder")
     .argument("<b>", "store or store::folder to compare it with")
-    .option("--checksum", "compare contents (SHA-256 of both, streamed) instead of size and modification time")
+    .option("--checksum", "compare sizes and MD5s (rclone's --checksum: from S3 metadata, local files read; a download only where a side has none) instead of size and modification time")
     .option("--one-way", "only check that A's files are in B and equal; files only in B are fine")
     .option("--concurrency <n>", "files compared at once", "8")
     .option("--list", "print each difference, as it is found")
