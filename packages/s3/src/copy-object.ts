@@ -9,6 +9,7 @@ import {
 import { mapLimit } from "@stowage/core";
 import { abortAndThrow } from "./abort-upload.js";
 import { mtimeMetadata } from "./mtime-metadata.js";
+import { sdkWriteFields, type S3WriteSettings } from "./write-settings.js";
 
 /** A server-side copy on one endpoint, inside a bucket or across buckets. */
 export interface CopyRequest {
@@ -33,6 +34,8 @@ export interface CopyRequest {
   mtimeNs: bigint;
   /** The copy's `Content-Type` (the source's): a metadata-replacing copy would otherwise lose it. */
   contentType: string;
+  /** Storage class and encryption of the copy (see `write-settings.ts`). */
+  write: S3WriteSettings;
 }
 
 /**
@@ -48,11 +51,11 @@ export async function copyObject(request: CopyRequest): Promise<void> {
   const { contentType } = request;
   if (request.size <= request.multipartThreshold) {
     await client.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: "REPLACE", Metadata: metadata, ContentType: contentType }),
+      new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: "REPLACE", Metadata: metadata, ContentType: contentType, ...sdkWriteFields(request.write) }),
     );
     return;
   }
-  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata, ContentType: contentType }));
+  const { UploadId: uploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, Metadata: metadata, ContentType: contentType, ...sdkWriteFields(request.write) }));
   if (uploadId === undefined) throw new Error("CreateMultipartUpload returned no UploadId");
   const ranges: Array<[number, number]> = [];
   for (let start = 0; start < request.size; start += request.partSize) {

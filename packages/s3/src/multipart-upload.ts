@@ -13,6 +13,7 @@ import { abortAndThrow } from "./abort-upload.js";
 import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
 import { discardBody, type LeanTransport } from "./lean-transport.js";
 import { MD5_METADATA_KEY } from "./mtime-metadata.js";
+import { sdkWriteFields, writeHeaders, type S3WriteSettings } from "./write-settings.js";
 import { unquote } from "./s3-etag.js";
 import { uploadParts } from "./upload-parts.js";
 
@@ -29,6 +30,8 @@ export interface UploadTarget {
   metadata: Record<string, string>;
   /** The object's `Content-Type`. */
   contentType?: string | undefined;
+  /** Storage class and encryption (see `write-settings.ts`). */
+  write?: S3WriteSettings | undefined;
   /**
    * Cancels the upload: parts in flight are cut, the multipart upload is aborted, and the upload
    * rejects with `AbortError` naming `what`. Requests whose outcome an abort would leave in doubt
@@ -70,18 +73,19 @@ export async function uploadObject(target: UploadTarget, source: AsyncIterable<U
  * whose returned ETag is checked against that MD5 when it is one (SSE-KMS ETags are not): the
  * write is proven without a HeadObject after it. Through the lean transport when it serves the bucket.
  */
-async function putObject({ client, bucket, key, metadata, lean, contentType }: UploadTarget, body: Uint8Array): Promise<void> {
+async function putObject({ client, bucket, key, metadata, lean, contentType, write = {} }: UploadTarget, body: Uint8Array): Promise<void> {
   const md5 = createHash("md5").update(body).digest();
   let etag: string | undefined;
   if (lean !== undefined && (await lean.ready())) {
     const headers: Record<string, string> = { "content-md5": md5.toString("base64") };
     if (contentType !== undefined) headers["content-type"] = contentType;
+    Object.assign(headers, writeHeaders(write));
     for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value;
     const response = await lean.send({ method: "PUT", key, headers, body });
     discardBody(response);
     etag = response.headers.etag;
   } else {
-    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength, ContentMD5: md5.toString("base64"), Metadata: metadata, ContentType: contentType });
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.byteLength, ContentMD5: md5.toString("base64"), Metadata: metadata, ContentType: contentType, ...sdkWriteFields(write) });
     etag = (await client.send(command)).ETag;
   }
   const returned = unquote(etag ?? "");
@@ -95,7 +99,7 @@ async function multipartUpload(
   firstParts: Uint8Array[],
   rest: AsyncGenerator<Uint8Array, void, undefined>,
 ): Promise<void> {
-  const { client, bucket, key, queueSize, metadata, contentType } = target;
+  const { client, bucket, key, queueSize, metadata, contentType, write = {} } = target;
   // With checksums on (the SDK default), each part carries a CRC32 that S3 only accepts when the
   // upload was created with the same algorithm.
   const checksum = (await client.config.requestChecksumCalculation()) === "WHEN_SUPPORTED";
@@ -105,6 +109,7 @@ async function multipartUpload(
       Key: key,
       Metadata: metadata,
       ContentType: contentType,
+      ...sdkWriteFields(write),
       ...(checksum ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
     }),
   );

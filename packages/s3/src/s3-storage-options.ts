@@ -1,5 +1,6 @@
 import { integerOption } from "@stowage/core";
 import { resolveMaxKeys } from "./list-objects.js";
+import { checkWriteSettings, type S3WriteSettings } from "./write-settings.js";
 import type { S3ClientChoice } from "./s3-client.js";
 
 /** Options shared by every {@link S3Storage}, whichever way it gets its client. */
@@ -34,6 +35,15 @@ interface S3StorageBaseOptions {
    * Default 1000, S3's largest page.
    */
   maxKeys?: number;
+  /** The storage class of every object written (`x-amz-storage-class`, e.g. `STANDARD_IA`). Default: the bucket's (S3: `STANDARD`). */
+  storageClass?: string;
+  /**
+   * Server-side encryption of every object written: `AES256` (S3-managed keys) or `aws:kms`, as a
+   * bucket policy that denies unencrypted PUTs requires. Default: none sent (the bucket's default).
+   */
+  serverSideEncryption?: "AES256" | "aws:kms";
+  /** The KMS key (id or ARN) for `serverSideEncryption: "aws:kms"`. Default: the account's S3 key. */
+  sseKmsKeyId?: string;
 }
 
 /**
@@ -57,6 +67,8 @@ export interface S3StorageSettings {
   multipartCopyThreshold: number;
   copyPartSize: number;
   maxKeys: number;
+  /** Storage class and encryption sent with every write (see `write-settings.ts`). */
+  write: S3WriteSettings;
 }
 
 /** Fills in defaults and rejects impossible settings with an `InvalidOptionsError` naming the option. */
@@ -69,6 +81,7 @@ export function resolveSettings(options: S3StorageBaseOptions, defaultChunkSize:
     multipartCopyThreshold: options.multipartCopyThreshold ?? MAX_PART_SIZE,
     copyPartSize: options.copyPartSize ?? 512 * MIB,
     maxKeys: resolveMaxKeys("S3Storage", options.maxKeys),
+    write: checkWriteSettings(options),
   };
   integerOption("partSize", settings.partSize, MIN_PART_SIZE, MAX_PART_SIZE, "S3Storage");
   integerOption("queueSize", settings.queueSize, 1, 10_000, "S3Storage");

@@ -3,19 +3,21 @@ import type { S3Transport } from "./s3-client.js";
 import { S3Storage } from "./s3-storage.js";
 
 /** The query parameters an `s3:` URL takes (see {@link createStorageFromUrl}). */
-export const S3_URL_PARAMETERS = ["region", "endpoint", "forcePathStyle", "partSize", "transport"] as const;
+export const S3_URL_PARAMETERS = ["region", "endpoint", "forcePathStyle", "partSize", "transport", "storageClass", "sse", "sseKmsKeyId"] as const;
 
 /**
  * The {@link S3Storage} an `s3:` URL names (the CLI's `stowage sync SRC DST`, and any adapter
  * host that opens storages by URL):
- * `s3://bucket[/prefix][?region=…&endpoint=…&forcePathStyle=true&partSize=N&transport=sdk]`.
+ * `s3://bucket[/prefix][?region=…&endpoint=…&forcePathStyle=true&partSize=N&transport=sdk&storageClass=…&sse=AES256|aws:kms&sseKmsKeyId=…]`.
  *
  * - The host is the bucket, the path (without its outer slashes) the prefix; both are
  *   percent-decoded.
  * - `region`, `endpoint` and `forcePathStyle` (`true`/`1` or `false`/`0`) go to the client that the
  *   storage builds and owns (`close()` destroys it), with stowage's retries and deadlines;
  *   `partSize` is bytes per multipart part (at least 5 MiB); `transport` is `lean` (the default) or
- *   `sdk` (see `S3ClientChoice.transport`).
+ *   `sdk` (see `S3ClientChoice.transport`); `storageClass`, `sse` (`AES256` or `aws:kms`) and
+ *   `sseKmsKeyId` are sent with every write (`S3StorageOptions.storageClass`,
+ *   `serverSideEncryption`, `sseKmsKeyId`), as bucket policies may require.
  * - Credentials come from the AWS SDK's standard chain (environment, shared config, instance
  *   roles), never from the URL.
  *
@@ -42,7 +44,13 @@ export function createStorageFromUrl(url: URL): S3Storage {
   return new S3Storage({
     bucket,
     ...(prefix === "" ? {} : { prefix }),
-    ...definedOnly({ partSize: params.positiveInt("partSize"), transport: params.string("transport") as S3Transport | undefined }),
+    ...definedOnly({
+      partSize: params.positiveInt("partSize"),
+      transport: params.string("transport") as S3Transport | undefined,
+      storageClass: params.string("storageClass"),
+      serverSideEncryption: params.string("sse") as "AES256" | "aws:kms" | undefined,
+      sseKmsKeyId: params.string("sseKmsKeyId"),
+    }),
     clientConfig: definedOnly({
       region: params.string("region"),
       endpoint: params.string("endpoint"),

@@ -9,7 +9,7 @@ import type { S3Location } from "./s3-location.js";
 import type { S3StorageSettings } from "./s3-storage-options.js";
 
 /** The copy settings of the target storage. */
-export type CopySettings = Pick<S3StorageSettings, "multipartCopyThreshold" | "copyPartSize" | "queueSize">;
+export type CopySettings = Pick<S3StorageSettings, "multipartCopyThreshold" | "copyPartSize" | "queueSize" | "write">;
 
 /**
  * Server-side copy of storage key `sourceKey` of `source` onto `targetKey` of `target`, carrying
@@ -50,6 +50,7 @@ export async function serverCopy(
       multipartThreshold: settings.multipartCopyThreshold,
       partSize: settings.copyPartSize,
       queueSize: settings.queueSize,
+      write: settings.write,
     });
   } catch (error) {
     throw toStowageError(error, "copy", keys.bucket, targetKey);

@@ -135,6 +135,29 @@ describe("the lean transport", () => {
     }
   });
 
+  it("storage class and server-side encryption (SSE-KMS with a key id) go on every write, on both transports, and on copies", async () => {
+    for (const transport of ["lean", "sdk"] as const) {
+      const s3 = storage({ checkConflicts: false, transport, partSize: PART, storageClass: "STANDARD_IA", serverSideEncryption: "aws:kms", sseKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/test-key" });
+      const seen = watchRequests(s3);
+      await s3.write("small", "x");
+      await s3.write("big", chunks(PART / (1024 * 1024) + 1, 1024 * 1024));
+      await s3.atomicMove("small", "moved");
+      const writes = seen.filter((request) => /^(PutObject|CreateMultipartUpload|CopyObject)Command$/.test(request.name));
+      expect(writes.map((request) => request.name).sort()).toEqual(["CopyObjectCommand", "CreateMultipartUploadCommand", "PutObjectCommand"]);
+      for (const request of writes) {
+        expect([request.headers["x-amz-storage-class"], request.headers["x-amz-server-side-encryption"], request.headers["x-amz-server-side-encryption-aws-kms-key-id"]]).toEqual([
+          "STANDARD_IA",
+          "aws:kms",
+          "arn:aws:kms:us-east-1:111122223333:key/test-key",
+        ]);
+      }
+      s3.close();
+    }
+    expect(() => storage({ serverSideEncryption: "AES128" as never })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS" }));
+    expect(() => storage({ sseKmsKeyId: "k" })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS" }));
+    expect(() => storage({ storageClass: "cheap please" })).toThrow(expect.objectContaining({ code: "E_INVALID_OPTIONS" }));
+  });
+
   it("a single PutObject carries Content-MD5 and mtime metadata, on both transports", async () => {
     for (const transport of ["lean", "sdk"] as const) {
       const s3 = storage({ checkConflicts: false, transport });

@@ -58,6 +58,9 @@ describe("createStorageFromUrl", () => {
     ["a partSize under S3's 5 MiB minimum", "s3://b/p?partSize=1024", "partSize"],
     ["no bucket", "s3:///prefix", "bucket"],
     ["an unknown transport", "s3://b/p?transport=fast", "transport"],
+    ["an unknown encryption", "s3://b/p?sse=AES128", "serverSideEncryption"],
+    ["a KMS key without aws:kms", "s3://b/p?sse=AES256&sseKmsKeyId=k", "sseKmsKeyId"],
+    ["a malformed storage class", "s3://b/p?storageClass=cheap", "storageClass"],
     ["a bad percent-encoding", "s3://b/x%zz", "prefix"],
     ["another scheme", "file:///tmp/x", "url"],
   ])("rejects %s with InvalidOptionsError naming it", (_, text, option) => {
