@@ -45,7 +45,11 @@ export async function* storedChunks(
       next = following < meta.n ? fetchBatch(following) : undefined;
       // An abandoned prefetch must not surface as an unhandled rejection.
       next?.catch(() => undefined);
-      yield* await batch;
+      // Not `yield* batch`: an abort destroys the read's `Readable.from` stream, which calls the
+      // generator's `throw`, and `yield*` hands that to the array's iterator; it has no `throw`, so
+      // since the 2023 spec change (V8 in Node 24+) the read failed with "The iterator does not
+      // provide a 'throw' method" (an AggregateError) instead of the AbortError.
+      for (const chunk of await batch) yield chunk;
     }
   };
   yield* size === meta.c ? stored() : rechunk(stored(), size);
