@@ -61,7 +61,7 @@ describe("enableConsoleLogging", () => {
       mkdirSync(core, { recursive: true });
       cpSync(join(packageRoot, "dist"), join(core, "dist"), { recursive: true });
       cpSync(join(packageRoot, "package.json"), join(core, "package.json"));
-      for (const dependency of ["exponential-backoff"]) {
+      for (const dependency of ["exponential-backoff", "mime-types"]) {
         symlinkSync(resolve(packageRoot, "node_modules", dependency), join(app, "node_modules", dependency));
       }
       const script =

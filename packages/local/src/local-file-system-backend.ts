@@ -310,7 +310,7 @@ export class LocalFileSystemBackend extends BlobBackend {
     return new LocalCopier(target, from, source);
   }
 
-  /** Where folder `prefix` really is (core's `PlacedStorage`; see {@link localPlace}). */
+  /** Where folder `prefix` really is (core's `PlacedStorage`; see `localPlace`). */
   place(prefix: string): ReturnType<typeof localPlace> {
     return localPlace(this.#folderPath(normalizePrefix(prefix)));
   }

@@ -101,7 +101,7 @@ export class S3Storage extends BlobBackend {
     return this.#space.keys.bucket;
   }
 
-  /** Where folder `prefix` is (core's `PlacedStorage`; see {@link s3Place}): endpoint, bucket, root prefix, folder. */
+  /** Where folder `prefix` is (core's `PlacedStorage`; see `s3Place`): endpoint, bucket, root prefix, folder. */
   place(prefix: string): ReturnType<typeof s3Place> {
     return s3Place(this.client, this.bucket, this.prefix, prefix);
   }

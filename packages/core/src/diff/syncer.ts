@@ -31,7 +31,7 @@ import { FamilyRepair, unlistDangling } from "./family-repair.js";
  * store as a one-by-one sync would leave it. When a collected write fails, others of its batch
  * may have been written.
  *
- * Each run of up to {@link SYNC_BATCH} top-level elements is a run of whole families (a top-level
+ * Each run of up to `SYNC_BATCH` top-level elements is a run of whole families (a top-level
  * object and its descendants). When the destination store commits writes together (it overrides
  * `commitTogether`, as SQLiteStore does), all the run's writes are sent inside one
  * `dest.store.commitTogether`, so a sync cut short by a crash leaves every family as it was or as
@@ -153,8 +153,8 @@ class Syncer {
 
   /**
    * Reads the destination objects that `elements` and their descendants need (up to
-   * {@link SYNC_BATCH} times four; deeper ones are read when their turn comes), one `findMany`
-   * per type and {@link SYNC_BATCH} uids, after writing any collected write of those objects.
+   * `SYNC_BATCH` times four; deeper ones are read when their turn comes), one `findMany`
+   * per type and `SYNC_BATCH` uids, after writing any collected write of those objects.
    */
   async #readAhead(elements: readonly DiffElement[]): Promise<void> {
     const wanted = new Map<string, Set<string>>();
