@@ -33,8 +33,12 @@ export default {
     ],
     "readme": "README.md",
     "excludePrivate": true,
-    "excludeInternal": true
+    "excludeInternal": true,
+    // No source links: a clone's remote (a local path in CI, none in a fresh checkout) is not a
+    // web address TypeDoc can link to, and it warns about it.
+    "disableSources": true
   },
+  "disableSources": true,
   "readme": "docs/reference.md",
   "projectDocuments": [
     "README.md",
