@@ -310,7 +310,11 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
     validateKey(path);
     const { signal } = options;
     throwIfAborted(signal, `the hash of '${path}'`);
-    if (this.md5File === undefined) return undefined;
+    if (this.md5File === undefined) {
+      // No MD5 without a download; still, a missing file is said so, as every backend says it.
+      if (!(await this.exists(path))) throw new SnapshotNotFoundError(path);
+      return undefined;
+    }
     const md5File = this.md5File.bind(this);
     const found = await this.#run("read", path, () => md5File(path, signal));
     if (found === null) throw new SnapshotNotFoundError(path);
