@@ -66,6 +66,7 @@ async function warningsFor(source: string | undefined): Promise<string[]> {
     treatWarningsAsErrors: options.treatWarningsAsErrors,
     logLevel: LogLevel.Warn,
     skipErrorChecking: true,
+    disableSources: options.disableSources,
   });
   app.logger.log = (message: string, level: LogLevel) => {
     if (level >= LogLevel.Warn) warnings.push(message);
