@@ -6,7 +6,7 @@ export default defineConfig({
     // Each file starts its own in-process S3 server, whose CPU is the tests' main cost: two files
     // at a time use both cores (vitest's default on 2 cores is one worker, running files in turn).
     maxWorkers: 2,
-    testTimeout: 180_000,
+    testTimeout: 400_000,
     hookTimeout: 60_000,
   },
 });

@@ -9,6 +9,9 @@ import { SUITE_PAGE, useS3Server } from "./s3-fixture.js";
 // gets its own prefix and id, so tests never see each other's objects. Small listing pages:
 // the large store (COUNT objects) spans several.
 const COUNT = 6 * SUITE_PAGE + 5;
+// The bulk tests send about 3,000 signed requests, each checked by the test server: on a CI machine
+// running several packages' tests on 2 cores they took over 120 s, the suite's default deadline.
+const testDeadlineMs = 360_000;
 const { server: current } = useS3Server();
 const unique = (): string => randomBytes(4).toString("hex");
 
@@ -21,6 +24,7 @@ describeObjectStore(
     reopen: (store) =>
       new S3Store({ bucket: store.bucket, prefix: store.prefix, storeId: store.storeId, maxKeys: SUITE_PAGE, clientConfig: current().clientConfig }),
     largeCount: COUNT,
+    testDeadlineMs,
   },
 );
 
