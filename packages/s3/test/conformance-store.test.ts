@@ -46,5 +46,6 @@ describeObjectStore(
     largeCount: COUNT,
     // Check-then-delete: two racing removers can both succeed.
     atomicRemove: false,
+    testDeadlineMs,
   },
 );
