@@ -88,19 +88,8 @@ export class SQLiteStore extends BaseStore {
    * processes wait (up to their busy timeout), readers see the state before. Every write of this
    * store made meanwhile joins it, whoever makes it; a nested call runs inside the outer one.
    */
-  async transaction<T>(work: () => Promise<T> | T): Promise<T> {
-    this.#open();
-    if (this.#db.inTransaction) return work();
-    this.#exec("BEGIN IMMEDIATE");
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      this.#rollback();
-      throw error;
-    }
-    this.#commit();
-    return result;
+  transaction<T>(work: () => Promise<T> | T): Promise<T> {
+    return this.#immediate(work, () => this.#rollback());
   }
 
   /**
@@ -109,7 +98,18 @@ export class SQLiteStore extends BaseStore {
    * families in one, so a sync killed midway leaves each family as it was or as synced. The write
    * lock is held meanwhile (see {@link transaction}). Inside {@link transaction}, it joins it.
    */
-  override async commitTogether<T>(work: () => Promise<T>): Promise<T> {
+  override commitTogether<T>(work: () => Promise<T>): Promise<T> {
+    // What work wrote before it failed is kept (unless SQLite already rolled it back, or close() did).
+    return this.#immediate(work, () => {
+      if (this.#db.open && this.#db.inTransaction) this.#commit();
+    });
+  }
+
+  /**
+   * Runs `work` in one `BEGIN IMMEDIATE` transaction (or inside the one already open), commits
+   * when it resolves, and calls `onFailure` (roll back, or commit) before passing its rejection on.
+   */
+  async #immediate<T>(work: () => Promise<T> | T, onFailure: () => void): Promise<T> {
     this.#open();
     if (this.#db.inTransaction) return work();
     this.#exec("BEGIN IMMEDIATE");
@@ -117,8 +117,7 @@ export class SQLiteStore extends BaseStore {
     try {
       result = await work();
     } catch (error) {
-      // What work wrote before it failed is kept (unless SQLite already rolled it back, or close() did).
-      if (this.#db.open && this.#db.inTransaction) this.#commit();
+      onFailure();
       throw error;
     }
     this.#commit();
