@@ -171,6 +171,6 @@ export async function alternate(sides, rounds, { before = async () => {}, verify
 
 /** Prints `target` lines: `[met]` or `[NOT met]` after each description. */
 export function printTargets(targets) {
-  console.log("\ntargets (issue 11):");
+  console.log("\ntargets:");
   for (const { text, met } of targets) console.log(`  ${met ? "[met]    " : "[NOT met]"} ${text}`);
 }

@@ -6,7 +6,9 @@
 // HTTP proxy that counts their requests by operation. Times are medians of alternating runs; RSS is
 // each child's peak (`/usr/bin/time -f %M`). After the last run of each case every object of both
 // buckets is checked: size, content and mtime metadata. Then the client CPU of one HeadObject and
-// one 512 B PutObject, lean transport against the SDK's. A measurement, never a test.
+// one 512 B PutObject, lean transport against the SDK's. Then S3 → local (first run and no-op)
+// and the `--checksum` no-op (see s3-rows.mjs). STOWAGE_BENCH_SCALE=10 gives the 100,000-file
+// rows. A measurement, never a test.
 import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -30,6 +32,7 @@ import {
   settle,
   treeKey,
 } from "./env.mjs";
+import { checksumNoop, s3ToLocal } from "./s3-rows.mjs";
 import { countingProxy, cpuPerCall, formatCounts } from "./s3-wire.mjs";
 
 // The AWS SDK warns on Node 20 at every client; the verification below creates a few.
@@ -191,6 +194,30 @@ for (const [name, counts] of [
 }
 console.log(`every object of both buckets verified after each case: size, content, mtime metadata (within 1 ms)`);
 
+const lastRequests = () => ({ stowage: requests.stowage.at(-1), rclone: requests.rclone.at(-1) });
+const shape = { dir, query, clientConfig, stowageEnv, rcloneEnv, files: FILES, folders: FOLDERS, size: SIZE, measured, lastRequests };
+const down = await s3ToLocal({ ...shape, bucket: bucketOf.stowage });
+const checksum = await checksumNoop({ ...shape, src, buckets: { ...bucketOf }, changeFile, rollBack, verifyKeys });
+console.log(`\n## S3 → local (durable=false: rclone does not fsync), and local → S3 with --checksum (size + MD5)`);
+console.log(`${"case".padEnd(30)}${"stowage".padStart(10)}${"rclone".padStart(10)}${"/rclone".padStart(9)}   peak RSS stowage | rclone`);
+for (const [name, m] of [
+  ["S3 → local, first run", down.first],
+  ["S3 → local, no-op after 2", down.noop],
+  ["--checksum no-op after 2", checksum.noop],
+]) {
+  console.log(
+    `${name.padEnd(30)}${seconds(m.stowage.ms).padStart(10)}${seconds(m.rclone.ms).padStart(10)}${`${(m.stowage.ms / m.rclone.ms).toFixed(2)}x`.padStart(9)}   ${mib(m.stowage.rss)} | ${mib(m.rclone.rss)}`,
+  );
+}
+console.log("requests at the server, last timed run of each case:");
+for (const [name, counts] of [
+  ["S3 → local first", down.firstRequests],
+  ["S3 → local no-op", down.noopRequests],
+  ["--checksum no-op", checksum.requests],
+]) {
+  for (const side of Object.keys(sides)) console.log(`  ${name.padEnd(17)} ${side.padEnd(8)} ${formatCounts(counts[side])}`);
+}
+
 // Client CPU of single requests: S3Storage on the lean transport against the same on the SDK's.
 const cpu = {};
 for (const transport of ["lean", "sdk"]) {
@@ -220,6 +247,9 @@ printTargets([
   { text: `first run <= 0.8x rclone (${(first.stowage.ms / first.rclone.ms).toFixed(2)}x)`, met: first.stowage.ms <= 0.8 * first.rclone.ms },
   { text: `no-op <= 0.8x rclone (${(noop.stowage.ms / noop.rclone.ms).toFixed(2)}x)`, met: noop.stowage.ms <= 0.8 * noop.rclone.ms },
   { text: `stowage peak RSS <= 100 MiB (${mib(peak)}, the larger of the two cases)`, met: peak <= MAX_RSS },
+  { text: `S3 → local first run <= 1.0x rclone (${(down.first.stowage.ms / down.first.rclone.ms).toFixed(2)}x)`, met: down.first.stowage.ms <= down.first.rclone.ms },
+  { text: `S3 → local no-op <= 1.0x rclone (${(down.noop.stowage.ms / down.noop.rclone.ms).toFixed(2)}x)`, met: down.noop.stowage.ms <= down.noop.rclone.ms },
+  { text: `--checksum no-op <= 0.8x rclone --checksum (${(checksum.noop.stowage.ms / checksum.noop.rclone.ms).toFixed(2)}x)`, met: checksum.noop.stowage.ms <= 0.8 * checksum.noop.rclone.ms },
 ]);
 await proxy.close();
 await server.stop();

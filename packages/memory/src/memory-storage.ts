@@ -90,12 +90,15 @@ export class MemoryStorage extends BlobBackend {
 
   // ---- BlobBackend's primitives (keys valid, content checked) ----
 
-  protected override readFileSync(key: string): StoredBytesReadable {
-    return new StoredBytesReadable(this.#get(key).data, this.defaultChunkSize);
+  /** The bytes held, and their stat for `onStat`: both at hand. */
+  protected override readFileSync(key: string, onStat?: (stat: FileStat) => void): StoredBytesReadable {
+    const file = this.#get(key);
+    onStat?.(statOf(key, file));
+    return new StoredBytesReadable(file.data, this.defaultChunkSize);
   }
 
-  protected async readFile(key: string): Promise<StoredBytesReadable> {
-    return this.readFileSync(key);
+  protected async readFile(key: string, _signal: AbortSignal | undefined, onStat?: (stat: FileStat) => void): Promise<StoredBytesReadable> {
+    return this.readFileSync(key, onStat);
   }
 
   protected override async readChunks(key: string, size: number): Promise<AsyncIterable<Uint8Array>> {

@@ -1,10 +1,13 @@
-// Upload and download of one big object of unknown length: S3Storage against the plain SDK, in one
+// Upload and download of one big object of unknown length: S3Storage (`write` of a Readable and
+// `streamWrite`) against the plain SDK (`@aws-sdk/lib-storage`), with the TCP connections each run
+// opened (through a counting relay), in one
 // process, against the same local S3 server (run in a child process so that the objects it holds
 // do not count in this process's RSS). STOWAGE_BENCH_MIB scales the object (default 512),
 // STOWAGE_BENCH_ROUNDS repeats each measurement (default 3, downloads three times per round; the
 // fastest run counts for speed, the largest for memory). A 64 MiB round runs first, unmeasured,
 // so that neither side pays alone for warming up the heap, sockets and JIT.
 import { randomBytes } from "node:crypto";
+import { connect, createServer } from "node:net";
 import { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -31,8 +34,29 @@ async function drain(iterable, size) {
   if (total !== size) throw new Error(`read ${total} bytes, expected ${size}`);
 }
 
+/** A TCP relay in front of `endpoint` that counts the connections opened through it. */
+async function connectionCounter(endpoint) {
+  const target = new URL(endpoint);
+  let opened = 0;
+  const relay = createServer((socket) => {
+    opened++;
+    const upstream = connect(Number(target.port), target.hostname);
+    socket.pipe(upstream).pipe(socket);
+    socket.on("error", () => upstream.destroy());
+    upstream.on("error", () => socket.destroy());
+  });
+  await new Promise((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${relay.address().port}`,
+    take: () => [opened, (opened = 0)][0],
+    close: () => new Promise((resolve) => relay.close(resolve)),
+  };
+}
+
 const server = await spawnS3Server();
-const client = new S3Client(server.clientConfig);
+const counter = await connectionCounter(server.endpoint);
+// Both sides send through one client, so they share its checksum setting (the SDK's default) and agent.
+const client = new S3Client({ ...server.clientConfig, endpoint: counter.endpoint });
 const storage = new S3Storage({ bucket: server.bucket, client, partSize, queueSize, checkConflicts: false });
 const remove = (Key) => client.send(new DeleteObjectCommand({ Bucket: server.bucket, Key }));
 
@@ -43,6 +67,7 @@ const operations = (size) => ({
       .done()
       .then(() => remove("baseline")),
   subjectUpload: () => storage.streamWrite("subject", source(size)),
+  writeUpload: () => storage.write("written", Readable.from(source(size))).then(() => remove("written")),
   readDownload: async () => drain(await storage.read("subject"), size),
   baselineDownload: async () => drain((await client.send(new GetObjectCommand({ Bucket: server.bucket, Key: "subject" }))).Body, size),
   streamReadDownload: async () => drain(storage.streamRead("subject"), size),
@@ -53,14 +78,17 @@ try {
   await remove("subject");
 
   const results = {};
+  const connections = {};
   const ops = Object.entries(operations(bytes));
   for (let round = 0; round < rounds; round++) {
     // Alternate which side goes first in each pair.
-    const order = round % 2 === 0 ? ops : [ops[1], ops[0], ops[3], ops[2], ops[4]];
+    const uploads = round % 2 === 0 ? ops.slice(0, 3) : [ops[2], ops[1], ops[0]];
     // Downloads are quick and noisy: three of each per round.
-    const downloads = order.slice(2);
-    for (const [name, run] of [...order.slice(0, 2), ...downloads, ...downloads, ...downloads]) {
+    const downloads = round % 2 === 0 ? ops.slice(3) : [ops[4], ops[3], ops[5]];
+    for (const [name, run] of [...uploads, ...downloads, ...downloads, ...downloads]) {
+      counter.take();
       (results[name] ??= []).push(await measure(run));
+      (connections[name] ??= []).push(counter.take());
     }
     await remove("subject");
   }
@@ -69,11 +97,15 @@ try {
 
   console.log(`object ${mib(bytes)}, best of ${rounds}, parts ${mib(partSize)} x ${queueSize} in flight (RSS target ${mib(queueSize * partSize + 64 * MIB)})`);
   printComparison("S3Storage vs the AWS SDK", [
+    { name: "upload (write(Readable) vs lib-storage)", subject: best("writeUpload"), baseline: best("baselineUpload"), bytes, target: 1.0 },
     { name: "upload (streamWrite vs lib-storage)", subject: best("subjectUpload"), baseline: best("baselineUpload"), bytes, target: 1.0 },
     { name: "download (read vs GetObject)", subject: best("readDownload"), baseline: best("baselineDownload"), bytes, target: 0.95 },
     { name: "download (streamRead vs GetObject)", subject: best("streamReadDownload"), baseline: best("baselineDownload"), bytes, target: 0.95 },
   ]);
+  console.log("TCP connections opened per run (most of any round):");
+  for (const [name, counts] of Object.entries(connections)) console.log(`  ${name.padEnd(20)} ${Math.max(...counts)}`);
 } finally {
+  await counter.close();
   client.destroy();
   await server.stop();
 }

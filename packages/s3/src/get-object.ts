@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { rechunkReadable, throwIfAborted } from "@stowage/core";
+import { rechunkReadable, throwIfAborted, type FileStat } from "@stowage/core";
+import { headOf, statOf } from "./head-object.js";
 import type { ObjectSpace } from "./object-space.js";
 import { toStowageError } from "./s3-errors.js";
 import { withTypedErrors } from "./typed-body.js";
@@ -10,15 +11,24 @@ type Reader = Pick<ObjectSpace, "client" | "keys" | "lean">;
 /**
  * The GetObject body of storage key `path` as the SDK hands it over (in Node an
  * `http.IncomingMessage`: no whole-object buffering). An abort of `signal` cancels the request
- * with `AbortError`. Sent through the lean transport when the storage has one. Rejects with `SnapshotNotFoundError` for a missing object, and the stowage
- * error of the request's failure otherwise.
+ * with `AbortError`. Sent through the lean transport when the storage has one. `onStat` hears the
+ * object's stat from the response headers (the `mtime` metadata, type and MD5, as HeadObject gives
+ * them). Rejects with `SnapshotNotFoundError` for a missing object, and the stowage error of the
+ * request's failure otherwise.
  */
-async function getBody({ client, keys, lean }: Reader, path: string, signal: AbortSignal | undefined): Promise<Readable> {
+async function getBody({ client, keys, lean }: Reader, path: string, signal: AbortSignal | undefined, onStat?: (stat: FileStat) => void): Promise<Readable> {
   let body: unknown;
   try {
     const key = keys.objectKey(path);
-    if (lean !== undefined && (await lean.ready())) body = (await lean.send({ method: "GET", key, signal })).body;
-    else body = (await client.send(new GetObjectCommand({ Bucket: keys.bucket, Key: key }), { abortSignal: signal })).Body;
+    if (lean !== undefined && (await lean.ready())) {
+      const response = await lean.send({ method: "GET", key, signal });
+      onStat?.(statOf(path, headOf(response)));
+      body = response.body;
+    } else {
+      const output = await client.send(new GetObjectCommand({ Bucket: keys.bucket, Key: key }), { abortSignal: signal });
+      onStat?.(statOf(path, output));
+      body = output.Body;
+    }
   } catch (error) {
     // The SDK's own abort error is not a stowage error.
     throwIfAborted(signal, `the read of '${path}'`);
@@ -31,8 +41,8 @@ async function getBody({ client, keys, lean }: Reader, path: string, signal: Abo
  * {@link getBody}, whose failures while it flows (a connection reset mid-body surfaces as a bare
  * `Error: aborted`) reach the reader as stowage errors of a `read`.
  */
-export async function getObject(space: Reader, path: string, signal: AbortSignal | undefined): Promise<Readable> {
-  const body = await getBody(space, path, signal);
+export async function getObject(space: Reader, path: string, signal: AbortSignal | undefined, onStat?: (stat: FileStat) => void): Promise<Readable> {
+  const body = await getBody(space, path, signal, onStat);
   return withTypedErrors(body, (error) => toStowageError(error, "read", space.keys.bucket, path));
 }
 

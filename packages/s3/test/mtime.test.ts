@@ -1,10 +1,14 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { collectBytes, formatMtimeSeconds } from "@stowage/core";
+import { collectBytes, formatMtimeSeconds, syncStorages, type FileStat } from "@stowage/core";
+import { LocalFileSystemBackend } from "@stowage/local";
 import { parseMtime } from "../src/mtime-metadata.js";
 import { PART, chunks, useS3Server } from "./s3-fixture.js";
 
-const { storage } = useS3Server();
+const { server, storage } = useS3Server();
 
 describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
   it("keeps the given mtime to the nanosecond, in rclone's form, on single and multipart uploads", async () => {
@@ -91,4 +95,37 @@ describe("S3Storage modification times (rclone's X-Amz-Meta-Mtime)", () => {
     expect(parseMtime("1700000000.5")).toBe(1_700_000_000_500_000_000n);
     for (const bad of [undefined, "", "1e9", "abc", "1.2.3", "99999999999999999999"]) expect(parseMtime(bad)).toBeUndefined();
   });
+
+  for (const transport of ["lean", "sdk"] as const) {
+    it(`read (${transport}) hands onStat the kept mtime, type and size from GetObject's headers`, async () => {
+      const s3 = storage({ transport });
+      const mtimeNs = 1_600_000_000_987_654_321n;
+      await s3.write("heard", "twelve bytes", { mtimeNs, contentType: "text/x-heard" });
+      server().requests(true);
+      let heard: FileStat | undefined;
+      expect(await collectBytes(await s3.read("heard", { onStat: (stat) => (heard = stat) }))).toEqual(Buffer.from("twelve bytes"));
+      expect(heard).toMatchObject({ path: "heard", size: 12, mtimeNs, contentType: "text/x-heard" });
+      expect(server().requests().map((request) => request.method)).toEqual(["GET"]);
+    });
+
+    it(`a sync (${transport}) out of S3 takes each file's mtime from its GetObject: no HeadObject per file`, async () => {
+      const s3 = storage({ transport });
+      const mtime = new Date("2022-02-02T02:02:02.222Z");
+      for (let i = 0; i < 4; i++) await s3.write(`out/f${i}`, `file ${i}`, { mtime });
+      const folder = await mkdtemp(join(tmpdir(), "stowage-s3-get-mtime-"));
+      try {
+        server().requests(true);
+        const target = new LocalFileSystemBackend({ location: folder });
+        expect(await syncStorages(s3, "out", target, "")).toMatchObject({ copied: 4 });
+        const methods = server().requests().map((request) => request.method);
+        expect(methods.filter((method) => method === "HEAD")).toEqual([]);
+        expect(methods.filter((method) => method === "GET").length).toBe(5); // one listing, four objects
+        for (let i = 0; i < 4; i++) expect((await stat(join(folder, `f${i}`))).mtime).toEqual(mtime);
+        // The times carried make the next run a no-op that HEADs each size-matching file, as rclone does.
+        expect(await syncStorages(s3, "out", target, "")).toMatchObject({ copied: 0, skipped: 4 });
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -36,6 +36,28 @@ export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       assertValidStat(await storage.stat("s/text"), "s/text", 6, from, to);
     });
 
+    t.test("read's onStat, where a backend calls it, hears once, before read resolves, the stat of the file read", async (storage) => {
+      const mtime = new Date(Date.UTC(2021, 4, 6, 7, 8, 9, 123));
+      await storage.write("heard/file", "heard content", { mtime, contentType: "text/plain" });
+      const heard: FileStat[] = [];
+      const content = await storage.read("heard/file", { onStat: (stat) => heard.push(stat) });
+      const calls = heard.length;
+      const chunks: Buffer[] = [];
+      for await (const chunk of content) chunks.push(chunk as Buffer);
+      assert.equal(Buffer.concat(chunks).toString(), "heard content");
+      assert.equal(heard.length, calls, "onStat is called before read resolves, never later");
+      assert.ok(calls <= 1, `onStat is called at most once (${calls} calls)`);
+      const [stat] = heard;
+      if (stat === undefined) return;
+      const expected = await storage.stat("heard/file");
+      assert.equal(stat.path, "heard/file", "the stat's path is the key read");
+      assert.equal(stat.size, expected.size, "onStat's size is stat()'s");
+      assert.equal(stat.mtime.getTime(), expected.mtime.getTime(), "onStat's mtime is stat()'s (the kept time, not a stand-in)");
+      assert.equal(stat.mtimeNs, expected.mtimeNs, "onStat's mtimeNs is stat()'s");
+      assert.equal(stat.contentType, expected.contentType, "onStat's contentType is stat()'s");
+      assert.notEqual(stat.needsStat, true, "onStat's stat is exact, never a stand-in");
+    });
+
     t.test("follows an overwrite, of another size or the same: size, a later mtime, a new etag", async (storage) => {
       await storage.write("f", "first version");
       await storage.write("same", "AAAA");

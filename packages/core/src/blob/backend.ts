@@ -98,8 +98,16 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   // ---- primitives: keys already valid, content checked, signal checked before the call ----
 
-  /** The file's bytes, as a stream or chunks; rejects with `SnapshotNotFoundError` when missing. */
-  protected abstract readFile(key: string, signal: AbortSignal | undefined): Promise<Readable | AsyncIterable<Uint8Array>>;
+  /**
+   * The file's bytes, as a stream or chunks; rejects with `SnapshotNotFoundError` when missing.
+   * A backend that learns the stat with the content calls `onStat` with it before it resolves
+   * (see {@link ReadOptions.onStat}); others ignore it.
+   */
+  protected abstract readFile(
+    key: string,
+    signal: AbortSignal | undefined,
+    onStat?: ((stat: FileStat) => void) | undefined,
+  ): Promise<Readable | AsyncIterable<Uint8Array>>;
 
   /** Replaces the file at `key` atomically (see {@link SnapshotStorage.write}). */
   protected abstract writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void>;
@@ -152,7 +160,7 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
    * Optional: {@link BlobBackend.readFile}, answered at once (a missing file throws
    * `SnapshotNotFoundError`); the base's `read` then awaits nothing before it returns the stream.
    */
-  protected readFileSync?(key: string): Readable | AsyncIterable<Uint8Array>;
+  protected readFileSync?(key: string, onStat?: ((stat: FileStat) => void) | undefined): Readable | AsyncIterable<Uint8Array>;
 
   /** Optional: {@link BlobBackend.statFile}, answered at once; the base's `stat` then awaits nothing. */
   protected statFileSync?(key: string): FileStat | undefined;
@@ -175,12 +183,13 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     validateKey(path);
-    const { signal } = options;
+    const { signal, onStat } = options;
     throwIfAborted(signal, `the read of '${path}'`);
+    const readSync = this.readFileSync;
     const opened =
-      this.readFileSync === undefined
-        ? await this.#run("read", path, () => this.readFile(path, signal))
-        : this.#runSync("read", path, this.readFileSync);
+      readSync === undefined
+        ? await this.#run("read", path, () => this.readFile(path, signal, onStat))
+        : this.#runSync("read", path, (key) => readSync.call(this, key, onStat));
     // Chunks a backend hands back are re-sliced, so that no read delivers a whole file at once.
     const stream = opened instanceof Readable ? opened : Readable.from(rechunk(opened, this.defaultChunkSize), { objectMode: false });
     return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);

@@ -69,7 +69,16 @@ export interface AbortOptions {
 }
 
 /** Options of {@link SnapshotStorage.read}. */
-export type ReadOptions = AbortOptions;
+export interface ReadOptions extends AbortOptions {
+  /**
+   * Hears the file's stat as the read found it, where the backend learns it with the content at no
+   * extra cost (S3's GetObject headers carry the `mtime` metadata that its listings lack), once,
+   * before `read` resolves. Backends that would need another request do not call it: a caller
+   * that must have the stat falls back to `stat()` (sync does, see {@link FileStat.needsStat}).
+   * Spares a streamed copy out of S3 its HeadObject, and gives the stat of exactly the bytes read.
+   */
+  onStat?: ((stat: FileStat) => void) | undefined;
+}
 
 /**
  * Options of {@link SnapshotStorage.write} and {@link AdvancedSnapshotStorage.streamWrite}.

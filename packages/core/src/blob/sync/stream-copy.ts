@@ -1,6 +1,8 @@
 import { abortableReadable } from "../abort.js";
 import { toChunks, type WriteContent } from "../content.js";
-import type { AdvancedSnapshotStorage, SnapshotStorage, WriteOptions } from "../storage.js";
+import type { AdvancedSnapshotStorage, FileStat, ReadOptions, SnapshotStorage, WriteOptions } from "../storage.js";
+import type { ListedFile } from "../walk.js";
+import { exactEntry } from "./settle.js";
 
 /** What a copy carries over from its source file: its time and its type. */
 export interface CopyStamp {
@@ -45,11 +47,17 @@ export interface StreamCopyOptions extends CopyStamp {
   onBytes?: ((flowed: number) => void) | undefined;
   /** `false` when a listing of the target ruled out conflicts (see `WriteOptions.checkConflicts`). */
   checkConflicts?: boolean;
+  /**
+   * The source's listing entry, when its time is a stand-in ({@link FileStat.needsStat}): the copy
+   * then takes its time and type from the read itself ({@link ReadOptions.onStat}), or, from a
+   * backend that gives none there, from one `stat()`.
+   */
+  standIn?: ListedFile | undefined;
 }
 
 /**
  * Streams file `fromKey` of `from` into `toKey` of `to` (`read`, then an atomic `write`), carrying
- * the source's time and type when given (`mtime`, `mtimeNs`, `contentType`). Both sides get `signal`; the stream is also cut here, for a source that
+ * the source's time and type when given (`mtime`, `mtimeNs`, `contentType`, or `standIn`). Both sides get `signal`; the stream is also cut here, for a source that
  * ignores it (a basic tier of another author): either way the write fails, and the target removes
  * what it started; a write that fails before draining the stream destroys it, so no file
  * descriptor or socket stays open until garbage collection. Resolves with the bytes that flowed.
@@ -63,11 +71,15 @@ export async function streamCopy(
   toKey: string,
   options: StreamCopyOptions,
 ): Promise<number> {
-  const { mtime, mtimeNs, contentType, md5, signal, onBytes, checkConflicts } = options;
-  const content = abortableReadable(await from.read(fromKey, { signal }), signal, "the sync");
+  const { md5, signal, onBytes, checkConflicts, standIn } = options;
+  let heard: FileStat | undefined;
+  const readOptions: ReadOptions = { signal };
+  if (standIn !== undefined) readOptions.onStat = (stat) => void (heard = stat);
+  const content = abortableReadable(await from.read(fromKey, readOptions), signal, "the sync");
   let flowed = 0;
   const count = onBytes === undefined ? (bytes: number) => (flowed += bytes) : (bytes: number) => onBytes((flowed += bytes));
   try {
+    const { mtime, mtimeNs, contentType } = standIn === undefined ? options : copyStamp(heard ?? (await exactEntry(from, standIn)));
     const writeOptions: WriteOptions = { signal };
     if (mtime !== undefined) writeOptions.mtime = mtime;
     if (mtimeNs !== undefined) writeOptions.mtimeNs = mtimeNs;

@@ -232,13 +232,15 @@ class SyncRun {
   /** Copies one file, natively or streamed, carrying its modification time; resolves with its size. */
   async #copy(path: string, entry: ListedFile): Promise<number> {
     const targetKey = joinKey(this.to, path);
-    const stat = await exactEntry(this.source, entry);
+    // A streamed copy takes a stand-in time's real value from its read (S3's GET), not from a stat first.
+    const stat = this.#copier === undefined ? entry : await exactEntry(this.source, entry);
     if (this.#copier !== undefined && stat.size !== undefined && stat.mtime !== undefined) {
       await this.#copier.copy(stat.path, targetKey, stat as FileStat);
       return stat.size;
     }
     const flowed = await streamCopy(this.source, stat.path, this.target, targetKey, {
       ...copyStamp(stat),
+      standIn: stat.needsStat === true ? stat : undefined,
       md5: await wantedMd5(this.source, stat, this.target, this.options.signal),
       signal: this.options.signal,
       // The merge found no conflict for this path in the target's listing (conflicts fail before).
