@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { copyWorker, type CopyJob, type CopyOutcome } from "./copy-worker.js";
+import { copyWorker, type CopyAnswer, type CopyBatch, type CopyJob, type CopyOutcome } from "./copy-worker.js";
 
 /**
  * A small pool of threads that do local copies synchronously (see `copy-worker.ts`), so that a
@@ -30,8 +30,8 @@ interface Pending {
 
 interface Lane {
   worker: Worker;
-  /** The batches posted and not yet answered, oldest first. */
-  batches: Pending[][];
+  /** The batches posted and not yet answered, by id. */
+  batches: Map<number, Pending[]>;
   /** Jobs in those batches. */
   load: number;
 }
@@ -42,6 +42,7 @@ export class CopyThreads {
   #queue: Pending[] = [];
   #scheduled = false;
   #failure: Error | undefined;
+  #batches = 0;
 
   constructor(
     private readonly durable: boolean,
@@ -74,10 +75,11 @@ export class CopyThreads {
     const batch = this.#queue;
     this.#queue = [];
     const lane = this.#leastLoaded();
-    lane.batches.push(batch);
+    const id = ++this.#batches;
+    lane.batches.set(id, batch);
     lane.load += batch.length;
     lane.worker.ref();
-    lane.worker.postMessage(batch.map((pending) => pending.job));
+    lane.worker.postMessage({ id, jobs: batch.map((pending) => pending.job) } satisfies CopyBatch);
   }
 
   #leastLoaded(): Lane {
@@ -95,9 +97,10 @@ export class CopyThreads {
       // A thread allocates a few small objects per copy: a small young generation is plenty.
       resourceLimits: { maxYoungGenerationSizeMb: 1 },
     });
-    const lane: Lane = { worker, batches: [], load: 0 };
-    worker.on("message", (outcomes: CopyOutcome[]) => {
-      const batch = lane.batches.shift() ?? [];
+    const lane: Lane = { worker, batches: new Map(), load: 0 };
+    worker.on("message", ({ id, outcomes }: CopyAnswer) => {
+      const batch = lane.batches.get(id) ?? [];
+      lane.batches.delete(id);
       lane.load -= batch.length;
       batch.forEach((pending, i) => pending.settle(outcomes[i] ?? { ok: false, stage: "fill", message: "no answer from the copy thread" }));
       // A thread with nothing in hand must not keep the process alive.
@@ -105,7 +108,9 @@ export class CopyThreads {
     });
     const die = (error: unknown): void => {
       this.#failure = error instanceof Error ? error : new Error(`a copy thread stopped: ${String(error)}`);
-      for (const batch of lane.batches.splice(0)) {
+      const batches = [...lane.batches.values()];
+      lane.batches.clear();
+      for (const batch of batches) {
         for (const pending of batch) pending.settle({ ok: false, stage: "fill", message: this.#failure.message });
       }
       lane.load = 0;

@@ -9,7 +9,8 @@
  * - the temporary file is created by `copyFileSync` with `COPYFILE_EXCL` (`O_CREAT | O_EXCL`,
  *   which never follows a link) and `COPYFILE_FICLONE` (a reflink where the filesystem has one);
  * - it gets the source's modification time to the microsecond (what `utimes` keeps), through
- *   `lutimes` or, when durable, the descriptor that is then fsynced (opened `O_NOFOLLOW`);
+ *   `lutimes` or, when durable, the descriptor that is then fsynced (opened `O_NOFOLLOW`), with
+ *   the rest of its batch's fsyncs in flight at once (see `copyDurably`);
  * - the target may be replaced only when it is not a link or a non-empty folder (an empty folder
  *   is removed, as `assertReplaceable` does), then the temporary file is renamed over it;
  * - on any failure the temporary file is removed; the main thread prunes folders and retries.
@@ -46,6 +47,18 @@ export type CopyOutcome =
       syscall?: string | undefined;
     };
 
+/** A batch of copies posted to a thread. */
+export interface CopyBatch {
+  id: number;
+  jobs: CopyJob[];
+}
+
+/** A thread's answer to the {@link CopyBatch} of the same `id`: one outcome per job, in order. */
+export interface CopyAnswer {
+  id: number;
+  outcomes: CopyOutcome[];
+}
+
 /** Runs in the thread: answers every batch posted to it. */
 export function copyWorker(load: (id: string) => unknown): void {
   const fs = load("node:fs") as typeof import("node:fs");
@@ -72,7 +85,11 @@ export function copyWorker(load: (id: string) => unknown): void {
     return (Number(micros) + 0.5) / 1e6;
   };
 
-  const copyOne = (job: CopyJob): CopyOutcome => {
+  /**
+   * Creates `job.temp` with the source's bytes and time. Durable: returns the temporary file's open
+   * descriptor, to be fsynced before {@link replace}; otherwise `undefined`. A failure removes it.
+   */
+  const fill = (job: CopyJob): Failure | number | undefined => {
     let stats;
     try {
       stats = fs.lstatSync(job.from, { bigint: true, throwIfNoEntry: false });
@@ -88,23 +105,25 @@ export function copyWorker(load: (id: string) => unknown): void {
       if (code !== "EEXIST") fs.rmSync(job.temp, { force: true });
       return failure("fill", error);
     }
+    const time = seconds(stats.mtimeNs);
+    let fd: number | undefined;
     try {
-      const time = seconds(stats.mtimeNs);
       if (!durable) {
         fs.lutimesSync(job.temp, time, time);
-      } else {
-        const fd = fs.openSync(job.temp, OPEN_FLAGS);
-        try {
-          fs.futimesSync(fd, time, time);
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
+        return undefined;
       }
+      fd = fs.openSync(job.temp, OPEN_FLAGS);
+      fs.futimesSync(fd, time, time);
+      return fd;
     } catch (error) {
+      if (fd !== undefined) fs.closeSync(fd);
       fs.rmSync(job.temp, { force: true });
       return failure("fill", error);
     }
+  };
+
+  /** Renames the filled `job.temp` over `job.to`, unless a link or a non-empty folder stands there. */
+  const replace = (job: CopyJob): CopyOutcome => {
     try {
       const target = fs.lstatSync(job.to, { throwIfNoEntry: false });
       if (target?.isSymbolicLink() === true) {
@@ -127,7 +146,47 @@ export function copyWorker(load: (id: string) => unknown): void {
     }
   };
 
-  parentPort?.on("message", (jobs: CopyJob[]) => {
-    parentPort.postMessage(jobs.map(copyOne));
+  /**
+   * Durable: the batch's files are filled one after the other, and their fsyncs all go to the
+   * thread pool at once, so that the disk's journal commits many in one flush (a thread that
+   * fsynced each in turn would wait for one commit per file); each file is renamed once its data is
+   * on disk, and the batch is answered when the last one is.
+   */
+  const copyDurably = (jobs: CopyJob[], answer: (outcomes: CopyOutcome[]) => void): void => {
+    const outcomes: CopyOutcome[] = new Array<CopyOutcome>(jobs.length);
+    let pending = jobs.length;
+    const settle = (i: number, outcome: CopyOutcome): void => {
+      outcomes[i] = outcome;
+      if (--pending === 0) answer(outcomes);
+    };
+    if (pending === 0) answer(outcomes);
+    jobs.forEach((job, i) => {
+      const filled = fill(job);
+      if (typeof filled !== "number") {
+        settle(i, filled ?? { ok: false, stage: "fill", message: "no descriptor to fsync" });
+        return;
+      }
+      fs.fsync(filled, (error) => {
+        try {
+          fs.closeSync(filled);
+        } catch (closing) {
+          error ??= closing as NodeJS.ErrnoException;
+        }
+        if (error === null || error === undefined) return settle(i, replace(job));
+        fs.rmSync(job.temp, { force: true });
+        settle(i, failure("fill", error));
+      });
+    });
+  };
+
+  const copyOne = (job: CopyJob): CopyOutcome => {
+    const filled = fill(job);
+    return filled === undefined ? replace(job) : typeof filled === "number" ? { ok: false, stage: "fill", message: "unexpected descriptor" } : filled;
+  };
+
+  // Durable batches may finish out of order: each answer names its batch.
+  parentPort?.on("message", ({ id, jobs }: CopyBatch) => {
+    if (durable) copyDurably(jobs, (outcomes) => parentPort.postMessage({ id, outcomes } satisfies CopyAnswer));
+    else parentPort.postMessage({ id, outcomes: jobs.map(copyOne) } satisfies CopyAnswer);
   });
 }
