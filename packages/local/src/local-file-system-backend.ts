@@ -32,7 +32,8 @@ import { ensureFolder, folderState, listableState, syncFolder } from "./folders.
 import { errnoOf, toStowageError, type Operation } from "./fs-errors.js";
 import { createLink, isLinkName, linkPathOf, statLink, type LinkMode } from "./links.js";
 import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
-import { fileChunks, openFile, readLink } from "./readers.js";
+import { fileChunks, openFile, readLink, streamReadSize } from "./readers.js";
+import { smallFileMd5 } from "./small-file-md5.js";
 import { fileTimes } from "./mtimes.js";
 import { walkSorted } from "./sorted-walk.js";
 import { assertNotReserved } from "./temp-files.js";
@@ -133,8 +134,8 @@ export class LocalFileSystemBackend extends BlobBackend {
   protected async readFile(key: string): Promise<Readable> {
     const { file, link } = this.#locate(key);
     if (link) return Readable.from([await readLink(this.location, key, file)]);
-    const handle = await openFile(this.location, key, file);
-    return handle.createReadStream({ highWaterMark: this.defaultChunkSize });
+    const { handle, size } = await openFile(this.location, key, file);
+    return handle.createReadStream({ highWaterMark: streamReadSize(size, this.defaultChunkSize) });
   }
 
   /** `streamRead`'s chunks, each a fresh buffer filled straight from the file: no copy, no re-slicing. */
@@ -206,8 +207,10 @@ export class LocalFileSystemBackend extends BlobBackend {
    * The MD5 of a file, read in full from disk as rclone reads a local file for `--checksum`
    * (no network is crossed); a missing file rejects as its read does (`E_NOT_FOUND`).
    */
-  protected override md5File(key: string, signal: AbortSignal | undefined): Promise<string> {
-    return hashFile(this, key, "md5", signal);
+  /** Small files are hashed at once (`smallFileMd5`); others, and anything unusual, streamed. */
+  protected override async md5File(key: string, signal: AbortSignal | undefined): Promise<string> {
+    const { file, link } = this.#locate(key);
+    return (link ? undefined : smallFileMd5(this.location, file)) ?? hashFile(this, key, "md5", signal);
   }
 
   protected async statFile(key: string): Promise<FileStat | undefined> {

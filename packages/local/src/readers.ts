@@ -13,17 +13,24 @@ import { readLinkTarget } from "./links.js";
 
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
+/** A file opened by {@link openFile}, with its size when it was opened. */
+export interface OpenedFile {
+  handle: FileHandle;
+  size: number;
+}
+
 /**
  * Opens the regular file `file` (of `key`) below `root` for reading. Rejects with
  * `SnapshotNotFoundError` when it is missing, a folder, a link, or reached through a link.
  */
-export async function openFile(root: string, key: string, file: string): Promise<FileHandle> {
+export async function openFile(root: string, key: string, file: string): Promise<OpenedFile> {
   let handle: FileHandle | undefined;
   try {
     if ((await folderState(root, path.dirname(file))) === "present") {
       // O_NOFOLLOW refuses a link as the last segment; O_NONBLOCK keeps a planted FIFO from hanging.
       handle = await open(file, READ_FLAGS);
-      if ((await handle.stat()).isFile()) return handle;
+      const stats = await handle.stat();
+      if (stats.isFile()) return { handle, size: stats.size };
     }
   } catch (error) {
     await handle?.close();
@@ -33,12 +40,37 @@ export async function openFile(root: string, key: string, file: string): Promise
   throw new SnapshotNotFoundError(key);
 }
 
-/** The file at `file` in chunks of exactly `size` bytes, each a fresh buffer filled straight from the file. */
-export async function* fileChunks(handle: FileHandle, size: number, key: string): AsyncGenerator<Uint8Array, void, undefined> {
+/** The smallest buffer a stream read of a small file uses, so that a file growing from empty is not read a few bytes at a time. */
+const MIN_STREAM_READ = 16 * 1024;
+
+/**
+ * The `highWaterMark` of a read stream over a file of `size` bytes (as opened) for chunks of
+ * `chunkSize`: Node allocates a whole one per read, so a 512 B file read with 256 KiB chunks cost
+ * 256 KiB; now it costs {@link MIN_STREAM_READ}.
+ */
+export function streamReadSize(size: number, chunkSize: number): number {
+  return Math.min(chunkSize, Math.max(size + 1, MIN_STREAM_READ));
+}
+
+/**
+ * The file in chunks of exactly `size` bytes (the last one shorter), each a fresh buffer filled
+ * straight from the file. A buffer is no larger than what is left of the file as opened, plus one
+ * byte to find its end; a file that grew since gets whole chunks again.
+ */
+export async function* fileChunks({ handle, size: fileSize }: OpenedFile, size: number, key: string): AsyncGenerator<Uint8Array, void, undefined> {
+  let left = fileSize;
   try {
     for (;;) {
-      const chunk = Buffer.allocUnsafeSlow(size);
-      const filled = await readFull(handle, chunk, key);
+      const asked = Math.min(size, Math.max(left, 0) + 1);
+      let chunk = Buffer.allocUnsafeSlow(asked);
+      let filled = await readFull(handle, chunk, key);
+      if (filled === asked && asked < size) {
+        const whole = Buffer.allocUnsafeSlow(size);
+        chunk.copy(whole);
+        filled += await readFull(handle, whole.subarray(filled), key);
+        chunk = whole;
+      }
+      left -= filled;
       if (filled > 0) yield filled === size ? chunk : chunk.subarray(0, filled);
       if (filled < size) return;
     }
