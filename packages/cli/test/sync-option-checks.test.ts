@@ -69,6 +69,24 @@ describe("sync options that must be refused", () => {
     });
   });
 
+  it.each([
+    ["--concurrency", "0"],
+    ["--checkers", "0"],
+    ["--checkers", "2.5"],
+    ["--checkers", "many"],
+  ])("%s %s is a usage error naming the flag, and the sync does not run", async (flag, value) => {
+    const result = await run(flag, value, "src", "dst");
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(result.stderr).toBe(`stowage: ${flag} must be a positive integer, got '${value}'\n`);
+    expect(await files("dst")).toEqual(["old.txt"]);
+  });
+
+  it("--checkers n mirrors like any sync", async () => {
+    const result = await run("--checkers", "3", "--concurrency", "1", "src", "dst");
+    expect(result.code).toBe(0);
+    expect(await files("dst")).toEqual(["a.txt", "sub/b.txt"]);
+  });
+
   describe("rule files", () => {
     it("/dev/zero is refused as binary input, from its first bytes", async () => {
       const result = await run("--exclude-from", "/dev/zero", "src", "dst");

@@ -24,13 +24,14 @@ interface SyncFlags extends BackupFlags {
   dryRun?: boolean;
   compare: SyncCompare;
   concurrency?: string;
+  checkers?: string;
   list?: boolean;
   json?: boolean;
   maxDelete?: string;
 }
 
 /**
- * `stowage sync [--no-delete] [--dry-run] [--list] [--json] [filter flags (see FilterFlags)]
+ * `stowage sync [--no-delete] [--dry-run] [--concurrency N] [--checkers N] [--list] [--json] [filter flags (see FilterFlags)]
  * [--max-delete N] [--backup-dir LOCATION [--suffix S] [--suffix-keep-extension]]
  * <source> <destination>`.
  */
@@ -48,6 +49,7 @@ export function syncCommand(ctx: CommandContext): Command {
         .default("auto"),
     )
     .option("--concurrency <n>", "files in flight at once (default 8; more for local-to-local copies, which run on their own threads)")
+    .option("--checkers <n>", "files compared at once where a comparison needs a request of its own, such as S3's kept mtime (default twice --concurrency)")
     .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
     .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
   return filters
@@ -98,6 +100,7 @@ export function syncCommand(ctx: CommandContext): Command {
       const to = ctx.location(targetText);
       // Unset, the engine picks: 8, or more where a native copier queues copies for its own threads.
       const concurrency = flags.concurrency === undefined ? undefined : concurrencyFlag(flags.concurrency);
+      const checkers = flags.checkers === undefined ? undefined : concurrencyFlag(flags.checkers, "--checkers");
       const maxDelete = flags.maxDelete === undefined ? undefined : Number(flags.maxDelete);
       if (maxDelete !== undefined && (!/^\d+$/.test(flags.maxDelete ?? "") || !Number.isSafeInteger(maxDelete))) {
         throw new UsageError(`--max-delete must be a whole number of files, got '${flags.maxDelete}'`);
@@ -133,6 +136,7 @@ export function syncCommand(ctx: CommandContext): Command {
           dryRun,
           compare: flags.compare,
           ...(concurrency === undefined ? {} : { concurrency }),
+          ...(checkers === undefined ? {} : { checkers }),
           onProgress: output.onProgress,
           signal: ctx.abortSignal(),
           filter,

@@ -252,7 +252,7 @@ export interface AdvancedSnapshotStorage extends SnapshotStorage {
    * from the source (unless `deleteExtraneous: false`) once every copy succeeded. Nothing is
    * deleted if any copy failed (`SyncError`, code `E_SYNC`). Overlapping prefixes are rejected with
    * `InvalidPathError` (`E_INVALID_PATH`) before anything happens. Memory is bounded by
-   * `concurrency` and folder depth, never by the number of files. Same as
+   * `concurrency`, `checkers` and folder depth, never by the number of files. Same as
    * `syncStorages(this, srcPrefix, this, dstPrefix, options)`.
    */
   sync(srcPrefix: string, dstPrefix: string, options?: SyncOptions): Promise<SyncReport>;

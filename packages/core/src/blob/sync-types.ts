@@ -48,6 +48,14 @@ export interface SyncOptions {
    */
   concurrency?: number;
   /**
+   * Files compared at once where the comparison needs requests of its own (rclone's `--checkers`):
+   * a `stat()` for a listing's stand-in time (S3's kept mtime, see {@link FileStat.needsStat}), or
+   * an MD5 for `compare: "checksum"`. A file found changed then waits for one of the
+   * `concurrency` slots to be copied. Default: twice `concurrency` (16), as rclone runs 8 checkers
+   * beside 4 transfers. Not a positive integer: `InvalidOptionsError` (`E_INVALID_OPTIONS`).
+   */
+  checkers?: number;
+  /**
    * Called for every file as it is copied, skipped, deleted or ignored (in the order they finish,
    * not sorted): the way to see paths, since the report holds only counts.
    */

@@ -16,7 +16,9 @@ import {
   type SyncOptions,
   type SyncProgress,
   type SyncReport,
+  type FileStat,
   type WriteContent,
+  type WriteOptions,
 } from "../../src/index.js";
 import { AdvancedMapStorage, MapStorage } from "./helpers/map-storage.js";
 
@@ -392,6 +394,57 @@ describe("syncStorages between two different storages", () => {
     await syncStorages(source, "s", target, "t", { concurrency: 3 });
     expect(peak).toBe(3);
     expect(Object.keys(await contents(real))).toHaveLength(10);
+  });
+
+  it("compares up to `checkers` files at once where a stat is needed (default twice concurrency), and copies at most `concurrency`", async () => {
+    /** A target whose listing has stand-in times (as S3's), with slow stats and writes that count how many run at once. */
+    class SlowStandIns extends AdvancedMapStorage {
+      readonly peak = { stats: 0, writes: 0 };
+      #stats = 0;
+      #writes = 0;
+      override async *streamList(prefix: string): AsyncGenerator<FileStat> {
+        for (const key of await this.recursiveList(prefix)) {
+          const data = this.files.get(key)?.data;
+          if (data !== undefined) yield { path: key, size: data.byteLength, mtime: new Date(0), needsStat: true };
+        }
+      }
+      override async stat(path: string): Promise<FileStat> {
+        this.peak.stats = Math.max(this.peak.stats, ++this.#stats);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        this.#stats--;
+        return super.stat(path);
+      }
+      override async write(path: string, content: WriteContent, options?: WriteOptions): Promise<void> {
+        this.peak.writes = Math.max(this.peak.writes, ++this.#writes);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        this.#writes--;
+        return super.write(path, content, options);
+      }
+    }
+    const source = new AdvancedMapStorage();
+    const mtime = new Date("2024-01-01T00:00:00Z");
+    for (let i = 0; i < 40; i++) await source.write(`s/${String(i).padStart(2, "0")}`, "same size", { mtime });
+    for (const [options, checkers, concurrency] of [
+      [{ concurrency: 2 }, 4, 2],
+      [{ concurrency: 2, checkers: 7 }, 7, 2],
+      [{}, 16, 8],
+    ] as const) {
+      // Same size and time, listed with stand-ins: each file is stat'ed, found equal and skipped.
+      const equal = new SlowStandIns();
+      for (let i = 0; i < 40; i++) await equal.write(`t/${String(i).padStart(2, "0")}`, "same SIZE", { mtime });
+      equal.peak.stats = 0;
+      expect(await syncStorages(source, "s", equal, "t", options)).toMatchObject({ copied: 0, skipped: 40 });
+      expect(equal.peak.stats).toBe(checkers);
+      // Another time: each is stat'ed, then copied, never more at once than `concurrency`.
+      const older = new SlowStandIns();
+      for (let i = 0; i < 40; i++) await older.write(`t/${String(i).padStart(2, "0")}`, "same SIZE", { mtime: new Date(0) });
+      older.peak.stats = older.peak.writes = 0;
+      expect(await syncStorages(source, "s", older, "t", options)).toMatchObject({ copied: 40 });
+      expect(older.peak.writes).toBe(concurrency);
+      expect(older.peak.stats).toBeLessThanOrEqual(checkers);
+      expect((await collectBytes(await older.read("t/39"))).toString()).toBe("same size");
+    }
+    await expect(syncStorages(source, "s", new AdvancedMapStorage(), "t", { checkers: 0 })).rejects.toMatchObject({ code: "E_INVALID_OPTIONS" });
   });
 });
 

@@ -29,7 +29,7 @@ const MAX_QUEUE_DEPTH = 1024;
  * `rclone sync`, between any two backends (either tier), and between two instances of one.
  *
  * - Both sides are listed as sorted streams ({@link walkFiles}) and merged side by side, so memory
- *   is bounded by `concurrency` (or, when not given, the copier's `queueDepth`), a read-ahead of about a thousand entries per side and folder
+ *   is bounded by `concurrency` (or, when not given, the copier's `queueDepth`) and `checkers`, a read-ahead of about a thousand entries per side and folder
  *   depth, never by the number of files. Each file is decided by {@link syncVerdict}.
  * - Copies carry the source's modification time ({@link WriteOptions.mtime}). When the target
  *   offers a {@link SyncCopier} for this source (the same backend, reachable natively), copies
@@ -49,7 +49,7 @@ const MAX_QUEUE_DEPTH = 1024;
  *   `backup`), leaving the target file as it was.
  * - `filter` rules leave files out on both sides; each side's listing is asked not to walk folders
  *   the rules exclude whole ({@link StreamListOptions.descend}).
- * - Rejects a bad `concurrency`, `maxDelete` or `backupDir` (see `resolveBackupDir`) with
+ * - Rejects a bad `concurrency`, `checkers`, `maxDelete` or `backupDir` (see `resolveBackupDir`) with
  *   `InvalidOptionsError` (`E_INVALID_OPTIONS`) before any I/O; then, before any write, folders
  *   that overlap by place (`refuseSyncOverlap`: one storage object's prefixes, or what two
  *   backends' `place()` say): source and target with `InvalidPathError` (`E_INVALID_PATH`), the
@@ -69,12 +69,13 @@ export async function syncStorages(
   const from = normalizePrefix(sourcePrefix);
   const to = normalizePrefix(targetPrefix);
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
+  const checkers = positiveInteger("checkers", options.checkers ?? 2 * concurrency, "sync");
   if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
   const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir);
   const folders = { source: { storage: source, prefix: from }, target: { storage: target, prefix: to } };
   await refuseSyncOverlap(backupDir === undefined ? folders : { ...folders, backup: { storage: backupDir.storage, prefix: backupDir.prefix } }, options.filter);
   const backup = backupDir === undefined ? undefined : new SyncBackup(backupDir, target, options.signal);
-  const run = new SyncRun(source, from, target, to, options, concurrency, backup);
+  const run = new SyncRun(source, from, target, to, options, concurrency, checkers, backup);
   try {
     return await run.execute();
   } finally {
@@ -87,6 +88,8 @@ class SyncRun {
   readonly #report: SyncReport;
   readonly #rule: VerdictRule;
   #pool: TaskPool;
+  /** Comparisons that need requests of their own (rclone's checkers). */
+  readonly #checks: TaskPool;
   readonly #failures: SyncFailure[] = [];
   #failureCount = 0;
   #events = 0;
@@ -102,12 +105,14 @@ class SyncRun {
     private readonly to: string,
     private readonly options: SyncOptions,
     private readonly concurrency: number,
+    checkers: number,
     private readonly backup: SyncBackup | undefined,
   ) {
     this.#report = { copied: 0, skipped: 0, deleted: 0, backedUp: 0, ignored: 0, excluded: 0, bytesCopied: 0, dryRun: options.dryRun === true };
     this.#filter = options.filter === undefined || options.filter.length === 0 ? undefined : new SyncFilter(options.filter, { onPrune: () => countFolder(this.#report) });
     this.#rule = { compare: options.compare ?? "auto", sameKind: backendName(source) === backendName(target) };
     this.#pool = new TaskPool(concurrency, (error) => this.#fail("", error));
+    this.#checks = new TaskPool(checkers, (error) => this.#fail("", error));
   }
 
   async execute(): Promise<SyncReport> {
@@ -130,6 +135,8 @@ class SyncRun {
       } catch (error) {
         listingFailure = { error };
       } finally {
+        // Checks go first: a check that finds a change starts a copy.
+        await this.#checks.drain();
         await this.#pool.drain();
         await this.#copier?.finish();
       }
@@ -195,26 +202,42 @@ class SyncRun {
       this.#emit("skip", path, entry.size ?? 0);
       return undefined;
     }
-    return this.#pool.run(async () => {
-      try {
-        await this.#settle(path, entry, existing, verdict);
-      } catch (error) {
-        // A source file deleted since it was listed simply drops out of this sync.
-        if (!isStowageError(error, "E_NOT_FOUND")) this.#fail(path, error);
-      }
-    });
+    if (verdict === "copy") return this.#pool.run(() => this.#guarded(path, () => this.#transfer(path, entry, existing)));
+    // A comparison that needs requests of its own takes a checker; a file found changed then waits for a copy slot.
+    return this.#checks.run(() =>
+      this.#guarded(path, async () => {
+        const source = await this.#settle(path, entry, existing, verdict);
+        if (source !== undefined) await this.#pool.run(() => this.#guarded(path, () => this.#transfer(path, source, existing)));
+      }),
+    );
   }
 
-  /** Finishes what the listings could not decide alone, then copies if needed. */
-  async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "copy" | "check" | "stat"): Promise<void> {
+  /** Runs `work` for `path`, failing the path with what it throws. */
+  async #guarded(path: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      // A source file deleted since it was listed simply drops out of this sync.
+      if (!isStowageError(error, "E_NOT_FOUND")) this.#fail(path, error);
+    }
+  }
+
+  /**
+   * Finishes what the listings could not decide alone: resolves with the source entry (as last
+   * seen) when the file must be copied, else counts it as skipped.
+   */
+  async #settle(path: string, entry: ListedFile, existing: ListedFile | undefined, listed: "check" | "stat"): Promise<ListedFile | undefined> {
     const target = existing && { storage: this.target, entry: existing };
     const { verdict, source, downloads } = await settleVerdict(listed, { storage: this.source, entry }, target, this.#rule, this.options.signal);
     if (downloads > 0) this.#report.downloadedToCompare = (this.#report.downloadedToCompare ?? 0) + downloads;
-    if (verdict !== "copy") {
-      this.#report.skipped++;
-      this.#emit("skip", path, source.size ?? 0);
-      return;
-    }
+    if (verdict === "copy") return source;
+    this.#report.skipped++;
+    this.#emit("skip", path, source.size ?? 0);
+    return undefined;
+  }
+
+  /** Backs up the target's old version (when asked), then copies. */
+  async #transfer(path: string, source: ListedFile, existing: ListedFile | undefined): Promise<void> {
     if (existing !== undefined) {
       try {
         await this.#backUp(path, existing, false);
