@@ -42,6 +42,16 @@ export function settle(dir) {
   }
 }
 
+/**
+ * Reads every file under `tree` (untimed), so that each run starts from the same warm cache. rclone
+ * drops the pages of the files it reads (`fadvise(DONTNEED)`), so without this the run after
+ * rclone's read its source from disk: stowage's `--checksum` no-op took 1.37 s after an rclone run
+ * and 0.66 s after its own.
+ */
+export function warm(tree) {
+  execFileSync("find", [tree, "-type", "f", "-exec", "cat", "{}", "+"], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
 /** Installs the Debian packages of missing commands (`{ command: package }`), saying so. */
 export function ensureTools(tools) {
   const found = (command) => {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buffer } from "node:stream/consumers";
 import { S3Storage } from "@stowage/s3";
-import { BIN, RUNS, alternate, countFiles, measureChild, settle, treeKey } from "./env.mjs";
+import { BIN, RUNS, alternate, countFiles, measureChild, settle, treeKey, warm } from "./env.mjs";
 
 /**
  * S3 → local: both tools mirror `bucket/data` (written by a sync of `src`) into folders of their
@@ -95,6 +95,7 @@ export async function checksumNoop(bench) {
       await changeFile(src, changed, size);
       await rollBack(rolled);
       settle(dir);
+      warm(src);
     },
     verify: (side) => verifyKeys(side, [changed, rolled]),
   };

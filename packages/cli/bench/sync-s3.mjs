@@ -31,6 +31,7 @@ import {
   seconds,
   settle,
   treeKey,
+  warm,
 } from "./env.mjs";
 import { checksumNoop, s3ToLocal } from "./s3-rows.mjs";
 import { countingProxy, cpuPerCall, formatCounts } from "./s3-wire.mjs";
@@ -135,6 +136,7 @@ const firstHooks = {
   before: async (side) => {
     await freshBucket(side);
     settle(dir);
+    warm(src);
   },
   verify: (side) => verifyKeys(side, [lastKey]),
 };
@@ -160,6 +162,7 @@ const noopHooks = {
     await changeFile(src, changedKey, SIZE);
     await rollBack(rolledKey);
     settle(dir);
+    warm(src);
   },
   verify: (side) => verifyKeys(side, [changedKey, rolledKey]),
 };

@@ -29,6 +29,7 @@ import {
   seconds,
   settle,
   treeKey,
+  warm,
 } from "./env.mjs";
 import os from "node:os";
 
@@ -93,6 +94,7 @@ for (const { files, folders, size } of SHAPES) {
     before: async (side) => {
       await rm(targetOf[side], { recursive: true, force: true });
       settle(shape);
+      warm(src);
     },
     verify: (side) => verify(side, lastKey, lastContent),
   };
@@ -109,6 +111,7 @@ for (const { files, folders, size } of SHAPES) {
       before: async () => {
         changed = await change(src, changedKey, size);
         settle(shape);
+        warm(src);
       },
       verify: (side) => verify(side, changedKey, changed),
     };
