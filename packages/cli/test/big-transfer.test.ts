@@ -12,10 +12,12 @@ const MIB = 1024 * 1024;
 const REPORTER = new URL("./fixtures/report-peak-rss.mjs", import.meta.url).href;
 const BASELINE = MIB;
 /**
- * Room for stream buffers and measurement noise on top of the adapters' by-design window: up to
- * 10 MiB seen on a quiet machine, 17 MiB on a loaded one.
+ * Room for stream buffers between the two adapters (their highWaterMarks, a Redis reply being
+ * parsed) on top of the adapters' by-design window. Measured in use (heap + Buffers after a
+ * collection): 22-30 MiB above the 1 MiB sync for Redis to local (window 0), 28-33 MiB for local to
+ * S3 (window 25 MiB), on Node 20 and 24.
  */
-const SLACK = 24 * MIB;
+const SLACK = 40 * MIB;
 /** Holding the 50 MiB file would add at least this much: the bound stays below it whatever the window. */
 const HELD = 48 * MIB;
 
@@ -40,10 +42,10 @@ async function sha256(file: string): Promise<string> {
 }
 
 /**
- * A 50 MiB file synced between two different backends by the built binary: the child's peak RSS
- * (`process.resourceUsage().maxRSS`, with garbage collected every 20 ms) may exceed that of the
- * same sync of a {@link BASELINE} file only by the adapters' fixed window plus {@link SLACK}, so
- * the file is streamed, never held whole.
+ * A 50 MiB file synced between two different backends by the built binary: the most memory the
+ * child held in use (sampled after a garbage collection every 20 ms: heap in use plus Buffers, see
+ * the reporter fixture) may exceed that of the same sync of a {@link BASELINE} file only by the
+ * adapters' fixed window plus {@link SLACK}, so the file is streamed, never held whole.
  */
 describe.each(STREAMING_PAIRS)("a 50 MiB sync from $source.name to $target.name", ({ source, target, window }) => {
   let local: string;
@@ -86,7 +88,7 @@ describe.each(STREAMING_PAIRS)("a 50 MiB sync from $source.name to $target.name"
     expect(big.actual).toBe(big.expected);
     expect(small.actual).toBe(small.expected);
     console.log(
-      `peak RSS ${source.name} -> ${target.name}: 1 MiB file ${(small.peak / MIB).toFixed(1)} MiB, 50 MiB file ${(big.peak / MIB).toFixed(1)} MiB`,
+      `peak memory in use ${source.name} -> ${target.name}: 1 MiB file ${(small.peak / MIB).toFixed(1)} MiB, 50 MiB file ${(big.peak / MIB).toFixed(1)} MiB`,
     );
     // Holding the file would add at least 50 MiB; streaming adds the window and a little slack.
     expect(big.peak - small.peak).toBeLessThan(Math.min(window + SLACK, HELD));
