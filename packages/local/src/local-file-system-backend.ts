@@ -205,9 +205,9 @@ export class LocalFileSystemBackend extends BlobBackend {
 
   /**
    * The MD5 of a file, read in full from disk as rclone reads a local file for `--checksum`
-   * (no network is crossed); a missing file rejects as its read does (`E_NOT_FOUND`).
+   * (no network is crossed): small files at once (`smallFileMd5`), others, and anything unusual,
+   * streamed; a missing file rejects as its read does (`E_NOT_FOUND`).
    */
-  /** Small files are hashed at once (`smallFileMd5`); others, and anything unusual, streamed. */
   protected override async md5File(key: string, signal: AbortSignal | undefined): Promise<string> {
     const { file, link } = this.#locate(key);
     return (link ? undefined : smallFileMd5(this.location, file)) ?? hashFile(this, key, "md5", signal);

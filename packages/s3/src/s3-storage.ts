@@ -123,8 +123,9 @@ export class S3Storage extends BlobBackend {
   }
 
   /**
-   * A GetObject body, streamed, with its stat from the response headers for `onStat`. An abort of the read's signal cancels the request (or, through the
-   * base, destroys the body once it flows) with `AbortError`, which releases the connection.
+   * A GetObject body, streamed, with its stat from the response headers for `onStat`. An abort of
+   * the read's signal cancels the request (or, through the base, destroys the body once it flows)
+   * with `AbortError`, which releases the connection.
    */
   protected readFile(key: string, signal: AbortSignal | undefined, onStat?: (stat: FileStat) => void): Promise<Readable> {
     return getObject(this.#space, key, signal, onStat);
