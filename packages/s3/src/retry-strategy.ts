@@ -50,19 +50,21 @@ const RETRY_AFTER_EXTRA_MS = 5_000;
  * Where it departs from the SDK's standard strategy, on purpose: the standard one has a retry
  * budget per client (500 tokens, 14 per retry, 1 back per success) that a steady fault rate above
  * about one request in ten drains for good, after which every fault is final; a long sync then
- * fails on every run however often it is re-run. This one budgets by outage instead: once
- * `maxAttempts` attempts in a row (across every request of the client) have failed with no success
- * in between, the service is taken as down and failures are final without retries, until one
- * request succeeds. Random faults, however frequent, almost never line up that way; an outage does
- * within one request's worth of attempts.
+ * fails on every run however often it is re-run. This one budgets by outage instead: once a
+ * request has spent all `maxAttempts` attempts and no request of the client succeeded since it
+ * began, the service is taken as down, and failures are final without retries until one request
+ * succeeds. Random faults, however frequent and however many requests are in flight, almost never
+ * do that (other requests keep succeeding); an outage does within one request's worth of attempts.
  */
 export class S3RetryStrategy {
   /** Attempts per request, the first included. */
   readonly maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
-  /** Failed attempts in a row, across requests, since the last success. */
-  #failuresInARow = 0;
+  /** Requests of the client that succeeded so far: a token remembers the count it began with. */
+  #successes = 0;
+  /** Whether the service is taken as down (see the class's description). */
+  #down = false;
 
   /**
    * Rejects an option out of range with `InvalidOptionsError` (`E_INVALID_OPTIONS`) naming it and
@@ -76,18 +78,17 @@ export class S3RetryStrategy {
 
   /** The token of a request's first attempt: no retries yet, no wait. */
   async acquireInitialRetryToken(): Promise<RetryToken> {
-    return token(0, 0);
+    return new Token(0, 0, this.#successes);
   }
 
   /** Waits the backoff and returns the next attempt's token, or rejects when the failure is final. */
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const retryable = info.errorType === "TRANSIENT" || info.errorType === "THROTTLING";
     // Any answer from the service that is not a fault means the service is up.
-    this.#failuresInARow = retryable ? this.#failuresInARow + 1 : 0;
+    if (!retryable) this.#down = false;
     const retries = previous.getRetryCount();
-    if (!retryable || retries + 1 >= this.maxAttempts || this.#failuresInARow > this.maxAttempts) {
-      throw new Error("no retry: the failure is final");
-    }
+    if (retryable && retries + 1 >= this.maxAttempts && previous instanceof Token && previous.successesAtStart === this.#successes) this.#down = true;
+    if (!retryable || retries + 1 >= this.maxAttempts || this.#down) throw new Error("no retry: the failure is final");
     const base = info.errorType === "THROTTLING" ? this.#baseDelayMs * 10 : this.#baseDelayMs;
     const ceiling = Math.min(base * 2 ** retries, this.#maxDelayMs);
     let delay = Math.floor(Math.random() * ceiling);
@@ -96,15 +97,30 @@ export class S3RetryStrategy {
     }
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     // The wait is done here; the SDK adds the logged one to the response's `totalRetryDelay`.
-    return { ...token(retries + 1, 0), $retryLog: { acquisitionDelay: delay } };
+    const next = new Token(retries + 1, 0, previous instanceof Token ? previous.successesAtStart : this.#successes);
+    next.$retryLog = { acquisitionDelay: delay };
+    return next;
   }
 
-  /** A request succeeded: the service is up, and the run of failures is over. */
+  /** A request succeeded: the service is up. */
   recordSuccess(): void {
-    this.#failuresInARow = 0;
+    this.#successes++;
+    this.#down = false;
   }
 }
 
-function token(retryCount: number, delay: number): RetryToken {
-  return { getRetryCount: () => retryCount, getRetryDelay: () => delay };
+/** A request's retry token; it remembers how many requests had succeeded when the request began. */
+class Token implements RetryToken {
+  $retryLog?: { acquisitionDelay?: number };
+  constructor(
+    readonly retryCount: number,
+    readonly delay: number,
+    readonly successesAtStart: number,
+  ) {}
+  getRetryCount(): number {
+    return this.retryCount;
+  }
+  getRetryDelay(): number {
+    return this.delay;
+  }
 }

@@ -73,6 +73,15 @@ describe("S3RetryStrategy, the retries of the clients S3Storage builds", () => {
     s3.close();
   });
 
+  it("many requests in flight, each failing a few times: more failures in a row than maxAttempts across them is no outage", async () => {
+    // 24 HEADs at once, each failing its first 3 attempts: 72 faults, the first 24 of them in a row.
+    const { s3, counts } = faulty((request) => (request.method === "HEAD" && request.path.includes("/busy-") && request.seen < 3 ? { kind: "reset-before" } : undefined));
+    const names = Array.from({ length: 24 }, (_, i) => `busy-${i}`);
+    expect(await Promise.all(names.map((name) => s3.exists(name)))).toEqual(names.map(() => false));
+    expect(counts["reset-before"]).toBe(72);
+    s3.close();
+  });
+
   it("takes maxAttempts from retry, else from clientConfig.maxAttempts, else from AWS_MAX_ATTEMPTS", async () => {
     const attempts = async (options: Partial<S3StorageOptions>): Promise<number> => {
       const { s3, counts } = faulty(isHead("x"), options);

@@ -49,7 +49,7 @@ export function syncCommand(ctx: CommandContext): Command {
         .default("auto"),
     )
     .option("--concurrency <n>", "files in flight at once (default 8; more for local-to-local copies, which run on their own threads)")
-    .option("--checkers <n>", "files compared at once where a comparison needs a request of its own, such as S3's kept mtime (default: --concurrency)")
+    .option("--checkers <n>", "files compared at once where a comparison needs a request of its own, such as S3's kept mtime (default: twice --concurrency)")
     .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
     .option("--json", "print the counts as one JSON object (with --list: JSON lines, one per file, then the counts)");
   return filters

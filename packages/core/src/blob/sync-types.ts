@@ -51,9 +51,9 @@ export interface SyncOptions {
    * Files compared at once where the comparison needs requests of its own (rclone's `--checkers`):
    * a `stat()` for a listing's stand-in time (S3's kept mtime, see {@link FileStat.needsStat}), or
    * an MD5 for `compare: "checksum"`. A file found changed then waits for one of the
-   * `concurrency` slots to be copied. Default: `concurrency` (8). More checkers speed up a no-op
-   * into S3 (16: about 6 % on 10,000 files), but under heavy faults they also trip the S3 retry
-   * strategy's shared give-up sooner. Not a positive integer: `InvalidOptionsError` (`E_INVALID_OPTIONS`).
+   * `concurrency` slots to be copied. Default: twice `concurrency` (16), as rclone runs more
+   * checkers than transfers: a no-op into S3 is about 6 % faster at 16 than at 8 on 10,000 files.
+   * Not a positive integer: `InvalidOptionsError` (`E_INVALID_OPTIONS`).
    */
   checkers?: number;
   /**

@@ -396,7 +396,7 @@ describe("syncStorages between two different storages", () => {
     expect(Object.keys(await contents(real))).toHaveLength(10);
   });
 
-  it("compares up to `checkers` files at once where a stat is needed (default: concurrency), and copies at most `concurrency`", async () => {
+  it("compares up to `checkers` files at once where a stat is needed (default: twice concurrency), and copies at most `concurrency`", async () => {
     /** A target whose listing has stand-in times (as S3's), with slow stats and writes that count how many run at once. */
     class SlowStandIns extends AdvancedMapStorage {
       readonly peak = { stats: 0, writes: 0 };
@@ -425,10 +425,10 @@ describe("syncStorages between two different storages", () => {
     const mtime = new Date("2024-01-01T00:00:00Z");
     for (let i = 0; i < 40; i++) await source.write(`s/${String(i).padStart(2, "0")}`, "same size", { mtime });
     for (const [options, checkers, concurrency] of [
-      [{ concurrency: 2 }, 2, 2],
+      [{ concurrency: 2 }, 4, 2],
       [{ concurrency: 2, checkers: 7 }, 7, 2],
       [{ checkers: 16 }, 16, 8],
-      [{}, 8, 8],
+      [{}, 16, 8],
     ] as const) {
       // Same size and time, listed with stand-ins: each file is stat'ed, found equal and skipped.
       const equal = new SlowStandIns();

@@ -69,7 +69,7 @@ export async function syncStorages(
   const from = normalizePrefix(sourcePrefix);
   const to = normalizePrefix(targetPrefix);
   const concurrency = positiveInteger("concurrency", options.concurrency ?? 8, "sync");
-  const checkers = positiveInteger("checkers", options.checkers ?? concurrency, "sync");
+  const checkers = positiveInteger("checkers", options.checkers ?? 2 * concurrency, "sync");
   if (options.maxDelete !== undefined) integerOption("maxDelete", options.maxDelete, 0, Number.MAX_SAFE_INTEGER, "sync");
   const backupDir = options.backupDir === undefined ? undefined : resolveBackupDir(options.backupDir);
   const folders = { source: { storage: source, prefix: from }, target: { storage: target, prefix: to } };
