@@ -2,11 +2,10 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import { isClockSkewError } from "@smithy/core/retry";
 import { HttpRequest } from "@smithy/core/transport";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { HttpResponse } from "@smithy/types";
 import { errorFromResponse, retryErrorInfo, type LeanError } from "./lean-errors.js";
+import { encodeRfc3986, signRequest, type SigningCredentials } from "./lean-signer.js";
 
 /** One request of the lean path, before signing: the object key (or none, for a bucket request), method, query and headers. */
 export interface LeanRequest {
@@ -40,7 +39,9 @@ interface Resolved {
   /** The path of the bucket's endpoint without a trailing `/` (`"/bucket"` path-style, `""` virtual-host). */
   basePath: string;
   host: string;
-  signer: SignatureV4;
+  /** The signing region and service name the endpoint rules gave. */
+  region: string;
+  service: string;
   retries: RetryStrategyV2;
   /** Over TLS the payload goes unsigned (its Content-MD5 still protects it); over plain HTTP it is signed. */
   signPayload: boolean;
@@ -48,8 +49,8 @@ interface Resolved {
 
 /** The resolved client configuration fields the lean path reads (all resolved by the SDK's constructor). */
 interface ClientConfigView {
-  credentials: ConstructorParameters<typeof SignatureV4>[0]["credentials"];
-  sha256: ConstructorParameters<typeof SignatureV4>[0]["sha256"];
+  /** A provider after the SDK's constructor (it memoizes and refreshes); a value only in a hand-made config. */
+  credentials: SigningCredentials | (() => Promise<SigningCredentials>);
   requestHandler: { handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: HttpResponse }> };
   retryStrategy: () => Promise<unknown>;
   systemClockOffset: number;
@@ -59,7 +60,7 @@ const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 
 /**
  * The lean transport of the per-object hot path (HeadObject, GetObject, single-part PutObject,
- * ListObjectsV2 pages): the request is built here, signed by `@smithy/signature-v4` and handed to
+ * ListObjectsV2 pages): the request is built here, signed with `aws4` (see `lean-signer.ts`) and handed to
  * the client's own request handler (its keep-alive `Agent`, deadlines and any fault-injecting
  * wrapper apply unchanged), skipping the SDK's middleware pipeline, which costs about ten times
  * the request itself. What the SDK resolves is asked once per bucket: the endpoint (path- or
@@ -104,21 +105,14 @@ export class LeanTransport {
     const retries = (await config.retryStrategy()) as Partial<RetryStrategyV2>;
     if (typeof retries.acquireInitialRetryToken !== "function" || typeof retries.refreshRetryTokenForRetry !== "function") return undefined;
     const url = endpoint.url;
-    const signer = new SignatureV4({
-      credentials: config.credentials,
-      region: scheme.signingRegion,
-      service: scheme.signingName ?? "s3",
-      sha256: config.sha256,
-      uriEscapePath: false,
-      applyChecksum: true,
-    });
     return {
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port === "" ? undefined : Number(url.port),
       basePath: url.pathname.replace(/\/+$/, ""),
       host: url.host,
-      signer,
+      region: scheme.signingRegion,
+      service: scheme.signingName ?? "s3",
       retries: retries as RetryStrategyV2,
       signPayload: url.protocol !== "https:",
     };
@@ -165,18 +159,21 @@ export class LeanTransport {
     const config = this.#config;
     const headers: Record<string, string> = { host: resolved.host, "x-amz-content-sha256": payloadHash, ...request.headers };
     if (request.body !== undefined) headers["content-length"] = String(request.body.byteLength);
-    const unsigned = new HttpRequest({
+    const path = request.key === undefined ? `${resolved.basePath}/` : `${resolved.basePath}/${encodeKeyPath(request.key)}`;
+    const query = request.query ?? {};
+    const credentials = typeof config.credentials === "function" ? await config.credentials() : config.credentials;
+    signRequest({ method: request.method, path, query, headers }, credentials, resolved.region, resolved.service, Date.now() + config.systemClockOffset);
+    const signed = new HttpRequest({
       protocol: resolved.protocol,
       hostname: resolved.hostname,
       ...(resolved.port === undefined ? {} : { port: resolved.port }),
       method: request.method,
-      path: request.key === undefined ? `${resolved.basePath}/` : `${resolved.basePath}/${encodeKeyPath(request.key)}`,
-      query: request.query ?? {},
+      path,
+      query,
       headers,
       body: request.body,
     });
-    const signed = await resolved.signer.sign(unsigned, { signingDate: new Date(Date.now() + config.systemClockOffset) });
-    const { response } = await config.requestHandler.handle(signed as HttpRequest, request.signal === undefined ? {} : { abortSignal: request.signal });
+    const { response } = await config.requestHandler.handle(signed, request.signal === undefined ? {} : { abortSignal: request.signal });
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const error = await errorFromResponse(response, request.method);
     this.#correctClock(error, response);
@@ -184,12 +181,14 @@ export class LeanTransport {
   }
 
   /**
-   * As the SDK does: after a clock-skew error, when the server's `Date` is 5 minutes or more off
-   * the client's corrected clock, the client's offset moves to it, and the retry is signed with it.
+   * As the SDK does: after any error answer whose `Date` is 5 minutes or more off the client's
+   * corrected clock, the client's offset moves to it, and the error counts as transient, so the
+   * retry is signed with it. Any error, not only `RequestTimeTooSkewed`: a HEAD answer has no body
+   * to name it, only its 403.
    */
   #correctClock(error: LeanError, response: HttpResponse): void {
     const date = response.headers.date;
-    if (date === undefined || !isClockSkewError(error as Parameters<typeof isClockSkewError>[0])) return;
+    if (date === undefined) return;
     const server = Date.parse(date);
     const config = this.#config;
     if (Number.isNaN(server) || Math.abs(server - (Date.now() + config.systemClockOffset)) < 300_000) return;
@@ -203,6 +202,9 @@ export function discardBody(response: HttpResponse): void {
   (response.body as Readable | undefined)?.resume?.();
 }
 
+/** A key of unreserved characters and slashes, which encodes to itself (most keys). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * The URL path of an object key: each `/`-separated segment percent-encoded as S3's canonical URI
  * wants it (RFC 3986 unreserved characters kept, everything else `%XX` of its UTF-8 bytes), the
@@ -210,9 +212,10 @@ export function discardBody(response: HttpResponse): void {
  * another object.
  */
 export function encodeKeyPath(key: string): string {
+  if (PLAIN_PATH.test(key)) return key;
   return key
     .split("/")
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .map(encodeRfc3986)
     .join("/");
 }
 

@@ -45,7 +45,7 @@ export type S3ClientChoice =
       retry?: S3RetryOptions;
       /**
        * How the per-object hot path (HeadObject, GetObject, single-part PutObject, ListObjectsV2
-       * pages) is sent. `"lean"` (the default): built and signed here (`@smithy/signature-v4`) and
+       * pages) is sent. `"lean"` (the default): built and signed here (SigV4 by `aws4`) and
        * handed straight to the client's request handler, skipping the SDK's middleware pipeline
        * (about a tenth of the CPU per request); everything else still goes through the SDK.
        * `"sdk"`: every request through the SDK. A `clientConfig.signer` (a custom signer) implies

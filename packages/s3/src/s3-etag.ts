@@ -12,7 +12,9 @@ export function comparableEtag(etag: string | undefined): string | undefined {
 
 /** An ETag without its surrounding quotes. */
 export function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, "");
+  const start = etag.charCodeAt(0) === 34 ? 1 : 0;
+  const end = etag.length > start && etag.charCodeAt(etag.length - 1) === 34 ? etag.length - 1 : etag.length;
+  return start === 0 && end === etag.length ? etag : etag.slice(start, end);
 }
 
 /**

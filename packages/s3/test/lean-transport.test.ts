@@ -135,6 +135,26 @@ describe("the lean transport", () => {
     }
   });
 
+  it("signs at the client's corrected clock: the x-amz-date sent is the one signed, and a skew past 15 minutes is corrected and retried", async () => {
+    const s3 = storage({ checkConflicts: false });
+    try {
+      const seen = watchRequests(s3);
+      const config = s3.client.config as unknown as { systemClockOffset: number };
+      // Ten minutes behind: S3 accepts it, if the signature covers the time that was sent.
+      config.systemClockOffset = -600_000;
+      await s3.write("clock", "v");
+      expect((await s3.stat("clock")).size).toBe(1);
+      const sent = seen.map((request) => Date.parse(request.headers["x-amz-date"]!.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, "$1-$2-$3T$4:$5:$6Z")));
+      for (const time of sent) expect(Math.abs(time - (Date.now() - 600_000))).toBeLessThan(30_000);
+      // Twenty minutes behind: RequestTimeTooSkewed, then the offset moves to the server's Date and the retry passes.
+      config.systemClockOffset = -1_200_000;
+      expect((await s3.stat("clock")).size).toBe(1);
+      expect(Math.abs(config.systemClockOffset)).toBeLessThan(30_000);
+    } finally {
+      s3.close();
+    }
+  });
+
   it("storage class and server-side encryption (SSE-KMS with a key id) go on every write, on both transports, and on copies", async () => {
     for (const transport of ["lean", "sdk"] as const) {
       const s3 = storage({ checkConflicts: false, transport, partSize: PART, storageClass: "STANDARD_IA", serverSideEncryption: "aws:kms", sseKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/test-key" });
