@@ -34,6 +34,8 @@ interface Lane {
   batches: Map<number, Pending[]>;
   /** Jobs in those batches. */
   load: number;
+  /** The timer that ends the thread once idle (see `idleMs`). */
+  idle: NodeJS.Timeout | undefined;
 }
 
 /** The pool. Threads start with the first copy and are ended by {@link CopyThreads.close}. */
@@ -44,9 +46,14 @@ export class CopyThreads {
   #failure: Error | undefined;
   #batches = 0;
 
+  /**
+   * @param idleMs when given, a thread with nothing in hand for this long (ms) ends, and a later
+   * job starts another: for a pool that lives as long as its backend, not one sync.
+   */
   constructor(
     private readonly durable: boolean,
     private readonly threads = copyThreadCount(),
+    private readonly idleMs?: number,
   ) {}
 
   /** Copies `job` on a thread; resolves with its outcome, rejects only when a thread died. */
@@ -66,6 +73,7 @@ export class CopyThreads {
   async close(): Promise<void> {
     this.#flush();
     const lanes = this.#lanes.splice(0);
+    for (const lane of lanes) clearTimeout(lane.idle);
     await Promise.all(lanes.map((lane) => lane.worker.terminate()));
   }
 
@@ -78,6 +86,7 @@ export class CopyThreads {
     const id = ++this.#batches;
     lane.batches.set(id, batch);
     lane.load += batch.length;
+    clearTimeout(lane.idle);
     lane.worker.ref();
     lane.worker.postMessage({ id, jobs: batch.map((pending) => pending.job) } satisfies CopyBatch);
   }
@@ -89,6 +98,14 @@ export class CopyThreads {
     return best;
   }
 
+  /** Ends an idle thread; jobs posted later go to another. */
+  #retire(lane: Lane): void {
+    const index = this.#lanes.indexOf(lane);
+    if (lane.load > 0 || index < 0) return;
+    this.#lanes.splice(index, 1);
+    void lane.worker.terminate();
+  }
+
   #start(): Lane {
     const source = `(${String(copyWorker)})(require)`;
     const worker = new Worker(source, {
@@ -97,14 +114,17 @@ export class CopyThreads {
       // A thread allocates a few small objects per copy: a small young generation is plenty.
       resourceLimits: { maxYoungGenerationSizeMb: 1 },
     });
-    const lane: Lane = { worker, batches: new Map(), load: 0 };
+    const lane: Lane = { worker, batches: new Map(), load: 0, idle: undefined };
     worker.on("message", ({ id, outcomes }: CopyAnswer) => {
       const batch = lane.batches.get(id) ?? [];
       lane.batches.delete(id);
       lane.load -= batch.length;
       batch.forEach((pending, i) => pending.settle(outcomes[i] ?? { ok: false, stage: "fill", message: "no answer from the copy thread" }));
       // A thread with nothing in hand must not keep the process alive.
-      if (lane.load === 0) worker.unref();
+      if (lane.load === 0) {
+        worker.unref();
+        if (this.idleMs !== undefined) lane.idle = setTimeout(() => this.#retire(lane), this.idleMs).unref();
+      }
     });
     const die = (error: unknown): void => {
       this.#failure = error instanceof Error ? error : new Error(`a copy thread stopped: ${String(error)}`);

@@ -1,5 +1,6 @@
 /**
- * The body of a copy thread (see `copy-threads.ts`): each message is a batch of {@link CopyJob}s,
+ * The body of a copy thread (see `copy-threads.ts`): each message is a batch of {@link CopyJob}s
+ * (copies of local files, or small writes whose bytes came with the job),
  * done one after the other with synchronous calls, answered by one message of
  * {@link CopyOutcome}s. One hop to a thread per batch, instead of the three thread-pool round
  * trips (`copyFile`, `lutimes`, `rename`) a copy costs from the main thread.
@@ -19,15 +20,11 @@
  * use anything from its module: it receives `require` and reaches Node's modules through it.
  */
 
-/** One copy, as sent to a thread. Paths are absolute and already checked by the main thread. */
-export interface CopyJob {
-  /** The source's regular file. */
-  from: string;
-  /** The fresh temporary file to create beside `to`. */
-  temp: string;
-  /** The target file. */
-  to: string;
-}
+/**
+ * One copy, as sent to a thread: of the regular file `from`, or of the `bytes` of a small write
+ * (with its `mtimeNs`, if any). Paths are absolute and already checked by the main thread.
+ */
+export type CopyJob = { from: string; bytes?: undefined; temp: string; to: string } | { from?: undefined; bytes: Uint8Array; mtimeNs: bigint | undefined; temp: string; to: string };
 
 /** What became of one {@link CopyJob}, in the order of the batch. */
 export type CopyOutcome =
@@ -67,6 +64,8 @@ export function copyWorker(load: (id: string) => unknown): void {
   const C = fs.constants;
   const COPY_FLAGS = C.COPYFILE_EXCL | C.COPYFILE_FICLONE;
   const OPEN_FLAGS = C.O_RDONLY | (C.O_NOFOLLOW ?? 0);
+  // atomic-write.ts's TEMP_FLAGS: created here and now, never through a link.
+  const WRITE_FLAGS = C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW ?? 0);
   type Failure = Extract<CopyOutcome, { ok: false }>;
   const failure = (stage: Failure["stage"], error: unknown): Failure => {
     const { code, message, syscall } = error as { code?: unknown; message?: unknown; syscall?: unknown };
@@ -90,6 +89,7 @@ export function copyWorker(load: (id: string) => unknown): void {
    * descriptor, to be fsynced before {@link replace}; otherwise `undefined`. A failure removes it.
    */
   const fill = (job: CopyJob): Failure | number | undefined => {
+    if (job.bytes !== undefined) return write(job.bytes, job.mtimeNs, job.temp);
     let stats;
     try {
       stats = fs.lstatSync(job.from, { bigint: true, throwIfNoEntry: false });
@@ -118,6 +118,30 @@ export function copyWorker(load: (id: string) => unknown): void {
     } catch (error) {
       if (fd !== undefined) fs.closeSync(fd);
       fs.rmSync(job.temp, { force: true });
+      return failure("fill", error);
+    }
+  };
+
+  /** {@link fill} of a small write: `bytes` into the fresh `temp`, with the time `mtimeNs` when given. */
+  const write = (bytes: Uint8Array, mtimeNs: bigint | undefined, temp: string): Failure | number | undefined => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(temp, WRITE_FLAGS, 0o666);
+      // writeSync may write less than asked (a signal, a nearly full disk): loop until done.
+      for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset, bytes.byteLength - offset);
+      if (mtimeNs !== undefined) fs.futimesSync(fd, seconds(mtimeNs), seconds(mtimeNs));
+      if (durable) return fd;
+      fs.closeSync(fd);
+      return undefined;
+    } catch (error) {
+      // Not opened: nothing of ours to remove (EEXIST: the name is someone else's file).
+      if (fd === undefined) return failure("fill", error);
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Already closed by the failed closeSync above; the file is removed next either way.
+      }
+      fs.rmSync(temp, { force: true });
       return failure("fill", error);
     }
   };

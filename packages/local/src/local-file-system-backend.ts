@@ -32,6 +32,7 @@ import { ensureFolder, folderState, listableState, syncFolder } from "./folders.
 import { errnoOf, toStowageError, type Operation } from "./fs-errors.js";
 import { createLink, isLinkName, linkPathOf, statLink, type LinkMode } from "./links.js";
 import { copyInto, LOCAL_BRAND, LocalCopier, localSourceOf, type LocalSource } from "./native-copy.js";
+import { gatherSmall, ThreadWrites } from "./small-write.js";
 import { fileChunks, openFile, readLink, streamReadSize } from "./readers.js";
 import { smallFileMd5 } from "./small-file-md5.js";
 import { fileTimes } from "./mtimes.js";
@@ -41,6 +42,7 @@ import { holdsFile, readEntries, sortEntries } from "./tree.js";
 import { localPlace } from "./place.js";
 
 export type { CleanupOptions } from "./cleanup.js";
+
 
 /** Options of {@link LocalFileSystemBackend}. */
 export interface LocalFileSystemBackendOptions extends BlobBackendOptions {
@@ -105,6 +107,7 @@ export class LocalFileSystemBackend extends BlobBackend {
   /** How this backend shows itself to other local backends (and copies of this package), for native copies. */
   readonly [LOCAL_BRAND]: LocalSource;
   readonly #durable: boolean;
+  readonly #threadWrites: ThreadWrites;
   readonly #translate: boolean;
 
   constructor(options: LocalFileSystemBackendOptions) {
@@ -126,6 +129,7 @@ export class LocalFileSystemBackend extends BlobBackend {
       throw new SnapshotIOError(`Cannot use '${location}' as a storage root: ${reason}`, undefined, { cause: error });
     }
     this.#durable = durable;
+    this.#threadWrites = new ThreadWrites(this.location, durable);
     this.#translate = links === "translate";
     const root = this.location;
     this[LOCAL_BRAND] = { version: 1, location: root, fileOf: (key) => this.#nativeFileOf(key) };
@@ -151,9 +155,13 @@ export class LocalFileSystemBackend extends BlobBackend {
    */
   protected async writeFile(key: string, content: BackendContent, options: BackendWriteOptions): Promise<void> {
     const { file: target, link } = this.#locate(key);
-    const source = content.bytes ?? content.chunks;
-    if (link) await createLink({ root: this.location, link: target, key, mtimeNs: options.mtimeNs, durable: this.#durable }, source);
-    else await this.#replace(key, target, writeContent(source, options.mtimeNs));
+    if (link) {
+      await createLink({ root: this.location, link: target, key, mtimeNs: options.mtimeNs, durable: this.#durable }, content.bytes ?? content.chunks);
+      return;
+    }
+    const { small, content: large } = await gatherSmall(content);
+    if (small !== undefined && this.#threadWrites.wants()) await this.#threadWrites.write(key, target, small, options.mtimeNs);
+    else await this.#replace(key, target, writeContent(small ?? large, options.mtimeNs));
   }
 
   protected override async listLevel(folder: string): Promise<string[]> {

@@ -3,8 +3,6 @@ import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import {
   mapLimit,
-  pruneEmptyFolders,
-  SnapshotConflictError,
   SnapshotIOError,
   SnapshotNotFoundError,
   type FileStat,
@@ -15,10 +13,9 @@ import {
 } from "@stowage/core";
 import { finishFile, replaceDurably, type Fill } from "./atomic-write.js";
 import { CopyThreads, copyThreadCount } from "./copy-threads.js";
-import type { CopyOutcome } from "./copy-worker.js";
-import { ensureFolder, folderState, linkConflict, syncFolder, type FolderState } from "./folders.js";
+import { replaceOnThread } from "./thread-replace.js";
+import { folderState, syncFolder, type FolderState } from "./folders.js";
 import { errnoOf, toStowageError } from "./fs-errors.js";
-import { tempName } from "./temp-files.js";
 import { utimeSeconds } from "./mtimes.js";
 
 /**
@@ -74,8 +71,6 @@ const FOLDER_SYNC_CONCURRENCY = 8;
  * pay for starting threads (tens of milliseconds), a big one soon runs on every core.
  */
 export const INLINE_COPIES = 64;
-/** Attempts when a concurrent prune removes the target folder, or a temporary name is taken. */
-const ATTEMPTS = 4;
 
 /**
  * A sync's native copier from one local root (`source`) into another (or the same). Holds, for
@@ -146,30 +141,9 @@ export class LocalCopier implements SyncCopier {
    * retries around it: the target folder is made (or known) to be a real folder first, and a
    * failure prunes the folders that may have been made for this copy.
    */
-  async #copyOnThread(from: string, fromKey: string, to: string, key: string): Promise<void> {
-    const { root } = this.target;
-    const dir = path.dirname(to);
+  #copyOnThread(from: string, fromKey: string, to: string, key: string): Promise<void> {
     this.#threads ??= new CopyThreads(this.target.durable);
-    for (let attempt = 1; ; attempt++) {
-      if (!this.#received.has(dir)) {
-        try {
-          await ensureFolder(root, dir, key);
-        } catch (error) {
-          await pruneEmptyFolders(root, dir);
-          throw toStowageError(error, key, "writing");
-        }
-      }
-      const outcome = await this.#threads.copy({ from, temp: path.join(dir, tempName()), to });
-      if (outcome.ok) {
-        this.#received.add(dir);
-        return;
-      }
-      const retry = outcome.stage === "fill" && (outcome.code === "ENOENT" || outcome.code === "EEXIST") && attempt < ATTEMPTS;
-      if (outcome.code === "ENOENT") this.#received.delete(dir);
-      if (retry) continue;
-      await pruneEmptyFolders(root, dir);
-      throw copyError(outcome, fromKey, key);
-    }
+    return replaceOnThread(this.#threads, { root: this.target.root, to, key, fromKey, knownFolders: this.#received }, (temp) => ({ from, temp, to }));
   }
 
   /**
@@ -217,13 +191,4 @@ export function copyInto(from: string, fromKey: string): Fill {
     }
     await finishFile(tempPath, utimeSeconds(stats.mtimeNs), durable);
   };
-}
-
-/** The error a failed thread copy rejects with, as the main thread's copy would have. */
-function copyError(outcome: Extract<CopyOutcome, { ok: false }>, fromKey: string, key: string): Error {
-  if (outcome.stage === "not-found") return new SnapshotNotFoundError(fromKey);
-  const cause = Object.assign(new Error(outcome.message), { code: outcome.code, syscall: outcome.syscall });
-  if (outcome.stage === "link") return linkConflict(key);
-  if (outcome.stage === "folder") return new SnapshotConflictError(key, "a folder exists at this path", { cause });
-  return toStowageError(cause, key, "writing");
 }

@@ -20,12 +20,15 @@ function tempFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((entry) => path.basename(entry).startsWith(TEMP_PREFIX));
 }
 
-/** A real writer killed with SIGKILL mid-write: it streams one block into `key`, then waits forever. */
+/**
+ * A real writer killed with SIGKILL mid-write: it streams one block into `key`, then waits
+ * forever. The block is larger than a small write (64 KiB), which is gathered before any file exists.
+ */
 async function killWriterMidWrite(root: string, key: string): Promise<void> {
   const script = `
     const { LocalFileSystemBackend } = await import(${JSON.stringify(DIST)});
     const storage = new LocalFileSystemBackend({ location: ${JSON.stringify(root)} });
-    async function* slow() { yield Buffer.alloc(64 * 1024, 1); await new Promise(() => setInterval(() => {}, 1000)); }
+    async function* slow() { yield Buffer.alloc(128 * 1024, 1); await new Promise(() => setInterval(() => {}, 1000)); }
     await storage.write(${JSON.stringify(key)}, slow());
   `;
   await killWhen(script, async () => tempFiles(root).length > 0);

@@ -1,0 +1,65 @@
+import path from "node:path";
+import { pruneEmptyFolders, SnapshotConflictError, SnapshotNotFoundError } from "@stowage/core";
+import type { CopyThreads } from "./copy-threads.js";
+import type { CopyJob, CopyOutcome } from "./copy-worker.js";
+import { ensureFolder, linkConflict } from "./folders.js";
+import { toStowageError } from "./fs-errors.js";
+import { tempName } from "./temp-files.js";
+
+/** Where a thread replaces a file, and the keys its errors name. */
+export interface ThreadReplacement {
+  /** The target's canonical root. */
+  root: string;
+  /** The target file (already checked to lie under `root`). */
+  to: string;
+  /** The target's key. */
+  key: string;
+  /** The source's key, for "not found" (a copy's source that vanished). */
+  fromKey?: string;
+  /** Folders known to be real for the batch (see `Replacement.knownFolders`); the target's is added on success. */
+  knownFolders?: Set<string>;
+}
+
+/** Attempts when a concurrent prune removes the target folder, or a temporary name is taken. */
+const ATTEMPTS = 4;
+
+/**
+ * Replaces a file on a copy thread (see `copy-worker.ts`) with the main thread's checks and
+ * retries around it, as `replaceDurably` does on the main thread: the target folder is made (or
+ * known) to be a real folder first, a vanished folder or a taken temporary name is retried, and a
+ * failure prunes the folders that may have been made for it. `job` builds the thread's job for a
+ * fresh temporary path. Rejects with the stowage error the main thread's write would have.
+ */
+export async function replaceOnThread(threads: CopyThreads, place: ThreadReplacement, job: (temp: string) => CopyJob): Promise<void> {
+  const { root, to, key, knownFolders } = place;
+  const dir = path.dirname(to);
+  for (let attempt = 1; ; attempt++) {
+    if (knownFolders?.has(dir) !== true) {
+      try {
+        await ensureFolder(root, dir, key);
+      } catch (error) {
+        await pruneEmptyFolders(root, dir);
+        throw toStowageError(error, key, "writing");
+      }
+    }
+    const outcome = await threads.copy(job(path.join(dir, tempName())));
+    if (outcome.ok) {
+      knownFolders?.add(dir);
+      return;
+    }
+    const retry = outcome.stage === "fill" && (outcome.code === "ENOENT" || outcome.code === "EEXIST") && attempt < ATTEMPTS;
+    if (outcome.code === "ENOENT") knownFolders?.delete(dir);
+    if (retry) continue;
+    await pruneEmptyFolders(root, dir);
+    throw threadError(outcome, place.fromKey ?? key, key);
+  }
+}
+
+/** The error a failed thread job rejects with, as the main thread's copy or write would have. */
+function threadError(outcome: Extract<CopyOutcome, { ok: false }>, fromKey: string, key: string): Error {
+  if (outcome.stage === "not-found") return new SnapshotNotFoundError(fromKey);
+  const cause = Object.assign(new Error(outcome.message), { code: outcome.code, syscall: outcome.syscall });
+  if (outcome.stage === "link") return linkConflict(key);
+  if (outcome.stage === "folder") return new SnapshotConflictError(key, "a folder exists at this path", { cause });
+  return toStowageError(cause, key, "writing");
+}
