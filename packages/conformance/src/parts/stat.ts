@@ -58,6 +58,25 @@ export function statTests(t: SuiteContext<AdvancedSnapshotStorage>): void {
       assert.notEqual(stat.needsStat, true, "onStat's stat is exact, never a stand-in");
     });
 
+    t.test("read's onStat that throws: read rejects with that very error, the content is released, and reads go on", async (storage) => {
+      await storage.write("heard/throws", "content");
+      const thrown = new Error("the listener failed");
+      // More reads than a client keeps connections (S3: 64): one kept per failed read would hang the next.
+      for (let i = 0; i < 70; i++) {
+        const outcome = await storage.read("heard/throws", { onStat: () => { throw thrown; } }).then(
+          (content) => content,
+          (error: unknown) => error,
+        );
+        if (outcome === thrown) continue;
+        assert.ok(!(outcome instanceof Error), `read rejected with another error than the listener's: ${String(outcome)}`);
+        // A backend that never calls onStat: the read is whole.
+        (outcome as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.read("heard/throws")) chunks.push(chunk as Buffer);
+      assert.equal(Buffer.concat(chunks).toString(), "content");
+    });
+
     t.test("follows an overwrite, of another size or the same: size, a later mtime, a new etag", async (storage) => {
       await storage.write("f", "first version");
       await storage.write("same", "AAAA");

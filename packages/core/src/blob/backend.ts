@@ -6,6 +6,7 @@ import { checkedContentType } from "./content-type.js";
 import { writeTimes } from "./mtime-ns.js";
 import { assertWriteContent, holdingSourceErrors, type ChunkSource, type WriteContent } from "./content.js";
 import { backendName } from "./guards.js";
+import { StatListener } from "./stat-listener.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
 import {
@@ -183,13 +184,16 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     validateKey(path);
-    const { signal, onStat } = options;
+    const { signal } = options;
     throwIfAborted(signal, `the read of '${path}'`);
+    const listener = new StatListener(options.onStat);
+    const { onStat } = listener;
     const readSync = this.readFileSync;
     const opened =
       readSync === undefined
         ? await this.#run("read", path, () => this.readFile(path, signal, onStat))
         : this.#runSync("read", path, (key) => readSync.call(this, key, onStat));
+    await listener.settle(opened);
     // Chunks a backend hands back are re-sliced, so that no read delivers a whole file at once.
     const stream = opened instanceof Readable ? opened : Readable.from(rechunk(opened, this.defaultChunkSize), { objectMode: false });
     return signal === undefined ? stream : abortableReadable(stream, signal, `the read of '${path}'`);

@@ -76,6 +76,8 @@ export interface ReadOptions extends AbortOptions {
    * before `read` resolves. Backends that would need another request do not call it: a caller
    * that must have the stat falls back to `stat()` (sync does, see {@link FileStat.needsStat}).
    * Spares a streamed copy out of S3 its HeadObject, and gives the stat of exactly the bytes read.
+   * A listener that throws makes `read` reject with its error, as thrown, once the content is
+   * released unread (core's `BlobBackend` does this for every backend built on it).
    */
   onStat?: ((stat: FileStat) => void) | undefined;
 }
