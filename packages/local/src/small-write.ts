@@ -30,9 +30,10 @@ export async function gatherSmall(content: BackendContent, limit = SMALL_WRITE):
   for (;;) {
     const next = await iterator.next();
     if (next.done === true) return { small: taken.length === 1 ? (taken[0] as Uint8Array) : Buffer.concat(taken, size) };
-    taken.push(Buffer.from(next.value));
     size += next.value.byteLength;
-    if (size > limit) return { content: resumed(taken, iterator) };
+    // The chunk that crosses the limit is passed on as it is: it is written before the next pull.
+    if (size > limit) return { content: resumed([...taken, next.value], iterator) };
+    taken.push(Buffer.from(next.value));
   }
 }
 
@@ -60,10 +61,10 @@ const THREAD_IDLE_MS = 2_000;
 /**
  * The small writes of one backend: the first {@link INLINE_COPIES} are written on the main thread
  * (a few writes do not pay for starting a thread), the rest by a copy thread, each in one message
- * with its bytes (batched with the others of the same turn). The promises are `replaceDurably`'s: a fresh temporary file created
- * `O_EXCL | O_NOFOLLOW` in a folder checked to be real, its time set, fsynced when `durable`,
- * renamed over a target that is not a link or a non-empty folder; then, when `durable`, the folder
- * is fsynced before the write resolves.
+ * with its bytes (batched with the others of the same turn). The promises are `replaceDurably`'s:
+ * a fresh temporary file created `O_EXCL | O_NOFOLLOW` in a folder checked to be real, its time
+ * set, fsynced when `durable`, renamed over a target that is not a link or a non-empty folder;
+ * then, when `durable`, the folder is fsynced before the write resolves.
  */
 export class ThreadWrites {
   #count = 0;
