@@ -124,24 +124,28 @@ export function copyWorker(load: (id: string) => unknown): void {
 
   /** {@link fill} of a small write: `bytes` into the fresh `temp`, with the time `mtimeNs` when given. */
   const write = (bytes: Uint8Array, mtimeNs: bigint | undefined, temp: string): Failure | number | undefined => {
+    let created = false;
     let fd: number | undefined;
     try {
       fd = fs.openSync(temp, WRITE_FLAGS, 0o666);
+      created = true;
       // writeSync may write less than asked (a signal, a nearly full disk): loop until done.
       for (let offset = 0; offset < bytes.byteLength; ) offset += fs.writeSync(fd, bytes, offset, bytes.byteLength - offset);
       if (mtimeNs !== undefined) fs.futimesSync(fd, seconds(mtimeNs), seconds(mtimeNs));
       if (durable) return fd;
-      fs.closeSync(fd);
+      // Forgotten before it is closed: a failed close is never retried on a number another thread may reuse.
+      const open = fd;
+      fd = undefined;
+      fs.closeSync(open);
       return undefined;
     } catch (error) {
-      // Not opened: nothing of ours to remove (EEXIST: the name is someone else's file).
-      if (fd === undefined) return failure("fill", error);
       try {
-        fs.closeSync(fd);
+        if (fd !== undefined) fs.closeSync(fd);
       } catch {
-        // Already closed by the failed closeSync above; the file is removed next either way.
+        // The write's own error is the one to report; the file is removed below either way.
       }
-      fs.rmSync(temp, { force: true });
+      // Not created: nothing of ours to remove (EEXIST: the name is someone else's file).
+      if (created) fs.rmSync(temp, { force: true });
       return failure("fill", error);
     }
   };
