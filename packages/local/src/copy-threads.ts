@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { copyWorker, type CopyAnswer, type CopyBatch, type CopyJob, type CopyOutcome } from "./copy-worker.js";
+import { copyWorker, type CopyAnswer, type CopyBatch, type CopyJob, type CopyOutcome, type ListJob, type ListOutcome } from "./copy-worker.js";
 
 /**
  * A small pool of threads that do local copies synchronously (see `copy-worker.ts`), so that a
@@ -24,8 +24,8 @@ export function copyThreadCount(): number {
 }
 
 interface Pending {
-  job: CopyJob;
-  settle: (outcome: CopyOutcome) => void;
+  job: CopyJob | ListJob;
+  settle: (outcome: CopyOutcome | ListOutcome) => void;
 }
 
 interface Lane {
@@ -41,7 +41,9 @@ interface Lane {
 /** The pool. Threads start with the first copy and are ended by {@link CopyThreads.close}. */
 export class CopyThreads {
   readonly #lanes: Lane[] = [];
+  /** Copies waiting to be posted; listings wait apart, since a batch holds one kind of job. */
   #queue: Pending[] = [];
+  #listings: Pending[] = [];
   #scheduled = false;
   #failure: Error | undefined;
   #batches = 0;
@@ -49,24 +51,47 @@ export class CopyThreads {
   /**
    * @param idleMs when given, a thread with nothing in hand for this long (ms) ends, and a later
    * job starts another: for a pool that lives as long as its backend, not one sync.
+   * @param youngMb each thread's young generation (MiB): a copy allocates a few small objects, so
+   * 1 is plenty; a listing allocates a `BigIntStats` per file, and 1 MiB would be scavenged
+   * hundreds of times a second.
    */
   constructor(
     private readonly durable: boolean,
     private readonly threads = copyThreadCount(),
     private readonly idleMs?: number,
+    private readonly youngMb = 1,
   ) {}
 
   /** Copies `job` on a thread; resolves with its outcome, rejects only when a thread died. */
   copy(job: CopyJob): Promise<CopyOutcome> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve) => {
-      this.#queue.push({ job, settle: resolve });
-      if (this.#queue.length >= BATCH) this.#flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      // A copy's answer is a CopyOutcome: the thread answers each batch in kind.
+      this.#queue.push({ job, settle: (outcome) => resolve(outcome as CopyOutcome) });
+      this.#schedule(this.#queue.length);
     });
+  }
+
+  /**
+   * `job`'s folder read and its files lstatted on a thread; rejects only when a thread died. A
+   * failure to read or stat comes back in the {@link ListOutcome}.
+   */
+  list(job: ListJob): Promise<ListOutcome> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => {
+      // A CopyOutcome here is the pool's own report of a thread that died.
+      const settle = (outcome: CopyOutcome | ListOutcome): void => ("types" in outcome ? resolve(outcome) : reject(new Error(outcome.ok ? "no answer from the copy thread" : outcome.message)));
+      this.#listings.push({ job, settle });
+      this.#schedule(this.#listings.length);
+    });
+  }
+
+  #schedule(queued: number): void {
+    if (queued >= BATCH) this.#flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
   /** Ends the threads once the copies posted are answered. */
@@ -79,16 +104,24 @@ export class CopyThreads {
 
   #flush(): void {
     this.#scheduled = false;
-    if (this.#queue.length === 0) return;
-    const batch = this.#queue;
-    this.#queue = [];
+    if (this.#listings.length > 0) {
+      this.#post(this.#listings);
+      this.#listings = [];
+    }
+    if (this.#queue.length > 0) {
+      this.#post(this.#queue);
+      this.#queue = [];
+    }
+  }
+
+  #post(batch: Pending[]): void {
     const lane = this.#leastLoaded();
     const id = ++this.#batches;
     lane.batches.set(id, batch);
     lane.load += batch.length;
     clearTimeout(lane.idle);
     lane.worker.ref();
-    lane.worker.postMessage({ id, jobs: batch.map((pending) => pending.job) } satisfies CopyBatch);
+    lane.worker.postMessage({ id, jobs: batch.map((pending) => pending.job) as CopyBatch["jobs"] } satisfies CopyBatch);
   }
 
   #leastLoaded(): Lane {
@@ -111,8 +144,7 @@ export class CopyThreads {
     const worker = new Worker(source, {
       eval: true,
       workerData: { durable: this.durable },
-      // A thread allocates a few small objects per copy: a small young generation is plenty.
-      resourceLimits: { maxYoungGenerationSizeMb: 1 },
+      resourceLimits: { maxYoungGenerationSizeMb: this.youngMb },
     });
     const lane: Lane = { worker, batches: new Map(), load: 0, idle: undefined };
     worker.on("message", ({ id, outcomes }: CopyAnswer) => {

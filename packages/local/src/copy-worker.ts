@@ -1,6 +1,7 @@
 /**
  * The body of a copy thread (see `copy-threads.ts`): each message is a batch of {@link CopyJob}s
- * (copies of local files, or small writes whose bytes came with the job),
+ * (copies of local files, or small writes whose bytes came with the job), or of {@link ListJob}s
+ * (a listing's readdir and lstats),
  * done one after the other with synchronous calls, answered by one message of
  * {@link CopyOutcome}s. One hop to a thread per batch, instead of the three thread-pool round
  * trips (`copyFile`, `lutimes`, `rename`) a copy costs from the main thread.
@@ -19,6 +20,56 @@
  * The function is shipped to the thread as its source text (`String(copyWorker)`), so it must not
  * use anything from its module: it receives `require` and reaches Node's modules through it.
  */
+
+/** A folder to read for a listing, with the lstats of its files and links (see `thread-listing.ts`); `dir` is absolute. */
+export interface ListJob {
+  list: string;
+}
+
+/**
+ * What a {@link ListJob} found. `names`: the folder's entries in readdir order, each followed by a
+ * NUL (which no name holds: one string clones faster than many). Per entry, in that order:
+ * `types` from the directory entry ({@link TYPE_FILE}, {@link TYPE_FOLDER}, {@link TYPE_LINK}, or
+ * 0 for anything else), and for a file or link its lstat: `kinds` ({@link STAT_MISSING},
+ * {@link STAT_FILE}, {@link STAT_LINK}, {@link STAT_OTHER}; or {@link STAT_FAILED}, its error in
+ * `errors`), `sizes` in bytes and `mtimes` in ns since the epoch. `vanished`: the folder itself
+ * was gone when a file of it was missing. `failed`: the folder could not be read at all.
+ */
+export interface ListOutcome {
+  names: string;
+  types: Uint8Array;
+  kinds: Uint8Array;
+  sizes: Float64Array;
+  mtimes: BigInt64Array;
+  vanished: boolean;
+  errors: Map<number, SystemFailure>;
+  failed?: SystemFailure | undefined;
+}
+
+/** A system error as it crosses from a thread: enough to raise it again. */
+export interface SystemFailure {
+  code?: string | undefined;
+  message: string;
+  syscall?: string | undefined;
+  path: string;
+}
+
+/** {@link ListOutcome.types}: a regular file. */
+export const TYPE_FILE = 1;
+/** {@link ListOutcome.types}: a folder. */
+export const TYPE_FOLDER = 2;
+/** {@link ListOutcome.types}: a symbolic link. */
+export const TYPE_LINK = 3;
+/** {@link ListOutcome.kinds}: gone since its folder was read (or not statted: not a file or link). */
+export const STAT_MISSING = 0;
+/** {@link ListOutcome.kinds}: a regular file. */
+export const STAT_FILE = 1;
+/** {@link ListOutcome.kinds}: a symbolic link. */
+export const STAT_LINK = 2;
+/** {@link ListOutcome.kinds}: anything else now (a folder, a FIFO, a socket, a device). */
+export const STAT_OTHER = 3;
+/** {@link ListOutcome.kinds}: its lstat failed (see {@link ListOutcome.errors}). */
+export const STAT_FAILED = 4;
 
 /**
  * One copy, as sent to a thread: of the regular file `from`, or of the `bytes` of a small write
@@ -44,16 +95,16 @@ export type CopyOutcome =
       syscall?: string | undefined;
     };
 
-/** A batch of copies posted to a thread. */
+/** A batch of jobs posted to a thread: all copies, or all lstats (a pool never mixes them in one batch). */
 export interface CopyBatch {
   id: number;
-  jobs: CopyJob[];
+  jobs: CopyJob[] | ListJob[];
 }
 
 /** A thread's answer to the {@link CopyBatch} of the same `id`: one outcome per job, in order. */
 export interface CopyAnswer {
   id: number;
-  outcomes: CopyOutcome[];
+  outcomes: CopyOutcome[] | ListOutcome[];
 }
 
 /** Runs in the thread: answers every batch posted to it. */
@@ -207,6 +258,62 @@ export function copyWorker(load: (id: string) => unknown): void {
     });
   };
 
+  // The TYPE_* and STAT_* constants, repeated for the same reason.
+  const [TYPE_FILE, TYPE_FOLDER, TYPE_LINK] = [1, 2, 3];
+  const [FILE, LINK, OTHER, FAILED] = [1, 2, 3, 4];
+  const systemFailure = (error: unknown, path: string): SystemFailure => {
+    const { code, message, syscall } = failure("fill", error);
+    return { code, message, syscall, path };
+  };
+  /** Reads `job.list` and lstats its files and links, in readdir order (see {@link ListOutcome}). */
+  const list = (job: ListJob): ListOutcome => {
+    const dir = job.list;
+    let dirents;
+    try {
+      dirents = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      const empty = { names: "", types: new Uint8Array(0), kinds: new Uint8Array(0), sizes: new Float64Array(0), mtimes: new BigInt64Array(0) };
+      return { ...empty, vanished: false, errors: new Map(), failed: systemFailure(error, dir) };
+    }
+    const count = dirents.length;
+    const outcome: ListOutcome = {
+      names: "",
+      types: new Uint8Array(count),
+      kinds: new Uint8Array(count),
+      sizes: new Float64Array(count),
+      mtimes: new BigInt64Array(count),
+      vanished: false,
+      errors: new Map(),
+    };
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    let names = "";
+    for (let i = 0; i < count; i++) {
+      const dirent = dirents[i] as import("node:fs").Dirent;
+      names += `${dirent.name}\0`;
+      const type = dirent.isFile() ? TYPE_FILE : dirent.isDirectory() ? TYPE_FOLDER : dirent.isSymbolicLink() ? TYPE_LINK : 0;
+      outcome.types[i] = type;
+      if (type !== TYPE_FILE && type !== TYPE_LINK) continue;
+      const file = prefix + dirent.name;
+      let stats;
+      try {
+        stats = fs.lstatSync(file, { bigint: true, throwIfNoEntry: false });
+      } catch (error) {
+        outcome.kinds[i] = FAILED;
+        outcome.errors.set(i, systemFailure(error, file));
+        continue;
+      }
+      if (stats === undefined) {
+        outcome.vanished ||= fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true;
+      } else if (stats.isFile() || stats.isSymbolicLink()) {
+        outcome.kinds[i] = stats.isFile() ? FILE : LINK;
+        outcome.sizes[i] = Number(stats.size);
+        outcome.mtimes[i] = stats.mtimeNs;
+      } else outcome.kinds[i] = OTHER;
+    }
+    outcome.names = names;
+    return outcome;
+  };
+
   const copyOne = (job: CopyJob): CopyOutcome => {
     const filled = fill(job);
     return filled === undefined ? replace(job) : typeof filled === "number" ? { ok: false, stage: "fill", message: "unexpected descriptor" } : filled;
@@ -214,7 +321,8 @@ export function copyWorker(load: (id: string) => unknown): void {
 
   // Durable batches may finish out of order: each answer names its batch.
   parentPort?.on("message", ({ id, jobs }: CopyBatch) => {
-    if (durable) copyDurably(jobs, (outcomes) => parentPort.postMessage({ id, outcomes } satisfies CopyAnswer));
-    else parentPort.postMessage({ id, outcomes: jobs.map(copyOne) } satisfies CopyAnswer);
+    if (jobs[0] !== undefined && "list" in jobs[0]) parentPort.postMessage({ id, outcomes: (jobs as ListJob[]).map(list) } satisfies CopyAnswer);
+    else if (durable) copyDurably(jobs as CopyJob[], (outcomes) => parentPort.postMessage({ id, outcomes } satisfies CopyAnswer));
+    else parentPort.postMessage({ id, outcomes: (jobs as CopyJob[]).map(copyOne) } satisfies CopyAnswer);
   });
 }

@@ -20,22 +20,33 @@ export interface Entry {
   /** Its name on disk. */
   name: string;
   kind: "file" | "folder" | "link";
+  /** Its place in the folder's entries as read (before sorting). */
+  at: number;
 }
 
-/** What a directory entry is: an {@link Entry}, a reason to pass it over, or nothing (a temporary file). */
-export function classifyEntry(dirent: Dirent, translate: boolean): Entry | SkippedEntry["reason"] | undefined {
+/**
+ * What {@link classifyEntry} needs of a directory entry: a `Dirent`, or the same read on a thread.
+ * `parentPath` (`path` before Node 20.12) is the folder's path.
+ */
+export type DirEntry = Pick<Dirent, "name" | "isFile" | "isDirectory" | "isSymbolicLink"> & { readonly parentPath?: string; readonly path?: string };
+
+/**
+ * What a directory entry is: an {@link Entry} (`at` is its place in the folder as read), a reason
+ * to pass it over, or nothing (a temporary file).
+ */
+export function classifyEntry(dirent: DirEntry, translate: boolean, at = 0): Entry | SkippedEntry["reason"] | undefined {
   const name = dirent.name;
   if (dirent.isFile()) {
     if (isTempName(name)) return undefined;
     // In translate mode `x.rclonelink` names the link `x`, so a regular file of that name would be ambiguous.
     if (translate && isLinkName(name)) return "invalid-name";
-    return isValidName(name, dirent) ? { order: name, name, kind: "file" } : "invalid-name";
+    return isValidName(name, dirent) ? { order: name, name, kind: "file", at } : "invalid-name";
   }
-  if (dirent.isDirectory()) return isValidName(name, dirent) ? { order: `${name}/`, name, kind: "folder" } : "invalid-name";
+  if (dirent.isDirectory()) return isValidName(name, dirent) ? { order: `${name}/`, name, kind: "folder", at } : "invalid-name";
   if (dirent.isSymbolicLink()) {
     if (!translate) return "link";
     const order = `${name}${LINK_SUFFIX}`;
-    return isValidName(order, dirent) ? { order, name, kind: "link" } : "invalid-name";
+    return isValidName(order, dirent) ? { order, name, kind: "link", at } : "invalid-name";
   }
   return "special";
 }
@@ -45,15 +56,16 @@ export function classifyEntry(dirent: Dirent, translate: boolean): Entry | Skipp
  * over goes to `skip` with its key (`folderKey` joined with the raw name).
  */
 export function sortEntries(
-  dirents: readonly Dirent[],
+  dirents: readonly DirEntry[],
   folderKey: string,
   translate: boolean,
   skip: (entry: SkippedEntry) => void,
 ): Entry[] {
   const entries: Entry[] = [];
   const keyOf = (name: string): string => (folderKey === "" ? name : `${folderKey}/${name}`);
-  for (const dirent of dirents) {
-    const kind = classifyEntry(dirent, translate);
+  for (let at = 0; at < dirents.length; at++) {
+    const dirent = dirents[at] as DirEntry;
+    const kind = classifyEntry(dirent, translate, at);
     if (typeof kind === "object") entries.push(kind);
     else if (kind !== undefined) skip({ path: keyOf(dirent.name), reason: kind });
   }
@@ -129,7 +141,7 @@ export async function findTempFiles(dir: string, folderKey: string): Promise<Tem
  * A name that can be one segment of a key (a folder named like a temporary file cannot). `dirent`
  * is the directory entry the name comes from (its own name, for a translated link).
  */
-function isValidName(name: string, dirent: Dirent): boolean {
+function isValidName(name: string, dirent: DirEntry): boolean {
   if (isTempName(name) || !hasUtf8Name(dirent)) return false;
   try {
     validateKey(name);
@@ -144,9 +156,9 @@ function isValidName(name: string, dirent: Dirent): boolean {
  * would then address another file (or none). A U+FFFD that stowage wrote is a real character
  * (bytes EF BF BD): then a file by the decoded name exists. Only names holding U+FFFD pay the lstat.
  */
-function hasUtf8Name(dirent: Dirent): boolean {
+function hasUtf8Name(dirent: DirEntry): boolean {
   if (!dirent.name.includes("\uFFFD")) return true;
-  const folder = (dirent as Dirent & { parentPath?: string; path?: string }).parentPath ?? (dirent as { path?: string }).path;
+  const folder = dirent.parentPath ?? dirent.path;
   if (folder === undefined) return false;
   return lstatSync(path.join(folder, dirent.name), { throwIfNoEntry: false }) !== undefined;
 }

@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { lstatSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compareKeys, isStowageError, syncStorages, type FileStat, type SkippedEntry } from "@stowage/core";
+import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
+import { THREAD_AFTER } from "../src/thread-listing.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+
+/*
+ * Issue 27: past THREAD_AFTER files, a walk reads its folders and lstats their files on the
+ * listing thread. Everything a listing promises must hold there too: order, sizes and ns times,
+ * what is passed over, and E_IO for a folder that vanishes.
+ */
+
+const FOLDERS = 120;
+const PER_FOLDER = Math.ceil((THREAD_AFTER + 900) / FOLDERS);
+const FILES = FOLDERS * PER_FOLDER;
+const folderOf = (d: number): string => `d${String(d).padStart(3, "0")}`;
+const keyOf = (d: number, f: number): string => `${folderOf(d)}/f${String(f).padStart(2, "0")}`;
+
+let box: Sandbox;
+beforeEach(() => {
+  box = createSandbox();
+});
+afterEach(() => box.cleanup());
+
+/** FILES files straight to disk, of sizes 0 to 9 bytes and distinct ns mtimes. */
+function fillTree(root: string): void {
+  for (let d = 0; d < FOLDERS; d++) {
+    mkdirSync(path.join(root, folderOf(d)), { recursive: true });
+    for (let f = 0; f < PER_FOLDER; f++) {
+      const file = path.join(root, keyOf(d, f));
+      writeFileSync(file, "x".repeat((d + f) % 10));
+      utimesSync(file, 1_700_000_000 + d + f / 1000, 1_700_000_000 + d + f / 1000 + 0.000_123);
+    }
+  }
+}
+
+/** Walks `storage`, calling `midway` once after `after` entries; resolves with what failed, or the entries. */
+async function walkWith(storage: LocalFileSystemBackend, after: number, midway: () => void, onSkip?: (entry: SkippedEntry) => void): Promise<FileStat[] | unknown> {
+  const seen: FileStat[] = [];
+  try {
+    for await (const entry of storage.streamList("", { onSkip }) as AsyncIterable<FileStat>) if (seen.push(entry) === after) midway();
+  } catch (error) {
+    return error;
+  }
+  return seen;
+}
+
+describe("a big walk, read on the listing thread", () => {
+  it("lists every file in compareKeys order with lstat's size and ns mtime, and passes over what a small walk does", async () => {
+    fillTree(box.root);
+    // In the last folders, read on the thread: what a listing passes over, and a file it keeps.
+    const last = path.join(box.root, folderOf(FOLDERS - 1));
+    symlinkSync(path.join(box.outside, "canary.txt"), path.join(last, "file-link"));
+    symlinkSync(box.outside, path.join(box.root, folderOf(FOLDERS - 2), "folder-link"));
+    execFileSync("mkfifo", [path.join(last, "fifo")]);
+    writeFileSync(path.join(last, "back\\slash"), "x");
+    writeFileSync(path.join(last, `${TEMP_PREFIX}0123456789abcdef`), "partial");
+    writeFileSync(path.join(last, `${TEMP_PREFIX}notes.txt`), "a user's file");
+    const skipped: SkippedEntry[] = [];
+    const listed = (await walkWith(box.storage, -1, () => undefined, (entry) => skipped.push(entry))) as FileStat[];
+
+    const expected = [`${folderOf(FOLDERS - 1)}/${TEMP_PREFIX}notes.txt`];
+    for (let d = 0; d < FOLDERS; d++) for (let f = 0; f < PER_FOLDER; f++) expected.push(keyOf(d, f));
+    expect(listed.map((entry) => entry.path)).toEqual(expected.sort(compareKeys));
+    for (const entry of listed) {
+      const stats = lstatSync(path.join(box.root, entry.path), { bigint: true });
+      expect([entry.size, entry.mtimeNs]).toEqual([Number(stats.size), stats.mtimeNs]);
+      expect(entry.mtime.getTime()).toBe(Number(stats.mtimeNs / 1_000_000n));
+    }
+    expect(skipped.sort((a, b) => compareKeys(a.path, b.path))).toEqual([
+      { path: `${folderOf(FOLDERS - 2)}/folder-link`, reason: "link" },
+      { path: `${folderOf(FOLDERS - 1)}/back\\slash`, reason: "invalid-name" },
+      { path: `${folderOf(FOLDERS - 1)}/fifo`, reason: "special" },
+      { path: `${folderOf(FOLDERS - 1)}/file-link`, reason: "link" },
+    ]);
+  });
+
+  it("in translate mode, lists a link read on the thread as its .rclonelink file", async () => {
+    fillTree(box.root);
+    symlinkSync("../d000/f00", path.join(box.root, folderOf(FOLDERS - 1), "link"));
+    const storage = new LocalFileSystemBackend({ location: box.root, links: "translate" });
+    const listed = (await walkWith(storage, -1, () => undefined)) as FileStat[];
+    const link = listed.find((entry) => entry.path === `${folderOf(FOLDERS - 1)}/link.rclonelink`);
+    expect(link?.size).toBe("../d000/f00".length);
+    expect(listed).toHaveLength(FILES + 1);
+  });
+
+  it("a folder removed before the thread reads it fails the listing with E_IO", async () => {
+    fillTree(box.root);
+    const error = await walkWith(box.storage, THREAD_AFTER + 100, () => rmSync(path.join(box.root, folderOf(FOLDERS - 1)), { recursive: true }));
+    expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
+    expect(String((error as Error).message)).toContain(`folder '${folderOf(FOLDERS - 1)}' vanished`);
+  });
+
+  it("a root moved away mid-walk fails the listing with E_IO", async () => {
+    fillTree(box.root);
+    const error = await walkWith(box.storage, THREAD_AFTER + 100, () => renameSync(box.root, `${box.root}.gone`));
+    expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
+  });
+
+  it("a file deleted before the thread reads its folder drops out", async () => {
+    fillTree(box.root);
+    const listed = await walkWith(box.storage, THREAD_AFTER + 100, () => rmSync(path.join(box.root, keyOf(FOLDERS - 1, 0))));
+    expect((listed as FileStat[]).map((entry) => entry.path)).not.toContain(keyOf(FOLDERS - 1, 0));
+    expect(listed).toHaveLength(FILES - 1);
+  });
+
+  it("a sync of a big tree copies every file once; a second sync copies nothing", async () => {
+    fillTree(box.root);
+    const mirror = new LocalFileSystemBackend({ location: path.join(box.dir, "mirror"), durable: false });
+    expect(await syncStorages(box.storage, "", mirror, "")).toMatchObject({ copied: FILES, skipped: 0 });
+    expect(await syncStorages(box.storage, "", mirror, "")).toMatchObject({ copied: 0, skipped: FILES });
+  });
+});
