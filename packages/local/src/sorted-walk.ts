@@ -78,21 +78,25 @@ interface Level extends Prepared {
  * a folder is incomplete, never empty, or a sync would take its files as deleted (rclone does the
  * same). Other errors (EACCES, EIO) reject the iteration with the raw system error.
  *
- * After {@link THREAD_AFTER} files, folders are read and their files lstatted on the listing
- * thread (see `thread-listing.ts`); until then, and for small walks, here.
+ * Folders are read and their files lstatted on the listing thread (see `thread-listing.ts`) while
+ * the consumer takes files fast, as a no-op sync does; for small walks, and while the consumer is
+ * slow (copying, or HEADing each file on S3), here.
  */
 export async function* walkSorted(dir: string, folderKey: string, options: WalkOptions): AsyncGenerator<FileStat, void, undefined> {
   const translate = options.links === "translate";
   const skip = options.onSkip ?? (() => undefined);
   const descend = options.descend ?? (() => true);
   let statted = 0;
+  // Decided afresh every THREAD_AFTER files, by the pace at which the consumer took them.
+  let threaded = false;
+  const pace = new Pace(THREAD_AFTER);
   const prepare = (dirents: readonly DirEntry[], key: string, listed?: ListOutcome): Prepared => {
     const skipped: SkippedEntry[] = [];
     const entries = sortEntries(dirents, key, translate, (entry) => skipped.push(entry));
     return { entries, skipped, listed };
   };
   const read = async (folder: string, key: string): Promise<Prepared> => {
-    if (statted < THREAD_AFTER) return prepare(await readFolder(folder, key), key);
+    if (!threaded) return prepare(await readFolder(folder, key), key);
     const read = await readOnThread(folder).catch((error: unknown) => {
       throw errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR" ? vanished(key, error) : error;
     });
@@ -100,7 +104,7 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
     if (read === undefined) return prepare(await readFolder(folder, key), key);
     return prepare(read.dirents, key, read.outcome);
   };
-  const reader = new FolderReader(() => (statted < THREAD_AFTER ? READ_AHEAD : THREAD_READ_AHEAD), read);
+  const reader = new FolderReader(() => (threaded ? THREAD_READ_AHEAD : READ_AHEAD), read);
   const enter = (prepared: Prepared, folder: string, key: string): Level => {
     prepared.skipped.forEach(skip);
     return { ...prepared, dir: folder, key, next: 0 };
@@ -125,7 +129,7 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
         stack.push(enter(await reader.read(folder, childKey), folder, childKey));
         continue;
       }
-      statted++;
+      if (++statted % THREAD_AFTER === 0) threaded = pace.lap() < WALK_PACE.busyNs;
       const stat = level.listed === undefined ? statHere(path.join(level.dir, entry.name), level) : statListed(level.listed, entry.at, level);
       if (stat === undefined) continue;
       const wanted = entry.kind === "link" ? stat.kind === STAT_LINK : stat.kind === STAT_FILE;
@@ -135,6 +139,28 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
     }
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * `busyNs`: a consumer slower than this per file (ns) gains nothing from the listing thread, which
+ * would only cost memory: a copying sync takes 70–180 µs per file, a local no-op 5–15. Tests
+ * raise it, so that a walk on a loaded machine still takes the thread.
+ */
+export const WALK_PACE = { busyNs: 30_000 };
+
+/** The time per file over each lap of `files` files. */
+class Pace {
+  #start = process.hrtime.bigint();
+
+  constructor(private readonly files: number) {}
+
+  /** Ends a lap: its mean time per file (ns). */
+  lap(): number {
+    const now = process.hrtime.bigint();
+    const perFile = Number(now - this.#start) / this.files;
+    this.#start = now;
+    return perFile;
   }
 }
 

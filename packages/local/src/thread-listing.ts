@@ -13,12 +13,14 @@ import type { DirEntry } from "./tree.js";
  * the folders a walk will enter next and stats their files while the main thread sorts, merges
  * and decides; one string of names and a few typed arrays come back per folder.
  *
- * Only big walks use it ({@link THREAD_AFTER}): a thread's start and each message cost more than a
- * small folder's calls. One thread serves every walk of the process: it keeps up with the main
- * thread, and each thread costs memory (its own V8 heap). Memory: the folders read ahead.
+ * Only big walks whose consumer is fast use it (see `sorted-walk.ts`): a thread's start and each
+ * message cost more than a small folder's calls, and a sync that copies or HEADs each file spends
+ * far more per file than its lstat. One thread serves every walk of the process: it keeps up with
+ * the main thread, and each thread costs memory (its own V8 heap, about 10 MiB). Memory: the
+ * folders read ahead.
  */
 
-/** Files a walk stats on the main thread before it reads its folders on the thread. */
+/** Files per lap of a walk: it starts on the main thread, and decides anew after each lap. */
 export const THREAD_AFTER = 2048;
 /** The listing thread ends after this long (ms) with nothing to do; the next big walk starts another. */
 const IDLE_MS = 2000;
@@ -26,6 +28,12 @@ const IDLE_MS = 2000;
 const YOUNG_MB = 4;
 
 let shared: CopyThreads | undefined;
+let readsOnThread = 0;
+
+/** Folders read on the listing thread since the process started (for tests). */
+export function foldersReadOnThread(): number {
+  return readsOnThread;
+}
 
 /** A directory entry read on the thread. */
 class ThreadEntry implements DirEntry {
@@ -70,6 +78,7 @@ export async function readOnThread(dir: string): Promise<ThreadFolder | undefine
     if (shared === threads) shared = undefined;
     return undefined;
   }
+  readsOnThread++;
   if (outcome.failed !== undefined) throw systemError(outcome.failed);
   const names = outcome.names.split("\0");
   const dirents: DirEntry[] = new Array<DirEntry>(outcome.types.length);

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compareKeys, isStowageError, syncStorages, type FileStat, type SkippedEntry } from "@stowage/core";
 import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
-import { THREAD_AFTER } from "../src/thread-listing.js";
+import { foldersReadOnThread, THREAD_AFTER } from "../src/thread-listing.js";
+import { WALK_PACE } from "../src/sorted-walk.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 
 /*
@@ -20,10 +21,16 @@ const folderOf = (d: number): string => `d${String(d).padStart(3, "0")}`;
 const keyOf = (d: number, f: number): string => `${folderOf(d)}/f${String(f).padStart(2, "0")}`;
 
 let box: Sandbox;
+const busyNs = WALK_PACE.busyNs;
 beforeEach(() => {
   box = createSandbox();
+  // However loaded the machine, these walks take the thread (one test below restores the pace).
+  WALK_PACE.busyNs = Number.POSITIVE_INFINITY;
 });
-afterEach(() => box.cleanup());
+afterEach(() => {
+  WALK_PACE.busyNs = busyNs;
+  box.cleanup();
+});
 
 /** FILES files straight to disk, of sizes 0 to 9 bytes and distinct ns mtimes. */
 function fillTree(root: string): void {
@@ -60,7 +67,10 @@ describe("a big walk, read on the listing thread", () => {
     writeFileSync(path.join(last, `${TEMP_PREFIX}0123456789abcdef`), "partial");
     writeFileSync(path.join(last, `${TEMP_PREFIX}notes.txt`), "a user's file");
     const skipped: SkippedEntry[] = [];
+    const threadReads = foldersReadOnThread();
     const listed = (await walkWith(box.storage, -1, () => undefined, (entry) => skipped.push(entry))) as FileStat[];
+    // The first lap of THREAD_AFTER files is read here, and 4 folders read ahead; the rest on the thread.
+    expect(foldersReadOnThread() - threadReads).toBeGreaterThan(FOLDERS - Math.ceil(THREAD_AFTER / PER_FOLDER) - 6);
 
     const expected = [`${folderOf(FOLDERS - 1)}/${TEMP_PREFIX}notes.txt`];
     for (let d = 0; d < FOLDERS; d++) for (let f = 0; f < PER_FOLDER; f++) expected.push(keyOf(d, f));
@@ -90,22 +100,36 @@ describe("a big walk, read on the listing thread", () => {
 
   it("a folder removed before the thread reads it fails the listing with E_IO", async () => {
     fillTree(box.root);
-    const error = await walkWith(box.storage, THREAD_AFTER + 100, () => rmSync(path.join(box.root, folderOf(FOLDERS - 1)), { recursive: true }));
+    const error = await walkWith(box.storage, THREAD_AFTER + 25, () => rmSync(path.join(box.root, folderOf(FOLDERS - 1)), { recursive: true }));
     expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
     expect(String((error as Error).message)).toContain(`folder '${folderOf(FOLDERS - 1)}' vanished`);
   });
 
   it("a root moved away mid-walk fails the listing with E_IO", async () => {
     fillTree(box.root);
-    const error = await walkWith(box.storage, THREAD_AFTER + 100, () => renameSync(box.root, `${box.root}.gone`));
+    const error = await walkWith(box.storage, THREAD_AFTER + 25, () => renameSync(box.root, `${box.root}.gone`));
     expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
   });
 
   it("a file deleted before the thread reads its folder drops out", async () => {
     fillTree(box.root);
-    const listed = await walkWith(box.storage, THREAD_AFTER + 100, () => rmSync(path.join(box.root, keyOf(FOLDERS - 1, 0))));
+    const listed = await walkWith(box.storage, THREAD_AFTER + 25, () => rmSync(path.join(box.root, keyOf(FOLDERS - 1, 0))));
     expect((listed as FileStat[]).map((entry) => entry.path)).not.toContain(keyOf(FOLDERS - 1, 0));
     expect(listed).toHaveLength(FILES - 1);
+  });
+
+  it("a walk whose consumer takes more than busyNs per file stays on the main thread", async () => {
+    fillTree(box.root);
+    WALK_PACE.busyNs = busyNs;
+    const threadReads = foldersReadOnThread();
+    let files = 0;
+    for await (const _entry of box.storage.streamList("")) {
+      files++;
+      const until = process.hrtime.bigint() + BigInt(busyNs * 2);
+      while (process.hrtime.bigint() < until); // a consumer that works on each file, as a copy does
+    }
+    expect(files).toBe(FILES);
+    expect(foldersReadOnThread()).toBe(threadReads);
   });
 
   it("a sync of a big tree copies every file once; a second sync copies nothing", async () => {
