@@ -80,28 +80,28 @@ export function ensureTools(tools) {
 }
 
 /**
- * Runs `command args` under `/usr/bin/time -f %M` and resolves to `{ ms, rss }`: wall-clock
- * milliseconds and the peak RSS in bytes of the largest process of the run (GNU time reports the
- * child's ru_maxrss, which covers the child and the descendants it waited for). Rejects when the
- * command fails.
+ * Runs `command args` under `/usr/bin/time` and resolves to `{ ms, rss, cpuMs }`: wall-clock
+ * milliseconds, the peak RSS in bytes of the largest process of the run (GNU time reports the
+ * child's ru_maxrss, which covers the child and the descendants it waited for), and its CPU time
+ * (user + system, ms). Rejects when the command fails.
  */
 export function measureChild(command, args, env = process.env) {
   const rssFile = path.join(os.tmpdir(), `stowage-bench-rss-${process.pid}-${randomBytes(4).toString("hex")}`);
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(TIME, ["-f", "%M", "-o", rssFile, command, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(TIME, ["-f", "%M %U %S", "-o", rssFile, command, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (data) => (stderr += data));
     child.on("error", reject);
     child.on("exit", (code) => {
       const ms = performance.now() - start;
-      let kib = NaN;
+      let [kib, user, system] = [NaN, NaN, NaN];
       try {
-        kib = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop());
+        [kib, user, system] = (readFileSync(rssFile, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number);
         rmSync(rssFile, { force: true });
       } catch {}
       if (code !== 0) reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr.slice(-2000)}`));
-      else resolve({ ms, rss: kib * 1024 });
+      else resolve({ ms, rss: kib * 1024, cpuMs: (user + system) * 1000 });
     });
   });
 }
@@ -162,8 +162,8 @@ export const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
  * Runs `rounds` rounds of every side in turn (a, b, c, a, b, c, ...), `before(side)` untimed ahead
- * of each run and `verify(side)` untimed after it; resolves to `{ [side]: { ms, rss } }`, the
- * medians of time and of peak RSS.
+ * of each run and `verify(side)` untimed after it; resolves to `{ [side]: { ms, rss, ... } }`, the
+ * median of each number a run measured (time, peak RSS, CPU).
  */
 export async function alternate(sides, rounds, { before = async () => {}, verify = async () => {} } = {}) {
   const samples = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
@@ -175,7 +175,7 @@ export async function alternate(sides, rounds, { before = async () => {}, verify
     }
   }
   return Object.fromEntries(
-    Object.entries(samples).map(([name, list]) => [name, { ms: median(list.map((m) => m.ms)), rss: median(list.map((m) => m.rss)) }]),
+    Object.entries(samples).map(([name, list]) => [name, Object.fromEntries(Object.keys(list[0]).map((key) => [key, median(list.map((m) => m[key]))]))]),
   );
 }
 

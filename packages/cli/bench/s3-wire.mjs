@@ -1,5 +1,8 @@
 // Helpers of the S3 sync benchmark: an HTTP proxy in front of the test server that counts the HTTP
-// requests each tool sends, by S3 operation, and the client CPU cost of single requests.
+// requests each tool sends, by S3 operation, the CPU time of a process, and the client CPU cost of
+// single requests.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Agent, createServer, request as httpRequest } from "node:http";
 
 /** The S3 operation of a request line's method and target (path and query). */
@@ -69,6 +72,17 @@ export async function countingProxy(endpoint) {
     },
   };
 }
+
+/** The CPU time (user + system, ms) process `pid` has used so far, from `/proc/<pid>/stat` (Linux). */
+export function processCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** Kernel clock ticks per second, the unit of `/proc/<pid>/stat`'s times. */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
 /** `counts` as `Op=n, ...`, largest first, connections last. */
 export function formatCounts(counts) {

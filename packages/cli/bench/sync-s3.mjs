@@ -34,7 +34,7 @@ import {
   warm,
 } from "./env.mjs";
 import { checksumNoop, s3ToLocal } from "./s3-rows.mjs";
-import { countingProxy, cpuPerCall, formatCounts } from "./s3-wire.mjs";
+import { countingProxy, cpuPerCall, formatCounts, processCpuMs } from "./s3-wire.mjs";
 
 // The AWS SDK warns on Node 20 at every client; the verification below creates a few.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -78,12 +78,26 @@ async function freshBucket(side) {
 }
 const query = new URLSearchParams({ endpoint, forcePathStyle: "true", region: "us-east-1" });
 const requests = { stowage: [], rclone: [] };
+/**
+ * One timed run of `side`, with what else it cost on this machine's two cores: the server's CPU
+ * (ms, its own process) and the counting proxy's (this process, which does little else meanwhile).
+ */
 const measured = (side, run) => async () => {
   proxy.take();
+  const [server0, proxy0] = [processCpuMs(server.pid), process.cpuUsage()];
   const result = await run();
+  const proxyCpu = process.cpuUsage(proxy0);
   requests[side].push(proxy.take());
-  return result;
+  return { ...result, serverCpuMs: processCpuMs(server.pid) - server0, proxyCpuMs: (proxyCpu.user + proxyCpu.system) / 1000 };
 };
+
+/** A case's CPU per file, in µs: the tool's own, the server's and the proxy's (medians of the timed runs). */
+function printCpu(name, m, files) {
+  const us = (ms) => `${((ms * 1000) / files).toFixed(0).padStart(4)} µs`;
+  for (const side of Object.keys(m)) {
+    console.log(`  ${name.padEnd(26)} ${side.padEnd(8)} tool ${us(m[side].cpuMs)} | server ${us(m[side].serverCpuMs)} | proxy ${us(m[side].proxyCpuMs)}`);
+  }
+}
 const sides = {
   stowage: measured("stowage", () => measureChild(process.execPath, [BIN, "sync", "--quiet", src, `s3://${bucketOf.stowage}/data?${query}`], stowageEnv)),
   rclone: measured("rclone", () => measureChild("rclone", ["sync", src, `bench:${bucketOf.rclone}/data`], rcloneEnv)),
@@ -196,6 +210,9 @@ for (const [name, counts] of [
   for (const side of Object.keys(sides)) console.log(`  ${name.padEnd(10)} ${side.padEnd(8)} ${formatCounts(counts[side])}`);
 }
 console.log(`every object of both buckets verified after each case: size, content, mtime metadata (within 1 ms)`);
+console.log("\nCPU per file on the two cores (each run's tool, S3 server and counting proxy):");
+printCpu("first run", first, FILES);
+printCpu("no-op", noop, FILES);
 
 const lastRequests = () => ({ stowage: requests.stowage.at(-1), rclone: requests.rclone.at(-1) });
 const shape = { dir, query, clientConfig, stowageEnv, rcloneEnv, files: FILES, folders: FOLDERS, size: SIZE, measured, lastRequests };
@@ -220,6 +237,10 @@ for (const [name, counts] of [
 ]) {
   for (const side of Object.keys(sides)) console.log(`  ${name.padEnd(17)} ${side.padEnd(8)} ${formatCounts(counts[side])}`);
 }
+console.log("CPU per file on the two cores (each run's tool, S3 server and counting proxy):");
+printCpu("S3 → local first run", down.first, FILES);
+printCpu("S3 → local no-op", down.noop, FILES);
+printCpu("--checksum no-op", checksum.noop, FILES);
 
 // Client CPU of single requests: S3Storage on the lean transport against the same on the SDK's.
 const cpu = {};

@@ -319,6 +319,8 @@ export interface S3ServerProcess extends Omit<S3TestServer, "createBucket" | "pe
    * unsigned requests, so a bench cannot make one with a bare `PUT`.
    */
   createBucket(name?: string): Promise<string>;
+  /** The child's process id: a bench reads the server's CPU time from `/proc/<pid>/stat`. */
+  pid: number | undefined;
 }
 
 /**
@@ -358,6 +360,7 @@ export async function spawnS3Server(options: S3TestServerOptions = {}): Promise<
   });
   return {
     ...ready,
+    pid: child.pid,
     clientConfig: clientConfigFor(ready.endpoint, options),
     createBucket: (name) =>
       new Promise<string>((resolve) => {
