@@ -115,7 +115,15 @@ export class CopyThreads {
   }
 
   #post(batch: Pending[]): void {
-    const lane = this.#leastLoaded();
+    let lane: Lane;
+    try {
+      lane = this.#leastLoaded();
+    } catch (error) {
+      // No thread could start (too many threads, too little memory): the batch fails as a dead thread's does.
+      this.#failure ??= new Error(`a copy thread could not start: ${error instanceof Error ? error.message : String(error)}`);
+      for (const pending of batch) pending.settle({ ok: false, stage: "fill", message: this.#failure.message });
+      return;
+    }
     const id = ++this.#batches;
     lane.batches.set(id, batch);
     lane.load += batch.length;
