@@ -34,6 +34,22 @@ describe("sync between two local folders", () => {
     expect(JSON.parse(again.out)).toMatchObject({ copied: 0, skipped: 2 });
   });
 
+  it("-c (rclone's --checksum) compares contents: same size and time with other bytes is copied; -c with --compare is a usage error", async () => {
+    await run(["sync", "src", "dst"]);
+    // Other bytes, same size, the same time as the copy: only a checksum tells them apart.
+    await writeFile(join(dir, "src", "a.txt"), "ALPHA");
+    await utimes(join(dir, "src", "a.txt"), new Date("2020-01-02T03:04:05.678Z"), new Date("2020-01-02T03:04:05.678Z"));
+    expect(JSON.parse((await run(["sync", "--json", "src", "dst"])).out)).toMatchObject({ copied: 0 });
+    for (const flag of ["-c", "--checksum"]) {
+      await writeFile(join(dir, "src", "a.txt"), flag === "-c" ? "ALPHA" : "alpha");
+      await utimes(join(dir, "src", "a.txt"), new Date("2020-01-02T03:04:05.678Z"), new Date("2020-01-02T03:04:05.678Z"));
+      expect(JSON.parse((await run(["sync", "--json", flag, "src", "dst"])).out)).toMatchObject({ copied: 1, skipped: 1 });
+    }
+    const both = await run(["sync", "-c", "--compare", "size", "src", "dst"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'-c, --checksum' cannot be used with option '--compare <rule>'/);
+  });
+
   it("never reads a source file: the target's native copier does the copies (in-process, with a spy)", async () => {
     const read = vi.spyOn(LocalFileSystemBackend.prototype, "read");
     const streamRead = vi.spyOn(LocalFileSystemBackend.prototype, "streamRead");

@@ -23,6 +23,7 @@ interface SyncFlags extends BackupFlags {
   delete: boolean;
   dryRun?: boolean;
   compare: SyncCompare;
+  checksum?: boolean;
   concurrency?: string;
   checkers?: string;
   list?: boolean;
@@ -31,7 +32,7 @@ interface SyncFlags extends BackupFlags {
 }
 
 /**
- * `stowage sync [--no-delete] [--dry-run] [--concurrency N] [--checkers N] [--list] [--json] [filter flags (see FilterFlags)]
+ * `stowage sync [--no-delete] [--dry-run] [--compare RULE | -c] [--concurrency N] [--checkers N] [--list] [--json] [filter flags (see FilterFlags)]
  * [--max-delete N] [--backup-dir LOCATION [--suffix S] [--suffix-keep-extension]]
  * <source> <destination>`.
  */
@@ -48,6 +49,7 @@ export function syncCommand(ctx: CommandContext): Command {
         .choices(["auto", "size", "checksum"])
         .default("auto"),
     )
+    .addOption(new Option("-c, --checksum", "the same as --compare checksum (rclone's --checksum)").conflicts("compare"))
     .option("--concurrency <n>", "files in flight at once (default 8; more for local-to-local copies, which run on their own threads)")
     .option("--checkers <n>", "files compared at once where a comparison needs a request of its own, such as S3's kept mtime (default: twice --concurrency)")
     .option("--list", "print each file copied, backed up, deleted or ignored, as it happens")
@@ -134,7 +136,7 @@ export function syncCommand(ctx: CommandContext): Command {
         report = await syncStorages(source, fromPrefix, target, toPrefix, {
           deleteExtraneous: flags.delete,
           dryRun,
-          compare: flags.compare,
+          compare: flags.checksum === true ? "checksum" : flags.compare,
           ...(concurrency === undefined ? {} : { concurrency }),
           ...(checkers === undefined ? {} : { checkers }),
           onProgress: output.onProgress,
