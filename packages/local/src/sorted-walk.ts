@@ -97,12 +97,12 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
   };
   const read = async (folder: string, key: string): Promise<Prepared> => {
     if (!threaded) return prepare(await readFolder(folder, key), key);
-    const read = await readOnThread(folder).catch((error: unknown) => {
+    const onThread = await readOnThread(folder).catch((error: unknown) => {
       throw errnoOf(error) === "ENOENT" || errnoOf(error) === "ENOTDIR" ? vanished(key, error) : error;
     });
-    // The thread died (it never should): this folder, and the next, are read here.
-    if (read === undefined) return prepare(await readFolder(folder, key), key);
-    return prepare(read.dirents, key, read.outcome);
+    // No thread could serve it (one died, or none could start): this folder is read here.
+    if (onThread === undefined) return prepare(await readFolder(folder, key), key);
+    return prepare(onThread.dirents, key, onThread.outcome);
   };
   const reader = new FolderReader(() => (threaded ? THREAD_READ_AHEAD : READ_AHEAD), read);
   const enter = (prepared: Prepared, folder: string, key: string): Level => {
