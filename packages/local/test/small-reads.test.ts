@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileChunks, openFile, streamReadSize } from "../src/readers.js";
@@ -50,5 +50,18 @@ describe("smallFileMd5", () => {
     expect(smallFileMd5(root, path.join(root, "via", "small"))).toBeUndefined();
     expect(smallFileMd5(root, path.join(root, "d", "missing"))).toBeUndefined();
     expect(smallFileMd5(root, path.join(root, "d"))).toBeUndefined();
+  });
+
+  it("a folder found real is trusted for a moment only: swapped for a link, it is found out within 250 ms", async () => {
+    mkdirSync(path.join(root, "e"));
+    writeFileSync(path.join(root, "e", "small"), "inside");
+    writeFileSync(path.join(root, "outside"), "inside");
+    expect(smallFileMd5(root, path.join(root, "e", "small"))).toBe(md5("inside"));
+    renameSync(path.join(root, "e"), path.join(root, "e-moved"));
+    mkdirSync(path.join(root, "elsewhere"));
+    writeFileSync(path.join(root, "elsewhere", "small"), "inside");
+    symlinkSync(path.join(root, "elsewhere"), path.join(root, "e"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smallFileMd5(root, path.join(root, "e", "small"))).toBeUndefined();
   });
 });
