@@ -5,11 +5,12 @@ import { copyWorker, type CopyAnswer, type CopyBatch, type CopyJob, type CopyOut
 /**
  * A small pool of threads that do local copies synchronously (see `copy-worker.ts`), so that a
  * sync of many small files uses every core: the main thread walks, merges and decides, and posts
- * the copies in batches; each thread copies a batch and answers once.
+ * the copies in batches; each thread copies a batch and answers once. The same pool, with one
+ * thread, reads a big walk's folders (see `thread-listing.ts`).
  *
- * Batches: copies asked for in one turn of the event loop are gathered (up to {@link BATCH}) and
- * posted to the thread with the fewest jobs in hand. Memory: the jobs in flight, which the sync
- * bounds (see `SyncCopier.queueDepth`).
+ * Batches: jobs of one kind asked for in one turn of the event loop are gathered (up to
+ * {@link BATCH}) and posted to the thread with the fewest jobs in hand. Memory: the jobs in
+ * flight, which the sync bounds (see `SyncCopier.queueDepth`), or the walk's read-ahead.
  */
 
 /** Copies per message: enough to make a message's cost small beside the copies, few enough to spread them. */
