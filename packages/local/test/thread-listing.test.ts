@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { lstatSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareKeys, isStowageError, syncStorages, type FileStat, type SkippedEntry } from "@stowage/core";
 import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
 import { foldersReadOnThread, THREAD_AFTER } from "../src/thread-listing.js";
 import { WALK_PACE } from "../src/sorted-walk.js";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { DEFAULT_BUSY_NS, threadedSandbox } from "./threaded-sandbox.js";
 
 /*
  * Issue 27: past THREAD_AFTER files, a walk reads its folders and lstats their files on the
@@ -20,17 +20,8 @@ const FILES = FOLDERS * PER_FOLDER;
 const folderOf = (d: number): string => `d${String(d).padStart(3, "0")}`;
 const keyOf = (d: number, f: number): string => `${folderOf(d)}/f${String(f).padStart(2, "0")}`;
 
-let box: Sandbox;
-const busyNs = WALK_PACE.busyNs;
-beforeEach(() => {
-  box = createSandbox();
-  // However loaded the machine, these walks take the thread (one test below restores the pace).
-  WALK_PACE.busyNs = Number.POSITIVE_INFINITY;
-});
-afterEach(() => {
-  WALK_PACE.busyNs = busyNs;
-  box.cleanup();
-});
+// However loaded the machine, these walks take the thread (one test below restores the pace).
+const sandbox = threadedSandbox();
 
 /** FILES files straight to disk, of sizes 0 to 9 bytes and distinct ns mtimes. */
 function fillTree(root: string): void {
@@ -57,18 +48,18 @@ async function walkWith(storage: LocalFileSystemBackend, after: number, midway: 
 
 describe("a big walk, read on the listing thread", () => {
   it("lists every file in compareKeys order with lstat's size and ns mtime, and passes over what a small walk does", async () => {
-    fillTree(box.root);
+    fillTree(sandbox.box.root);
     // In the last folders, read on the thread: what a listing passes over, and a file it keeps.
-    const last = path.join(box.root, folderOf(FOLDERS - 1));
-    symlinkSync(path.join(box.outside, "canary.txt"), path.join(last, "file-link"));
-    symlinkSync(box.outside, path.join(box.root, folderOf(FOLDERS - 2), "folder-link"));
+    const last = path.join(sandbox.box.root, folderOf(FOLDERS - 1));
+    symlinkSync(path.join(sandbox.box.outside, "canary.txt"), path.join(last, "file-link"));
+    symlinkSync(sandbox.box.outside, path.join(sandbox.box.root, folderOf(FOLDERS - 2), "folder-link"));
     execFileSync("mkfifo", [path.join(last, "fifo")]);
     writeFileSync(path.join(last, "back\\slash"), "x");
     writeFileSync(path.join(last, `${TEMP_PREFIX}0123456789abcdef`), "partial");
     writeFileSync(path.join(last, `${TEMP_PREFIX}notes.txt`), "a user's file");
     const skipped: SkippedEntry[] = [];
     const threadReads = foldersReadOnThread();
-    const listed = (await walkWith(box.storage, -1, () => undefined, (entry) => skipped.push(entry))) as FileStat[];
+    const listed = (await walkWith(sandbox.box.storage, -1, () => undefined, (entry) => skipped.push(entry))) as FileStat[];
     // The first lap of THREAD_AFTER files is read here, and 4 folders read ahead; the rest on the thread.
     expect(foldersReadOnThread() - threadReads).toBeGreaterThan(FOLDERS - Math.ceil(THREAD_AFTER / PER_FOLDER) - 6);
 
@@ -76,7 +67,7 @@ describe("a big walk, read on the listing thread", () => {
     for (let d = 0; d < FOLDERS; d++) for (let f = 0; f < PER_FOLDER; f++) expected.push(keyOf(d, f));
     expect(listed.map((entry) => entry.path)).toEqual(expected.sort(compareKeys));
     for (const entry of listed) {
-      const stats = lstatSync(path.join(box.root, entry.path), { bigint: true });
+      const stats = lstatSync(path.join(sandbox.box.root, entry.path), { bigint: true });
       expect([entry.size, entry.mtimeNs]).toEqual([Number(stats.size), stats.mtimeNs]);
       expect(entry.mtime.getTime()).toBe(Number(stats.mtimeNs / 1_000_000n));
     }
@@ -89,9 +80,9 @@ describe("a big walk, read on the listing thread", () => {
   });
 
   it("in translate mode, lists a link read on the thread as its .rclonelink file", async () => {
-    fillTree(box.root);
-    symlinkSync("../d000/f00", path.join(box.root, folderOf(FOLDERS - 1), "link"));
-    const storage = new LocalFileSystemBackend({ location: box.root, links: "translate" });
+    fillTree(sandbox.box.root);
+    symlinkSync("../d000/f00", path.join(sandbox.box.root, folderOf(FOLDERS - 1), "link"));
+    const storage = new LocalFileSystemBackend({ location: sandbox.box.root, links: "translate" });
     const listed = (await walkWith(storage, -1, () => undefined)) as FileStat[];
     const link = listed.find((entry) => entry.path === `${folderOf(FOLDERS - 1)}/link.rclonelink`);
     expect(link?.size).toBe("../d000/f00".length);
@@ -99,33 +90,33 @@ describe("a big walk, read on the listing thread", () => {
   });
 
   it("a folder removed before the thread reads it fails the listing with E_IO", async () => {
-    fillTree(box.root);
-    const error = await walkWith(box.storage, THREAD_AFTER + 25, () => rmSync(path.join(box.root, folderOf(FOLDERS - 1)), { recursive: true }));
+    fillTree(sandbox.box.root);
+    const error = await walkWith(sandbox.box.storage, THREAD_AFTER + 25, () => rmSync(path.join(sandbox.box.root, folderOf(FOLDERS - 1)), { recursive: true }));
     expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
     expect(String((error as Error).message)).toContain(`folder '${folderOf(FOLDERS - 1)}' vanished`);
   });
 
   it("a root moved away mid-walk fails the listing with E_IO", async () => {
-    fillTree(box.root);
-    const error = await walkWith(box.storage, THREAD_AFTER + 25, () => renameSync(box.root, `${box.root}.gone`));
+    fillTree(sandbox.box.root);
+    const error = await walkWith(sandbox.box.storage, THREAD_AFTER + 25, () => renameSync(sandbox.box.root, `${sandbox.box.root}.gone`));
     expect(isStowageError(error, "E_IO"), String(error)).toBe(true);
   });
 
   it("a file deleted before the thread reads its folder drops out", async () => {
-    fillTree(box.root);
-    const listed = await walkWith(box.storage, THREAD_AFTER + 25, () => rmSync(path.join(box.root, keyOf(FOLDERS - 1, 0))));
+    fillTree(sandbox.box.root);
+    const listed = await walkWith(sandbox.box.storage, THREAD_AFTER + 25, () => rmSync(path.join(sandbox.box.root, keyOf(FOLDERS - 1, 0))));
     expect((listed as FileStat[]).map((entry) => entry.path)).not.toContain(keyOf(FOLDERS - 1, 0));
     expect(listed).toHaveLength(FILES - 1);
   });
 
   it("a walk whose consumer takes more than busyNs per file stays on the main thread", async () => {
-    fillTree(box.root);
-    WALK_PACE.busyNs = busyNs;
+    fillTree(sandbox.box.root);
+    WALK_PACE.busyNs = DEFAULT_BUSY_NS;
     const threadReads = foldersReadOnThread();
     let files = 0;
-    for await (const _entry of box.storage.streamList("")) {
+    for await (const _entry of sandbox.box.storage.streamList("")) {
       files++;
-      const until = process.hrtime.bigint() + BigInt(busyNs * 2);
+      const until = process.hrtime.bigint() + BigInt(DEFAULT_BUSY_NS * 2);
       while (process.hrtime.bigint() < until); // a consumer that works on each file, as a copy does
     }
     expect(files).toBe(FILES);
@@ -133,9 +124,9 @@ describe("a big walk, read on the listing thread", () => {
   });
 
   it("a sync of a big tree copies every file once; a second sync copies nothing", async () => {
-    fillTree(box.root);
-    const mirror = new LocalFileSystemBackend({ location: path.join(box.dir, "mirror"), durable: false });
-    expect(await syncStorages(box.storage, "", mirror, "")).toMatchObject({ copied: FILES, skipped: 0 });
-    expect(await syncStorages(box.storage, "", mirror, "")).toMatchObject({ copied: 0, skipped: FILES });
+    fillTree(sandbox.box.root);
+    const mirror = new LocalFileSystemBackend({ location: path.join(sandbox.box.dir, "mirror"), durable: false });
+    expect(await syncStorages(sandbox.box.storage, "", mirror, "")).toMatchObject({ copied: FILES, skipped: 0 });
+    expect(await syncStorages(sandbox.box.storage, "", mirror, "")).toMatchObject({ copied: 0, skipped: FILES });
   });
 });

@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isStowageError, syncStorages } from "@stowage/core";
 import { LocalFileSystemBackend } from "../src/index.js";
-import { WALK_PACE } from "../src/sorted-walk.js";
 import { THREAD_AFTER } from "../src/thread-listing.js";
 import { INLINE_COPIES } from "../src/native-copy.js";
-import { createSandbox, type Sandbox } from "./sandbox.js";
+import { threadedSandbox } from "./threaded-sandbox.js";
 
 /*
  * A thread that cannot start (EAGAIN under a thread limit, no memory) is a fault no real system
@@ -23,20 +22,11 @@ vi.mock("node:worker_threads", async (original) => {
   return { ...real, Worker };
 });
 
-let box: Sandbox;
-const busyNs = WALK_PACE.busyNs;
-beforeEach(() => {
-  box = createSandbox();
-  WALK_PACE.busyNs = Number.POSITIVE_INFINITY;
-});
-afterEach(() => {
-  WALK_PACE.busyNs = busyNs;
-  box.cleanup();
-});
+const sandbox = threadedSandbox();
 
 function fill(files: number): void {
   for (let i = 0; i < files; i++) {
-    const dir = path.join(box.root, `d${String(i % 50).padStart(2, "0")}`);
+    const dir = path.join(sandbox.box.root, `d${String(i % 50).padStart(2, "0")}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `f${i}`), `${i}`);
   }
@@ -46,14 +36,14 @@ describe("when no thread can start", () => {
   it("a big walk lists every file, read on the main thread", async () => {
     fill(THREAD_AFTER + 1000);
     let listed = 0;
-    for await (const _entry of box.storage.streamList("")) listed++;
+    for await (const _entry of sandbox.box.storage.streamList("")) listed++;
     expect(listed).toBe(THREAD_AFTER + 1000);
   });
 
   it("a sync's copies past the inline ones fail with a typed error, and the process lives on", async () => {
     fill(INLINE_COPIES + 50);
-    const target = new LocalFileSystemBackend({ location: path.join(box.dir, "target"), durable: false });
-    const error = await syncStorages(box.storage, "", target, "").catch((caught: unknown) => caught);
+    const target = new LocalFileSystemBackend({ location: path.join(sandbox.box.dir, "target"), durable: false });
+    const error = await syncStorages(sandbox.box.storage, "", target, "").catch((caught: unknown) => caught);
     expect(isStowageError(error), String(error)).toBe(true);
     expect(String(error)).toMatch(/could not start/);
   });

@@ -1,0 +1,28 @@
+import { afterEach, beforeEach } from "vitest";
+import { WALK_PACE } from "../src/sorted-walk.js";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+
+/** The walks' own pace rule (`WALK_PACE.busyNs`), for a test that restores it. */
+export const DEFAULT_BUSY_NS = WALK_PACE.busyNs;
+
+/**
+ * A fresh sandbox per test, in which every big walk takes the listing thread however loaded the
+ * machine is (the pace rule is restored after each test).
+ */
+export function threadedSandbox(): { readonly box: Sandbox } {
+  let current: Sandbox | undefined;
+  beforeEach(() => {
+    current = createSandbox();
+    WALK_PACE.busyNs = Number.POSITIVE_INFINITY;
+  });
+  afterEach(() => {
+    WALK_PACE.busyNs = DEFAULT_BUSY_NS;
+    current?.cleanup();
+  });
+  return {
+    get box(): Sandbox {
+      if (current === undefined) throw new Error("threadedSandbox().box is there only inside a test");
+      return current;
+    },
+  };
+}
