@@ -47,6 +47,8 @@ export class CopyThreads {
   #listings: Pending[] = [];
   #scheduled = false;
   #failure: Error | undefined;
+  /** Why no thread could start, once one could not: every later job is answered `no-thread` at once. */
+  #unavailable: string | undefined;
   #batches = 0;
 
   /**
@@ -63,9 +65,13 @@ export class CopyThreads {
     private readonly youngMb = 1,
   ) {}
 
-  /** Copies `job` on a thread; resolves with its outcome, rejects only when a thread died. */
+  /**
+   * Copies `job` on a thread; resolves with its outcome (`no-thread` when no thread can start),
+   * rejects only when a thread died.
+   */
   copy(job: CopyJob): Promise<CopyOutcome> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#unavailable !== undefined) return Promise.resolve({ ok: false, stage: "no-thread", message: this.#unavailable });
     return new Promise((resolve) => {
       // A copy's answer is a CopyOutcome: the thread answers each batch in kind.
       this.#queue.push({ job, settle: (outcome) => resolve(outcome as CopyOutcome) });
@@ -74,11 +80,12 @@ export class CopyThreads {
   }
 
   /**
-   * `job`'s folder read and its files lstatted on a thread; rejects only when a thread died. A
-   * failure to read or stat comes back in the {@link ListOutcome}.
+   * `job`'s folder read and its files lstatted on a thread; rejects when a thread died or none can
+   * start. A failure to read or stat comes back in the {@link ListOutcome}.
    */
   list(job: ListJob): Promise<ListOutcome> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#unavailable !== undefined) return Promise.reject(new Error(this.#unavailable));
     return new Promise((resolve, reject) => {
       // A CopyOutcome here is the pool's own report of a thread that died.
       const settle = (outcome: CopyOutcome | ListOutcome): void => ("types" in outcome ? resolve(outcome) : reject(new Error(outcome.ok ? "no answer from the copy thread" : outcome.message)));
@@ -120,9 +127,9 @@ export class CopyThreads {
     try {
       lane = this.#leastLoaded();
     } catch (error) {
-      // No thread could start (too many threads, too little memory): the batch fails as a dead thread's does.
-      this.#failure ??= new Error(`a copy thread could not start: ${error instanceof Error ? error.message : String(error)}`);
-      for (const pending of batch) pending.settle({ ok: false, stage: "fill", message: this.#failure.message });
+      // No thread could start (a thread limit, no memory, `--permission` without workers).
+      this.#unavailable ??= `a copy thread could not start: ${error instanceof Error ? error.message : String(error)}`;
+      for (const pending of batch) pending.settle({ ok: false, stage: "no-thread", message: this.#unavailable });
       return;
     }
     const id = ++this.#batches;

@@ -86,9 +86,11 @@ export type CopyOutcome =
        * `not-found`: the source is gone or not a regular file. `link` / `folder`: a link, or a
        * folder that is not empty, stands at the target. `fill`: creating or finishing the
        * temporary file failed (ENOENT there means the folder vanished: the caller may retry).
-       * `replace`: the rename failed.
+       * `replace`: the rename failed. `no-thread`: no thread could start (a thread limit, no
+       * memory, a permission model without workers), so nothing was done: the caller may do the
+       * job on its own thread.
        */
-      stage: "not-found" | "link" | "folder" | "fill" | "replace";
+      stage: "not-found" | "link" | "folder" | "fill" | "replace" | "no-thread";
       /** The system error's code and message, when there is one. */
       code?: string | undefined;
       message: string;

@@ -160,8 +160,8 @@ export class LocalFileSystemBackend extends BlobBackend {
       return;
     }
     const { small, content: large } = await gatherSmall(content);
-    if (small !== undefined && this.#threadWrites.wants()) await this.#threadWrites.write(key, target, small, options.mtimeNs);
-    else await this.#replace(key, target, writeContent(small ?? large, options.mtimeNs));
+    if (small !== undefined && this.#threadWrites.wants() && (await this.#threadWrites.write(key, target, small, options.mtimeNs))) return;
+    await this.#replace(key, target, writeContent(small ?? large, options.mtimeNs));
   }
 
   protected override async listLevel(folder: string): Promise<string[]> {

@@ -107,7 +107,7 @@ export class LocalCopier implements SyncCopier {
       return;
     }
     if (!(await this.#sourceFolderIsReal(from))) throw new SnapshotNotFoundError(sourceKey);
-    if (++this.#copies > INLINE_COPIES) return this.#copyOnThread(from, sourceKey, to, targetKey);
+    if (++this.#copies > INLINE_COPIES && (await this.#copyOnThread(from, sourceKey, to, targetKey))) return;
     const replacement = { root: this.target.root, target: to, key: targetKey, durable: this.target.durable, knownFolders: this.#received };
     await replaceDurably(replacement, copyInto(from, sourceKey));
   }
@@ -139,9 +139,10 @@ export class LocalCopier implements SyncCopier {
   /**
    * {@link copy} on a copy thread (see `copy-worker.ts`), with the main thread's checks and
    * retries around it: the target folder is made (or known) to be a real folder first, and a
-   * failure prunes the folders that may have been made for this copy.
+   * failure prunes the folders that may have been made for this copy. `false` when no thread
+   * could start: the copy is then done here.
    */
-  #copyOnThread(from: string, fromKey: string, to: string, key: string): Promise<void> {
+  #copyOnThread(from: string, fromKey: string, to: string, key: string): Promise<boolean> {
     this.#threads ??= new CopyThreads(this.target.durable);
     return replaceOnThread(this.#threads, { root: this.target.root, to, key, fromKey, knownFolders: this.#received }, (temp) => ({ from, temp, to }));
   }

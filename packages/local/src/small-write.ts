@@ -80,17 +80,21 @@ export class ThreadWrites {
     return ++this.#count > INLINE_COPIES;
   }
 
-  /** Writes `bytes` to `target` (key `key`) on a copy thread, with the time `mtimeNs` when given. */
-  async write(key: string, target: string, bytes: Uint8Array, mtimeNs: bigint | undefined): Promise<void> {
+  /**
+   * Writes `bytes` to `target` (key `key`) on a copy thread, with the time `mtimeNs` when given;
+   * `false` when no thread could start and nothing was written (the caller writes it itself).
+   */
+  async write(key: string, target: string, bytes: Uint8Array, mtimeNs: bigint | undefined): Promise<boolean> {
     // One thread: the main thread is busy with the source here (S3's requests, say). A second
     // thread added 16 MiB and no speed to a sync of 10,000 files from S3 (4.6-5.0 s either way).
     this.#threads ??= new CopyThreads(this.durable, 1, THREAD_IDLE_MS);
-    await replaceOnThread(this.#threads, { root: this.root, to: target, key }, (temp) => ({ bytes, mtimeNs, temp, to: target }));
-    if (!this.durable) return;
+    if (!(await replaceOnThread(this.#threads, { root: this.root, to: target, key }, (temp) => ({ bytes, mtimeNs, temp, to: target })))) return false;
+    if (!this.durable) return true;
     try {
       await syncFolder(path.dirname(target));
     } catch (error) {
       throw toStowageError(error, key, "writing");
     }
+    return true;
   }
 }

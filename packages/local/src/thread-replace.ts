@@ -53,9 +53,11 @@ async function ensureFolderOnce(root: string, dir: string, key: string): Promise
  * retries around it, as `replaceDurably` does on the main thread: the target folder is made (or
  * known) to be a real folder first, a vanished folder or a taken temporary name is retried, and a
  * failure prunes the folders that may have been made for it. `job` builds the thread's job for a
- * fresh temporary path. Rejects with the stowage error the main thread's write would have.
+ * fresh temporary path. Resolves `true` once done, or `false` when no thread could start and
+ * nothing was written (the caller then does it on the main thread). Rejects with the stowage error
+ * the main thread's write would have.
  */
-export async function replaceOnThread(threads: CopyThreads, place: ThreadReplacement, job: (temp: string) => CopyJob): Promise<void> {
+export async function replaceOnThread(threads: CopyThreads, place: ThreadReplacement, job: (temp: string) => CopyJob): Promise<boolean> {
   const { root, to, key, knownFolders } = place;
   const dir = path.dirname(to);
   for (let attempt = 1; ; attempt++) {
@@ -70,8 +72,9 @@ export async function replaceOnThread(threads: CopyThreads, place: ThreadReplace
     const outcome = await threads.copy(job(path.join(dir, tempName())));
     if (outcome.ok) {
       knownFolders?.add(dir);
-      return;
+      return true;
     }
+    if (outcome.stage === "no-thread") return false;
     const retry = outcome.stage === "fill" && (outcome.code === "ENOENT" || outcome.code === "EEXIST") && attempt < ATTEMPTS;
     if (outcome.code === "ENOENT") knownFolders?.delete(dir);
     if (retry) continue;

@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { isStowageError, syncStorages } from "@stowage/core";
+import { syncStorages } from "@stowage/core";
 import { LocalFileSystemBackend } from "../src/index.js";
 import { THREAD_AFTER } from "../src/thread-listing.js";
 import { INLINE_COPIES } from "../src/native-copy.js";
+import { readText } from "./sandbox.js";
 import { threadedSandbox } from "./threaded-sandbox.js";
 
 /*
  * A thread that cannot start (EAGAIN under a thread limit, no memory) is a fault no real system
- * gives on demand, so the Worker constructor is made to throw. A listing then reads on the main
- * thread; a copy fails with a typed error; nothing crashes the process.
+ * gives on demand, so the Worker constructor is made to throw. Listings, copies and small writes
+ * are then done on the main thread, and nothing crashes the process.
  */
 vi.mock("node:worker_threads", async (original) => {
   const real = await original<typeof import("node:worker_threads")>();
@@ -40,11 +41,19 @@ describe("when no thread can start", () => {
     expect(listed).toBe(THREAD_AFTER + 1000);
   });
 
-  it("a sync's copies past the inline ones fail with a typed error, and the process lives on", async () => {
+  it("a sync's copies past the inline ones are done on the main thread, all of them, with their times", async () => {
     fill(INLINE_COPIES + 50);
     const target = new LocalFileSystemBackend({ location: path.join(sandbox.box.dir, "target"), durable: false });
-    const error = await syncStorages(sandbox.box.storage, "", target, "").catch((caught: unknown) => caught);
-    expect(isStowageError(error), String(error)).toBe(true);
-    expect(String(error)).toMatch(/could not start/);
+    expect(await syncStorages(sandbox.box.storage, "", target, "")).toMatchObject({ copied: INLINE_COPIES + 50 });
+    expect(await syncStorages(sandbox.box.storage, "", target, "")).toMatchObject({ copied: 0, skipped: INLINE_COPIES + 50 });
+  });
+
+  it("small writes past the inline ones are written on the main thread, durable or not", async () => {
+    for (const durable of [false, true]) {
+      const storage = new LocalFileSystemBackend({ location: path.join(sandbox.box.dir, `writes-${durable}`), durable });
+      for (let i = 0; i < INLINE_COPIES + 10; i++) await storage.write(`w/${i}`, `small ${i}`);
+      expect(await readText(storage, `w/${INLINE_COPIES + 9}`)).toBe(`small ${INLINE_COPIES + 9}`);
+      expect(await storage.recursiveList("w")).toHaveLength(INLINE_COPIES + 10);
+    }
   });
 });
