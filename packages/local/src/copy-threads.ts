@@ -94,6 +94,11 @@ export class CopyThreads {
     });
   }
 
+  /** True once no thread could start: every later job is answered at once, without a thread. */
+  get unavailable(): boolean {
+    return this.#unavailable !== undefined;
+  }
+
   #schedule(queued: number): void {
     if (queued >= BATCH) this.#flush();
     else if (!this.#scheduled) {

@@ -97,7 +97,7 @@ export type CopyOutcome =
       syscall?: string | undefined;
     };
 
-/** A batch of jobs posted to a thread: all copies, or all lstats (a pool never mixes them in one batch). */
+/** A batch of jobs posted to a thread: all copies, or all listings (a pool never mixes them in one batch). */
 export interface CopyBatch {
   id: number;
   jobs: CopyJob[] | ListJob[];

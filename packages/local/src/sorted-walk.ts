@@ -237,13 +237,9 @@ class FolderReader {
   /** The folder's entries, prepared; a missing folder, or a file in its place, rejects (see {@link vanished}). */
   read(dir: string, key: string): Promise<Prepared> {
     const started = this.#pending.get(dir);
-    if (started === undefined) return this.#read(dir, key);
+    if (started === undefined) return this.readPrepared(dir, key);
     this.#pending.delete(dir);
     return started;
-  }
-
-  #read(dir: string, key: string): Promise<Prepared> {
-    return this.readPrepared(dir, key);
   }
 
   /** Starts reading the given folders, in order, while fewer than `limit` are pending. */
@@ -252,7 +248,7 @@ class FolderReader {
     for (const { dir, key } of folders) {
       if (this.#pending.size >= limit) return;
       if (this.#pending.has(dir)) continue;
-      const reading = this.#read(dir, key);
+      const reading = this.readPrepared(dir, key);
       reading.catch(() => undefined); // reported when (if) the walk reaches this folder
       this.#pending.set(dir, reading);
     }

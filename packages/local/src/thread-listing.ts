@@ -63,8 +63,8 @@ export interface ThreadFolder {
 }
 
 /**
- * Reads `dir` on the listing thread; `undefined` when the thread died (the caller reads it
- * itself). Rejects with the system error the thread met, raised again here with its `code`,
+ * Reads `dir` on the listing thread; `undefined` when the thread died or none can start (the
+ * caller reads it itself). Rejects with the system error the thread met, raised again here with its `code`,
  * `syscall` and `path`.
  */
 export async function readOnThread(dir: string): Promise<ThreadFolder | undefined> {
@@ -74,8 +74,9 @@ export async function readOnThread(dir: string): Promise<ThreadFolder | undefine
   try {
     outcome = await threads.list({ list: dir });
   } catch {
-    // A pool whose thread died stays failed: the next read starts a new one.
-    if (shared === threads) shared = undefined;
+    // A pool whose thread died stays failed: the next read starts a new one. One where no thread
+    // could start is kept, so that each later folder is read here without trying again.
+    if (shared === threads && !threads.unavailable) shared = undefined;
     return undefined;
   }
   readsOnThread++;

@@ -13,10 +13,12 @@ import { threadedSandbox } from "./threaded-sandbox.js";
  * gives on demand, so the Worker constructor is made to throw. Listings, copies and small writes
  * are then done on the main thread, and nothing crashes the process.
  */
+const workers = vi.hoisted(() => ({ tried: 0 }));
 vi.mock("node:worker_threads", async (original) => {
   const real = await original<typeof import("node:worker_threads")>();
   class Worker {
     constructor() {
+      workers.tried++;
       throw Object.assign(new Error("Resource temporarily unavailable"), { code: "ERR_WORKER_INIT_FAILED" });
     }
   }
@@ -25,20 +27,24 @@ vi.mock("node:worker_threads", async (original) => {
 
 const sandbox = threadedSandbox();
 
-function fill(files: number): void {
+function fill(files: number, folders = 50): void {
   for (let i = 0; i < files; i++) {
-    const dir = path.join(sandbox.box.root, `d${String(i % 50).padStart(2, "0")}`);
+    const dir = path.join(sandbox.box.root, `d${String(i % folders).padStart(3, "0")}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `f${i}`), `${i}`);
   }
 }
 
 describe("when no thread can start", () => {
-  it("a big walk lists every file, read on the main thread", async () => {
-    fill(THREAD_AFTER + 1000);
+  it("a big walk lists every file, read on the main thread, and tries to start a thread once at most", async () => {
+    // 400 folders: those after the first lap are read ahead in several batches of 32.
+    fill(THREAD_AFTER + 1000, 400);
+    const tried = workers.tried;
     let listed = 0;
     for await (const _entry of sandbox.box.storage.streamList("")) listed++;
     expect(listed).toBe(THREAD_AFTER + 1000);
+    // Each batch would have tried again.
+    expect(workers.tried - tried).toBeLessThanOrEqual(1);
   });
 
   it("a sync's copies past the inline ones are done on the main thread, all of them, with their times", async () => {
