@@ -41,7 +41,7 @@ CREATE INDEX stowage_objects_order ON stowage_objects (kind, seq);
 export function prepareDatabase(db: Database.Database, path: string, busyTimeoutMs: number): void {
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // A file opened read-only or in memory keeps its journal mode; WAL is what lets readers of other processes run during a write.
-  db.pragma("journal_mode = WAL");
+  useWal(db, busyTimeoutMs);
   // In WAL mode NORMAL loses no committed transaction on a process crash (only, at worst, the last ones on a power loss).
   db.pragma("synchronous = NORMAL");
   const version = userVersion(db);
@@ -61,6 +61,35 @@ export function prepareDatabase(db: Database.Database, path: string, busyTimeout
     db.exec("ROLLBACK");
     throw error;
   }
+}
+
+/** How long to sleep between tries of a journal-mode switch that found the file locked (ms). */
+const WAL_RETRY_MS = 5;
+
+/**
+ * Puts the file in WAL mode. The switch takes an exclusive lock without calling SQLite's busy
+ * handler, so a process that opens a new file while another is switching it gets `SQLITE_BUSY` at
+ * once; this tries again, sleeping, until `busyTimeoutMs` has passed, as every other lock waits.
+ */
+function useWal(db: Database.Database, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      // A file already in WAL mode (every open but the first) needs no exclusive lock at all.
+      if (db.pragma("journal_mode", { simple: true }) === "wal") return;
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      // The constructor is synchronous; a short blocking sleep is what SQLite's own busy handler does.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
 }
 
 function userVersion(db: Database.Database): number {
