@@ -8,6 +8,8 @@ const shared = {
   define: { __STOWAGE_CLI_VERSION__: JSON.stringify(version) },
   // Adapters are loaded at run time by URL scheme; they must never be bundled into the CLI.
   external: [/^@stowage\//],
+  // The CommonJS build gets an `import.meta.url`, which the on-demand load of cli-progress resolves from.
+  shims: true,
 };
 
 // The library (`run`, exit codes) ships as ESM, CommonJS and types; the `stowage` executable is one

@@ -1,5 +1,18 @@
-import { lookup } from "mime-types";
+import { createRequire } from "node:module";
 import { InvalidOptionsError } from "../errors.js";
+
+type Lookup = (name: string) => string | false;
+let lookup: Lookup | undefined;
+
+/**
+ * `mime-types`' lookup, loaded on the first name to type: its table takes about 10 ms to load,
+ * which every `stowage` command and every importer of core would pay otherwise, though only
+ * writes of new files ask for a type.
+ */
+function mimeLookup(): Lookup {
+  lookup ??= (createRequire(import.meta.url)("mime-types") as { lookup: Lookup }).lookup;
+  return lookup;
+}
 
 /**
  * The MIME type a file's name implies, as rclone sets `Content-Type` on upload: from the
@@ -13,7 +26,7 @@ export function contentTypeFor(key: string): string | undefined {
   const name = key.slice(slash + 1);
   // A leading dot starts a hidden name, not an extension (`.gitignore` has none), as in Go.
   if (name.lastIndexOf(".") <= 0) return undefined;
-  const type = lookup(name);
+  const type = mimeLookup()(name);
   if (type === false) return undefined;
   return type.startsWith("text/") ? `${type}; charset=utf-8` : type;
 }
