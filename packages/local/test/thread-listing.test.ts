@@ -6,7 +6,7 @@ import { compareKeys, isStowageError, syncStorages, type FileStat, type SkippedE
 import { LocalFileSystemBackend, TEMP_PREFIX } from "../src/index.js";
 import { foldersReadOnThread, THREAD_AFTER } from "../src/thread-listing.js";
 import { WALK_PACE } from "../src/sorted-walk.js";
-import { DEFAULT_BUSY_NS, threadedSandbox } from "./threaded-sandbox.js";
+import { DEFAULT_BUSY_NS, DEFAULT_MIN_REMAINING, threadedSandbox } from "./threaded-sandbox.js";
 
 /*
  * Issue 27: past THREAD_AFTER files, a walk reads its folders and lstats their files on the
@@ -121,6 +121,20 @@ describe("a big walk, read on the listing thread", () => {
     }
     expect(files).toBe(FILES);
     expect(foldersReadOnThread()).toBe(threadReads);
+  });
+
+  it(`a walk with fewer than minRemaining files left after a lap stays on the main thread (the default, ${DEFAULT_MIN_REMAINING}, is above this tree)`, async () => {
+    fillTree(sandbox.box.root);
+    // After the first lap of THREAD_AFTER files, about FILES - THREAD_AFTER (952) are left.
+    const walkReads = async (minRemaining: number): Promise<number> => {
+      WALK_PACE.minRemaining = minRemaining;
+      const threadReads = foldersReadOnThread();
+      expect(await walkWith(sandbox.box.storage, 0, () => undefined)).toHaveLength(FILES);
+      return foldersReadOnThread() - threadReads;
+    };
+    expect(await walkReads(DEFAULT_MIN_REMAINING)).toBe(0);
+    expect(await walkReads(1_500)).toBe(0);
+    expect(await walkReads(500)).toBeGreaterThan(0);
   });
 
   it("a sync of a big tree copies every file once; a second sync copies nothing", async () => {
