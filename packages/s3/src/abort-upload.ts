@@ -1,4 +1,5 @@
-import { AbortMultipartUploadCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { AbortMultipartUploadCommand } from "./sdk.js";
 
 /** An upload failed and its multipart upload could not be aborted either: its parts remain. */
 export class AbortFailure extends Error {

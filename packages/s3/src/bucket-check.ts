@@ -1,5 +1,6 @@
-import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { StorageUnavailableError } from "@stowage/core";
+import { HeadBucketCommand } from "./sdk.js";
 import { redactSdkError, toStowageError } from "./s3-errors.js";
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { HeadObjectCommand, type CompletedPart, type S3Client } from "@aws-sdk/client-s3";
+import type { CompletedPart, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "./sdk.js";
 import { unquote } from "./s3-etag.js";
 
 /** The upload whose completion is in doubt. */

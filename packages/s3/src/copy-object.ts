@@ -1,12 +1,6 @@
-import {
-  CompleteMultipartUploadCommand,
-  CopyObjectCommand,
-  CreateMultipartUploadCommand,
-  UploadPartCopyCommand,
-  type CompletedPart,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import type { CompletedPart, S3Client } from "@aws-sdk/client-s3";
 import { mapLimit } from "@stowage/core";
+import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, UploadPartCopyCommand } from "./sdk.js";
 import { abortAndThrow } from "./abort-upload.js";
 import { mtimeMetadata } from "./mtime-metadata.js";
 import { sdkWriteFields, type S3WriteSettings } from "./write-settings.js";

@@ -1,5 +1,5 @@
-import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import { SnapshotIOError, validateKey } from "@stowage/core";
+import { DeleteObjectsCommand } from "./sdk.js";
 import type { ObjectSpace } from "./object-space.js";
 import { toStowageError } from "./s3-errors.js";
 

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { rechunkReadable, throwIfAborted, type FileStat } from "@stowage/core";
+import { GetObjectCommand } from "./sdk.js";
 import { headOf, statOf } from "./head-object.js";
 import type { ObjectSpace } from "./object-space.js";
 import { toStowageError } from "./s3-errors.js";

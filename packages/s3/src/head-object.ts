@@ -1,6 +1,7 @@
-import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
+import type { HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { HttpResponse } from "@smithy/types";
 import { dateFromNs, type FileStat } from "@stowage/core";
+import { HeadObjectCommand } from "./sdk.js";
 import { discardBody } from "./lean-transport.js";
 import { MD5_METADATA_KEY, MTIME_METADATA_KEY, MTIME_METADATA_PRECISION, parseMtime } from "./mtime-metadata.js";
 import type { ObjectSpace } from "./object-space.js";

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
-import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import type { HttpResponse } from "@smithy/types";
 import { collectBytes } from "@stowage/core";
+import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError } from "./sdk.js";
 import { childText, xmlRoot } from "./xml-text.js";
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { getEndpointFromInstructions } from "@smithy/core/endpoints";
-import { HttpRequest } from "@smithy/core/transport";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { HttpRequest as SignedRequest } from "@smithy/core/transport";
 import type { HttpResponse } from "@smithy/types";
+import { HeadObjectCommand, HttpRequest, getEndpointFromInstructions } from "./sdk.js";
 import { errorFromResponse, retryErrorInfo, type LeanError } from "./lean-errors.js";
 import { encodeRfc3986, signRequest, type SigningCredentials } from "./lean-signer.js";
 
@@ -51,7 +51,7 @@ interface Resolved {
 interface ClientConfigView {
   /** A provider after the SDK's constructor (it memoizes and refreshes); a value only in a hand-made config. */
   credentials: SigningCredentials | (() => Promise<SigningCredentials>);
-  requestHandler: { handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: HttpResponse }> };
+  requestHandler: { handle(request: SignedRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: HttpResponse }> };
   retryStrategy: () => Promise<unknown>;
   systemClockOffset: number;
 }

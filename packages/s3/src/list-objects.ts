@@ -1,5 +1,6 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type _Object, type S3Client } from "@aws-sdk/client-s3";
+import type { ListObjectsV2CommandOutput, _Object, S3Client } from "@aws-sdk/client-s3";
 import { integerOption, SnapshotIOError } from "@stowage/core";
+import { ListObjectsV2Command } from "./sdk.js";
 import { leanListPage } from "./lean-list.js";
 import type { LeanTransport } from "./lean-transport.js";
 

@@ -1,14 +1,7 @@
-import {
-  ChecksumAlgorithm,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type S3Client,
-} from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import type { CompletedPart, S3Client } from "@aws-sdk/client-s3";
 import { abortErrorOf, SnapshotIOError } from "@stowage/core";
+import { ChecksumAlgorithm, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand } from "./sdk.js";
 import { abortAndThrow } from "./abort-upload.js";
 import { completedAnyway, completionInDoubt } from "./confirm-complete.js";
 import { discardBody, type LeanTransport } from "./lean-transport.js";

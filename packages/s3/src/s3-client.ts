@@ -1,8 +1,8 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { InvalidOptionsError, positiveInteger } from "@stowage/core";
+import { NodeHttpHandler, S3Client as SdkClient } from "./sdk.js";
 import { S3RetryStrategy, type S3RetryOptions } from "./retry-strategy.js";
 
 /**
@@ -85,7 +85,7 @@ export function resolveClient(choice: S3ClientChoice, owner: string): { client: 
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
   });
-  const client = new S3Client({
+  const client = new SdkClient({
     requestHandler,
     cacheMiddleware: true,
     requestChecksumCalculation: "WHEN_REQUIRED",

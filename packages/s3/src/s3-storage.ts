@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import {
   abortableChunks,
   BlobBackend,
@@ -22,6 +22,7 @@ import {
   type StreamListOptions,
   type SyncCopier,
 } from "@stowage/core";
+import { DeleteObjectCommand } from "./sdk.js";
 import { BucketCheck } from "./bucket-check.js";
 import { assertWritable } from "./conflict-check.js";
 import { deleteObjects } from "./delete-many.js";

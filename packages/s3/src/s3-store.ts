@@ -1,10 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import {
   BaseStore,
   ObjectStoreError,
@@ -18,6 +12,7 @@ import {
   positiveInteger,
 } from "@stowage/core";
 import { randomUUID } from "node:crypto";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "./sdk.js";
 import { BucketCheck } from "./bucket-check.js";
 import { listObjectPages, resolveMaxKeys } from "./list-objects.js";
 import { checkBucket, resolveClient, type S3ClientChoice } from "./s3-client.js";

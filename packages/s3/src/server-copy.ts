@@ -1,5 +1,5 @@
-import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { mtimeNsOf, type FileStat } from "@stowage/core";
+import { HeadObjectCommand } from "./sdk.js";
 import { contentTypeOf } from "./content-type.js";
 import { copyObject } from "./copy-object.js";
 import type { ObjectSpace } from "./object-space.js";

@@ -1,6 +1,6 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { SignedUrlOptions } from "@stowage/core";
+import { GetObjectCommand, PutObjectCommand, presigner } from "./sdk.js";
 
 /**
  * A presigned SigV4 URL of object `objectKey` (`rclone link`, flydrive's `getSignedUrl`): GET
@@ -16,5 +16,5 @@ export async function presignedUrl(
 ): Promise<string> {
   const command =
     method === "GET" ? new GetObjectCommand({ Bucket: bucket, Key: objectKey }) : new PutObjectCommand({ Bucket: bucket, Key: objectKey });
-  return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
+  return presigner().getSignedUrl(client, command, { expiresIn: expiresInSeconds });
 }

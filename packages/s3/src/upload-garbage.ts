@@ -1,5 +1,6 @@
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SnapshotIOError, type GarbageReport } from "@stowage/core";
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from "./sdk.js";
 
 /** Where {@link abortStaleUploads} looks, and how. */
 export interface StaleUploadScope {
