@@ -1,5 +1,6 @@
-import { Cluster, Redis, type ClusterNode } from "ioredis";
+import type { Cluster, ClusterNode, Redis } from "ioredis";
 import { redactError, redactText } from "@stowage/core";
+import { ClusterClass, RedisClass } from "./ioredis.js";
 
 /** A Redis client stowage can use: a standalone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -125,7 +126,7 @@ export class RedisConnection {
 
   /** True when the client talks to a Redis Cluster. */
   get isCluster(): boolean {
-    return this.client instanceof Cluster;
+    return this.client instanceof ClusterClass;
   }
 
   /**
@@ -137,7 +138,7 @@ export class RedisConnection {
    */
   endpoints(): string[] {
     const client = this.client;
-    if (client instanceof Cluster) {
+    if (client instanceof ClusterClass) {
       const discovered = client.nodes("all").map((node) => ({ host: node.options.host, port: node.options.port }));
       return [...this.#startupNodes, ...discovered].map((node) => `cluster:${nodeAddress(node)}`);
     }
@@ -255,7 +256,7 @@ export class RedisConnection {
       autoPipeliningIgnoredCommands: pipelineScripts ? [] : ["eval", "evalsha"],
     };
     if (options.cluster !== undefined) {
-      return new Cluster(options.cluster, {
+      return new ClusterClass(options.cluster, {
         lazyConnect: true,
         enableOfflineQueue: false,
         enableAutoPipelining: true,
@@ -266,8 +267,8 @@ export class RedisConnection {
         redisOptions: common,
       });
     }
-    if (options.url !== undefined) return new Redis(options.url, { ...common, retryStrategy, db: options.db });
-    return new Redis({
+    if (options.url !== undefined) return new RedisClass(options.url, { ...common, retryStrategy, db: options.db });
+    return new RedisClass({
       ...common,
       retryStrategy,
       host: options.host,

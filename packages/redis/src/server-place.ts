@@ -1,4 +1,4 @@
-import { Cluster } from "ioredis";
+import { ClusterClass } from "./ioredis.js";
 import { isRefusedCommand, type RedisConnection } from "./connection.js";
 
 /**
@@ -11,7 +11,7 @@ import { isRefusedCommand, type RedisConnection } from "./connection.js";
  */
 export async function serverSpace(connection: RedisConnection, namespace: string): Promise<string> {
   const client = connection.client;
-  if (client instanceof Cluster) {
+  if (client instanceof ClusterClass) {
     const nodes = String(await client.cluster("NODES"));
     const ids = nodes
       .split("\n")

@@ -1,5 +1,6 @@
-import { Cluster, type Redis } from "ioredis";
 import type { GarbageReport } from "@stowage/core";
+import type { Redis } from "ioredis";
+import { ClusterClass } from "./ioredis.js";
 import { STAMP_FIELD, type BlobKeys } from "./blob-keys.js";
 import type { RedisClient } from "./connection.js";
 
@@ -38,7 +39,7 @@ export async function collectStagedGarbage(scope: StagedGarbageScope): Promise<G
   // A cluster client knows its masters only once connected: on a new storage's first call the
   // list would be empty, and nothing found.
   await redis(() => Promise.resolve());
-  const nodes: Redis[] = client instanceof Cluster ? client.nodes("master") : [client];
+  const nodes: Redis[] = client instanceof ClusterClass ? client.nodes("master") : [client];
   const pattern = `${escapeGlob(scope.namespace)}:chunks:*`;
   const prefix = `${scope.namespace}:chunks:`;
   let found = 0;
