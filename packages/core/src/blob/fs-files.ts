@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rmdir, unlink } from "node:fs/promises";
+import { mkdir, open, rename, rmdir, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { toChunks, type WriteContent } from "./content.js";
 
@@ -13,17 +13,16 @@ import { toChunks, type WriteContent } from "./content.js";
  * Streams `content` into `temporaryName` beside `target` (created exclusively) and renames it over
  * `target`, creating the folders above it first: readers see the old content or the new,
  * concurrent writers never interleave, and a source that fails half-way leaves the old file and no
- * temporary one (the source's error is rethrown). Not fsynced: as durable as the library's own
- * writes.
+ * temporary one (the source's error is rethrown). A concurrent delete that prunes the folder does
+ * not fail it (see `createBeside`). Not fsynced: as durable as the library's own writes.
  *
  * @param target - absolute path of the file to replace
  * @param temporaryName - a file name (no `/`) that the library's listings pass over
  */
 export async function replaceFile(target: string, content: WriteContent, temporaryName: string): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
   const temporary = path.join(path.dirname(target), temporaryName);
+  const file = await createBeside(temporary);
   try {
-    const file = await open(temporary, "wx");
     try {
       // One chunk at a time, each written before the next is asked for: a producer may reuse its buffer.
       for await (const chunk of toChunks(content)) await file.write(chunk);
@@ -34,6 +33,26 @@ export async function replaceFile(target: string, content: WriteContent, tempora
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
+  }
+}
+
+/** How many times {@link createBeside} makes the folder again after a delete pruned it. */
+const FOLDER_TRIES = 50;
+
+/**
+ * Creates `temporary` exclusively, and the folders above it. A delete in the same folder may prune
+ * it (see {@link pruneEmptyFolders}) between the `mkdir` and the `open`, or inside Node's recursive
+ * `mkdir` (which then fails with ENOENT): the folder is made again, up to {@link FOLDER_TRIES}
+ * times. Once the file exists the folder is not empty, so no prune can take it any more.
+ */
+async function createBeside(temporary: string): Promise<FileHandle> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await mkdir(path.dirname(temporary), { recursive: true });
+      return await open(temporary, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || tries >= FOLDER_TRIES) throw error;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { unlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,6 +50,29 @@ describe("replaceFile", () => {
     }
     await replaceFile(target, reused(), "tmp");
     expect(readFileSync(target, "utf8")).toBe("abc");
+  });
+});
+
+describe("replaceFile beside deletes that prune its folder", () => {
+  // Seen in CI (unstorage's fs driver, conformance "concurrent writes and deletes in one folder"):
+  // a delete pruned the folder between the write's mkdir and its open, or inside Node's recursive
+  // mkdir, and the write failed with ENOENT. Before the fix, nearly every round here failed.
+  it("writes its file while a delete in the same folder prunes it, round after round", async () => {
+    const dir = root();
+    const folder = path.join(dir, "mix");
+    for (let round = 0; round < 100; round++) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, `old-${round}`), "old");
+      const target = path.join(folder, `new-${round}`);
+      await Promise.all([
+        unlink(path.join(folder, `old-${round}`)).then(() => pruneEmptyFolders(dir, folder)),
+        replaceFile(target, `new ${round}`, `tmp-${round}`),
+      ]);
+      expect(readFileSync(target, "utf8")).toBe(`new ${round}`);
+      expect(readdirSync(folder)).toEqual([`new-${round}`]);
+      rmSync(target);
+      await pruneEmptyFolders(dir, folder);
+    }
   });
 });
 
