@@ -65,11 +65,14 @@ export function prepareDatabase(db: Database.Database, path: string, busyTimeout
 
 /** How long to sleep between tries of a journal-mode switch that found the file locked (ms). */
 const WAL_RETRY_MS = 5;
+/** What {@link useWal} sleeps on: nothing ever wakes it, so each wait lasts its timeout. */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Puts the file in WAL mode. The switch takes an exclusive lock without calling SQLite's busy
- * handler, so a process that opens a new file while another is switching it gets `SQLITE_BUSY` at
- * once; this tries again, sleeping, until `busyTimeoutMs` has passed, as every other lock waits.
+ * handler, so a process that opens a file while another holds a lock on it (creating it, writing
+ * it, or switching it itself) gets `SQLITE_BUSY` at once; this tries again, sleeping, until
+ * `busyTimeoutMs` has passed, as every other lock waits.
  */
 function useWal(db: Database.Database, busyTimeoutMs: number): void {
   const deadline = Date.now() + busyTimeoutMs;
@@ -82,7 +85,7 @@ function useWal(db: Database.Database, busyTimeoutMs: number): void {
     } catch (error) {
       if (!isBusy(error) || Date.now() >= deadline) throw error;
       // The constructor is synchronous; a short blocking sleep is what SQLite's own busy handler does.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
+      Atomics.wait(SLEEPER, 0, 0, WAL_RETRY_MS);
     }
   }
 }
