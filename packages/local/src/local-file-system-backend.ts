@@ -43,7 +43,6 @@ import { localPlace } from "./place.js";
 
 export type { CleanupOptions } from "./cleanup.js";
 
-
 /** Options of {@link LocalFileSystemBackend}. */
 export interface LocalFileSystemBackendOptions extends BlobBackendOptions {
   /** The storage root. Created (with its parents) when missing; symlinks above it are resolved once. */
@@ -176,22 +175,25 @@ export class LocalFileSystemBackend extends BlobBackend {
   }
 
   /**
-   * Every file below `folder` with its size and mtime, sorted by `compareKeys`, read one folder at
-   * a time as the loop consumes it (a few folders ahead), so memory is bounded by folder depth and
-   * width. The folder is checked once to be reached without a link; below it, only what readdir
-   * reports as files and real folders is kept, so no link is ever followed. Links (in
-   * `links: "skip"` mode), FIFOs, sockets, devices and names that are not valid keys go to
-   * `options.onSkip`. Rejects with `SnapshotIOError` (`E_IO`) when a folder cannot be read, or
-   * vanishes while it is walked.
+   * Every file below `folder` with its size and mtime, sorted by `compareKeys`, read a folder at a
+   * time as the loop consumes it (a few ahead), so memory is bounded by folder depth and width. The
+   * folder is checked once to be reached without a link; below it, only what readdir reports as
+   * files and real folders is kept. Links (in `links: "skip"` mode), FIFOs, sockets, devices and
+   * invalid names go to `options.onSkip`. A folder that cannot be read, or vanishes: `E_IO`.
    */
-  protected listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat> {
+  protected async *listFiles(folder: string, options: StreamListOptions): AsyncGenerator<FileStat, void, undefined> {
+    for await (const batch of this.listFileBatches(folder, options, 1)) for (const file of batch) yield file;
+  }
+
+  /** The walk itself (see `sorted-walk.ts`): a sync takes it in batches of 256. */
+  protected override listFileBatches(folder: string, options: StreamListOptions, batch = 256): AsyncIterable<FileStat[]> {
     const dir = this.#folderPath(folder);
-    // The walk itself is the iterator (no generator layer around it): a sync pulls every entry through.
     return walkSorted(dir, folder, {
       onSkip: options.onSkip,
       descend: options.descend,
       links: this.#translate ? "translate" : "skip",
       present: async () => (await listableState(this.location, dir)) === "present",
+      batch,
     });
   }
 

@@ -43,6 +43,12 @@ export interface WalkOptions {
   descend?: ((folderKey: string) => boolean) | undefined;
   /** Asked once before anything is read: `false` means the folder is not there, and the walk yields nothing. */
   present?: (() => Promise<boolean>) | undefined;
+  /**
+   * Files per batch at most. 1 keeps each file's lstat (on the main thread) until the consumer
+   * asks for it, so a file deleted before then drops out, as `streamList` promises; a sync,
+   * which reads listings ahead anyway, takes 256.
+   */
+  batch: number;
 }
 
 /** Folder reads in flight ahead of the walk: enough to hide readdir latency, few enough to stay small. */
@@ -71,8 +77,9 @@ interface Level extends Prepared {
 /**
  * Every addressable file below `dir` (whose key is `folderKey`, `""` for the root), at any depth,
  * in `compareKeys` order, with size and mtime (`mtimeNs`, and `mtime` its floor to the
- * millisecond). `dir` must already be
- * known to be a real folder (checked once by the caller). A file deleted since its folder was read
+ * millisecond), in batches of up to `options.batch` (a batch also ends where the walk enters a
+ * folder, so the consumer has the files before the walk waits). `dir` must already be known to be a real folder
+ * (checked once by the caller). A file deleted since its folder was read
  * drops out; but a folder that vanished while it was walked (or whose file vanished with it, as
  * when the tree is moved away) rejects with `SnapshotIOError` (`E_IO`): a listing that cannot read
  * a folder is incomplete, never empty, or a sync would take its files as deleted (rclone does the
@@ -82,21 +89,29 @@ interface Level extends Prepared {
  * the consumer takes files fast, as a no-op sync does; for small walks, and while the consumer is
  * slow (copying, or HEADing each file on S3), here.
  */
-export async function* walkSorted(dir: string, folderKey: string, options: WalkOptions): AsyncGenerator<FileStat, void, undefined> {
+export async function* walkSorted(dir: string, folderKey: string, options: WalkOptions): AsyncGenerator<FileStat[], void, undefined> {
   const translate = options.links === "translate";
   const skip = options.onSkip ?? (() => undefined);
   const descend = options.descend ?? (() => true);
   let statted = 0;
+  let batch: FileStat[] = [];
   // Folder entries met in the folders read so far, and those of them walked past (entered or not).
   let foldersMet = 0;
   let foldersPassed = 0;
   // Decided afresh every THREAD_AFTER files, by the pace at which the consumer took them and, to
-  // take the thread, by how many files are still to come.
+  // take the thread, by how many files are still to come. The walk's own folder reads (started,
+  // then awaited) are left out of the pace: they measure the reader (the thread starting, the
+  // other walk's reads queued before ours), not the consumer, and counting them made a walk leave
+  // the thread it had just taken. A walk on the thread leaves it after two slow laps in a row, not
+  // one: a lap can be slow once for reasons of no consumer (a major GC, the thread's start taking
+  // the other core), while a copying consumer is slow lap after lap.
   let threaded = false;
+  let slowLaps = 0;
   const pace = new Pace(THREAD_AFTER);
   const takeThread = (): boolean => {
-    if (pace.lap() >= WALK_PACE.busyNs) return false;
-    if (threaded) return true;
+    slowLaps = pace.lap() >= WALK_PACE.busyNs ? slowLaps + 1 : 0;
+    if (threaded) return slowLaps < 2;
+    if (slowLaps > 0) return false;
     // As many files per folder ahead as behind: no cost to know, and right for the broad trees where it matters.
     const ahead = ((foldersMet - foldersPassed) * statted) / (foldersPassed + 1);
     return ahead >= WALK_PACE.minRemaining;
@@ -137,19 +152,35 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
         foldersPassed++;
         const childKey = key.slice(0, -1);
         if (!descend(childKey)) continue;
+        // The files so far go out before the walk may wait for a folder.
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        const readStart = performance.now();
         reader.readAhead(upcomingFolders(level, descend));
         const folder = path.join(level.dir, entry.name);
-        stack.push(enter(await reader.read(folder, childKey), folder, childKey));
+        const prepared = await reader.read(folder, childKey);
+        pace.leaveOut(performance.now() - readStart);
+        stack.push(enter(prepared, folder, childKey));
         continue;
       }
       if (++statted % THREAD_AFTER === 0) threaded = takeThread();
       const stat = level.listed === undefined ? statHere(path.join(level.dir, entry.name), level) : statListed(level.listed, entry.at, level);
       if (stat === undefined) continue;
       const wanted = entry.kind === "link" ? stat.kind === STAT_LINK : stat.kind === STAT_FILE;
-      if (wanted) yield { path: key, size: stat.size, mtime: dateFromNs(stat.mtimeNs), mtimeNs: stat.mtimeNs, mtimePrecision: MTIME_PRECISION };
-      // Replaced since its folder was read (by a link, a FIFO, ...): pass it over all the same.
-      else skip({ path: key, reason: stat.kind === STAT_LINK ? "link" : "special" });
+      if (!wanted) {
+        // Replaced since its folder was read (by a link, a FIFO, ...): pass it over all the same.
+        skip({ path: key, reason: stat.kind === STAT_LINK ? "link" : "special" });
+        continue;
+      }
+      batch.push({ path: key, size: stat.size, mtime: dateFromNs(stat.mtimeNs), mtimeNs: stat.mtimeNs, mtimePrecision: MTIME_PRECISION });
+      if (batch.length === options.batch) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   } finally {
     reader.close();
   }
@@ -159,24 +190,32 @@ export async function* walkSorted(dir: string, folderKey: string, options: WalkO
  * When a walk takes the listing thread (tests change both, so that small walks on a loaded machine
  * take it too):
  * - `busyNs`: a consumer slower than this per file (ns) gains nothing from the listing thread,
- *   which would only cost memory: a copying sync takes 70–180 µs per file, a local no-op 5–15.
+ *   which would only cost memory: a copying sync takes 70–180 µs per file on a fast machine (more
+ *   on a slow one), a local no-op 5–15, and up to 30 in its first laps on a slow machine.
  * - `minRemaining`: fewer files still to come (estimated) do not pay for the thread. Measured on a
  *   no-op sync: its start costs about 35 ms and 14 MiB, and it saves about 2.6 µs per file, so a
  *   10,000-file no-op took 335 ms with it and 298 ms without, a 30,000-file one 467 and 490 ms.
  */
-export const WALK_PACE = { busyNs: 30_000, minRemaining: 16_384 };
+export const WALK_PACE = { busyNs: 50_000, minRemaining: 16_384 };
 
-/** The time per file over each lap of `files` files. */
+/** The time per file over each lap of `files` files, less the time left out of it. */
 class Pace {
-  #start = process.hrtime.bigint();
+  #start = performance.now();
+  #leftOut = 0;
 
   constructor(private readonly files: number) {}
 
+  /** Leaves `ms` out of the current lap. */
+  leaveOut(ms: number): void {
+    this.#leftOut += ms;
+  }
+
   /** Ends a lap: its mean time per file (ns). */
   lap(): number {
-    const now = process.hrtime.bigint();
-    const perFile = Number(now - this.#start) / this.files;
+    const now = performance.now();
+    const perFile = ((now - this.#start - this.#leftOut) * 1e6) / this.files;
     this.#start = now;
+    this.#leftOut = 0;
     return perFile;
   }
 }

@@ -6,6 +6,7 @@ import { checkedContentType } from "./content-type.js";
 import { writeTimes } from "./mtime-ns.js";
 import { assertWriteContent, holdingSourceErrors, type ChunkSource, type WriteContent } from "./content.js";
 import { backendName } from "./guards.js";
+import { listingIterator } from "./listing-iterator.js";
 import { StatListener } from "./stat-listener.js";
 import { normalizePrefix, validateKey } from "./path.js";
 import { checkChunkSize, rechunk } from "./rechunk.js";
@@ -124,6 +125,13 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   /** Every file below `folder` (normalized), sorted by `compareKeys`, lazily (see {@link AdvancedSnapshotStorage.streamList}). */
   protected abstract listFiles(folder: string, options: StreamListOptions): AsyncIterable<FileStat>;
+
+  /**
+   * Optional: the same listing as `listFiles`, in batches (arrays the caller may keep, never
+   * empty), where the backend reads it in batches anyway; a sync then pays its per-entry promise
+   * hops once per batch.
+   */
+  protected listFileBatches?(folder: string, options: StreamListOptions): AsyncIterable<readonly FileStat[]>;
 
   /**
    * Optional: the file's bytes in chunks of exactly `size` bytes (the last may be shorter), where
@@ -261,34 +269,21 @@ export abstract class BlobBackend implements AdvancedSnapshotStorage {
 
   /**
    * The backend's `listFiles`, started at the first `next()` (nothing is read at the call), with
-   * its failures classified. A thin iterator rather than an async generator: a sync pulls every
-   * entry of both sides through here, and a generator layer costs promise hops per entry.
+   * its failures classified (see `listing-iterator.ts`); where the backend has `listFileBatches`,
+   * a sync takes the listing in batches through the same iterator.
    */
   streamList(prefix: string, options: StreamListOptions = {}): AsyncIterableIterator<FileStat> {
-    let inner: AsyncIterator<FileStat> | undefined;
     let folder = prefix;
-    const classified = (error: unknown): never => {
-      throw this.#classified(error, "list", folder);
+    const open = <T>(list: (folder: string, options: StreamListOptions) => AsyncIterable<T>) => (): AsyncIterable<T> => {
+      folder = normalizePrefix(prefix);
+      return list.call(this, folder, options);
     };
-    const iterator: AsyncIterableIterator<FileStat> = {
-      next: () => {
-        try {
-          if (inner === undefined) {
-            folder = normalizePrefix(prefix);
-            inner = this.listFiles(folder, options)[Symbol.asyncIterator]();
-          }
-          return inner.next().then(undefined, classified);
-        } catch (error) {
-          return Promise.reject(this.#classified(error, "list", folder));
-        }
-      },
-      return: async (value?: unknown) => {
-        await inner?.return?.();
-        return { done: true, value: value as undefined };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    const batches = this.listFileBatches;
+    return listingIterator({
+      files: open(this.listFiles),
+      batches: batches === undefined ? undefined : open(batches),
+      classify: (error) => this.#classified(error, "list", folder),
+    });
   }
 
   async recursiveList(prefix: string): Promise<string[]> {
