@@ -20,14 +20,15 @@ import { validateKey } from "./path.js";
  */
 export function resolveUnderRoot(root: string, key: string, platformPath: PlatformPath = nodePath): string {
   validateKey(key);
-  const segments = key.split("/");
-  if (platformPath.sep === "\\" && segments.some((segment) => segment.includes(":"))) {
+  if (platformPath.sep === "\\" && key.includes(":")) {
     throw new InvalidPathError(key, "':' is not allowed in a path segment on Windows");
   }
-  const resolved = platformPath.join(root, ...segments);
-  const relative = platformPath.relative(root, resolved);
-  const escapes = relative === ".." || relative.startsWith(`..${platformPath.sep}`);
-  if (relative === "" || escapes || platformPath.isAbsolute(relative)) {
+  const resolved = platformPath.join(root, key);
+  // Lexical containment: join resolves any `..`, so a path that escapes no longer starts with the
+  // root's. A prefix test, not `path.relative`, which resolves both paths against the working
+  // folder and cost more than the rest of a local read's path handling.
+  const base = platformPath.join(root, platformPath.sep);
+  if (resolved.length <= base.length || !resolved.startsWith(base)) {
     throw new InvalidPathError(key, "resolves outside the storage root");
   }
   return resolved;

@@ -8,6 +8,11 @@ describe("resolveUnderRoot", () => {
     expect(resolveUnderRoot("C:\\data", "a/b.txt", path.win32)).toBe("C:\\data\\a\\b.txt");
   });
 
+  it("takes a root that ends with a separator (a filesystem root, a drive)", () => {
+    expect(resolveUnderRoot("/", "a/b.txt", path.posix)).toBe("/a/b.txt");
+    expect(resolveUnderRoot("/srv/data/", "a", path.posix)).toBe("/srv/data/a");
+    expect(resolveUnderRoot("C:\\", "a/b.txt", path.win32)).toBe("C:\\a\\b.txt");
+  });
 
   it.each(["...", "..a", "a/...", "%2e%2e/x", "C:/x"])("keeps %j inside the root on POSIX", (key) => {
     const resolved = resolveUnderRoot("/srv/data", key, path.posix);
